@@ -1,0 +1,33 @@
+/*
+ * cli.h - shared by the subcommands of the balist command. cli/ is thin:
+ * it parses flags, calls the library, prints, and chooses exit codes.
+ */
+#ifndef BALIST_CLI_H
+#define BALIST_CLI_H
+
+#include "core.h"
+
+enum { EXIT_OK = 0, EXIT_DATA = 1, EXIT_USAGE = 2 };
+
+struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+    const char *help; /* full help text */
+};
+
+int cmd_check(int argc, char **argv);
+int cmd_simulate(int argc, char **argv);
+
+extern const char help_check[];
+extern const char help_simulate[];
+
+/* Prints "balist CMD: msg" and a hint to stderr; returns EXIT_USAGE. */
+int usage_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* True when argv[i] is --help or -h. */
+int is_help(const char *a);
+/* Prints the kept diagnostics, then how many were not shown. */
+void print_diags(struct diags *d);
+
+#endif

@@ -1,0 +1,113 @@
+/*
+ * cmd_check.c - `balist check STUDY`: load a study folder, print every
+ * problem (errors and warnings, with file:line:column), then one summary
+ * line. Exit 0 clean or warnings only, 1 errors, 2 usage.
+ */
+#include "cli.h"
+#include "io.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char help_check[] =
+    "Usage: balist check STUDY [options]\n"
+    "\n"
+    "Reads the SDTM CSV files of the study folder STUDY and reports every\n"
+    "problem: bad dates and numbers, values outside the controlled terms,\n"
+    "missing columns, subjects not in dm.csv, measurements of lesions that\n"
+    "tu.csv does not identify, baselines missing or too early, target\n"
+    "lesions without a baseline value or below the measurability\n"
+    "threshold, records after the data cut-off.\n"
+    "\n"
+    "Each problem is one line on stderr:\n"
+    "  tr.csv:42:17: error: TRSTRESN '-4' must be a length in mm ... [number]\n"
+    "  (file:line:column, column = field number as a spreadsheet counts it)\n"
+    "then one summary line on stdout.\n"
+    "\n"
+    "Options:\n"
+    "  --evaluator WHO     INVESTIGATOR (default) or INDEPENDENT: whose\n"
+    "                      tumour reads count (INDEPENDENT = the accepted\n"
+    "                      independent read, --ACPTFL=Y)\n"
+    "  --cutoff DATE       data cut-off YYYY-MM-DD (default: the protocol's\n"
+    "                      data_cutoff, if any)\n"
+    "  --protocol FILE     protocol parameters (default STUDY/protocol.json)\n"
+    "  --max-messages N    show at most N problems (default 200, 0 = all)\n"
+    "  --quiet             print only the summary line\n"
+    "\n"
+    "Exit status: 0 no errors (warnings allowed), 1 errors, 2 wrong usage.\n"
+    "\n"
+    "Examples:\n"
+    "  balist check data/demo\n"
+    "  balist check ../shared/data/pharmaverse-recist --evaluator "
+    "INDEPENDENT\n";
+
+int cmd_check(int argc, char **argv)
+{
+    const char *study = NULL;
+    struct load_options o;
+    load_options_init(&o);
+    long max_msgs = 200;
+    int quiet = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--evaluator")) {
+            if (++i >= argc || evaluator_parse(argv[i], &o.evaluator) < 0)
+                return usage_error("check",
+                                   "--evaluator needs INVESTIGATOR or "
+                                   "INDEPENDENT");
+            o.evaluator_set = true;
+        } else if (!strcmp(a, "--cutoff")) {
+            struct pdate pd;
+            const char *why;
+            if (++i >= argc ||
+                pdate_parse(argv[i], strlen(argv[i]), &pd, &why) < 0 ||
+                !pdate_is_complete(pd))
+                return usage_error("check",
+                                   "--cutoff needs a date YYYY-MM-DD");
+            o.cutoff = pdate_day(pd);
+            o.cutoff_set = true;
+        } else if (!strcmp(a, "--protocol")) {
+            if (++i >= argc)
+                return usage_error("check", "--protocol needs a file");
+            o.protocol_path = argv[i];
+        } else if (!strcmp(a, "--max-messages")) {
+            if (++i >= argc ||
+                parse_long(argv[i], strlen(argv[i]), &max_msgs) < 0 ||
+                max_msgs < 0)
+                return usage_error("check",
+                                   "--max-messages needs a number, 0 or "
+                                   "more");
+        } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
+            quiet = 1;
+        } else if (a[0] == '-' && a[1]) {
+            return usage_error("check", "unknown option '%s'", a);
+        } else if (!study) {
+            study = a;
+        } else {
+            return usage_error("check", "one study at a time ('%s' and "
+                                        "'%s')",
+                               study, a);
+        }
+    }
+    if (!study)
+        return usage_error("check", "which study? (a folder of SDTM CSV)");
+
+    struct study s;
+    struct diags d;
+    study_init(&s);
+    diags_init(&d, quiet ? 1 : (size_t)max_msgs);
+    int rc = sdtm_load(study, &o, &s, &d);
+    diags_sort(&d);
+    if (!quiet)
+        print_diags(&d);
+    printf("%s: %zu subjects, %zu lesions, %zu measurements: %zu error%s, "
+           "%zu warning%s\n",
+           study, s.n_subjects, study_count_lesions(&s),
+           study_count_measurements(&s), d.n_errors,
+           d.n_errors == 1 ? "" : "s", d.n_warnings,
+           d.n_warnings == 1 ? "" : "s");
+    diags_release(&d);
+    study_release(&s);
+    return rc < 0 ? EXIT_DATA : EXIT_OK;
+}

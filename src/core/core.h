@@ -1,0 +1,502 @@
+/*
+ * core.h - the study model, dates, diagnostics and protocol parameters.
+ *
+ * The one public header of balist_core, the layer everything else stands on
+ * (DESIGN.md). It does no I/O: the protocol is parsed from a JSON text that
+ * the caller has read, and diagnostics are collected, never printed.
+ * Clinical conventions used here (study day, the time origin, partial-date
+ * imputation) follow shared/spec/response-criteria.md section 0 and
+ * shared/spec/data-format.md "Dates".
+ */
+#ifndef BALIST_CORE_H
+#define BALIST_CORE_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define BALIST_VERSION "0.1.0"
+
+/* ------------------------------------------------------------------------
+ * Arena: memory whose lifetime is one batch (a load, a derive run).
+ */
+struct arena_block;
+struct arena {
+    struct arena_block *head;
+};
+
+void arena_init(struct arena *a);
+/* Zeroed memory, aligned for any type; aborts on out-of-memory. */
+void *arena_alloc(struct arena *a, size_t size);
+/* A NUL-terminated copy of s[0..len). */
+char *arena_strndup(struct arena *a, const char *s, size_t len);
+char *arena_strdup(struct arena *a, const char *s);
+void arena_release(struct arena *a);
+
+/* Growable array helpers for plain structs: `T *items; size_t n, cap;`. */
+void *vec_grow(void *items, size_t *cap, size_t need, size_t elem);
+#define VEC_PUSH(items, n, cap)                                               \
+    ((items) = vec_grow((items), &(cap), (n) + 1, sizeof *(items)),          \
+     &(items)[(n)++])
+
+/* Allocation that never returns NULL (aborts with a message on failure). */
+void *xmalloc(size_t size);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t size);
+char *xstrdup(const char *s);
+
+/* ------------------------------------------------------------------------
+ * String map: string key -> size_t value, open addressing. Keys are copied.
+ */
+struct strmap {
+    char **keys;
+    size_t *vals;
+    size_t n, cap;
+};
+
+void strmap_init(struct strmap *m);
+/* Returns true and sets *val when found. */
+bool strmap_get(const struct strmap *m, const char *key, size_t *val);
+/* Inserts or replaces. */
+void strmap_put(struct strmap *m, const char *key, size_t val);
+void strmap_release(struct strmap *m);
+
+/* ------------------------------------------------------------------------
+ * Diagnostics: every problem with the place it was found. Codes and their
+ * one-word names come from one table (diag_code_name()).
+ */
+enum severity { SEV_ERROR = 0, SEV_WARNING = 1 };
+
+enum diag_code {
+    D_IO = 1,          /* a file cannot be read */
+    D_CSV,             /* malformed CSV (quotes, field count) */
+    D_COLUMN,          /* a required column is missing */
+    D_DATE,            /* a value is not an ISO 8601 date */
+    D_NUMBER,          /* a value is not a number in the expected range */
+    D_TERM,            /* a value is outside the controlled terms */
+    D_UNIT,            /* a unit that cannot be converted to mm */
+    D_REQUIRED,        /* a required value is blank */
+    D_DUPLICATE,       /* the same thing recorded twice */
+    D_UNKNOWN_SUBJECT, /* a subject not in dm.csv */
+    D_NO_LESION,       /* a TR row whose TRLNKID has no TU row */
+    D_EVALUATOR,       /* the evaluator selection matches nothing */
+    D_IMPUTED,         /* a partial date was imputed */
+    D_BASELINE,        /* baseline assessment missing or too early */
+    D_NO_BASELINE_MEAS, /* a target lesion without a baseline value */
+    D_MEASURABLE,      /* a baseline target below measurability */
+    D_CUTOFF,          /* a date after the data cut-off */
+    D_SUPP,            /* a supplemental qualifier without a parent */
+    D_PROTOCOL,        /* a bad protocol file */
+    D_ORIGIN,          /* the time origin fell back to first dose */
+    D_ROUNDED,         /* a value was rounded to the stored precision */
+    D_SUMDIAM,         /* a recorded sum disagrees with the lesions */
+    D_DATE_ORDER,      /* an end before its start */
+    D_CODE_COUNT
+};
+
+struct diag {
+    enum severity sev;
+    enum diag_code code;
+    char *file; /* may be NULL */
+    long line;  /* 0 when not tied to a line */
+    int col;    /* 1-based field number; 0 when not tied to a column */
+    char *msg;
+    size_t seq; /* order of discovery */
+};
+
+struct diags {
+    struct diag *items;
+    size_t n, cap;
+    size_t max_kept;   /* messages kept; further ones are only counted */
+    size_t n_errors;   /* all errors, kept or not */
+    size_t n_warnings; /* all warnings, kept or not */
+    size_t n_dropped;
+};
+
+/* max_kept 0 means unlimited. */
+void diags_init(struct diags *d, size_t max_kept);
+void diags_release(struct diags *d);
+/* Records one problem. The message has no location and no newline. */
+void diags_add(struct diags *d, enum severity sev, enum diag_code code,
+               const char *file, long line, int col, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+void diags_vadd(struct diags *d, enum severity sev, enum diag_code code,
+                const char *file, long line, int col, const char *fmt,
+                va_list ap);
+const char *diag_code_name(enum diag_code code);
+/* Formats "file:line:col: error: msg [name]" into buf (always terminated). */
+void diag_format(const struct diag *g, char *buf, size_t size);
+/* Sorts kept diagnostics by file, line, column (stable for equal keys). */
+void diags_sort(struct diags *d);
+
+/* ------------------------------------------------------------------------
+ * Dates. A date is a day number: days since 1970-01-01 (proleptic
+ * Gregorian). DATE_NONE marks "no date".
+ */
+#define DATE_NONE INT32_MIN
+
+int32_t date_from_ymd(int y, int m, int d);
+void date_to_ymd(int32_t days, int *y, int *m, int *d);
+/* Writes YYYY-MM-DD (11 bytes with NUL); "" for DATE_NONE. */
+void date_format(int32_t days, char buf[static 11]);
+int days_in_month(int y, int m);
+
+/* An ISO 8601 date that may be partial: month or day 0 when missing. */
+struct pdate {
+    int16_t year; /* 0 when the whole date is missing */
+    int8_t month;
+    int8_t day;
+};
+
+/*
+ * Parses YYYY, YYYY-MM, YYYY-MM-DD, optionally followed by a time part
+ * ("T..."), which is ignored (data-format.md). Also accepts the SDTM form
+ * with a missing month and known day is NOT accepted (YYYY---DD): it is
+ * rare and ambiguous. An empty string gives year 0 and returns 0.
+ * Returns 0, or -1 when the text is not such a date (then *why says what
+ * was wrong).
+ */
+int pdate_parse(const char *s, size_t len, struct pdate *out,
+                const char **why);
+bool pdate_is_missing(struct pdate p);
+bool pdate_is_complete(struct pdate p);
+/* The earliest / latest day the partial date may stand for. */
+int32_t pdate_first(struct pdate p);
+int32_t pdate_last(struct pdate p);
+/* The day a complete date stands for, DATE_NONE if not complete. */
+int32_t pdate_day(struct pdate p);
+
+/*
+ * Study day by the CDISC rule: the reference day is day 1, the day before
+ * it day -1; there is no day 0 (data-format.md "Outputs").
+ */
+int32_t study_day_cdisc(int32_t date, int32_t ref);
+/*
+ * Days from the origin as response-criteria.md section 0 counts them: the
+ * origin is day 0 (a plain difference).
+ */
+int32_t days_from_origin(int32_t date, int32_t origin);
+
+/* ------------------------------------------------------------------------
+ * Strict number parsing: every byte is checked.
+ */
+/* Parses a decimal number (optional sign, digits, optional fraction,
+ * optional exponent). Returns 0 or -1. */
+int parse_double(const char *s, size_t len, double *out);
+/* Parses an optional sign and digits into a long. Returns 0 or -1. */
+int parse_long(const char *s, size_t len, long *out);
+
+/* ------------------------------------------------------------------------
+ * Protocol parameters (response-criteria.md section k, data-format.md).
+ */
+enum criterion { CRIT_RECIST = 0, CRIT_RANOBM = 1, CRIT_N = 2 };
+const char *criterion_name(enum criterion c);
+
+struct strlist {
+    char **items;
+    size_t n;
+};
+bool strlist_has(const struct strlist *l, const char *s);
+
+enum time_origin { ORIGIN_ENROLMENT, ORIGIN_FIRST_DOSE };
+enum baseline_anchor { ANCHOR_FIRST_DOSE, ANCHOR_ORIGIN };
+enum sticky_from { STICKY_CONFIRMED_PR, STICKY_FIRST_PR };
+enum pd_reappear { REAPPEAR_CONFIRMED_CR, REAPPEAR_NEVER };
+enum rano_steroid_increase { STEROID_INC_SD, STEROID_INC_NE };
+enum rano_lesion_ref { LESREF_NADIR_VISIT, LESREF_LESION_MIN };
+enum rano_steroid_ref { STEROIDREF_BASELINE, STEROIDREF_PREVIOUS };
+enum rano_missing { MISSING_NE_IF_RESPONSE, MISSING_CARRY_FORWARD,
+                    MISSING_DOWNGRADE_TO_SD };
+enum cbr_sd_rule { CBR_FROM_ORIGIN, CBR_SUSTAINED };
+enum missed_rule { MISSED_SCHEDULE, MISSED_GAP };
+enum ipfs_unconfirmed { IPFS_EVENT, IPFS_CENSOR };
+enum km_ci { KMCI_LOGLOG, KMCI_LOG, KMCI_LINEAR };
+enum evaluator { EVAL_INVESTIGATOR, EVAL_INDEPENDENT };
+enum partial_impute { IMPUTE_LAST, IMPUTE_FIRST, IMPUTE_MID };
+
+struct steroid_factor {
+    char *drug; /* upper case CMDECOD */
+    double factor;
+};
+
+struct drug {
+    char *name;     /* EXTRT as recorded, upper case */
+    char *rel_qnam; /* SUPPAE QNAM of relatedness */
+    char *acn_qnam; /* SUPPAE QNAM of action taken */
+};
+
+struct protocol {
+    /* response-criteria.md section 0 */
+    enum time_origin time_origin;
+    bool aval_plus_one;
+    int assessment_interval_days;
+    int assessment_window_days;
+    /* section a */
+    int baseline_max_days_before;
+    enum baseline_anchor baseline_anchor;
+    /* section b */
+    double tstm_value_mm;
+    bool cr_before_pd;
+    bool sticky_pr;
+    enum sticky_from sticky_from;
+    enum pd_reappear pd_on_reappearance_after_cr;
+    bool rano_require_lesion_5mm;
+    enum rano_lesion_ref rano_lesion_ref;
+    /* section d, e */
+    enum rano_steroid_increase rano_steroid_increase;
+    enum rano_steroid_ref rano_steroid_ref;
+    double rano_cr_max_steroid_mg;
+    enum rano_missing rano_missing_policy;
+    /* section f */
+    bool sd_breaks_confirmation;
+    int confirm_min_days;
+    bool allow_ne_between;
+    int sd_min_days_recist;
+    int sd_min_days_rano;
+    int sd_min_window_days;
+    int bor_window_end_day; /* -1 = no limit (null) */
+    /* section g */
+    enum ipfs_unconfirmed ipfs_unconfirmed_iupd;
+    int icpd_window_days[2];
+    /* section h */
+    enum cbr_sd_rule cbr_sd_rule;
+    enum missed_rule missed_rule;
+    bool censor_after_missed;
+    bool nat_includes_local;
+    enum km_ci km_ci_transform;
+    bool evaluable_requires_postbaseline;
+    /* section i */
+    int teae_window_days;
+    int irae_window_days;
+    /* data-format.md */
+    enum evaluator evaluator;
+    enum partial_impute partial_assessment_date;
+    struct strlist origin_milestones;
+    struct strlist cns_locations;
+    struct strlist baseline_visits;
+    char *criterion_column;
+    enum criterion default_recorded_criterion;
+    struct strlist neuro_status_codes;
+    struct strlist steroid_status_codes;
+    struct strlist steroid_exclude_indications;
+    struct steroid_factor *steroid_factors;
+    size_t n_steroid_factors;
+    struct strlist new_therapy_cm_contains;
+    struct strlist new_therapy_pr_cat;
+    struct strlist new_therapy_pr_decod;
+    struct drug *drugs;
+    size_t n_drugs;
+    int32_t data_cutoff; /* DATE_NONE when not set */
+};
+
+/* Fills p with the built-in defaults (this trial's protocol). */
+void protocol_init(struct protocol *p);
+void protocol_release(struct protocol *p);
+/*
+ * Overrides the defaults with the keys of a JSON object. Unknown keys, wrong
+ * types and values outside the allowed ones are errors naming the key.
+ * file names the source in messages. Returns 0, or -1 with errors in d
+ * (p then still holds valid values: defaults where a key was bad).
+ */
+int protocol_parse(struct protocol *p, const char *json, size_t len,
+                   const char *file, struct diags *d);
+/* Parses an evaluator name as the command line gives it. */
+int evaluator_parse(const char *s, enum evaluator *out);
+const char *evaluator_name(enum evaluator e);
+/* The dexamethasone-equivalence factor of a drug, or -1 if not listed. */
+double protocol_steroid_factor(const struct protocol *p, const char *decod);
+/* True when an upper-case TULOC names a CNS location. */
+bool protocol_is_cns(const struct protocol *p, const char *loc);
+
+/* ------------------------------------------------------------------------
+ * The study model (data-format.md). Strings live in the study's arena and
+ * are upper-cased where the SDTM term is case-insensitive.
+ */
+enum lesion_class { LC_NONE = 0, LC_TARGET, LC_NONTARGET, LC_NEW };
+const char *lesion_class_name(enum lesion_class c);
+
+/* Diameters are fixed point: mm x 10^4, so threshold tests are exact
+ * (response-criteria.md section 0, "Arithmetic"). */
+#define DIAM_SCALE 10000
+
+struct lesion {
+    char *linkid;
+    char *loc;      /* upper case; "" when unknown */
+    char *visit;    /* of identification */
+    int32_t date;   /* of identification */
+    long line;      /* tu.csv line */
+    enum lesion_class cls[CRIT_N];
+    bool is_cns;
+    bool is_nodal;
+    bool equivocal;   /* TUSTRESC=EQUIVOCAL (older form for new lesions) */
+    bool from_tr;     /* no TU row: known from TRGRPID only */
+    int parent;       /* split fragment: index of the parent; -1 */
+    int merged_into;  /* merged parent: index of the merged lesion; -1 */
+    bool is_merge;    /* carries a merged diameter ("T02/T03", TUMERGE) */
+};
+
+enum meas_kind { MV_VALUE, MV_TSTM, MV_NOT_DONE, MV_STATE };
+enum tstate { TS_NONE = 0, TS_PRESENT, TS_ABSENT, TS_UNEQUIVOCAL,
+              TS_EQUIVOCAL };
+const char *tstate_name(enum tstate s);
+
+/* Diameter tests, ranked: one per lesion and assessment is used. */
+enum diam_test { DT_NONE = 0, DT_LDIAM, DT_LPERP, DT_SAXIS, DT_DIAMETER };
+const char *diam_test_name(enum diam_test t);
+
+struct measurement {
+    int lesion;       /* index into subject.lesions */
+    int32_t date;
+    char *visit;      /* "" when blank */
+    int32_t assess;   /* subject-local assessment number (one visit) */
+    uint8_t crit_mask;  /* bit c set: applies to criterion c */
+    enum meas_kind kind;
+    enum diam_test test; /* MV_VALUE / MV_TSTM / MV_NOT_DONE on a diameter */
+    int32_t diam;     /* mm x DIAM_SCALE for MV_VALUE and MV_TSTM */
+    enum tstate state;
+    bool date_imputed;
+    bool tstm_recorded; /* TSTM with the sponsor's number (TRSTRESN) */
+    long line;
+};
+
+enum rs_kind {
+    RS_OVRLRESP, RS_TRGRESP, RS_NTRGRESP, RS_NEWLIND, RS_NEWLPROG,
+    RS_BESTRESP, RS_NEURO, RS_STEROID, RS_OTHER
+};
+
+struct rs_record {
+    enum rs_kind kind;
+    char *testcd;
+    int crit;          /* enum criterion, or -1 for iRECIST / none */
+    bool irecist;
+    char *value;       /* normalised upper case; "NE" when NOT DONE */
+    int32_t date;
+    char *visit;
+    bool date_imputed;
+    long line;
+};
+
+struct cm_record {
+    char *trt, *decod, *cat, *scat, *clascd, *indc, *route, *dosfrq;
+    double dose, dostot; /* NAN when blank */
+    char *dosu;
+    int32_t start, end;  /* end DATE_NONE: ongoing */
+    bool start_imputed, end_imputed;
+    long line;
+};
+
+struct pr_record {
+    char *trt, *decod, *cat, *scat, *loc;
+    int32_t start;
+    bool start_imputed;
+    long line;
+};
+
+struct dose {
+    char *trt;
+    double dose; /* NAN when blank */
+    char *unit;
+    int32_t start, end;
+    char *adj, *visit;
+    long line;
+};
+
+struct qualifier {
+    char *qnam;
+    char *qval;
+};
+
+struct ae {
+    char *term, *decod, *bodsys;
+    long seq;
+    struct pdate start_raw, end_raw;
+    int32_t start, end;
+    bool start_imputed, end_imputed;
+    int grade; /* 0 when missing */
+    char *ser, *rel, *acn, *out;
+    struct qualifier *quals;
+    size_t n_quals;
+    long line;
+};
+
+struct ds_event {
+    char *decod, *cat, *scat, *term, *epoch;
+    int32_t date;
+    long line;
+};
+
+struct ss_record {
+    char *status; /* ALIVE or DEAD */
+    int32_t date;
+    long line;
+};
+
+enum origin_source { ORIGIN_NONE, ORIGIN_MILESTONE, ORIGIN_FROM_FIRST_DOSE };
+
+struct subject {
+    char *usubjid, *subjid, *siteid, *sex, *race, *arm;
+    long age; /* -1 when blank */
+    int32_t rfstdtc, rfxstdtc, rficdtc, rfendtc;
+    struct pdate dth_raw;
+    int32_t death;    /* imputed per data-format.md; DATE_NONE if alive */
+    bool death_imputed;
+    bool dthfl;
+    long dm_line;
+
+    struct lesion *lesions;
+    size_t n_lesions, cap_lesions;
+    struct measurement *meas;
+    size_t n_meas, cap_meas;
+    struct rs_record *rs;
+    size_t n_rs, cap_rs;
+    struct cm_record *cm;
+    size_t n_cm, cap_cm;
+    struct pr_record *pr;
+    size_t n_pr, cap_pr;
+    struct dose *doses;
+    size_t n_doses, cap_doses;
+    struct ae *aes;
+    size_t n_aes, cap_aes;
+    struct ds_event *ds;
+    size_t n_ds, cap_ds;
+    struct ss_record *ss;
+    size_t n_ss, cap_ss;
+
+    /* Derived by study_finish(). */
+    int32_t first_dose;
+    int32_t last_dose;
+    int32_t origin;
+    enum origin_source origin_source;
+    int32_t last_alive;
+};
+
+struct study {
+    struct subject *subjects;
+    size_t n_subjects, cap_subjects;
+    struct strmap by_usubjid;
+    struct protocol proto;
+    struct arena arena;
+};
+
+void study_init(struct study *s);
+void study_release(struct study *s);
+/* Returns the subject or NULL. */
+struct subject *study_find(const struct study *s, const char *usubjid);
+/* Adds a subject (the caller checks uniqueness). */
+struct subject *study_add(struct study *s, const char *usubjid);
+/* Index of a lesion of the subject by TULNKID, or -1. */
+int subject_find_lesion(const struct subject *sj, const char *linkid);
+
+/*
+ * Derives first dose, last dose, origin and last known alive for every
+ * subject (data-format.md "Dates that matter"); warns in d where the origin
+ * falls back to first dose.
+ */
+void study_finish(struct study *s, struct diags *d);
+
+/* Counts for the check summary. */
+size_t study_count_lesions(const struct study *s);
+size_t study_count_measurements(const struct study *s);
+
+#endif

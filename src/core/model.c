@@ -1,0 +1,227 @@
+/*
+ * model.c - the study model's life cycle and the subject-level dates that
+ * every derivation shares: first dose, time origin and last known alive
+ * (shared/spec/data-format.md "Dates that matter"; response-criteria.md
+ * section 0 for the origin). Per-visit rules live in criteria/.
+ */
+#include "core.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void study_init(struct study *s)
+{
+    memset(s, 0, sizeof *s);
+    strmap_init(&s->by_usubjid);
+    protocol_init(&s->proto);
+    arena_init(&s->arena);
+}
+
+void study_release(struct study *s)
+{
+    for (size_t i = 0; i < s->n_subjects; i++) {
+        struct subject *sj = &s->subjects[i];
+        free(sj->lesions);
+        free(sj->meas);
+        free(sj->rs);
+        free(sj->cm);
+        free(sj->pr);
+        free(sj->doses);
+        free(sj->aes);
+        free(sj->ds);
+        free(sj->ss);
+    }
+    free(s->subjects);
+    strmap_release(&s->by_usubjid);
+    protocol_release(&s->proto);
+    arena_release(&s->arena);
+    memset(s, 0, sizeof *s);
+}
+
+struct subject *study_find(const struct study *s, const char *usubjid)
+{
+    size_t i;
+    if (!strmap_get(&s->by_usubjid, usubjid, &i))
+        return NULL;
+    return &s->subjects[i];
+}
+
+struct subject *study_add(struct study *s, const char *usubjid)
+{
+    struct subject *sj = VEC_PUSH(s->subjects, s->n_subjects, s->cap_subjects);
+    memset(sj, 0, sizeof *sj);
+    sj->usubjid = arena_strdup(&s->arena, usubjid);
+    sj->age = -1;
+    sj->rfstdtc = sj->rfxstdtc = sj->rficdtc = sj->rfendtc = DATE_NONE;
+    sj->death = DATE_NONE;
+    sj->first_dose = sj->last_dose = sj->origin = sj->last_alive = DATE_NONE;
+    strmap_put(&s->by_usubjid, usubjid, s->n_subjects - 1);
+    return sj;
+}
+
+int subject_find_lesion(const struct subject *sj, const char *linkid)
+{
+    for (size_t i = 0; i < sj->n_lesions; i++)
+        if (strcmp(sj->lesions[i].linkid, linkid) == 0)
+            return (int)i;
+    return -1;
+}
+
+static int32_t dmax(int32_t a, int32_t b)
+{
+    if (a == DATE_NONE)
+        return b;
+    if (b == DATE_NONE)
+        return a;
+    return a > b ? a : b;
+}
+
+static int32_t dmin(int32_t a, int32_t b)
+{
+    if (a == DATE_NONE)
+        return b;
+    if (b == DATE_NONE)
+        return a;
+    return a < b ? a : b;
+}
+
+static void finish_subject(const struct protocol *p, struct subject *sj,
+                           struct diags *d)
+{
+    /* First dose: the earliest EXSTDTC with a dose > 0, else RFXSTDTC,
+     * else RFSTDTC. Last dose: the latest EXENDTC (else EXSTDTC) of such
+     * a dose. */
+    int32_t first = DATE_NONE, last = DATE_NONE;
+    for (size_t i = 0; i < sj->n_doses; i++) {
+        const struct dose *x = &sj->doses[i];
+        if (!(x->dose > 0) || x->start == DATE_NONE)
+            continue;
+        first = dmin(first, x->start);
+        last = dmax(last, x->end != DATE_NONE ? x->end : x->start);
+    }
+    if (first == DATE_NONE)
+        first = sj->rfxstdtc != DATE_NONE ? sj->rfxstdtc : sj->rfstdtc;
+    sj->first_dose = first;
+    sj->last_dose = last;
+
+    /* Time origin (response-criteria.md section 0): the first DS milestone
+     * in origin_milestones, taken in the list's order (ENROLLED before
+     * RANDOMIZED by default), else first dose with a warning. */
+    sj->origin = DATE_NONE;
+    sj->origin_source = ORIGIN_NONE;
+    if (p->time_origin == ORIGIN_ENROLMENT) {
+        for (size_t m = 0; m < p->origin_milestones.n &&
+                           sj->origin == DATE_NONE;
+             m++) {
+            for (size_t i = 0; i < sj->n_ds; i++) {
+                const struct ds_event *e = &sj->ds[i];
+                if (strcmp(e->decod, p->origin_milestones.items[m]) == 0 &&
+                    e->date != DATE_NONE)
+                    sj->origin = dmin(sj->origin, e->date);
+            }
+        }
+        if (sj->origin != DATE_NONE)
+            sj->origin_source = ORIGIN_MILESTONE;
+    }
+    if (sj->origin == DATE_NONE && first != DATE_NONE) {
+        sj->origin = first;
+        sj->origin_source = ORIGIN_FROM_FIRST_DOSE;
+        if (p->time_origin == ORIGIN_ENROLMENT && d)
+            diags_add(d, SEV_WARNING, D_ORIGIN, "ds.csv", 0, 0,
+                      "subject %s has no DS milestone in "
+                      "origin_milestones; the time origin is the first "
+                      "dose",
+                      sj->usubjid);
+    }
+
+    /* Last known alive: the latest of SS ALIVE, dosing, tumour
+     * assessments, AE start/end and DS dates, never after death. */
+    int32_t la = DATE_NONE;
+    for (size_t i = 0; i < sj->n_ss; i++)
+        if (strcmp(sj->ss[i].status, "ALIVE") == 0)
+            la = dmax(la, sj->ss[i].date);
+    for (size_t i = 0; i < sj->n_doses; i++)
+        la = dmax(dmax(la, sj->doses[i].start), sj->doses[i].end);
+    for (size_t i = 0; i < sj->n_meas; i++)
+        la = dmax(la, sj->meas[i].date);
+    for (size_t i = 0; i < sj->n_rs; i++)
+        la = dmax(la, sj->rs[i].date);
+    for (size_t i = 0; i < sj->n_aes; i++)
+        la = dmax(dmax(la, sj->aes[i].start), sj->aes[i].end);
+    for (size_t i = 0; i < sj->n_ds; i++)
+        la = dmax(la, sj->ds[i].date);
+    if (sj->death != DATE_NONE && la != DATE_NONE && la > sj->death)
+        la = sj->death;
+    sj->last_alive = la;
+}
+
+void study_finish(struct study *s, struct diags *d)
+{
+    for (size_t i = 0; i < s->n_subjects; i++)
+        finish_subject(&s->proto, &s->subjects[i], d);
+}
+
+size_t study_count_lesions(const struct study *s)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->n_subjects; i++)
+        n += s->subjects[i].n_lesions;
+    return n;
+}
+
+size_t study_count_measurements(const struct study *s)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->n_subjects; i++)
+        for (size_t j = 0; j < s->subjects[i].n_meas; j++)
+            n += s->subjects[i].meas[j].kind != MV_STATE ||
+                 s->subjects[i].meas[j].state != TS_NONE;
+    return n;
+}
+
+const char *lesion_class_name(enum lesion_class c)
+{
+    switch (c) {
+    case LC_TARGET:
+        return "TARGET";
+    case LC_NONTARGET:
+        return "NON-TARGET";
+    case LC_NEW:
+        return "NEW";
+    default:
+        return "";
+    }
+}
+
+const char *tstate_name(enum tstate s)
+{
+    switch (s) {
+    case TS_PRESENT:
+        return "PRESENT";
+    case TS_ABSENT:
+        return "ABSENT";
+    case TS_UNEQUIVOCAL:
+        return "UNEQUIVOCAL";
+    case TS_EQUIVOCAL:
+        return "EQUIVOCAL";
+    default:
+        return "";
+    }
+}
+
+const char *diam_test_name(enum diam_test t)
+{
+    switch (t) {
+    case DT_LDIAM:
+        return "LDIAM";
+    case DT_LPERP:
+        return "LPERP";
+    case DT_SAXIS:
+        return "SAXIS";
+    case DT_DIAMETER:
+        return "DIAMETER";
+    default:
+        return "";
+    }
+}

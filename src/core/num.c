@@ -1,0 +1,79 @@
+/*
+ * num.c - the strict number parsers (STYLE.md: one parse_num() checks every
+ * byte; atoi/atof/sscanf are banned for input).
+ */
+#include "core.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int parse_double(const char *s, size_t len, double *out)
+{
+    char buf[64];
+    if (len == 0 || len >= sizeof buf)
+        return -1;
+    size_t i = 0;
+    if (s[i] == '+' || s[i] == '-')
+        i++;
+    size_t nd = 0;
+    while (i < len && s[i] >= '0' && s[i] <= '9') {
+        i++;
+        nd++;
+    }
+    if (i < len && s[i] == '.') {
+        i++;
+        while (i < len && s[i] >= '0' && s[i] <= '9') {
+            i++;
+            nd++;
+        }
+    }
+    if (nd == 0)
+        return -1;
+    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < len && (s[i] == '+' || s[i] == '-'))
+            i++;
+        size_t ne = 0;
+        while (i < len && s[i] >= '0' && s[i] <= '9') {
+            i++;
+            ne++;
+        }
+        if (ne == 0)
+            return -1;
+    }
+    if (i != len)
+        return -1;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    errno = 0;
+    double v = strtod(buf, NULL);
+    if (errno == ERANGE || !isfinite(v))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int parse_long(const char *s, size_t len, long *out)
+{
+    size_t i = 0;
+    int neg = 0;
+    if (len && (s[0] == '+' || s[0] == '-')) {
+        neg = s[0] == '-';
+        i++;
+    }
+    if (i == len)
+        return -1;
+    long v = 0;
+    for (; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        if (v > (LONG_MAX - 9) / 10)
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = neg ? -v : v;
+    return 0;
+}

@@ -1,0 +1,285 @@
+/*
+ * check.c - the cross-file checks run after a study is read
+ * (shared/spec/data-format.md, and response-criteria.md sections a.1-a.3
+ * for what a valid baseline is): the baseline assessment and its window,
+ * target lesions without a baseline value, baseline targets below the
+ * measurability threshold of their criterion, target counts, and dates
+ * after the data cut-off. These are warnings about the data as it stands:
+ * the response engine decides what follows from them (NE, no evaluable
+ * baseline).
+ */
+#include "sdtm_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One tumour assessment of a subject: the TR rows of one visit. */
+struct assess {
+    int32_t id;
+    const char *visit;
+    int32_t date; /* latest scan date of the assessment (section 0) */
+    long line;    /* first TR row */
+};
+
+static int cmp_assess(const void *a, const void *b)
+{
+    const struct assess *x = a, *y = b;
+    if (x->date != y->date)
+        return x->date < y->date ? -1 : 1;
+    return x->line < y->line ? -1 : x->line > y->line;
+}
+
+/* Groups the subject's measurements into assessments by VISIT (else by
+ * date). Returns the count; *out is malloc'ed. */
+static size_t assessments(const struct subject *sj, struct assess **out)
+{
+    struct assess *a = NULL;
+    size_t n = 0, cap = 0;
+    for (size_t i = 0; i < sj->n_meas; i++) {
+        const struct measurement *mv = &sj->meas[i];
+        if (mv->date == DATE_NONE)
+            continue;
+        size_t k;
+        for (k = 0; k < n; k++)
+            if (a[k].id == mv->assess)
+                break;
+        if (k == n) {
+            struct assess *x = VEC_PUSH(a, n, cap);
+            x->id = mv->assess;
+            x->visit = mv->visit;
+            x->date = mv->date;
+            x->line = mv->line;
+        } else {
+            if (mv->date > a[k].date)
+                a[k].date = mv->date;
+            if (mv->line < a[k].line)
+                a[k].line = mv->line;
+        }
+    }
+    if (n > 1)
+        qsort(a, n, sizeof *a, cmp_assess);
+    *out = a;
+    return n;
+}
+
+static bool same_assess(const struct measurement *mv, const struct assess *a)
+{
+    return mv->assess == a->id;
+}
+
+static void fmt_mm(int32_t diam, char *buf, size_t size)
+{
+    /* Up to 4 decimals, trailing zeros removed. */
+    snprintf(buf, size, "%.4f", (double)diam / DIAM_SCALE);
+    char *e = buf + strlen(buf) - 1;
+    while (*e == '0')
+        *e-- = '\0';
+    if (*e == '.')
+        *e = '\0';
+}
+
+static void check_baseline(struct loader *L, struct subject *sj)
+{
+    const struct protocol *p = L->p;
+    if (!sj->n_meas)
+        return;
+    int32_t anchor = p->baseline_anchor == ANCHOR_ORIGIN ? sj->origin
+                                                         : sj->first_dose;
+    if (anchor == DATE_NONE)
+        return; /* not treated: no baseline to judge */
+    struct assess *a;
+    size_t n = assessments(sj, &a);
+    /* Baseline: the last assessment on or before the anchor (a). */
+    const struct assess *base = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (a[i].date <= anchor)
+            base = &a[i];
+    char ad[11], bd[11];
+    date_format(anchor, ad);
+    const char *aname = p->baseline_anchor == ANCHOR_ORIGIN ? "the origin"
+                                                            : "the first dose";
+    if (!base) {
+        diags_add(L->d, SEV_WARNING, D_BASELINE, "tr.csv",
+                  n ? a[0].line : 0, 0,
+                  "subject %s has no tumour assessment on or before %s "
+                  "(%s): no valid baseline",
+                  sj->usubjid, aname, ad);
+        free(a);
+        return;
+    }
+    date_format(base->date, bd);
+    int gap = anchor - base->date;
+    if (gap > p->baseline_max_days_before) {
+        diags_add(L->d, SEV_WARNING, D_BASELINE, "tr.csv", base->line, 0,
+                  "baseline assessment of subject %s (visit %s, %s) is %d "
+                  "days before %s (%s), more than baseline_max_days_before "
+                  "%d: no valid baseline",
+                  sj->usubjid, *base->visit ? base->visit : "-", bd, gap,
+                  aname, ad, p->baseline_max_days_before);
+        free(a);
+        return;
+    }
+
+    /* Targets: a baseline value, measurability, counts (section a). */
+    int n_target[CRIT_N] = {0, 0};
+    for (size_t li = 0; li < sj->n_lesions; li++) {
+        const struct lesion *les = &sj->lesions[li];
+        if (les->parent >= 0 || les->is_merge)
+            continue; /* fragments and merged masses appear later */
+        for (int c = 0; c < CRIT_N; c++) {
+            if (les->cls[c] != LC_TARGET)
+                continue;
+            n_target[c]++;
+            const struct measurement *bm = NULL;
+            for (size_t k = 0; k < sj->n_meas; k++) {
+                const struct measurement *mv = &sj->meas[k];
+                if (mv->lesion == (int)li && mv->kind != MV_STATE &&
+                    (mv->crit_mask & (1u << c)) && same_assess(mv, base))
+                    bm = mv;
+            }
+            if (!bm || bm->kind == MV_NOT_DONE) {
+                diags_add(L->d, SEV_WARNING, D_NO_BASELINE_MEAS, "tu.csv",
+                          les->line, 0,
+                          "%s target lesion %s of subject %s has no "
+                          "baseline measurement (visit %s, %s): the "
+                          "baseline is incomplete",
+                          criterion_name(c), les->linkid, sj->usubjid,
+                          *base->visit ? base->visit : "-", bd);
+                continue;
+            }
+            /* Measurability (a.1, a.2): RANO-BM LD >= 10 mm and not
+             * leptomeningeal; RECIST non-nodal LD >= 10 mm, node SA >= 15
+             * mm. */
+            int32_t thr;
+            const char *what;
+            if (c == CRIT_RANOBM) {
+                thr = 10 * DIAM_SCALE;
+                what = "longest diameter";
+                if (strstr(les->loc, "LEPTOMENING")) {
+                    diags_add(L->d, SEV_WARNING, D_MEASURABLE, "tr.csv",
+                              bm->line, 0,
+                              "RANO-BM target lesion %s of subject %s is "
+                              "leptomeningeal, which is non-measurable "
+                              "disease (response-criteria.md a.1)",
+                              les->linkid, sj->usubjid);
+                    continue;
+                }
+            } else if (les->is_nodal) {
+                thr = 15 * DIAM_SCALE;
+                what = "short axis";
+            } else {
+                thr = 10 * DIAM_SCALE;
+                what = "longest diameter";
+            }
+            if (bm->kind == MV_TSTM || bm->diam < thr) {
+                char v[32], t[32];
+                fmt_mm(bm->diam, v, sizeof v);
+                fmt_mm(thr, t, sizeof t);
+                diags_add(L->d, SEV_WARNING, D_MEASURABLE, "tr.csv",
+                          bm->line, 0,
+                          "%s target lesion %s of subject %s measures %s mm "
+                          "at baseline, below the %s threshold of %s mm "
+                          "(%s%s)",
+                          criterion_name(c), les->linkid, sj->usubjid,
+                          bm->kind == MV_TSTM ? "too small to measure" : v,
+                          what, t, les->is_nodal ? "lymph node, " : "",
+                          c == CRIT_RANOBM ? "response-criteria.md a.1"
+                                           : "response-criteria.md a.2");
+            }
+        }
+    }
+    /* Target counts: RANO-BM up to 5; RECIST up to 5 (the per-organ
+     * limit of 2 needs organ coding that TULOC does not always give). */
+    for (int c = 0; c < CRIT_N; c++)
+        if (n_target[c] > 5)
+            diags_add(L->d, SEV_WARNING, D_MEASURABLE, "tu.csv",
+                      sj->lesions[0].line, 0,
+                      "subject %s has %d %s target lesions; the criterion "
+                      "allows at most 5",
+                      sj->usubjid, n_target[c], criterion_name(c));
+    free(a);
+}
+
+/* Counts a subject's dates after the cut-off in one file; one warning per
+ * subject and file. */
+struct late {
+    size_t n;
+    long first_line;
+};
+
+static void late_add(struct late *l, int32_t date, int32_t cutoff, long line)
+{
+    if (date == DATE_NONE || date <= cutoff)
+        return;
+    if (!l->n || line < l->first_line)
+        l->first_line = line;
+    l->n++;
+}
+
+static void late_report(struct loader *L, const struct late *l,
+                        const char *file, const struct subject *sj)
+{
+    if (!l->n)
+        return;
+    char cd[11];
+    date_format(L->p->data_cutoff, cd);
+    diags_add(L->d, SEV_WARNING, D_CUTOFF, file, l->first_line, 0,
+              "subject %s has %zu record%s dated after the data cut-off "
+              "%s; they are not used",
+              sj->usubjid, l->n, l->n == 1 ? "" : "s", cd);
+}
+
+static void check_cutoff(struct loader *L, const struct subject *sj)
+{
+    int32_t co = L->p->data_cutoff;
+    if (co == DATE_NONE)
+        return;
+    struct late tr = {0}, rs = {0}, ex = {0}, ae = {0}, ds = {0}, cm = {0},
+                pr = {0}, ss = {0}, tu = {0};
+    for (size_t i = 0; i < sj->n_lesions; i++)
+        late_add(&tu, sj->lesions[i].date, co, sj->lesions[i].line);
+    for (size_t i = 0; i < sj->n_meas; i++)
+        late_add(&tr, sj->meas[i].date, co, sj->meas[i].line);
+    for (size_t i = 0; i < sj->n_rs; i++)
+        late_add(&rs, sj->rs[i].date, co, sj->rs[i].line);
+    for (size_t i = 0; i < sj->n_doses; i++)
+        late_add(&ex, sj->doses[i].start, co, sj->doses[i].line);
+    for (size_t i = 0; i < sj->n_aes; i++)
+        late_add(&ae, sj->aes[i].start, co, sj->aes[i].line);
+    for (size_t i = 0; i < sj->n_ds; i++)
+        late_add(&ds, sj->ds[i].date, co, sj->ds[i].line);
+    for (size_t i = 0; i < sj->n_cm; i++)
+        late_add(&cm, sj->cm[i].start, co, sj->cm[i].line);
+    for (size_t i = 0; i < sj->n_pr; i++)
+        late_add(&pr, sj->pr[i].start, co, sj->pr[i].line);
+    for (size_t i = 0; i < sj->n_ss; i++)
+        late_add(&ss, sj->ss[i].date, co, sj->ss[i].line);
+    late_report(L, &tu, "tu.csv", sj);
+    late_report(L, &tr, "tr.csv", sj);
+    late_report(L, &rs, "rs.csv", sj);
+    late_report(L, &ex, "ex.csv", sj);
+    late_report(L, &ae, "ae.csv", sj);
+    late_report(L, &ds, "ds.csv", sj);
+    late_report(L, &cm, "cm.csv", sj);
+    late_report(L, &pr, "pr.csv", sj);
+    late_report(L, &ss, "ss.csv", sj);
+    if (sj->death != DATE_NONE && sj->death > co) {
+        char dd[11], cd[11];
+        date_format(sj->death, dd);
+        date_format(co, cd);
+        diags_add(L->d, SEV_WARNING, D_CUTOFF, "dm.csv", sj->dm_line, 0,
+                  "death of subject %s on %s is after the data cut-off %s; "
+                  "it is not used",
+                  sj->usubjid, dd, cd);
+    }
+}
+
+void sdtm_check(struct loader *L)
+{
+    for (size_t i = 0; i < L->s->n_subjects; i++) {
+        struct subject *sj = &L->s->subjects[i];
+        check_baseline(L, sj);
+        check_cutoff(L, sj);
+    }
+}

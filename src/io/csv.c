@@ -1,0 +1,147 @@
+/*
+ * csv.c - the CSV record stream on libcsv (RFC 4180), with the physical
+ * line of each record so that every message can name file:line:column.
+ * The file is read in blocks and fed to libcsv one line at a time, which
+ * is how the line where a record starts is known even when a quoted field
+ * holds newlines.
+ */
+#include "io_int.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct stream {
+    csv_rec_fn fn;
+    void *ctx;
+    char **f;
+    size_t *len;
+    size_t n, cap;
+    char *buf; /* field bytes of the current record */
+    size_t buf_n, buf_cap;
+    size_t *off; /* offsets into buf */
+    long line;      /* lines fed so far */
+    long rec_start; /* line where the current record starts */
+    int row_ended;  /* the last event was the end of a record */
+    int stop;
+};
+
+static void on_field(void *data, size_t len, void *st_)
+{
+    struct stream *st = st_;
+    if (st->n == st->cap) {
+        st->cap = st->cap ? st->cap * 2 : 32;
+        st->off = xrealloc(st->off, st->cap * sizeof *st->off);
+        st->len = xrealloc(st->len, st->cap * sizeof *st->len);
+        st->f = xrealloc(st->f, st->cap * sizeof *st->f);
+    }
+    if (st->buf_n + len + 1 > st->buf_cap) {
+        while (st->buf_n + len + 1 > st->buf_cap)
+            st->buf_cap = st->buf_cap ? st->buf_cap * 2 : 4096;
+        st->buf = xrealloc(st->buf, st->buf_cap);
+    }
+    st->off[st->n] = st->buf_n;
+    st->len[st->n] = len;
+    if (len)
+        memcpy(st->buf + st->buf_n, data, len);
+    st->buf[st->buf_n + len] = '\0';
+    st->buf_n += len + 1;
+    st->n++;
+    st->row_ended = 0;
+}
+
+static void on_row(int c, void *st_)
+{
+    (void)c;
+    struct stream *st = st_;
+    st->row_ended = 1;
+    if (st->stop) {
+        st->n = 0;
+        st->buf_n = 0;
+        return;
+    }
+    for (size_t i = 0; i < st->n; i++)
+        st->f[i] = st->buf + st->off[i];
+    struct csv_rec r = {st->f, st->len, st->n, st->rec_start};
+    if (st->fn(st->ctx, &r))
+        st->stop = 1;
+    st->n = 0;
+    st->buf_n = 0;
+}
+
+int csv_stream(const char *path, const char *name, csv_rec_fn fn, void *ctx,
+               struct diags *d)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        diags_add(d, SEV_ERROR, D_IO, name, 0, 0, "cannot open %s: %s", path,
+                  strerror(errno));
+        return -1;
+    }
+    struct csv_parser p;
+    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
+        fclose(fp);
+        diags_add(d, SEV_ERROR, D_IO, name, 0, 0, "cannot start CSV parser");
+        return -1;
+    }
+    struct stream st = {0};
+    st.fn = fn;
+    st.ctx = ctx;
+    st.row_ended = 1;
+    enum { BLOCK = 1 << 20 };
+    char *block = xmalloc(BLOCK);
+    int rc = 0, first = 1, at_line_start = 1;
+    size_t got;
+    while (!st.stop && (got = fread(block, 1, BLOCK, fp)) > 0) {
+        size_t pos = 0;
+        if (first) {
+            first = 0;
+            if (got >= 3 && (unsigned char)block[0] == 0xEF &&
+                (unsigned char)block[1] == 0xBB &&
+                (unsigned char)block[2] == 0xBF)
+                pos = 3;
+        }
+        while (pos < got && !st.stop) {
+            char *nl = memchr(block + pos, '\n', got - pos);
+            size_t end = nl ? (size_t)(nl - block) + 1 : got;
+            if (at_line_start && st.row_ended)
+                st.rec_start = st.line + 1;
+            if (csv_parse(&p, block + pos, end - pos, on_field, on_row,
+                          &st) != end - pos) {
+                diags_add(d, SEV_ERROR, D_CSV, name, st.line + 1, 0,
+                          "malformed CSV: %s (a quote inside a field must "
+                          "be doubled, and a quoted field closed)",
+                          csv_strerror(csv_error(&p)));
+                rc = -1;
+                goto out;
+            }
+            at_line_start = nl != NULL;
+            if (nl)
+                st.line++;
+            pos = end;
+        }
+    }
+    if (ferror(fp)) {
+        diags_add(d, SEV_ERROR, D_IO, name, 0, 0, "cannot read %s: %s", path,
+                  strerror(errno));
+        rc = -1;
+        goto out;
+    }
+    if (!st.stop && csv_fini(&p, on_field, on_row, &st) != 0) {
+        diags_add(d, SEV_ERROR, D_CSV, name, st.rec_start, 0,
+                  "malformed CSV: a quoted field is not closed before the "
+                  "end of the file");
+        rc = -1;
+    }
+out:
+    csv_free(&p);
+    fclose(fp);
+    free(block);
+    free(st.f);
+    free(st.len);
+    free(st.off);
+    free(st.buf);
+    return rc;
+}

@@ -1,0 +1,64 @@
+/*
+ * io.h - SDTM CSV in, CSV out (DESIGN.md io/). The readers turn a study
+ * folder into the study model of core.h and report every problem with
+ * file:line:column; they decide no clinical question beyond what
+ * shared/spec/data-format.md says about which records count.
+ */
+#ifndef BALIST_IO_H
+#define BALIST_IO_H
+
+#include "core.h"
+
+#include <stdio.h>
+
+struct load_options {
+    bool evaluator_set; /* else the protocol's evaluator */
+    enum evaluator evaluator;
+    bool cutoff_set; /* else the protocol's data_cutoff */
+    int32_t cutoff;
+    const char *protocol_path; /* NULL: DIR/protocol.json when present */
+};
+
+void load_options_init(struct load_options *o);
+
+/*
+ * Loads the SDTM study in folder dir into s (initialised by the caller with
+ * study_init) and runs the cross-file checks of data-format.md. Problems go
+ * to d. Returns 0 when there were no errors (warnings allowed), -1
+ * otherwise; s then holds what could be read and must still be released.
+ */
+int sdtm_load(const char *dir, const struct load_options *o, struct study *s,
+              struct diags *d);
+
+/* Reads a whole file into a NUL-terminated buffer the caller frees.
+ * Returns NULL (errno set) on failure. */
+char *read_file(const char *path, size_t *len);
+
+/* ------------------------------------------------------------------------
+ * CSV writer: RFC 4180, quoting where needed, buffered.
+ */
+struct csvw {
+    FILE *fp;
+    int col;
+    int failed;
+    size_t n;
+    char buf[1 << 16];
+};
+
+/* Opens path for writing; returns 0 or -1 (errno set). The struct is
+ * large (it holds the buffer): allocate it, do not put it on the stack. */
+int csvw_open(struct csvw *w, const char *path);
+void csvw_str(struct csvw *w, const char *s);
+void csvw_int(struct csvw *w, long v);
+/* Writes v with up to `decimals` decimals, trailing zeros removed. */
+void csvw_num(struct csvw *w, double v, int decimals);
+void csvw_date(struct csvw *w, int32_t day);
+void csvw_end(struct csvw *w);
+/* Writes an integer count of tenths as a decimal ("12.5", "7"). */
+void csvw_tenths(struct csvw *w, long tenths);
+/* Writes a header row from a NULL-terminated list. */
+void csvw_header(struct csvw *w, const char *const *names);
+/* Flushes and closes; returns 0, or -1 if any write failed. */
+int csvw_close(struct csvw *w);
+
+#endif

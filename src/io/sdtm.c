@@ -1,0 +1,562 @@
+/*
+ * sdtm.c - the SDTM CSV readers: dm, ds, ex, tu, tr, rs, cm, pr, ae, ss and
+ * their supp-- files, exactly as shared/spec/data-format.md describes
+ * (evaluator selection, diameter tests, NOT DONE rows, too small to
+ * measure, split and merged lesions, new-lesion states, partial dates
+ * imputed with a flag, SUPP-- qualifiers merged onto their parents).
+ * Cross-file checks are in check.c. Nothing here judges a response.
+ */
+#include "io_int.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "sdtm_int.h"
+
+void load_options_init(struct load_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->cutoff = DATE_NONE;
+}
+
+/* ------------------------------------------------------------------------
+ * Small text helpers.
+ */
+
+/* Copies s trimmed and upper-cased into buf (always terminated). */
+static const char *upper(const char *s, char *buf, size_t size)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    if (n >= size)
+        n = size - 1;
+    for (size_t i = 0; i < n; i++)
+        buf[i] = (char)toupper((unsigned char)s[i]);
+    buf[n] = '\0';
+    return buf;
+}
+
+static const char *trimmed(const char *s, char *buf, size_t size)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    if (n >= size)
+        n = size - 1;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    return buf;
+}
+
+/* ------------------------------------------------------------------------
+ * Domain tables: the columns a reader wants, resolved at the header.
+ */
+
+static int dom_header(struct loader *L, struct dom *m, const struct csv_rec *r)
+{
+    m->ncol = r->n;
+    for (int c = 0; m->cols[c]; c++)
+        m->idx[c] = -1;
+    for (size_t i = 0; i < r->n; i++) {
+        char name[64];
+        upper(r->f[i], name, sizeof name);
+        for (int c = 0; m->cols[c]; c++)
+            if (strcmp(name, m->cols[c]) == 0 && m->idx[c] < 0)
+                m->idx[c] = (int)i;
+    }
+    int ok = 1;
+    for (int k = 0; m->required[k]; k++) {
+        /* "A|B": at least one of them. */
+        const char *req = m->required[k];
+        int found = 0;
+        char want[128];
+        snprintf(want, sizeof want, "%s", req);
+        for (char *tok = want, *bar; tok; tok = bar) {
+            bar = strchr(tok, '|');
+            if (bar)
+                *bar++ = '\0';
+            for (int c = 0; m->cols[c]; c++)
+                if (strcmp(m->cols[c], tok) == 0 && m->idx[c] >= 0)
+                    found = 1;
+        }
+        if (!found) {
+            char shown[160];
+            snprintf(shown, sizeof shown, "%s", req);
+            for (char *b = shown; (b = strchr(b, '|'));)
+                *b = '/';
+            diags_add(L->d, SEV_ERROR, D_COLUMN, m->name, 1, 0,
+                      "required column %s is missing (the header has %zu "
+                      "columns)",
+                      shown, r->n);
+            ok = 0;
+        }
+    }
+    return ok ? 0 : -1;
+}
+
+const char *dom_get(const struct dom *m, const struct csv_rec *r, int c)
+{
+    int i = m->idx[c];
+    if (i < 0 || (size_t)i >= r->n)
+        return "";
+    return r->f[i];
+}
+
+int dom_colno(const struct dom *m, int c)
+{
+    return m->idx[c] >= 0 ? m->idx[c] + 1 : 0;
+}
+
+/* ------------------------------------------------------------------------
+ * SUPP-- qualifiers (data-format.md "supp--.csv"): read first, then merged
+ * onto the parent rows as they are read.
+ */
+
+struct supp_row {
+    char *qnam, *qval;
+    long line;
+    bool used;
+};
+
+struct supp_key {
+    size_t first; /* index into rows, chained by next */
+};
+
+struct supp {
+    char name[32]; /* "suppae.csv" */
+    struct supp_row *rows;
+    size_t n, cap;
+    size_t *next; /* chain of rows with the same key */
+    struct strmap by_key; /* usubjid \x1f idvar \x1f idvarval -> first */
+    char **idvars;
+    size_t n_idvars;
+};
+
+static void supp_key(char *buf, size_t size, const char *usubjid,
+                     const char *idvar, const char *idvarval)
+{
+    snprintf(buf, size, "%s\x1f%s\x1f%s", usubjid, idvar, idvarval);
+}
+
+enum { SQ_RDOMAIN, SQ_USUBJID, SQ_IDVAR, SQ_IDVARVAL, SQ_QNAM, SQ_QVAL };
+static const char *const supp_cols[] = {"RDOMAIN", "USUBJID", "IDVAR",
+                                        "IDVARVAL", "QNAM", "QVAL", NULL};
+static const char *const supp_req[] = {"USUBJID", "IDVAR", "IDVARVAL",
+                                       "QNAM", "QVAL", NULL};
+
+struct supp_ctx {
+    struct loader *L;
+    struct dom m;
+    struct supp *sp;
+    int bad;
+};
+
+static int supp_row_fn(void *ctx_, const struct csv_rec *r)
+{
+    struct supp_ctx *x = ctx_;
+    struct loader *L = x->L;
+    if (r->line == 1 || !x->m.ncol) {
+        if (dom_header(L, &x->m, r) < 0) {
+            x->bad = 1;
+            return 1;
+        }
+        return 0;
+    }
+    if (r->n != x->m.ncol) {
+        diags_add(L->d, SEV_ERROR, D_CSV, x->m.name, r->line, 0,
+                  "%zu fields, but the header has %zu", r->n, x->m.ncol);
+        return 0;
+    }
+    char us[128], iv[64], ivv[128], qn[64], key[400];
+    trimmed(dom_get(&x->m, r, SQ_USUBJID), us, sizeof us);
+    upper(dom_get(&x->m, r, SQ_IDVAR), iv, sizeof iv);
+    trimmed(dom_get(&x->m, r, SQ_IDVARVAL), ivv, sizeof ivv);
+    upper(dom_get(&x->m, r, SQ_QNAM), qn, sizeof qn);
+    if (!*us || !*qn) {
+        diags_add(L->d, SEV_ERROR, D_REQUIRED, x->m.name, r->line,
+                  dom_colno(&x->m, *us ? SQ_QNAM : SQ_USUBJID),
+                  "%s must not be blank", *us ? "QNAM" : "USUBJID");
+        return 0;
+    }
+    struct supp *sp = x->sp;
+    size_t i = sp->n;
+    struct supp_row *row = VEC_PUSH(sp->rows, sp->n, sp->cap);
+    row->qnam = arena_strdup(&L->s->arena, qn);
+    row->qval = arena_strdup(&L->s->arena, dom_get(&x->m, r, SQ_QVAL));
+    row->line = r->line;
+    row->used = false;
+    sp->next = xrealloc(sp->next, sp->cap * sizeof *sp->next);
+    sp->next[i] = SIZE_MAX;
+    supp_key(key, sizeof key, us, iv, ivv);
+    size_t first;
+    if (strmap_get(&sp->by_key, key, &first)) {
+        /* Append to keep the file's order. */
+        size_t j = first;
+        while (sp->next[j] != SIZE_MAX)
+            j = sp->next[j];
+        sp->next[j] = i;
+    } else {
+        strmap_put(&sp->by_key, key, i);
+    }
+    bool known = false;
+    for (size_t k = 0; k < sp->n_idvars; k++)
+        if (strcmp(sp->idvars[k], iv) == 0)
+            known = true;
+    if (!known) {
+        sp->idvars = xrealloc(sp->idvars,
+                              (sp->n_idvars + 1) * sizeof *sp->idvars);
+        sp->idvars[sp->n_idvars++] = arena_strdup(&L->s->arena, iv);
+    }
+    return 0;
+}
+
+/* Reads DIR/supp<dom>.csv when it exists; NULL when it does not. */
+static struct supp *supp_read(struct loader *L, const char *dom)
+{
+    char file[32], path[PATH_MAX];
+    snprintf(file, sizeof file, "supp%s.csv", dom);
+    snprintf(path, sizeof path, "%s/%s", L->dir, file);
+    struct stat stt;
+    if (stat(path, &stt) != 0)
+        return NULL;
+    struct supp *sp = xcalloc(1, sizeof *sp);
+    snprintf(sp->name, sizeof sp->name, "%s", file);
+    strmap_init(&sp->by_key);
+    struct supp_ctx x = {0};
+    x.L = L;
+    x.sp = sp;
+    x.m.name = sp->name;
+    x.m.cols = supp_cols;
+    x.m.required = supp_req;
+    csv_stream(path, sp->name, supp_row_fn, &x, L->d);
+    return sp;
+}
+
+/* Collects the qualifiers of one parent row into out (arena-allocated). */
+void supp_attach(struct loader *L, struct supp *sp, const struct dom *m,
+                 const struct csv_rec *r, const char *usubjid,
+                 struct qualifier **out, size_t *n_out)
+{
+    *out = NULL;
+    *n_out = 0;
+    if (!sp)
+        return;
+    size_t cap = 0;
+    for (size_t k = 0; k < sp->n_idvars; k++) {
+        const char *iv = sp->idvars[k];
+        char val[128] = "", key[400];
+        if (*iv) {
+            /* The parent's value of IDVAR: a column of the parent file. */
+            int found = -1;
+            for (size_t c = 0; c < m->ncol && c < r->n; c++) {
+                char h[64];
+                upper(m->header[c], h, sizeof h);
+                if (strcmp(h, iv) == 0) {
+                    found = (int)c;
+                    break;
+                }
+            }
+            if (found < 0)
+                continue;
+            trimmed(r->f[found], val, sizeof val);
+        }
+        supp_key(key, sizeof key, usubjid, iv, val);
+        size_t i;
+        if (!strmap_get(&sp->by_key, key, &i))
+            continue;
+        for (; i != SIZE_MAX; i = sp->next[i]) {
+            sp->rows[i].used = true;
+            if (*n_out == cap) {
+                size_t ncap = cap ? cap * 2 : 4;
+                struct qualifier *q = arena_alloc(&L->s->arena,
+                                                  ncap * sizeof *q);
+                if (*n_out)
+                    memcpy(q, *out, *n_out * sizeof *q);
+                *out = q;
+                cap = ncap;
+            }
+            (*out)[*n_out].qnam = sp->rows[i].qnam;
+            (*out)[*n_out].qval = sp->rows[i].qval;
+            (*n_out)++;
+        }
+    }
+}
+
+static void supp_finish(struct loader *L, struct supp *sp, const char *parent)
+{
+    if (!sp)
+        return;
+    size_t unused = 0;
+    long first_line = 0;
+    for (size_t i = 0; i < sp->n; i++)
+        if (!sp->rows[i].used) {
+            if (!unused)
+                first_line = sp->rows[i].line;
+            unused++;
+        }
+    if (unused)
+        diags_add(L->d, SEV_ERROR, D_SUPP, sp->name, first_line, 0,
+                  "%zu qualifier row%s match%s no row of %s (USUBJID, IDVAR "
+                  "and IDVARVAL must name a parent row)",
+                  unused, unused == 1 ? "" : "s", unused == 1 ? "es" : "",
+                  parent);
+    strmap_release(&sp->by_key);
+    free(sp->rows);
+    free(sp->next);
+    free(sp->idvars);
+    free(sp);
+}
+
+/* ------------------------------------------------------------------------
+ * Subjects, evaluators, dates.
+ */
+
+/*
+ * The subject of a row, or NULL (with one error per subject and file) when
+ * the subject is not in dm.csv.
+ */
+struct subject *row_subject(struct loader *L, const struct dom *m,
+                            const struct csv_rec *r, int col)
+{
+    char us[128];
+    trimmed(dom_get(m, r, col), us, sizeof us);
+    if (!*us) {
+        diags_add(L->d, SEV_ERROR, D_REQUIRED, m->name, r->line,
+                  dom_colno(m, col), "USUBJID must not be blank");
+        return NULL;
+    }
+    struct subject *sj = study_find(L->s, us);
+    if (sj)
+        return sj;
+    char key[200];
+    snprintf(key, sizeof key, "%s\x1f%s", m->name, us);
+    size_t dummy;
+    if (!strmap_get(&L->unknown_reported, key, &dummy)) {
+        strmap_put(&L->unknown_reported, key, 1);
+        diags_add(L->d, SEV_ERROR, D_UNKNOWN_SUBJECT, m->name, r->line,
+                  dom_colno(m, col),
+                  "subject '%s' is not in dm.csv (every subject must have "
+                  "a DM row)",
+                  us);
+    }
+    return NULL;
+}
+
+/*
+ * Evaluator selection (data-format.md "Which records count"): returns true
+ * when the row belongs to the chosen evaluator. Rows without --EVAL belong
+ * to every selection. Counts what was seen for the "matches nothing"
+ * error.
+ */
+bool row_selected(struct loader *L, struct eval_seen *es, const struct dom *m,
+                  const struct csv_rec *r, int c_eval, int c_acpt)
+{
+    char ev[64], acpt[8];
+    upper(dom_get(m, r, c_eval), ev, sizeof ev);
+    upper(dom_get(m, r, c_acpt), acpt, sizeof acpt);
+    es->rows++;
+    if (!*ev) {
+        es->matched++;
+        return true;
+    }
+    bool ok;
+    if (L->evaluator == EVAL_INVESTIGATOR)
+        ok = strcmp(ev, "INVESTIGATOR") == 0;
+    else
+        ok = strcmp(ev, "INDEPENDENT ASSESSOR") == 0 &&
+             strcmp(acpt, "Y") == 0;
+    if (ok) {
+        es->matched++;
+        es->matched_with_eval++;
+        return true;
+    }
+    bool known = false;
+    for (size_t i = 0; i < es->n_other; i++)
+        if (strcmp(es->other[i], ev) == 0)
+            known = true;
+    if (!known && es->n_other < sizeof es->other / sizeof es->other[0])
+        es->other[es->n_other++] = arena_strdup(&L->s->arena, ev);
+    return false;
+}
+
+static void eval_finish(struct loader *L, const struct eval_seen *es,
+                        const char *file)
+{
+    if (es->matched_with_eval || !es->n_other)
+        return;
+    char list[512];
+    size_t len = 0;
+    list[0] = '\0';
+    for (size_t i = 0; i < es->n_other && len < sizeof list; i++)
+        len += (size_t)snprintf(list + len, sizeof list - len, "%s%s",
+                                i ? ", " : "", es->other[i]);
+    diags_add(L->d, SEV_ERROR, D_EVALUATOR, file, 0, 0,
+              "no row matches the evaluator %s%s; the file has %s "
+              "(choose one with --evaluator INVESTIGATOR|INDEPENDENT or the "
+              "protocol key \"evaluator\")",
+              evaluator_name(L->evaluator),
+              L->evaluator == EVAL_INDEPENDENT
+                  ? " (INDEPENDENT ASSESSOR with --ACPTFL=Y)"
+                  : "",
+              list);
+}
+
+/*
+ * Parses a date field. Returns 0 with *out set (DATE_NONE when blank), or
+ * -1 after an error. Partial dates are imputed by `how` and reported by the
+ * caller through *imputed.
+ */
+int row_date(struct loader *L, const struct dom *m, const struct csv_rec *r,
+             int c, const char *usubjid, struct pdate *out)
+{
+    const char *v = dom_get(m, r, c);
+    char buf[64];
+    trimmed(v, buf, sizeof buf);
+    const char *why;
+    if (pdate_parse(buf, strlen(buf), out, &why) < 0) {
+        diags_add(L->d, SEV_ERROR, D_DATE, m->name, r->line, dom_colno(m, c),
+                  "%s '%s' must be %s (subject %s)", m->cols[c], buf, why,
+                  usubjid);
+        return -1;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * The readers, one per domain, are in sdtm_dom.c. This file drives them.
+ */
+
+static bool file_exists(const char *dir, const char *name, char *path,
+                        size_t size)
+{
+    struct stat st;
+    snprintf(path, size, "%s/%s", dir, name);
+    return stat(path, &st) == 0;
+}
+
+int dom_read(struct loader *L, struct dom *m, const char *domain,
+             csv_rec_fn fn, void *ctx, bool required)
+{
+    char path[PATH_MAX];
+    if (!file_exists(L->dir, m->name, path, sizeof path)) {
+        if (required)
+            diags_add(L->d, SEV_ERROR, D_IO, m->name, 0, 0,
+                      "missing: a study folder must hold %s", m->name);
+        return 1;
+    }
+    m->supp = supp_read(L, domain);
+    int rc = csv_stream(path, m->name, fn, ctx, L->d);
+    supp_finish(L, m->supp, m->name);
+    m->supp = NULL;
+    for (size_t i = 0; i < m->n_header; i++)
+        free(m->header[i]);
+    free(m->header);
+    m->header = NULL;
+    m->n_header = 0;
+    eval_finish(L, &m->eval, m->name);
+    return rc < 0 ? -1 : 0;
+}
+
+/* Wraps the domain's row function: header, field count, then the row. */
+int dom_dispatch(struct loader *L, struct dom *m, const struct csv_rec *r,
+                 int (*row)(struct loader *, struct dom *,
+                            const struct csv_rec *))
+{
+    if (!m->header_done) {
+        m->header_done = 1;
+        m->header = xcalloc(r->n ? r->n : 1, sizeof *m->header);
+        m->n_header = r->n;
+        for (size_t i = 0; i < r->n; i++)
+            m->header[i] = xstrdup(r->f[i]);
+        if (dom_header(L, m, r) < 0) {
+            m->bad = 1;
+            return 1; /* stop: without the column nothing can be read */
+        }
+        return 0;
+    }
+    if (r->n != m->ncol) {
+        diags_add(L->d, SEV_ERROR, D_CSV, m->name, r->line, 0,
+                  "%zu fields, but the header has %zu (a comma inside a "
+                  "value must be quoted)",
+                  r->n, m->ncol);
+        return 0;
+    }
+    m->rows++;
+    return row(L, m, r);
+}
+
+int sdtm_load(const char *dir, const struct load_options *o, struct study *s,
+              struct diags *d)
+{
+    size_t errors_before = d->n_errors;
+    struct loader L = {0};
+    L.s = s;
+    L.d = d;
+    L.dir = dir;
+    strmap_init(&L.unknown_reported);
+    strmap_init(&L.imputed_reported);
+
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        diags_add(d, SEV_ERROR, D_IO, dir, 0, 0,
+                  "not a study folder (a directory of SDTM CSV files)");
+        goto done;
+    }
+
+    /* The protocol: DIR/protocol.json (or the given file) over defaults. */
+    char ppath[PATH_MAX];
+    const char *pp = o->protocol_path;
+    if (!pp && file_exists(dir, "protocol.json", ppath, sizeof ppath))
+        pp = ppath;
+    if (pp) {
+        size_t len;
+        char *text = read_file(pp, &len);
+        if (!text)
+            diags_add(d, SEV_ERROR, D_IO, pp, 0, 0, "cannot read: %s",
+                      strerror(errno));
+        else
+            protocol_parse(&s->proto, text, len,
+                           o->protocol_path ? pp : "protocol.json", d);
+        free(text);
+    }
+    if (o->evaluator_set)
+        s->proto.evaluator = o->evaluator;
+    if (o->cutoff_set)
+        s->proto.data_cutoff = o->cutoff;
+    L.evaluator = s->proto.evaluator;
+    L.p = &s->proto;
+
+    /* Order matters: dm first (the subjects), then the dates that partial
+     * dates of other domains are imputed against (ex, ds). */
+    if (sdtm_read_dm(&L) < 0 || d->n_errors > errors_before)
+        goto done; /* without subjects nothing else can be checked */
+    sdtm_read_ex(&L);
+    sdtm_read_ds(&L);
+    sdtm_read_ss(&L);
+    /* First dose is needed to impute partial tumour and AE dates. */
+    study_finish(s, NULL);
+    sdtm_read_tu(&L);
+    sdtm_read_tr(&L);
+    sdtm_read_rs(&L);
+    sdtm_read_cm(&L);
+    sdtm_read_pr(&L);
+    sdtm_read_ae(&L);
+    sdtm_fix_deaths(&L);
+    study_finish(s, d);
+    sdtm_check(&L);
+done:
+    strmap_release(&L.unknown_reported);
+    strmap_release(&L.imputed_reported);
+    return d->n_errors > errors_before ? -1 : 0;
+}
