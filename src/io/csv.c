@@ -24,7 +24,6 @@ struct stream {
     size_t *off; /* offsets into buf */
     long line;      /* lines fed so far */
     long rec_start; /* line where the current record starts */
-    int row_ended;  /* the last event was the end of a record */
     int stop;
 };
 
@@ -49,14 +48,12 @@ static void on_field(void *data, size_t len, void *st_)
     st->buf[st->buf_n + len] = '\0';
     st->buf_n += len + 1;
     st->n++;
-    st->row_ended = 0;
 }
 
 static void on_row(int c, void *st_)
 {
     (void)c;
     struct stream *st = st_;
-    st->row_ended = 1;
     if (st->stop) {
         st->n = 0;
         st->buf_n = 0;
@@ -89,7 +86,6 @@ int csv_stream(const char *path, const char *name, csv_rec_fn fn, void *ctx,
     struct stream st = {0};
     st.fn = fn;
     st.ctx = ctx;
-    st.row_ended = 1;
     enum { BLOCK = 1 << 20 };
     char *block = xmalloc(BLOCK);
     int rc = 0, first = 1, at_line_start = 1;
@@ -106,7 +102,10 @@ int csv_stream(const char *path, const char *name, csv_rec_fn fn, void *ctx,
         while (pos < got && !st.stop) {
             char *nl = memchr(block + pos, '\n', got - pos);
             size_t end = nl ? (size_t)(nl - block) + 1 : got;
-            if (at_line_start && st.row_ended)
+            /* A record starts on this line when the parser is between
+                 * records (libcsv's public state field: 0 is "row not
+                 * begun"), not inside a quoted field that spans lines. */
+            if (at_line_start && p.pstate == 0)
                 st.rec_start = st.line + 1;
             if (csv_parse(&p, block + pos, end - pos, on_field, on_row,
                           &st) != end - pos) {

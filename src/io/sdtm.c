@@ -539,7 +539,7 @@ int sdtm_load(const char *dir, const struct load_options *o, struct study *s,
 
     /* Order matters: dm first (the subjects), then the dates that partial
      * dates of other domains are imputed against (ex, ds). */
-    if (sdtm_read_dm(&L) < 0 || d->n_errors > errors_before)
+    if (sdtm_read_dm(&L) < 0 || s->n_subjects == 0)
         goto done; /* without subjects nothing else can be checked */
     sdtm_read_ex(&L);
     sdtm_read_ds(&L);

@@ -1,0 +1,49 @@
+# BALIST - the two commands of the README, wrapping CMake.
+#   make        build
+#   make demo   install missing Debian packages (as root), build, run BALIST
+#               on the bundled demo study
+#   make test   build and run every test
+#   make asan   the tests again, built with -fsanitize=address,undefined
+#   make bench  benchmarks (never part of the tests)
+
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+WERROR ?= OFF
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE_FLAGS ?=
+
+.PHONY: all build deps demo test asan bench clean format
+
+all: build
+
+build:
+	@cmake -S . -B $(BUILD) -DBALIST_WERROR=$(WERROR) $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+deps:
+	@sh scripts/deps.sh
+
+demo: deps build
+	@echo
+	@echo "== balist check data/demo"
+	@./$(BUILD)/balist check data/demo
+
+test: deps build
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+asan: deps
+	@cmake -S . -B $(ASAN_BUILD) -DBALIST_SANITIZE=ON -DBALIST_WERROR=$(WERROR) \
+	    -DCMAKE_BUILD_TYPE=Debug $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 \
+	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	    ctest --output-on-failure -j $(JOBS)
+
+bench: deps build
+	@sh bench/run.sh $(BUILD)
+
+format:
+	@clang-format -i src/*/*.c src/*/*.h tests/unit/*.c
+
+clean:
+	@rm -rf $(BUILD) $(ASAN_BUILD)

@@ -1,0 +1,123 @@
+#!/bin/sh
+# Damages copies of the demo study in many ways and checks, for each, the
+# exact message (file:line:column, value, what was expected) and the exit
+# code of `balist check`. Expected texts are written from the damage, by
+# hand, not copied from the program.
+BAL=$1
+DEMO=$2
+. "$(dirname "$0")/lib.sh"
+
+S="$work/s"
+fresh() { rm -rf "$S"; cp -r "$DEMO" "$S"; }
+check() {
+    c_name=$1 c_rc=$2 c_want=$3
+    shift 3
+    expect "$c_name" "$c_rc" "$c_want" "$BAL" check "$S" --max-messages 0 "$@"
+}
+# Replace field $2 of line $1 of a CSV without quoted commas.
+setf() { awk -F, -v OFS=, -v l="$1" -v f="$2" -v v="$3" \
+    'NR == l { $f = v } { print }' "$S/$4" >"$work/t" && mv "$work/t" "$S/$4"; }
+
+fresh
+check "the demo itself is clean" 0 "0 errors, 0 warnings"
+
+fresh
+sed -i '1s/TRLNKID/TRLNKIX/' "$S/tr.csv"
+check "missing column" 1 "tr.csv:1: error: required column TRLNKID is missing"
+
+fresh
+setf 2 20 2024-13-28 tr.csv
+check "bad month" 1 "tr.csv:2:20: error: TRDTC '2024-13-28' must be a month from 01 to 12 (subject BAL-001-0001)"
+
+fresh
+setf 2 20 28/08/2024 tr.csv
+check "date not ISO 8601" 1 "tr.csv:2:20: error: TRDTC '28/08/2024' must be an ISO 8601 date YYYY-MM-DD (or partial YYYY-MM, YYYY) (subject BAL-001-0001)"
+
+fresh
+setf 2 12 -4 tr.csv
+check "negative diameter" 1 "tr.csv:2:12: error: TRSTRESN '-4' must be a length in mm, 0 or more, or TOO SMALL TO MEASURE (subject BAL-001-0001, lesion T01, visit SCREENING)"
+
+fresh
+setf 2 13 in tr.csv
+check "unit not mm or cm" 1 "tr.csv:2:13: error: unit 'IN' of LDIAM must be mm or cm (subject BAL-001-0001, lesion T01, visit SCREENING)"
+
+fresh
+setf 2 6 T99 tr.csv
+check "lesion without TU row" 1 "tr.csv:2:6: error: TRLNKID 'T99' has no TU row (subject BAL-001-0001; every measured lesion must be identified in tu.csv)"
+
+fresh
+sed -n 2p "$S/tr.csv" | sed 's/,33.4,mm,33.4,33.4,/,35,mm,35,35,/' >>"$S/tr.csv"
+n=$(wc -l <"$S/tr.csv")
+check "two measurements of one lesion at one visit" 1 "tr.csv:$n: error: lesion T01 of subject BAL-001-0001 has two LDIAM results at visit SCREENING (the other at line 2), with different values"
+
+fresh
+sed -i '/^[^,]*,DM,BAL-001-0001,/d' "$S/dm.csv"
+check "subject not in dm.csv" 1 "tr.csv:2:3: error: subject 'BAL-001-0001' is not in dm.csv"
+
+fresh
+awk -F, -v OFS=, '$3 == "BAL-001-0001" && $19 == "SCREENING" { $20 = "2024-07-01" } { print }' "$S/tr.csv" >"$work/t" && mv "$work/t" "$S/tr.csv"
+check "baseline too early (a warning)" 0 "tr.csv:2: warning: baseline assessment of subject BAL-001-0001 (visit SCREENING, 2024-07-01) is 68 days before the first dose (2024-09-07), more than baseline_max_days_before 28: no valid baseline"
+
+fresh
+setf 2 9 8 tr.csv
+setf 2 11 8 tr.csv
+setf 2 12 8 tr.csv
+check "baseline target below 10 mm (a warning)" 0 "tr.csv:2: warning: RANO-BM target lesion T01 of subject BAL-001-0001 measures 8 mm at baseline, below the longest diameter threshold of 10 mm"
+
+fresh
+awk -F, -v OFS=, '$3 == "BAL-001-0001" && $19 == "SCREENING" && $6 == "T01" { $14 = "NOT DONE"; $9 = $11 = $12 = "" } { print }' "$S/tr.csv" >"$work/t" && mv "$work/t" "$S/tr.csv"
+check "target without baseline measurement (a warning)" 0 "tu.csv:2: warning: RANO-BM target lesion T01 of subject BAL-001-0001 has no baseline measurement (visit SCREENING, 2024-08-28): the baseline is incomplete"
+
+fresh
+printf '{ "data_cutoff": "2025-03-31" }\n' >"$S/protocol.json"
+# Counted here: subject 1's TR rows dated after 2025-03-31, and the first.
+late=$(awk -F, '$3 == "BAL-001-0001" && $20 > "2025-03-31"' "$S/tr.csv" | wc -l)
+first=$(awk -F, '$3 == "BAL-001-0001" && $20 > "2025-03-31" { print NR; exit }' "$S/tr.csv")
+check "records after the cut-off (a warning)" 0 "tr.csv:$first: warning: subject BAL-001-0001 has $late records dated after the data cut-off 2025-03-31; they are not used"
+
+fresh
+echo 'BALIST-IVO-ADC-201,AE,BAL-001-0001,99,Rash,Rash,Skin,7,N,RELATED,DOSE NOT CHANGED,RECOVERED/RESOLVED,2024-10-01,2024-10-05' >>"$S/ae.csv"
+n=$(wc -l <"$S/ae.csv")
+check "AE grade outside 1-5" 1 "ae.csv:$n:8: error: AETOXGR '7' must be a CTCAE grade from 1 to 5 (subject BAL-001-0001, Rash)"
+
+fresh
+echo 'BALIST-IVO-ADC-201,AE,BAL-001-0001,99,Rash,Rash,Skin,2,N,RELATED,DOSE NOT CHANGED,RECOVERED/RESOLVED,2024-10-05,2024-10-01' >>"$S/ae.csv"
+n=$(wc -l <"$S/ae.csv")
+check "AE end before start" 1 "ae.csv:$n:14: error: AEENDTC '2024-10-01' is before AESTDTC '2024-10-05' (subject BAL-001-0001, Rash)"
+
+fresh
+echo 'BALIST-IVO-ADC-201,AE,BAL-001-0001,99,Rash, itchy,Rash,Skin,2,N,RELATED,DOSE NOT CHANGED,RECOVERED/RESOLVED,2024-10-05,2024-10-09' >>"$S/ae.csv"
+n=$(wc -l <"$S/ae.csv")
+check "unquoted comma" 1 "ae.csv:$n: error: 15 fields, but the header has 14 (a comma inside a value must be quoted)"
+
+fresh
+echo 'BALIST-IVO-ADC-201,AE,BAL-001-0001,99,"Rash,2,N' >>"$S/ae.csv"
+n=$(wc -l <"$S/ae.csv")
+check "unclosed quote" 1 "ae.csv:$n: error: malformed CSV: a quoted field is not closed before the end of the file"
+
+fresh
+sed -i '2s/,TARGET,TARGET,/,TARGT,TARGT,/' "$S/tu.csv"
+check "lesion class not a controlled term" 1 "tu.csv:2:9: error: TUSTRESC 'TARGT' must be TARGET, NON-TARGET, NEW or EQUIVOCAL (subject BAL-001-0001, lesion T01)"
+
+fresh
+printf '{ "confirm_min_days": "28" }\n' >"$S/protocol.json"
+check "bad protocol value" 1 "protocol.json: error: key 'confirm_min_days': must be a whole number from 1 to 365"
+
+fresh
+printf '{ "data_cutof": "2025-03-31" }\n' >"$S/protocol.json"
+check "misspelt protocol key" 1 "protocol.json: error: unknown key 'data_cutof'"
+
+fresh
+check "evaluator with no reads" 1 "tu.csv: error: no row matches the evaluator INDEPENDENT (INDEPENDENT ASSESSOR with --ACPTFL=Y); the file has INVESTIGATOR" --evaluator INDEPENDENT
+
+fresh
+rm "$S/dm.csv"
+check "dm.csv missing" 1 "dm.csv: error: missing: a study folder must hold dm.csv"
+
+fresh
+echo 'BALIST-IVO-ADC-201,AE,BAL-001-0001,99,Rash,Rash,Skin,2,N,RELATED,DOSE NOT CHANGED,RECOVERED/RESOLVED,2024-10-05,2024-10-09' >>"$S/ae.csv"
+echo 'BALIST-IVO-ADC-201,AE,BAL-001-0001,AESEQ,77,AERELIVO,Relationship to Ivonescimab,RELATED' >>"$S/suppae.csv"
+n=$(wc -l <"$S/suppae.csv")
+check "supplemental qualifier without parent" 1 "suppae.csv:$n: error: 1 qualifier row matches no row of ae.csv"
+
+finish
