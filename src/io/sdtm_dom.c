@@ -1067,7 +1067,8 @@ static int cmp_cand(const void *a, const void *b)
  */
 static void tr_resolve(struct loader *L, struct tr_ctx *x)
 {
-    qsort(x->c, x->n, sizeof *x->c, cmp_cand);
+    if (x->n > 1)
+        qsort(x->c, x->n, sizeof *x->c, cmp_cand);
     size_t i = 0;
     while (i < x->n) {
         size_t j = i;
