@@ -9,6 +9,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+/* Progress on a terminal, for files of 8 MB or more. */
+static void show_progress(void *ctx, const char *file, long long done,
+                          long long total)
+{
+    (void)ctx;
+    if (total < (8LL << 20))
+        return;
+    fprintf(stderr, "\rreading %-12s %3lld%%", file, done * 100 / total);
+    if (done >= total)
+        fprintf(stderr, "\r%40s\r", "");
+    fflush(stderr);
+}
 
 const char help_check[] =
     "Usage: balist check STUDY [options]\n"
@@ -93,6 +107,8 @@ int cmd_check(int argc, char **argv)
     if (!study)
         return usage_error("check", "which study? (a folder of SDTM CSV)");
 
+    if (isatty(STDERR_FILENO))
+        o.progress.fn = show_progress;
     struct study s;
     struct diags d;
     study_init(&s);

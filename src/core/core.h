@@ -475,6 +475,7 @@ struct study {
     struct subject *subjects;
     size_t n_subjects, cap_subjects;
     struct strmap by_usubjid;
+    struct strmap interned; /* string -> its one arena copy */
     struct protocol proto;
     struct arena arena;
 };
@@ -485,6 +486,9 @@ void study_release(struct study *s);
 struct subject *study_find(const struct study *s, const char *usubjid);
 /* Adds a subject (the caller checks uniqueness). */
 struct subject *study_add(struct study *s, const char *usubjid);
+/* The study's one copy of a string (controlled terms, visit names): equal
+ * strings share storage. The result must not be modified. */
+const char *study_intern(struct study *s, const char *str);
 /* Index of a lesion of the subject by TULNKID, or -1. */
 int subject_find_lesion(const struct subject *sj, const char *linkid);
 

@@ -14,6 +14,7 @@ void study_init(struct study *s)
 {
     memset(s, 0, sizeof *s);
     strmap_init(&s->by_usubjid);
+    strmap_init(&s->interned);
     protocol_init(&s->proto);
     arena_init(&s->arena);
 }
@@ -34,6 +35,7 @@ void study_release(struct study *s)
     }
     free(s->subjects);
     strmap_release(&s->by_usubjid);
+    strmap_release(&s->interned);
     protocol_release(&s->proto);
     arena_release(&s->arena);
     memset(s, 0, sizeof *s);
@@ -58,6 +60,16 @@ struct subject *study_add(struct study *s, const char *usubjid)
     sj->first_dose = sj->last_dose = sj->origin = sj->last_alive = DATE_NONE;
     strmap_put(&s->by_usubjid, usubjid, s->n_subjects - 1);
     return sj;
+}
+
+const char *study_intern(struct study *s, const char *str)
+{
+    size_t v;
+    if (strmap_get(&s->interned, str, &v))
+        return (const char *)(uintptr_t)v;
+    char *copy = arena_strdup(&s->arena, str);
+    strmap_put(&s->interned, str, (size_t)(uintptr_t)copy);
+    return copy;
 }
 
 int subject_find_lesion(const struct subject *sj, const char *linkid)

@@ -71,6 +71,13 @@ static void on_row(int c, void *st_)
 int csv_stream(const char *path, const char *name, csv_rec_fn fn, void *ctx,
                struct diags *d)
 {
+    return csv_stream_progress(path, name, fn, ctx, d, NULL);
+}
+
+int csv_stream_progress(const char *path, const char *name, csv_rec_fn fn,
+                        void *ctx, struct diags *d,
+                        const struct load_progress *pr)
+{
     FILE *fp = fopen(path, "rb");
     if (!fp) {
         diags_add(d, SEV_ERROR, D_IO, name, 0, 0, "cannot open %s: %s", path,
@@ -90,7 +97,15 @@ int csv_stream(const char *path, const char *name, csv_rec_fn fn, void *ctx,
     char *block = xmalloc(BLOCK);
     int rc = 0, first = 1, at_line_start = 1;
     size_t got;
+    long long total = -1, done_bytes = 0;
+    if (pr && pr->fn && fseek(fp, 0, SEEK_END) == 0) {
+        total = ftell(fp);
+        rewind(fp);
+    }
     while (!st.stop && (got = fread(block, 1, BLOCK, fp)) > 0) {
+        done_bytes += (long long)got;
+        if (pr && pr->fn)
+            pr->fn(pr->ctx, name, done_bytes, total);
         size_t pos = 0;
         if (first) {
             first = 0;

@@ -11,12 +11,21 @@
 
 #include <stdio.h>
 
+/* Progress of a long load: called after each block of a file is read.
+ * The library never prints; the caller decides what to show. */
+struct load_progress {
+    void (*fn)(void *ctx, const char *file, long long done_bytes,
+               long long total_bytes);
+    void *ctx;
+};
+
 struct load_options {
     bool evaluator_set; /* else the protocol's evaluator */
     enum evaluator evaluator;
     bool cutoff_set; /* else the protocol's data_cutoff */
     int32_t cutoff;
     const char *protocol_path; /* NULL: DIR/protocol.json when present */
+    struct load_progress progress; /* fn NULL: none */
 };
 
 void load_options_init(struct load_options *o);

@@ -26,5 +26,9 @@ typedef int (*csv_rec_fn)(void *ctx, const struct csv_rec *r);
  */
 int csv_stream(const char *path, const char *name, csv_rec_fn fn, void *ctx,
                struct diags *d);
+/* The same, reporting progress after each block read (may be NULL). */
+int csv_stream_progress(const char *path, const char *name, csv_rec_fn fn,
+                        void *ctx, struct diags *d,
+                        const struct load_progress *pr);
 
 #endif

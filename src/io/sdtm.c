@@ -456,7 +456,7 @@ int dom_read(struct loader *L, struct dom *m, const char *domain,
         return 1;
     }
     m->supp = supp_read(L, domain);
-    int rc = csv_stream(path, m->name, fn, ctx, L->d);
+    int rc = csv_stream_progress(path, m->name, fn, ctx, L->d, L->progress);
     supp_finish(L, m->supp, m->name);
     m->supp = NULL;
     for (size_t i = 0; i < m->n_header; i++)
@@ -504,6 +504,7 @@ int sdtm_load(const char *dir, const struct load_options *o, struct study *s,
     L.s = s;
     L.d = d;
     L.dir = dir;
+    L.progress = &o->progress;
     strmap_init(&L.unknown_reported);
     strmap_init(&L.imputed_reported);
 

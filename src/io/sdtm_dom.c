@@ -29,14 +29,28 @@ static char *field(struct loader *L, const struct dom *m,
 }
 
 /* Trimmed, upper case: for controlled terms, which SDTM compares without
- * regard to case. */
+ * regard to case. Terms repeat (visit names, test codes, units): one
+ * interned copy serves them all. The result must not be modified. */
 static char *term(struct loader *L, const struct dom *m,
                   const struct csv_rec *r, int c)
 {
-    char *s = field(L, m, r, c);
-    for (char *p = s; *p; p++)
-        *p = (char)toupper((unsigned char)*p);
-    return s;
+    const char *v = dom_get(m, r, c);
+    while (*v == ' ' || *v == '\t')
+        v++;
+    size_t n = strlen(v);
+    while (n && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+        n--;
+    char small[256];
+    if (n >= sizeof small) {
+        char *s = arena_strndup(&L->s->arena, v, n);
+        for (char *p = s; *p; p++)
+            *p = (char)toupper((unsigned char)*p);
+        return s;
+    }
+    for (size_t i = 0; i < n; i++)
+        small[i] = (char)toupper((unsigned char)v[i]);
+    small[n] = '\0';
+    return (char *)study_intern(L->s, small);
 }
 
 static char *upcase_copy(struct loader *L, const char *v)
@@ -738,11 +752,22 @@ struct aclust {
     size_t next;    /* next cluster of the same subject and label */
 };
 
+/* A sum of diameters recorded by the site (SUMDIAM). */
+struct sumrec {
+    size_t subj;
+    int32_t assess;
+    int32_t diam;
+    int crit; /* -1: TRCAT blank */
+    long line;
+};
+
 struct tr_ctx {
     struct loader *L;
     struct dom m;
     struct trcand *c;
     size_t n, cap;
+    struct sumrec *sums;
+    size_t n_sums, cap_sums;
     struct strmap clusters; /* subject \x1f visit -> first cluster */
     struct aclust *cl;
     size_t n_cl, cap_cl;
@@ -815,6 +840,114 @@ static int parse_length(const char *v, const char *unit, int32_t *out,
     return 0;
 }
 
+static int32_t assess_id(struct tr_ctx *x, size_t subj, const char *visit,
+                         int32_t date, long line, const char *usubjid);
+
+static void keep_sum(struct loader *L, const struct dom *m,
+                     const struct csv_rec *r, struct tr_ctx *x,
+                     const struct subject *sj)
+{
+    const char *v = dom_get(m, r, TR_TRSTRESN);
+    char *unit = term(L, m, r, TR_TRSTRESU);
+    if (!*v) {
+        v = dom_get(m, r, TR_TRORRES);
+        unit = term(L, m, r, TR_TRORRESU);
+    }
+    int32_t diam;
+    bool rounded;
+    if (!*v || parse_length(v, unit, &diam, &rounded) < 0)
+        return; /* a sum we cannot read is no input: nothing to check */
+    int32_t date;
+    bool imp;
+    char *visit = term(L, m, r, TR_VISIT);
+    if (assessment_date(L, m, r, TR_TRDTC, sj, visit, &date, &imp) < 0)
+        return;
+    struct sumrec *sr = VEC_PUSH(x->sums, x->n_sums, x->cap_sums);
+    sr->subj = (size_t)(sj - L->s->subjects);
+    sr->assess = assess_id(x, sr->subj, visit, date, r->line, sj->usubjid);
+    sr->diam = diam;
+    char *cat = term(L, m, r, TR_TRCAT);
+    sr->crit = *cat ? criterion_of(cat) : -1;
+    if (sr->crit == -2)
+        sr->crit = CRIT_RECIST;
+    sr->line = r->line;
+}
+
+/* The sum of a criterion's target diameters at one assessment, or -1 when
+ * a target has no value there (then the sum is not known). */
+static int64_t target_sum(const struct subject *sj, int crit, int32_t assess)
+{
+    int64_t sum = 0;
+    for (size_t li = 0; li < sj->n_lesions; li++) {
+        const struct lesion *l = &sj->lesions[li];
+        if (l->cls[crit] != LC_TARGET)
+            continue;
+        const struct measurement *mv = NULL;
+        for (size_t k = 0; k < sj->n_meas; k++)
+            if (sj->meas[k].lesion == (int)li &&
+                sj->meas[k].assess == assess &&
+                sj->meas[k].kind != MV_STATE &&
+                (sj->meas[k].crit_mask & (1u << crit)))
+                mv = &sj->meas[k];
+        if (mv && (mv->kind == MV_VALUE || mv->kind == MV_TSTM)) {
+            sum += mv->diam;
+            continue;
+        }
+        /* Fragments and merged masses appear only at some assessments;
+         * a merged parent counts 0 (data-format.md "Merged lesions"). */
+        if (!mv && (l->parent >= 0 || l->is_merge || l->merged_into >= 0))
+            continue;
+        return -1;
+    }
+    return sum;
+}
+
+static void fmt_mm4(int64_t v, char *buf, size_t size)
+{
+    snprintf(buf, size, "%.4f", (double)v / DIAM_SCALE);
+    char *e = buf + strlen(buf) - 1;
+    while (*e == '0')
+        *e-- = '\0';
+    if (*e == '.')
+        *e = '\0';
+}
+
+/* Cross-checks the recorded sums against the lesions: a difference of
+ * more than 0.1 mm is a warning. A sum without TRCAT matches either
+ * criterion. */
+static void check_sums(struct loader *L, const struct tr_ctx *x)
+{
+    const int64_t tol = DIAM_SCALE / 10;
+    for (size_t i = 0; i < x->n_sums; i++) {
+        const struct sumrec *sr = &x->sums[i];
+        const struct subject *sj = &L->s->subjects[sr->subj];
+        int64_t best = -1, best_diff = INT64_MAX;
+        int best_crit = CRIT_RECIST;
+        for (int c = 0; c < CRIT_N; c++) {
+            if (sr->crit >= 0 && c != sr->crit)
+                continue;
+            int64_t s = target_sum(sj, c, sr->assess);
+            if (s < 0)
+                continue;
+            int64_t diff = s > sr->diam ? s - sr->diam : sr->diam - s;
+            if (diff < best_diff) {
+                best_diff = diff;
+                best = s;
+                best_crit = c;
+            }
+        }
+        if (best < 0 || best_diff <= tol)
+            continue;
+        char rec[32], got[32];
+        fmt_mm4(sr->diam, rec, sizeof rec);
+        fmt_mm4(best, got, sizeof got);
+        diags_add(L->d, SEV_WARNING, D_SUMDIAM, "tr.csv", sr->line, 0,
+                  "SUMDIAM %s mm recorded for subject %s, but the %s target "
+                  "lesions add up to %s mm at that assessment",
+                  rec, sj->usubjid, criterion_name(best_crit), got);
+    }
+}
+
 static int tr_row(struct loader *L, struct dom *m, const struct csv_rec *r,
                   struct tr_ctx *x)
 {
@@ -826,9 +959,12 @@ static int tr_row(struct loader *L, struct dom *m, const struct csv_rec *r,
     char *linkid = term(L, m, r, TR_TRLNKID);
     char *tc = term(L, m, r, TR_TRTESTCD);
     /* Rows without TRLNKID (SUMDIAM: sums recorded by the site) are not
-     * inputs. */
-    if (!*linkid)
+     * inputs; the sums are kept to be cross-checked (data-format.md). */
+    if (!*linkid) {
+        if (!strcmp(tc, "SUMDIAM"))
+            keep_sum(L, m, r, x, sj);
         return 0;
+    }
     enum diam_test test = DT_NONE;
     bool is_state = false;
     if (!strcmp(tc, "LDIAM"))
@@ -1168,6 +1304,8 @@ int sdtm_read_tr(struct loader *L)
                          sizeof *x.n_assess);
     int rc = dom_read(L, &x.m, "tr", tr_stream, &x, false);
     tr_resolve(L, &x);
+    check_sums(L, &x);
+    free(x.sums);
     free(x.c);
     free(x.cl);
     free(x.n_assess);

@@ -40,6 +40,7 @@ struct loader {
     struct strmap unknown_reported;
     struct strmap imputed_reported;
     bool have_tu;
+    const struct load_progress *progress;
 };
 
 const char *dom_get(const struct dom *m, const struct csv_rec *r, int c);

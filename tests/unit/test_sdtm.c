@@ -823,6 +823,25 @@ static void test_reused_visit_label(void **state)
     fx_free(f);
 }
 
+static void test_sumdiam_cross_check(void **state)
+{
+    (void)state;
+    struct fixture *f = fx_new();
+    /* RECIST targets of S-001: 20 + 30 + 18 = 68 at baseline (right);
+     * 14 + 20 + 12 = 46 at week 6 (recorded 70: wrong). */
+    tr_plus(f, "S-001,,SUMDIAM,68,mm,68,68,mm,,INVESTIGATOR,SCREENING,"
+               "2025-01-03\n"
+               "S-001,,SUMDIAM,70,mm,70,70,mm,,INVESTIGATOR,WEEK 6,"
+               "2025-02-21\n");
+    fx_load(f);
+    assert_int_equal(f->rc, 0);
+    expect(f, "tr.csv:12: warning: SUMDIAM 70 mm recorded for subject "
+              "S-001, but the RECIST 1.1 target lesions add up to 46 mm at "
+              "that assessment [sumdiam]");
+    assert_int_equal(f->d.n_warnings, 1);
+    fx_free(f);
+}
+
 static void test_bad_protocol_in_folder(void **state)
 {
     (void)state;
@@ -893,6 +912,7 @@ int main(void)
         cmocka_unit_test(test_states_and_new_lesions),
         cmocka_unit_test(test_recorded_responses),
         cmocka_unit_test(test_reused_visit_label),
+        cmocka_unit_test(test_sumdiam_cross_check),
         cmocka_unit_test(test_bad_protocol_in_folder),
         cmocka_unit_test(test_diag_cap),
     };
