@@ -12,6 +12,8 @@
 static const struct command commands[] = {
     {"check", cmd_check, "validate a study folder; list every problem",
      help_check},
+    {"derive", cmd_derive, "judge responses; write adsl, adtr, adrs (ADaM)",
+     help_derive},
     {"simulate", cmd_simulate, "write a synthetic study in SDTM CSV",
      help_simulate},
 };

@@ -92,6 +92,7 @@ enum diag_code {
     D_ROUNDED,         /* a value was rounded to the stored precision */
     D_SUMDIAM,         /* a recorded sum disagrees with the lesions */
     D_DATE_ORDER,      /* an end before its start */
+    D_RECORDED,        /* a recorded response differs from the computed */
     D_CODE_COUNT
 };
 
@@ -177,6 +178,35 @@ int32_t study_day_cdisc(int32_t date, int32_t ref);
  * origin is day 0 (a plain difference).
  */
 int32_t days_from_origin(int32_t date, int32_t origin);
+
+/* ------------------------------------------------------------------------
+ * Table: named columns, rows of text cells. The plain data that endpoints/
+ * builds and io/ writes (CSV now; JSON and XLSX later). Cells live in the
+ * table's arena until table_clear() or table_release().
+ */
+struct table {
+    const char *name;        /* "adrs" */
+    const char *const *cols; /* NULL-terminated, borrowed */
+    size_t ncol;
+    const char **cells; /* nrow x ncol; NULL = empty */
+    size_t nrow, cap;
+    struct arena arena;
+};
+
+void table_init(struct table *t, const char *name, const char *const *cols);
+/* Appends an empty row; returns its index. */
+size_t table_add_row(struct table *t);
+/* Sets a cell by column name (an unknown name is a programmer error). */
+void table_set(struct table *t, size_t row, const char *col, const char *v);
+void table_setf(struct table *t, size_t row, const char *col,
+                const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void table_set_date(struct table *t, size_t row, const char *col,
+                    int32_t day);
+void table_set_int(struct table *t, size_t row, const char *col, long v);
+const char *table_get(const struct table *t, size_t row, const char *col);
+/* Drops the rows (after they were written), keeps the columns. */
+void table_clear(struct table *t);
+void table_release(struct table *t);
 
 /* ------------------------------------------------------------------------
  * Strict number parsing: every byte is checked.
@@ -334,6 +364,7 @@ struct lesion {
     int parent;       /* split fragment: index of the parent; -1 */
     int merged_into;  /* merged parent: index of the merged lesion; -1 */
     bool is_merge;    /* carries a merged diameter ("T02/T03", TUMERGE) */
+    int merge_first;  /* merged lesion: index of its first parent; -1 */
 };
 
 enum meas_kind { MV_VALUE, MV_TSTM, MV_NOT_DONE, MV_STATE };
@@ -435,7 +466,7 @@ struct ss_record {
 enum origin_source { ORIGIN_NONE, ORIGIN_MILESTONE, ORIGIN_FROM_FIRST_DOSE };
 
 struct subject {
-    char *usubjid, *subjid, *siteid, *sex, *race, *arm;
+    char *studyid, *usubjid, *subjid, *siteid, *sex, *race, *arm;
     long age; /* -1 when blank */
     int32_t rfstdtc, rfxstdtc, rficdtc, rfendtc;
     struct pdate dth_raw;
@@ -472,6 +503,7 @@ struct subject {
 };
 
 struct study {
+    bool have_cm; /* cm.csv was read: no row means no medication */
     struct subject *subjects;
     size_t n_subjects, cap_subjects;
     struct strmap by_usubjid;

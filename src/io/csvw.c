@@ -199,3 +199,17 @@ char *read_file(const char *path, size_t *len)
     *len = n;
     return buf;
 }
+
+void table_csv_header(struct csvw *w, const struct table *t)
+{
+    csvw_header(w, t->cols);
+}
+
+void table_csv_rows(struct csvw *w, const struct table *t)
+{
+    for (size_t r = 0; r < t->nrow; r++) {
+        for (size_t c = 0; c < t->ncol; c++)
+            csvw_str(w, t->cells[r * t->ncol + c]);
+        csvw_end(w);
+    }
+}

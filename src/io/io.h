@@ -70,4 +70,9 @@ void csvw_header(struct csvw *w, const char *const *names);
 /* Flushes and closes; returns 0, or -1 if any write failed. */
 int csvw_close(struct csvw *w);
 
+/* Writes a table's header (once, after csvw_open). */
+void table_csv_header(struct csvw *w, const struct table *t);
+/* Appends a table's rows. */
+void table_csv_rows(struct csvw *w, const struct table *t);
+
 #endif

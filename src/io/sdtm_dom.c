@@ -238,11 +238,13 @@ static int ref_date(struct loader *L, const struct dom *m,
  */
 enum {
     DM_USUBJID, DM_SUBJID, DM_SITEID, DM_RFSTDTC, DM_RFXSTDTC, DM_RFICDTC,
-    DM_RFENDTC, DM_DTHDTC, DM_DTHFL, DM_AGE, DM_SEX, DM_RACE, DM_ARM
+    DM_RFENDTC, DM_DTHDTC, DM_DTHFL, DM_AGE, DM_SEX, DM_RACE, DM_ARM,
+    DM_STUDYID
 };
 static const char *const dm_cols[] = {
     "USUBJID", "SUBJID", "SITEID", "RFSTDTC", "RFXSTDTC", "RFICDTC",
-    "RFENDTC", "DTHDTC", "DTHFL", "AGE", "SEX", "RACE", "ARM", NULL};
+    "RFENDTC", "DTHDTC", "DTHFL", "AGE", "SEX", "RACE", "ARM", "STUDYID",
+    NULL};
 static const char *const dm_req[] = {"USUBJID", NULL};
 
 static int dm_row(struct loader *L, struct dom *m, const struct csv_rec *r)
@@ -264,6 +266,7 @@ static int dm_row(struct loader *L, struct dom *m, const struct csv_rec *r)
     }
     sj = study_add(L->s, us);
     sj->dm_line = r->line;
+    sj->studyid = field(L, m, r, DM_STUDYID);
     sj->subjid = field(L, m, r, DM_SUBJID);
     sj->siteid = field(L, m, r, DM_SITEID);
     sj->sex = term(L, m, r, DM_SEX);
@@ -634,6 +637,7 @@ static int tu_row(struct loader *L, struct dom *m, const struct csv_rec *r)
         les->line = r->line;
         les->parent = -1;
         les->merged_into = -1;
+        les->merge_first = -1;
         les->is_cns = protocol_is_cns(L->p, loc);
         les->is_nodal = strstr(loc, "LYMPH NODE") != NULL;
         les->is_merge = merge || strchr(linkid, '/') != NULL;
@@ -687,8 +691,11 @@ static void link_lesions(struct subject *sj)
                 if (sl)
                     *sl++ = '\0';
                 int p = subject_find_lesion(sj, tok);
-                if (p >= 0 && (size_t)p != i)
+                if (p >= 0 && (size_t)p != i) {
                     sj->lesions[p].merged_into = (int)i;
+                    if (l->merge_first < 0)
+                        l->merge_first = p;
+                }
             }
         }
         for (int c = 0; c < CRIT_N; c++) {
@@ -1015,7 +1022,7 @@ static int tr_row(struct loader *L, struct dom *m, const struct csv_rec *r,
         les->loc = upcase_copy(L, ql ? ql : "");
         les->visit = term(L, m, r, TR_VISIT);
         les->line = r->line;
-        les->parent = les->merged_into = -1;
+        les->parent = les->merged_into = les->merge_first = -1;
         les->from_tr = true;
         les->is_cns = protocol_is_cns(L->p, les->loc);
         les->is_nodal = strstr(les->loc, "LYMPH NODE") != NULL;
@@ -1523,6 +1530,7 @@ int sdtm_read_cm(struct loader *L)
     struct dom m = {.name = "cm.csv", .cols = cm_cols, .required = cm_req};
     int rc_;
     DOM_READ(L, m, "cm", cm_stream, false);
+    L->s->have_cm = rc_ == 0 && m.header_done && !m.bad;
     return rc_;
 }
 

@@ -1,0 +1,190 @@
+/*
+ * cmd_derive.c - `balist derive STUDY --out DIR`: load, derive per
+ * subject with criteria/ and endpoints/, write adsl.csv, adtr.csv and
+ * adrs.csv, and print each subject's best responses.
+ */
+#include "cli.h"
+#include "endpoints.h"
+#include "io.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+const char help_derive[] =
+    "Usage: balist derive STUDY --out DIR [options]\n"
+    "\n"
+    "Judges every tumour assessment of the study by RANO-BM (the brain)\n"
+    "and RECIST 1.1 (the whole body), and iRECIST (exploratory), derives\n"
+    "best overall response with and without confirmation and clinical\n"
+    "benefit, and writes ADaM-style datasets into DIR:\n"
+    "  adsl.csv  one row per subject: dates, analysis sets (SAFFL, EFFFL)\n"
+    "  adtr.csv  sums of target diameters and each target, per assessment\n"
+    "  adrs.csv  responses per assessment (OVR, OVRCNS, IOVR, TRGRESP...)\n"
+    "            and best responses (BOR, CBOR, BORCNS, CBORCNS, CCBCNS...)\n"
+    "Every derived value has a REASON, e.g. \"PD: sum 52 mm is +23.8% over\n"
+    "nadir 42 mm and +10 mm\". Then it prints each subject's best\n"
+    "responses. The data must pass `balist check` without errors.\n"
+    "\n"
+    "Options:\n"
+    "  --out DIR           folder to write (created if missing)\n"
+    "  --cutoff DATE       data cut-off YYYY-MM-DD: later assessments are\n"
+    "                      not used (default: the protocol's data_cutoff)\n"
+    "  --evaluator WHO     INVESTIGATOR (default) or INDEPENDENT\n"
+    "  --responses recorded  best response from the site's recorded\n"
+    "                      responses (rs.csv) alone, for studies without\n"
+    "                      measurements\n"
+    "  --protocol FILE     protocol parameters (default STUDY/protocol.json)\n"
+    "  --quiet             do not print the per-subject summary\n"
+    "\n"
+    "Exit status: 0 written, 1 the data has errors, 2 wrong usage.\n"
+    "\n"
+    "Example:\n"
+    "  balist derive data/demo --out out/demo\n";
+
+static int write_all(const char *dir, struct adam_tables *t,
+                     struct csvw **w)
+{
+    struct table *tabs[3] = {&t->adsl, &t->adtr, &t->adrs};
+    for (int i = 0; i < 3; i++) {
+        if (!w[i]) {
+            char path[4096];
+            snprintf(path, sizeof path, "%s/%s.csv", dir, tabs[i]->name);
+            w[i] = xmalloc(sizeof *w[i]);
+            if (csvw_open(w[i], path) < 0) {
+                fprintf(stderr, "balist derive: cannot write %s: %s\n", path,
+                        strerror(errno));
+                free(w[i]);
+                w[i] = NULL;
+                return -1;
+            }
+            table_csv_header(w[i], tabs[i]);
+        }
+        table_csv_rows(w[i], tabs[i]);
+        table_clear(tabs[i]);
+    }
+    return 0;
+}
+
+static const char *rn(enum resp r)
+{
+    const char *n = resp_name(r, false);
+    return *n ? n : "-";
+}
+
+int cmd_derive(int argc, char **argv)
+{
+    const char *study = NULL, *out = NULL;
+    struct load_options o;
+    load_options_init(&o);
+    struct derive_options dopt = {false};
+    int quiet = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--out")) {
+            if (++i >= argc)
+                return usage_error("derive", "--out needs a folder");
+            out = argv[i];
+        } else if (!strcmp(a, "--evaluator")) {
+            if (++i >= argc || evaluator_parse(argv[i], &o.evaluator) < 0)
+                return usage_error("derive", "--evaluator needs INVESTIGATOR "
+                                             "or INDEPENDENT");
+            o.evaluator_set = true;
+        } else if (!strcmp(a, "--cutoff")) {
+            struct pdate pd;
+            const char *why;
+            if (++i >= argc ||
+                pdate_parse(argv[i], strlen(argv[i]), &pd, &why) < 0 ||
+                !pdate_is_complete(pd))
+                return usage_error("derive",
+                                   "--cutoff needs a date YYYY-MM-DD");
+            o.cutoff = pdate_day(pd);
+            o.cutoff_set = true;
+        } else if (!strcmp(a, "--responses")) {
+            if (++i >= argc || (strcmp(argv[i], "recorded") &&
+                                strcmp(argv[i], "computed")))
+                return usage_error("derive", "--responses needs recorded or "
+                                             "computed");
+            dopt.recorded = !strcmp(argv[i], "recorded");
+        } else if (!strcmp(a, "--protocol")) {
+            if (++i >= argc)
+                return usage_error("derive", "--protocol needs a file");
+            o.protocol_path = argv[i];
+        } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
+            quiet = 1;
+        } else if (a[0] == '-' && a[1]) {
+            return usage_error("derive", "unknown option '%s'", a);
+        } else if (!study) {
+            study = a;
+        } else {
+            return usage_error("derive", "one study at a time");
+        }
+    }
+    if (!study)
+        return usage_error("derive", "which study? (a folder of SDTM CSV)");
+    if (!out)
+        return usage_error("derive", "where to? (--out DIR)");
+
+    struct study s;
+    struct diags d;
+    study_init(&s);
+    diags_init(&d, 50);
+    int rc = sdtm_load(study, &o, &s, &d);
+    if (rc < 0) {
+        diags_sort(&d);
+        print_diags(&d);
+        fprintf(stderr,
+                "balist derive: %zu error%s in %s; nothing written (run "
+                "'balist check %s' for the full list)\n",
+                d.n_errors, d.n_errors == 1 ? "" : "s", study, study);
+        diags_release(&d);
+        study_release(&s);
+        return EXIT_DATA;
+    }
+    diags_release(&d);
+    if (mkdir(out, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "balist derive: cannot create %s: %s\n", out,
+                strerror(errno));
+        study_release(&s);
+        return EXIT_DATA;
+    }
+    struct adam_tables t;
+    adam_tables_init(&t);
+    struct csvw *w[3] = {NULL, NULL, NULL};
+    int failed = 0;
+    if (!quiet)
+        printf("%-16s %-6s %-8s %-8s %-8s %-8s %-8s\n", "USUBJID", "EFFFL",
+               "CBORCNS", "BORCNS", "CBOR", "BOR", "ICBOR");
+    for (size_t i = 0; i < s.n_subjects && !failed; i++) {
+        struct subject_summary sum;
+        adam_subject(&s, &s.subjects[i], &dopt, &t, &sum);
+        if (!quiet)
+            printf("%-16s %-6s %-8s %-8s %-8s %-8s %-8s\n",
+                   s.subjects[i].usubjid, sum.efffl ? "Y" : "N",
+                   rn(sum.cborcns), rn(sum.borcns), rn(sum.cbor),
+                   rn(sum.bor),
+                   dopt.recorded ? "-" : resp_name(sum.icbor, true));
+        /* Write as we go: memory stays flat however many subjects. */
+        if (t.adrs.nrow > 4096 || i + 1 == s.n_subjects)
+            failed = write_all(out, &t, w) < 0;
+    }
+    if (!s.n_subjects)
+        failed = write_all(out, &t, w) < 0;
+    for (int i = 0; i < 3; i++) {
+        if (w[i] && csvw_close(w[i]) < 0) {
+            fprintf(stderr, "balist derive: write failed (disk full?)\n");
+            failed = 1;
+        }
+        free(w[i]);
+    }
+    adam_tables_release(&t);
+    if (!failed)
+        fprintf(stderr, "wrote adsl.csv, adtr.csv, adrs.csv to %s (%zu "
+                        "subjects)\n",
+                out, s.n_subjects);
+    study_release(&s);
+    return failed ? EXIT_DATA : EXIT_OK;
+}

@@ -1,0 +1,149 @@
+/*
+ * criteria.h - tumour response by RECIST 1.1, RANO-BM and iRECIST: per
+ * time point (target, non-target, new lesions, overall) and best overall
+ * response, confirmed and unconfirmed, each with the reason a radiologist
+ * would accept. Pure functions over the study model (DESIGN.md): no I/O,
+ * no printing, no global state. The rules are those of
+ * shared/spec/response-criteria.md; each is written where it is coded.
+ */
+#ifndef BALIST_CRITERIA_H
+#define BALIST_CRITERIA_H
+
+#include "core.h"
+
+/* Response categories. AVAL codes follow data-format.md (CR 1 ... NE 6,
+ * MISSING 7); the iRECIST ones reuse them with iUPD 5 and iCPD 8. */
+enum resp {
+    RESP_NONE = 0, /* not evaluated (baseline) */
+    RESP_CR,
+    RESP_PR,
+    RESP_SD,
+    RESP_NONCRNONPD,
+    RESP_PD,
+    RESP_NE,
+    RESP_NA, /* no non-target lesions */
+    RESP_IUPD,
+    RESP_ICPD,
+};
+
+const char *resp_name(enum resp r, bool irecist);
+int resp_aval(enum resp r);
+
+/* New lesions at one time point. */
+enum newl { NEWL_NO = 0, NEWL_EQUIVOCAL, NEWL_YES };
+
+/* Clinical (neurological) status, RANO-BM. */
+enum clin { CLIN_UNKNOWN = 0, CLIN_IMPROVED, CLIN_STABLE, CLIN_WORSE };
+
+#define REASON_MAX 720 /* a reason composed of the parts below */
+#define PART_MAX 240
+
+/* One assessment (time point) under one criterion. */
+struct tp {
+    int32_t assess;     /* the subject's assessment number */
+    int32_t date;       /* assessment date (section 0: the latest scan) */
+    int32_t date_first; /* the earliest scan of the assessment */
+    int32_t day;        /* days from the origin (origin = day 0) */
+    const char *visit;
+    bool baseline;
+    /* Sums in mm x DIAM_SCALE; -1 when not known. */
+    int64_t sum;
+    int64_t nadir; /* nadir before this time point; -1 at baseline */
+    enum resp target, nontarget, overall;
+    enum newl newl;
+    bool newl_backdated; /* PD: an equivocal lesion later unequivocal */
+    int32_t pd_date;     /* date of a PD (earliest sighting for new-lesion PD) */
+    /* RANO-BM inputs at this time point. */
+    double steroid_mg; /* dexamethasone-equivalent mg/day; NAN unknown */
+    enum clin clinical;
+    char reason[REASON_MAX]; /* why the overall response */
+    char trg_reason[PART_MAX];
+    char ntrg_reason[160];
+    char new_reason[200];
+};
+
+/* A best overall response with the time point it rests on. */
+struct bor {
+    enum resp resp;
+    int tp;       /* index into tp, -1 when none */
+    int32_t date; /* of that time point */
+    int tp_confirm; /* the confirming time point, -1 */
+    char reason[REASON_MAX];
+};
+
+/* Everything derived for one subject under one criterion. */
+struct crit_result {
+    enum criterion crit;
+    bool irecist;
+    bool recorded; /* from the recorded (RS) responses alone */
+    bool has_lesions;
+    bool baseline_ok;
+    char baseline_why[200]; /* when not ok */
+    int n_targets, n_nontargets;
+    bool nt_only; /* non-target disease only */
+    bool measurable; /* at least one target at a valid baseline */
+    struct tp *tp; /* tp[0] is the baseline when baseline_ok */
+    size_t n_tp;
+    /* Per target lesion and time point: mm x DIAM_SCALE, -1 unknown. */
+    int *target_lesions; /* lesion indices */
+    size_t n_target_lesions;
+    int64_t *lval; /* n_tp x n_target_lesions */
+    /* The assessments that count for best response (section f). */
+    int32_t window_end;    /* last date counted; DATE_NONE: no limit */
+    char window_why[160];
+    size_t n_considered; /* tp[1 .. n_considered-1] count */
+    struct bor bor;  /* unconfirmed, f.2 */
+    struct bor cbor; /* confirmed, f.1 */
+    bool cb;         /* clinical benefit (confirmed CR, PR or SD) */
+    char cb_reason[REASON_MAX];
+};
+
+/*
+ * Derives a subject's time points and best responses under criterion c.
+ * The protocol parameters come from s->proto. Fills out (release with
+ * crit_result_release). Returns 0.
+ */
+int crit_derive(const struct study *s, const struct subject *sj,
+                enum criterion c, struct crit_result *out);
+
+/*
+ * iRECIST (section g) from a subject's RECIST 1.1 result.
+ */
+int irecist_derive(const struct study *s, const struct subject *sj,
+                   const struct crit_result *recist, struct crit_result *out);
+
+/*
+ * Best responses from the responses recorded in rs.csv alone (OVRLRESP of
+ * criterion c), for studies that only have RS data.
+ */
+int crit_from_recorded(const struct study *s, const struct subject *sj,
+                       enum criterion c, struct crit_result *out);
+
+void crit_result_release(struct crit_result *r);
+
+/*
+ * Compares every recorded time-point response (RS OVRLRESP) with the one
+ * computed; each disagreement is a warning in d naming rs.csv and the line,
+ * both values and the computed reason.
+ */
+void crit_compare_recorded(const struct study *s, struct diags *d);
+
+/*
+ * The dexamethasone-equivalent corticosteroid dose of a subject on a day
+ * (data-format.md "Corticosteroid dose"). Returns true and sets *mg when
+ * known.
+ */
+bool steroid_dose_on(const struct study *s, const struct subject *sj,
+                     int32_t day, double *mg);
+
+/* Writes / appends to a reason; a text longer than the buffer is cut. */
+void reason_set(char *buf, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void reason_append(char *buf, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Formats mm x DIAM_SCALE as "12.5" (up to 4 decimals, no trailing
+ * zeros). */
+void fmt_mm(int64_t v, char *buf, size_t size);
+
+#endif

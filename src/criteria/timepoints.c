@@ -1,0 +1,796 @@
+/*
+ * timepoints.c - the driver of a subject's derivation under one criterion:
+ * which lesions the criterion sees, the assessments (time points) and
+ * their dates, the baseline and its completeness, each target lesion's
+ * value (split and merged lesions), non-target and new-lesion responses,
+ * then, time point by time point, the criterion's own target and overall
+ * rules (recist11.c, ranobm.c) and finally best response (bor.c).
+ *
+ * shared/spec/response-criteria.md sections 0, a, b.1, c. RECIST 1.1:
+ * Eisenhauer et al., EJC 2009; RANO-BM: Lin et al., Lancet Oncol 2015.
+ */
+#include "criteria_int.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *resp_name(enum resp r, bool irecist)
+{
+    switch (r) {
+    case RESP_CR:
+        return irecist ? "iCR" : "CR";
+    case RESP_PR:
+        return irecist ? "iPR" : "PR";
+    case RESP_SD:
+        return irecist ? "iSD" : "SD";
+    case RESP_NONCRNONPD:
+        return irecist ? "iNON-CR/NON-PD" : "NON-CR/NON-PD";
+    case RESP_PD:
+        return "PD";
+    case RESP_NE:
+        return "NE";
+    case RESP_NA:
+        return "NA";
+    case RESP_IUPD:
+        return "iUPD";
+    case RESP_ICPD:
+        return "iCPD";
+    default:
+        return "";
+    }
+}
+
+int resp_aval(enum resp r)
+{
+    switch (r) {
+    case RESP_CR:
+        return 1;
+    case RESP_PR:
+        return 2;
+    case RESP_SD:
+        return 3;
+    case RESP_NONCRNONPD:
+        return 4;
+    case RESP_PD:
+    case RESP_IUPD:
+        return 5;
+    case RESP_NE:
+        return 6;
+    case RESP_ICPD:
+        return 8;
+    default:
+        return 7; /* MISSING */
+    }
+}
+
+void fmt_mm(int64_t v, char *buf, size_t size)
+{
+    /* Exact: mm x 10^4 as a decimal, trailing zeros removed. */
+    int64_t a = v < 0 ? -v : v;
+    int64_t whole = a / DIAM_SCALE, frac = a % DIAM_SCALE;
+    if (!frac) {
+        snprintf(buf, size, "%s%lld", v < 0 ? "-" : "", (long long)whole);
+        return;
+    }
+    char f[8];
+    snprintf(f, sizeof f, "%04lld", (long long)frac);
+    for (int i = 3; i > 0 && f[i] == '0'; i--)
+        f[i] = '\0';
+    snprintf(buf, size, "%s%lld.%s", v < 0 ? "-" : "", (long long)whole, f);
+}
+
+void pct(int64_t num, int64_t den, char *buf, size_t size)
+{
+    /* num/den as a signed percentage with one decimal, rounded half away
+     * from zero, only for display (the category is decided exactly). */
+    if (den == 0) {
+        snprintf(buf, size, "%s", num > 0 ? "+inf%" : "0.0%");
+        return;
+    }
+    int64_t n = num * 1000, q = n / den, rem = n % den;
+    if ((rem < 0 ? -rem : rem) * 2 >= den)
+        q += n < 0 ? -1 : 1;
+    int64_t a = q < 0 ? -q : q;
+    snprintf(buf, size, "%s%lld.%lld%%", q < 0 ? "-" : "+", (long long)(a / 10),
+             (long long)(a % 10));
+}
+
+void reason_set(char *buf, size_t size, const char *fmt, ...)
+{
+    /* A reason longer than its buffer is cut, never overflowed. */
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, size, fmt, ap);
+    va_end(ap);
+}
+
+void reason_append(char *buf, size_t size, const char *fmt, ...)
+{
+    size_t n = strlen(buf);
+    if (n + 1 >= size)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf + n, size - n, fmt, ap);
+    va_end(ap);
+}
+
+/* Rule PD-RELATIVE: the sum is at least 20 % above the nadir, tested in
+ * integers as 5 x (S - N) >= N (section 0, "Arithmetic"); an increase is
+ * required (S > N), so a nadir of 0 needs the sum to grow. */
+bool pd_relative(int64_t s, int64_t n)
+{
+    return s > n && 5 * (s - n) >= n;
+}
+
+/* Rule PR-RELATIVE: at least 30 % below baseline: 10 x (B - S) >= 3 x B
+ * (section 0; b.2 step 4). */
+bool pr_relative(int64_t s, int64_t b)
+{
+    return b > 0 && 10 * (b - s) >= 3 * b;
+}
+
+int64_t tp_lesion_value(const struct work *w, size_t t, size_t k)
+{
+    return w->r->lval[t * w->r->n_target_lesions + k];
+}
+
+/*
+ * The value of target lesion li at time point t, mm x DIAM_SCALE, or -1
+ * when not known (section b.1):
+ *  - its own diameter; too small to measure counts as recorded;
+ * Rule SPLIT-ADD: fragments' diameters add into the parent's value;
+ * Rule MERGE-FIRST: a merged mass counts against its first parent, the
+ *   other parents count 0 (not null).
+ */
+int64_t target_value(struct work *w, size_t t, int li, bool *tstm)
+{
+    const struct subject *sj = w->sj;
+    const struct lesion *l = &sj->lesions[li];
+    struct cell *own = cell_at(w, t, li);
+    *tstm = false;
+    bool own_known = own->has_diam && own->dkind != MV_NOT_DONE;
+    int64_t v = own_known ? own->diam : 0;
+    if (own_known && own->dkind == MV_TSTM)
+        *tstm = true;
+    bool any_fragment = false, fragment_missing = false;
+    for (size_t k = 0; k < w->n_les; k++) {
+        if (sj->lesions[k].parent != li)
+            continue;
+        struct cell *f = cell_at(w, t, (int)k);
+        if (!f->has_diam)
+            continue;
+        any_fragment = true;
+        if (f->dkind == MV_NOT_DONE) {
+            fragment_missing = true;
+            continue;
+        }
+        v += f->diam;
+        if (f->dkind == MV_TSTM)
+            *tstm = true;
+    }
+    if (any_fragment)
+        return fragment_missing ? -1 : v;
+    if (own_known)
+        return v;
+    if (l->merged_into >= 0) {
+        struct cell *m = cell_at(w, t, l->merged_into);
+        if (m->has_diam && m->dkind != MV_NOT_DONE) {
+            if (sj->lesions[l->merged_into].merge_first == li) {
+                *tstm = m->dkind == MV_TSTM;
+                return m->diam;
+            }
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* ---- building the time points ---- */
+
+static int cmp_tp(const void *a, const void *b)
+{
+    const struct tp *x = a, *y = b;
+    if (x->date != y->date)
+        return x->date < y->date ? -1 : 1;
+    return (x->assess > y->assess) - (x->assess < y->assess);
+}
+
+static bool sees(const struct lesion *l, enum criterion c)
+{
+    return l->cls[c] != LC_NONE;
+}
+
+/* Collects the time points (assessments) that hold rows the criterion
+ * sees, with their dates, sorted by date; drops those after the data
+ * cut-off. */
+static void build_tps(struct work *w)
+{
+    const struct subject *sj = w->sj;
+    struct crit_result *r = w->r;
+    int32_t max_assess = -1;
+    for (size_t i = 0; i < sj->n_meas; i++)
+        if (sj->meas[i].assess > max_assess)
+            max_assess = sj->meas[i].assess;
+    int *slot = malloc(((size_t)max_assess + 2) * sizeof *slot);
+    for (int32_t a = 0; a <= max_assess; a++)
+        slot[a] = -1;
+    size_t cap = 0;
+    for (size_t i = 0; i < sj->n_meas; i++) {
+        const struct measurement *mv = &sj->meas[i];
+        const struct lesion *l = &sj->lesions[mv->lesion];
+        if (!(mv->crit_mask & (1u << w->c)) || !sees(l, w->c) ||
+            mv->date == DATE_NONE)
+            continue;
+        int k = slot[mv->assess];
+        if (k < 0) {
+            struct tp *t = VEC_PUSH(r->tp, r->n_tp, cap);
+            memset(t, 0, sizeof *t);
+            t->assess = mv->assess;
+            t->date = t->date_first = mv->date;
+            t->visit = mv->visit;
+            t->sum = t->nadir = -1;
+            t->steroid_mg = NAN;
+            t->pd_date = DATE_NONE;
+            slot[mv->assess] = (int)(r->n_tp - 1);
+        } else {
+            struct tp *t = &r->tp[k];
+            if (mv->date > t->date)
+                t->date = mv->date;
+            if (mv->date < t->date_first)
+                t->date_first = mv->date;
+        }
+    }
+    free(slot);
+    /* Data cut-off: assessments after it are not used (section h.4, f). */
+    int32_t co = w->p->data_cutoff;
+    if (co != DATE_NONE) {
+        size_t k = 0;
+        for (size_t i = 0; i < r->n_tp; i++)
+            if (r->tp[i].date <= co)
+                r->tp[k++] = r->tp[i];
+        r->n_tp = k;
+    }
+    if (r->n_tp > 1)
+        qsort(r->tp, r->n_tp, sizeof *r->tp, cmp_tp);
+}
+
+/* Chooses the baseline (section a): the last assessment on or before the
+ * anchor (first dose by default), not more than baseline_max_days_before
+ * days before it; earlier assessments are dropped. */
+static void choose_baseline(struct work *w)
+{
+    struct crit_result *r = w->r;
+    const struct subject *sj = w->sj;
+    const struct protocol *p = w->p;
+    int32_t anchor = p->baseline_anchor == ANCHOR_ORIGIN ? sj->origin
+                                                         : sj->first_dose;
+    const char *aname = p->baseline_anchor == ANCHOR_ORIGIN ? "the origin"
+                                                            : "the first dose";
+    r->baseline_ok = false;
+    if (anchor == DATE_NONE) {
+        snprintf(r->baseline_why, sizeof r->baseline_why,
+                 "no %s date (not treated)", aname + 4);
+        return;
+    }
+    int b = -1;
+    for (size_t i = 0; i < r->n_tp; i++)
+        if (r->tp[i].date <= anchor)
+            b = (int)i;
+    if (b < 0) {
+        snprintf(r->baseline_why, sizeof r->baseline_why,
+                 "no tumour assessment on or before %s", aname);
+        return;
+    }
+    /* Drop what precedes the baseline. */
+    if (b > 0) {
+        memmove(r->tp, r->tp + b, (r->n_tp - (size_t)b) * sizeof *r->tp);
+        r->n_tp -= (size_t)b;
+    }
+    r->tp[0].baseline = true;
+    int gap = anchor - r->tp[0].date;
+    if (gap > p->baseline_max_days_before) {
+        char d[11];
+        date_format(r->tp[0].date, d);
+        snprintf(r->baseline_why, sizeof r->baseline_why,
+                 "the baseline scan of %s is %d days before %s (more than "
+                 "%d)",
+                 d, gap, aname, p->baseline_max_days_before);
+        return;
+    }
+    r->baseline_ok = true;
+}
+
+static void fill_cells(struct work *w)
+{
+    const struct subject *sj = w->sj;
+    struct crit_result *r = w->r;
+    w->n_les = sj->n_lesions;
+    w->cells = xcalloc(r->n_tp * w->n_les + 1, sizeof *w->cells);
+    int32_t max_assess = -1;
+    for (size_t t = 0; t < r->n_tp; t++)
+        if (r->tp[t].assess > max_assess)
+            max_assess = r->tp[t].assess;
+    int *slot = malloc(((size_t)max_assess + 2) * sizeof *slot);
+    for (int32_t a = 0; a <= max_assess; a++)
+        slot[a] = -1;
+    for (size_t t = 0; t < r->n_tp; t++)
+        slot[r->tp[t].assess] = (int)t;
+    for (size_t i = 0; i < sj->n_meas; i++) {
+        const struct measurement *mv = &sj->meas[i];
+        if (!(mv->crit_mask & (1u << w->c)) || mv->assess > max_assess ||
+            slot[mv->assess] < 0 || !sees(&sj->lesions[mv->lesion], w->c))
+            continue;
+        struct cell *c = cell_at(w, (size_t)slot[mv->assess], mv->lesion);
+        c->date = mv->date;
+        if (mv->kind == MV_STATE ||
+            (mv->kind == MV_NOT_DONE && mv->test == DT_NONE)) {
+            c->has_state = true;
+            c->state_nd = mv->kind == MV_NOT_DONE;
+            c->state = mv->state;
+        } else {
+            c->has_diam = true;
+            c->dkind = mv->kind;
+            c->diam = mv->diam;
+        }
+    }
+    free(slot);
+}
+
+static void pick_lesions(struct work *w)
+{
+    const struct subject *sj = w->sj;
+    struct crit_result *r = w->r;
+    r->target_lesions = xcalloc(sj->n_lesions + 1, sizeof(int));
+    w->nontargets = xcalloc(sj->n_lesions + 1, sizeof(int));
+    w->news = xcalloc(sj->n_lesions + 1, sizeof(int));
+    for (size_t i = 0; i < sj->n_lesions; i++) {
+        const struct lesion *l = &sj->lesions[i];
+        if (l->parent >= 0 || l->is_merge)
+            continue; /* their values enter their parents' */
+        switch (l->cls[w->c]) {
+        case LC_TARGET:
+            r->target_lesions[r->n_target_lesions++] = (int)i;
+            break;
+        case LC_NONTARGET:
+            w->nontargets[w->n_nt++] = (int)i;
+            break;
+        case LC_NEW:
+            w->news[w->n_new++] = (int)i;
+            break;
+        default:
+            break;
+        }
+    }
+    r->n_targets = (int)r->n_target_lesions;
+    r->n_nontargets = (int)w->n_nt;
+    r->has_lesions = r->n_targets + r->n_nontargets > 0;
+}
+
+/* ---- non-target lesions (c.1) ---- */
+
+enum ntstate { NT_NULL, NT_ABSENT, NT_PRESENT, NT_UPD };
+
+static enum ntstate nt_state(struct work *w, size_t t, int li)
+{
+    const struct lesion *l = &w->sj->lesions[li];
+    struct cell *c = cell_at(w, t, li);
+    if (c->has_state && !c->state_nd) {
+        switch (c->state) {
+        case TS_ABSENT:
+            return NT_ABSENT;
+        case TS_UNEQUIVOCAL:
+            return NT_UPD;
+        case TS_PRESENT:
+        case TS_EQUIVOCAL:
+            return NT_PRESENT;
+        default:
+            return NT_NULL;
+        }
+    }
+    if (c->has_diam && c->dkind != MV_NOT_DONE) {
+        /* A measured non-target: a node is absent below 10 mm short axis
+         * (c.1), another lesion at 0. */
+        if (l->is_nodal)
+            return c->diam < 10 * DIAM_SCALE ? NT_ABSENT : NT_PRESENT;
+        return c->diam == 0 && c->dkind == MV_VALUE ? NT_ABSENT : NT_PRESENT;
+    }
+    return NT_NULL;
+}
+
+static void nontarget_response(struct work *w, size_t t)
+{
+    struct tp *tp = &w->r->tp[t];
+    const struct protocol *p = w->p;
+    tp->ntrg_reason[0] = '\0';
+    if (!w->n_nt) {
+        tp->nontarget = RESP_NA;
+        snprintf(tp->ntrg_reason, sizeof tp->ntrg_reason,
+                 "no non-target lesions");
+        return;
+    }
+    const char *upd = NULL, *null = NULL, *present = NULL;
+    int n_absent = 0;
+    for (size_t k = 0; k < w->n_nt; k++) {
+        int li = w->nontargets[k];
+        enum ntstate s = nt_state(w, t, li);
+        const char *id = w->sj->lesions[li].linkid;
+        if (s == NT_UPD && !upd)
+            upd = id;
+        else if (s == NT_NULL && !null)
+            null = id;
+        else if (s == NT_PRESENT && !present)
+            present = id;
+        n_absent += s == NT_ABSENT;
+    }
+    /* Rule NT-UPD: unequivocal progression of any non-target is PD. */
+    if (upd) {
+        tp->nontarget = RESP_PD;
+        snprintf(tp->ntrg_reason, sizeof tp->ntrg_reason,
+                 "non-target %s unequivocal progression", upd);
+        return;
+    }
+    /* Rule REAPPEAR-NT: after a confirmed CR a non-target present again is
+     * PD (b.1; pd_on_reappearance_after_cr). */
+    if (present && p->pd_on_reappearance_after_cr == REAPPEAR_CONFIRMED_CR &&
+        w->confirmed_cr_at >= 0 && (size_t)w->confirmed_cr_at < t) {
+        tp->nontarget = RESP_PD;
+        snprintf(tp->ntrg_reason, sizeof tp->ntrg_reason,
+                 "non-target %s present again after the confirmed CR",
+                 present);
+        return;
+    }
+    /* Rule NT-NE: a non-target not assessed makes NE. */
+    if (null) {
+        tp->nontarget = RESP_NE;
+        snprintf(tp->ntrg_reason, sizeof tp->ntrg_reason,
+                 "non-target %s not assessed", null);
+        return;
+    }
+    /* Rule NT-CR: all non-targets absent (nodes < 10 mm). */
+    if ((size_t)n_absent == w->n_nt) {
+        tp->nontarget = RESP_CR;
+        snprintf(tp->ntrg_reason, sizeof tp->ntrg_reason,
+                 "all non-target lesions absent");
+        return;
+    }
+    tp->nontarget = RESP_NONCRNONPD;
+    snprintf(tp->ntrg_reason, sizeof tp->ntrg_reason,
+             "non-target %s present", present ? present : "");
+}
+
+/* ---- new lesions (c.2) ---- */
+
+/* What a new lesion shows at t: 0 not seen, 1 equivocal, 2 unequivocal;
+ * *date the day it was seen. */
+static int new_seen(struct work *w, size_t t, int li, int32_t *date)
+{
+    const struct lesion *l = &w->sj->lesions[li];
+    struct cell *c = cell_at(w, t, li);
+    *date = c->date;
+    if (c->has_state && !c->state_nd) {
+        switch (c->state) {
+        case TS_EQUIVOCAL:
+            return 1;
+        case TS_UNEQUIVOCAL:
+        case TS_PRESENT:
+            return 2;
+        default:
+            return 0;
+        }
+    }
+    if (c->has_diam && c->dkind != MV_NOT_DONE && c->diam > 0)
+        return l->equivocal ? 1 : 2;
+    return 0;
+}
+
+/* Rule NEW-BACKDATE: an equivocal new lesion later shown unequivocal makes
+ * PD as of the assessment at which it was first seen (c.2). */
+static void new_prepass(struct work *w)
+{
+    w->new_first = xcalloc(w->n_new + 1, sizeof(int));
+    w->new_backdate = xcalloc(w->n_new + 1, sizeof(bool));
+    for (size_t k = 0; k < w->n_new; k++) {
+        int li = w->news[k];
+        w->new_first[k] = -1;
+        bool first_equivocal = false;
+        for (size_t t = 1; t < w->r->n_tp; t++) {
+            int32_t d;
+            int s = new_seen(w, t, li, &d);
+            if (!s)
+                continue;
+            if (w->new_first[k] < 0) {
+                w->new_first[k] = (int)t;
+                first_equivocal = s == 1;
+            } else if (s == 2 && first_equivocal) {
+                w->new_backdate[k] = true;
+            }
+        }
+    }
+}
+
+/* Recorded new-lesion indicators of the visit (RS NEWLIND, NEWLPROG). */
+static int recorded_new(struct work *w, const struct tp *tp)
+{
+    int best = 0;
+    const struct subject *sj = w->sj;
+    for (size_t i = 0; i < sj->n_rs; i++) {
+        const struct rs_record *x = &sj->rs[i];
+        if ((x->kind != RS_NEWLIND && x->kind != RS_NEWLPROG) ||
+            x->crit != (int)w->c)
+            continue;
+        bool match = *tp->visit ? strcmp(x->visit, tp->visit) == 0
+                                : x->date == tp->date;
+        if (!match)
+            continue;
+        int v = !strcmp(x->value, "Y") || !strcmp(x->value, "UNEQUIVOCAL")
+                    ? 2
+                : !strcmp(x->value, "EQUIVOCAL") ? 1
+                                                 : 0;
+        if (v > best)
+            best = v;
+    }
+    return best;
+}
+
+static void new_response(struct work *w, size_t t)
+{
+    struct tp *tp = &w->r->tp[t];
+    tp->newl = NEWL_NO;
+    tp->new_reason[0] = '\0';
+    const char *eq = NULL;
+    for (size_t k = 0; k < w->n_new; k++) {
+        int li = w->news[k];
+        int32_t d;
+        int s = new_seen(w, t, li, &d);
+        if (!s)
+            continue;
+        const char *id = w->sj->lesions[li].linkid;
+        if (s == 2 || w->new_backdate[k]) {
+            if (tp->newl != NEWL_YES) {
+                tp->newl = NEWL_YES;
+                tp->pd_date = d;
+                tp->newl_backdated = s == 1;
+                if (s == 1)
+                    snprintf(tp->new_reason, sizeof tp->new_reason,
+                             "new lesion %s, equivocal here, unequivocal "
+                             "later: PD dated to its first sighting",
+                             id);
+                else
+                    snprintf(tp->new_reason, sizeof tp->new_reason,
+                             "unequivocal new lesion %s", id);
+            } else if (d < tp->pd_date) {
+                tp->pd_date = d;
+            }
+        } else if (!eq) {
+            eq = id;
+        }
+    }
+    if (tp->newl == NEWL_YES)
+        return;
+    int rec = recorded_new(w, tp);
+    if (rec == 2) {
+        tp->newl = NEWL_YES;
+        tp->pd_date = tp->date_first;
+        snprintf(tp->new_reason, sizeof tp->new_reason,
+                 "new lesion recorded (RS NEWLIND/NEWLPROG)");
+        return;
+    }
+    if (eq || rec == 1) {
+        tp->newl = NEWL_EQUIVOCAL;
+        snprintf(tp->new_reason, sizeof tp->new_reason,
+                 "equivocal new lesion%s%s (does not by itself make PD)",
+                 eq ? " " : "", eq ? eq : "");
+    }
+}
+
+/* ---- the window of best response (section f) ---- */
+
+static bool contains_any(const char *s, const struct strlist *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (*l->items[i] && strstr(s, l->items[i]))
+            return true;
+    return false;
+}
+
+/* The first new anticancer therapy after the first dose (data-format.md
+ * "New anticancer therapy"); DATE_NONE when none. */
+static int32_t new_therapy(const struct subject *sj, const struct protocol *p,
+                           const char **what)
+{
+    int32_t best = DATE_NONE;
+    int32_t fd = sj->first_dose;
+    for (size_t i = 0; i < sj->n_cm; i++) {
+        const struct cm_record *c = &sj->cm[i];
+        if (c->start == DATE_NONE || (fd != DATE_NONE && c->start <= fd))
+            continue;
+        if (!contains_any(c->cat, &p->new_therapy_cm_contains) &&
+            !contains_any(c->scat, &p->new_therapy_cm_contains))
+            continue;
+        if (best == DATE_NONE || c->start < best) {
+            best = c->start;
+            *what = c->trt;
+        }
+    }
+    if (!p->nat_includes_local)
+        return best;
+    for (size_t i = 0; i < sj->n_pr; i++) {
+        const struct pr_record *x = &sj->pr[i];
+        if (x->start == DATE_NONE || (fd != DATE_NONE && x->start <= fd))
+            continue;
+        if (!strlist_has(&p->new_therapy_pr_cat, x->cat) &&
+            !strlist_has(&p->new_therapy_pr_decod, x->decod))
+            continue;
+        if (best == DATE_NONE || x->start < best) {
+            best = x->start;
+            *what = x->trt;
+        }
+    }
+    return best;
+}
+
+void crit_window(const struct subject *sj, const struct protocol *p,
+                 struct crit_result *r)
+{
+    r->window_end = DATE_NONE;
+    r->window_why[0] = '\0';
+    const char *what = "";
+    int32_t nat = new_therapy(sj, p, &what);
+    char d[11];
+    if (nat != DATE_NONE) {
+        r->window_end = nat;
+        date_format(nat, d);
+        snprintf(r->window_why, sizeof r->window_why,
+                 "new anticancer therapy %s on %s", what, d);
+    }
+    for (size_t i = 0; i < sj->n_ds; i++) {
+        const struct ds_event *e = &sj->ds[i];
+        if (strcmp(e->decod, "WITHDRAWAL OF CONSENT") != 0 ||
+            e->date == DATE_NONE)
+            continue;
+        if (r->window_end == DATE_NONE || e->date < r->window_end) {
+            r->window_end = e->date;
+            date_format(e->date, d);
+            snprintf(r->window_why, sizeof r->window_why,
+                     "withdrawal of consent on %s", d);
+        }
+    }
+}
+
+/* ---- the driver ---- */
+
+static void fail_all(struct crit_result *r, const char *why)
+{
+    for (size_t t = 0; t < r->n_tp; t++) {
+        struct tp *tp = &r->tp[t];
+        if (tp->baseline)
+            continue;
+        tp->target = tp->nontarget = tp->overall = RESP_NE;
+        snprintf(tp->reason, sizeof tp->reason, "NE: no evaluable baseline (%s)",
+                 why);
+    }
+}
+
+int crit_derive(const struct study *s, const struct subject *sj,
+                enum criterion c, struct crit_result *out)
+{
+    memset(out, 0, sizeof *out);
+    out->crit = c;
+    struct work w;
+    memset(&w, 0, sizeof w);
+    w.s = s;
+    w.sj = sj;
+    w.p = &s->proto;
+    w.c = c;
+    w.r = out;
+    w.confirmed_cr_at = w.confirmed_pr_at = w.first_pr_at = -1;
+    w.ref_steroid = NAN;
+
+    pick_lesions(&w);
+    build_tps(&w);
+    choose_baseline(&w);
+    if (!out->has_lesions && out->baseline_ok) {
+        out->baseline_ok = false;
+        snprintf(out->baseline_why, sizeof out->baseline_why,
+                 "no %s lesion recorded at baseline", criterion_name(c));
+    } else if (!out->has_lesions && !out->n_tp) {
+        snprintf(out->baseline_why, sizeof out->baseline_why,
+                 "no %s lesion recorded", criterion_name(c));
+    }
+    fill_cells(&w);
+    out->nt_only = out->n_targets == 0 && out->n_nontargets > 0;
+    out->lval = xcalloc(out->n_tp * out->n_target_lesions + 1,
+                        sizeof *out->lval);
+    for (size_t t = 0; t < out->n_tp; t++) {
+        int64_t sum = 0;
+        bool known = true;
+        for (size_t k = 0; k < out->n_target_lesions; k++) {
+            bool tstm;
+            int64_t v = target_value(&w, t, out->target_lesions[k], &tstm);
+            out->lval[t * out->n_target_lesions + k] = v;
+            if (v < 0)
+                known = false;
+            else
+                sum += v;
+        }
+        /* Rule SUM-UNKNOWN: a sum with a missing target is not reported
+         * (b.1). */
+        out->tp[t].sum = known && out->n_target_lesions ? sum : -1;
+    }
+    /* Baseline completeness (a.3): every target has a baseline value. */
+    if (out->baseline_ok) {
+        for (size_t k = 0; k < out->n_target_lesions; k++)
+            if (out->lval[k] < 0) {
+                out->baseline_ok = false;
+                snprintf(out->baseline_why, sizeof out->baseline_why,
+                         "target %s has no baseline measurement",
+                         sj->lesions[out->target_lesions[k]].linkid);
+                break;
+            }
+    }
+    out->measurable = out->baseline_ok && out->n_targets > 0;
+    crit_window(sj, w.p, out);
+
+    if (!out->baseline_ok) {
+        fail_all(out, out->baseline_why);
+    } else {
+        new_prepass(&w);
+        int64_t nadir = out->tp[0].sum;
+        for (size_t t = 1; t < out->n_tp; t++) {
+            struct tp *tp = &out->tp[t];
+            tp->day = days_from_origin(tp->date, sj->origin);
+            tp->nadir = nadir;
+            nontarget_response(&w, t);
+            new_response(&w, t);
+            if (c == CRIT_RANOBM) {
+                ranobm_target(&w, t);
+                ranobm_overall(&w, t);
+            } else {
+                recist_target(&w, t);
+                recist_overall(&w, t);
+            }
+            if (tp->overall == RESP_PD && tp->pd_date == DATE_NONE)
+                tp->pd_date = tp->date;
+            /* Rule NADIR: the smallest complete sum of baseline and the
+             * assessments so far (b). */
+            if (tp->sum >= 0 && (nadir < 0 || tp->sum < nadir))
+                nadir = tp->sum;
+            /* Confirmation state for b.1 (reappearance) and b.2
+             * (sticky PR). */
+            if (tp->overall == RESP_PR && w.first_pr_at < 0)
+                w.first_pr_at = (int)t;
+            for (size_t i = 1; i < t; i++) {
+                enum resp ri = out->tp[i].overall;
+                if ((ri != RESP_CR && ri != RESP_PR) ||
+                    !bor_confirms(out, w.p, i, t))
+                    continue;
+                if (ri == RESP_CR && tp->overall == RESP_CR &&
+                    w.confirmed_cr_at < 0)
+                    w.confirmed_cr_at = (int)t;
+                else if (w.confirmed_pr_at < 0)
+                    w.confirmed_pr_at = (int)t;
+            }
+        }
+        for (size_t t = 0; t < out->n_tp; t++)
+            out->tp[t].day = days_from_origin(out->tp[t].date, sj->origin);
+    }
+    bor_derive(out, w.p, sj->origin);
+    free(w.cells);
+    free(w.nontargets);
+    free(w.news);
+    free(w.new_first);
+    free(w.new_backdate);
+    return 0;
+}
+
+void crit_result_release(struct crit_result *r)
+{
+    free(r->tp);
+    free(r->target_lesions);
+    free(r->lval);
+    memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,433 @@
+/*
+ * adam.c - adsl, adtr and adrs rows of one subject (shared/spec/
+ * data-format.md "Outputs"; response-criteria.md h.1 for the analysis
+ * sets). Parameter names follow admiralonco: BOR unconfirmed, CBOR
+ * confirmed, the suffix CNS for RANO-BM, the criterion in PARCAT3, the
+ * evaluator in PARCAT2. Per-lesion diameters are LDIAMn (RECIST 1.1) and
+ * LDCNSn (RANO-BM), so that one PARAMCD means one thing.
+ */
+#include "endpoints.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *const adsl_cols[] = {
+    "STUDYID", "USUBJID", "SUBJID", "SITEID",  "AGE",     "SEX",
+    "RACE",    "ARM",     "ENRLDT", "TRTSDT",  "TRTEDT",  "DTHDT",
+    "DTHFL",   "LSTALVDT", "SAFFL", "EFFFL",   "CNSMDFL", "RECMDFL",
+    "EOTSTT",  "DCTREAS", "REASON", NULL};
+static const char *const adtr_cols[] = {
+    "STUDYID", "USUBJID", "PARAMCD", "PARAM", "PARCAT1", "PARCAT2",
+    "PARCAT3", "TRLNKID", "AVISIT",  "ADT",   "ADY",     "AVAL",
+    "BASE",    "CHG",     "PCHG",    "NADIR", "CHGNAD",  "PCHGNAD",
+    "ANL01FL", "REASON",  NULL};
+static const char *const adrs_cols[] = {
+    "STUDYID", "USUBJID", "PARAMCD", "PARAM", "PARCAT1", "PARCAT2",
+    "PARCAT3", "AVISIT",  "ADT",     "ADY",   "AVALC",   "AVAL",
+    "ANL01FL", "REASON",  NULL};
+
+void adam_tables_init(struct adam_tables *t)
+{
+    table_init(&t->adsl, "adsl", adsl_cols);
+    table_init(&t->adtr, "adtr", adtr_cols);
+    table_init(&t->adrs, "adrs", adrs_cols);
+}
+
+void adam_tables_release(struct adam_tables *t)
+{
+    table_release(&t->adsl);
+    table_release(&t->adtr);
+    table_release(&t->adrs);
+}
+
+static const char *evaluator_label(const struct protocol *p)
+{
+    return p->evaluator == EVAL_INDEPENDENT ? "INDEPENDENT ASSESSOR"
+                                            : "INVESTIGATOR";
+}
+
+/* ---- adsl ---- */
+
+static void eot(const struct subject *sj, const char **stt, const char **why)
+{
+    *stt = "ONGOING";
+    *why = NULL;
+    for (size_t i = 0; i < sj->n_ds; i++) {
+        const struct ds_event *e = &sj->ds[i];
+        if (strcmp(e->cat, "DISPOSITION EVENT") != 0)
+            continue;
+        if (*e->epoch && strcmp(e->epoch, "TREATMENT") != 0)
+            continue;
+        *stt = !strcmp(e->decod, "COMPLETED") ? "COMPLETED" : "DISCONTINUED";
+        *why = !strcmp(e->decod, "COMPLETED") ? NULL : e->decod;
+        return;
+    }
+}
+
+static bool treated(const struct subject *sj)
+{
+    for (size_t i = 0; i < sj->n_doses; i++)
+        if (sj->doses[i].dose > 0 && sj->doses[i].start != DATE_NONE)
+            return true;
+    return false;
+}
+
+static void adsl_row(const struct study *s, const struct subject *sj,
+                     const struct crit_result *rano,
+                     const struct crit_result *recist, struct table *t,
+                     bool *efffl)
+{
+    const struct protocol *p = &s->proto;
+    size_t r = table_add_row(t);
+    table_set(t, r, "STUDYID", sj->studyid);
+    table_set(t, r, "USUBJID", sj->usubjid);
+    table_set(t, r, "SUBJID", sj->subjid);
+    table_set(t, r, "SITEID", sj->siteid);
+    if (sj->age >= 0)
+        table_set_int(t, r, "AGE", sj->age);
+    table_set(t, r, "SEX", sj->sex);
+    table_set(t, r, "RACE", sj->race);
+    table_set(t, r, "ARM", sj->arm);
+    table_set_date(t, r, "ENRLDT", sj->origin);
+    table_set_date(t, r, "TRTSDT", sj->first_dose);
+    table_set_date(t, r, "TRTEDT", sj->last_dose);
+    int32_t death = sj->death;
+    if (death != DATE_NONE && p->data_cutoff != DATE_NONE &&
+        death > p->data_cutoff)
+        death = DATE_NONE;
+    table_set_date(t, r, "DTHDT", death);
+    table_set(t, r, "DTHFL", death != DATE_NONE ? "Y" : NULL);
+    int32_t la = sj->last_alive;
+    if (la != DATE_NONE && p->data_cutoff != DATE_NONE && la > p->data_cutoff)
+        la = p->data_cutoff;
+    table_set_date(t, r, "LSTALVDT", la);
+    /* h.1 analysis sets. All-treated: one dose of either drug or more. */
+    bool saf = treated(sj);
+    bool post = false;
+    for (size_t i = 1; i < rano->n_tp; i++)
+        post = post || rano->tp[i].overall != RESP_NE;
+    /* CNS efficacy-evaluable: treated, a measurable CNS lesion (RANO-BM
+     * target) on a valid baseline MRI ([CHOICE]
+     * evaluable_requires_postbaseline). */
+    bool eff = saf && rano->measurable &&
+               (!p->evaluable_requires_postbaseline || rano->n_tp > 1);
+    *efffl = eff;
+    table_set(t, r, "SAFFL", saf ? "Y" : "N");
+    table_set(t, r, "EFFFL", eff ? "Y" : "N");
+    table_set(t, r, "CNSMDFL", rano->measurable ? "Y" : "N");
+    table_set(t, r, "RECMDFL", recist->measurable ? "Y" : "N");
+    const char *stt, *why;
+    eot(sj, &stt, &why);
+    table_set(t, r, "EOTSTT", stt);
+    table_set(t, r, "DCTREAS", why);
+    char reason[REASON_MAX];
+    if (!saf)
+        snprintf(reason, sizeof reason, "EFFFL N: no dose of study drug");
+    else if (!rano->measurable)
+        snprintf(reason, sizeof reason, "EFFFL N: no measurable CNS disease "
+                                        "at a valid baseline (%s)",
+                 rano->baseline_ok ? "no RANO-BM target"
+                                   : rano->baseline_why);
+    else if (!eff)
+        snprintf(reason, sizeof reason,
+                 "EFFFL N: no post-baseline MRI "
+                 "(evaluable_requires_postbaseline)");
+    else
+        snprintf(reason, sizeof reason,
+                 "EFFFL Y: treated, %d measurable RANO-BM target%s at "
+                 "baseline",
+                 rano->n_targets, rano->n_targets == 1 ? "" : "s");
+    (void)post;
+    table_set(t, r, "REASON", reason);
+}
+
+/* ---- adtr ---- */
+
+static void set_mm(struct table *t, size_t r, const char *col, int64_t v)
+{
+    char b[32];
+    if (v < 0)
+        return;
+    fmt_mm(v, b, sizeof b);
+    table_set(t, r, col, b);
+}
+
+static void set_change(struct table *t, size_t r, const char *chg,
+                       const char *pchg, int64_t v, int64_t ref)
+{
+    if (v < 0 || ref < 0)
+        return;
+    char b[32];
+    fmt_mm(v - ref, b, sizeof b);
+    table_set(t, r, chg, b);
+    /* PCHGNAD is empty when the nadir is 0 (data-format.md). */
+    if (ref > 0)
+        table_setf(t, r, pchg, "%.2f", 100.0 * (double)(v - ref) / (double)ref);
+}
+
+static void adtr_rows(const struct study *s, const struct subject *sj,
+                      const struct crit_result *cr, struct table *t)
+{
+    if (!cr->n_target_lesions || !cr->n_tp)
+        return;
+    const struct protocol *p = &s->proto;
+    bool cns = cr->crit == CRIT_RANOBM;
+    const char *pcat3 = criterion_name(cr->crit);
+    int64_t base = cr->tp[0].baseline ? cr->tp[0].sum : -1;
+    for (size_t i = 0; i < cr->n_tp; i++) {
+        const struct tp *tp = &cr->tp[i];
+        size_t r = table_add_row(t);
+        table_set(t, r, "STUDYID", sj->studyid);
+        table_set(t, r, "USUBJID", sj->usubjid);
+        table_set(t, r, "PARAMCD", cns ? "SDIAMCNS" : "SDIAM");
+        table_set(t, r, "PARAM", cns ? "Sum of Diameters of CNS Target "
+                                       "Lesions (mm)"
+                                     : "Sum of Diameters of Target Lesions "
+                                       "(mm)");
+        table_set(t, r, "PARCAT1", "TUMOR MEASUREMENT");
+        table_set(t, r, "PARCAT2", evaluator_label(p));
+        table_set(t, r, "PARCAT3", pcat3);
+        table_set(t, r, "AVISIT", tp->visit);
+        table_set_date(t, r, "ADT", tp->date);
+        table_set_int(t, r, "ADY", study_day_cdisc(tp->date, sj->origin));
+        set_mm(t, r, "AVAL", tp->sum);
+        set_mm(t, r, "BASE", base);
+        if (!tp->baseline) {
+            set_change(t, r, "CHG", "PCHG", tp->sum, base);
+            set_mm(t, r, "NADIR", tp->nadir);
+            set_change(t, r, "CHGNAD", "PCHGNAD", tp->sum, tp->nadir);
+        }
+        bool anl = cr->baseline_ok && (tp->baseline || i < cr->n_considered);
+        table_set(t, r, "ANL01FL", anl ? "Y" : NULL);
+        char reason[REASON_MAX] = "";
+        const char *missing = NULL;
+        for (size_t k = 0; k < cr->n_target_lesions; k++) {
+            int64_t v = cr->lval[i * cr->n_target_lesions + k];
+            const char *id = sj->lesions[cr->target_lesions[k]].linkid;
+            if (v < 0) {
+                if (!missing)
+                    missing = id;
+                continue;
+            }
+            char b[32];
+            fmt_mm(v, b, sizeof b);
+            reason_append(reason, sizeof reason, "%s%s %s", *reason ? " + " :
+                          "sum of targets: ", id, b);
+        }
+        if (missing)
+            snprintf(reason, sizeof reason,
+                     "not reported: target %s not assessed (b.1)", missing);
+        else if (tp->baseline)
+            reason_append(reason, sizeof reason, " (baseline)");
+        table_set(t, r, "REASON", reason);
+        for (size_t k = 0; k < cr->n_target_lesions; k++) {
+            int64_t v = cr->lval[i * cr->n_target_lesions + k];
+            int64_t b = cr->baseline_ok ? cr->lval[k] : -1;
+            const struct lesion *l = &sj->lesions[cr->target_lesions[k]];
+            size_t q = table_add_row(t);
+            table_set(t, q, "STUDYID", sj->studyid);
+            table_set(t, q, "USUBJID", sj->usubjid);
+            table_setf(t, q, "PARAMCD", "%s%zu", cns ? "LDCNS" : "LDIAM",
+                       k + 1);
+            table_setf(t, q, "PARAM", "%s of target %zu (%s, %s) (mm)",
+                       l->is_nodal && !cns ? "Short axis"
+                                           : "Longest diameter",
+                       k + 1, l->linkid, *l->loc ? l->loc : "location "
+                                                             "unknown");
+            table_set(t, q, "PARCAT1", "TUMOR MEASUREMENT");
+            table_set(t, q, "PARCAT2", evaluator_label(p));
+            table_set(t, q, "PARCAT3", pcat3);
+            table_set(t, q, "TRLNKID", l->linkid);
+            table_set(t, q, "AVISIT", tp->visit);
+            table_set_date(t, q, "ADT", tp->date);
+            table_set_int(t, q, "ADY", study_day_cdisc(tp->date, sj->origin));
+            set_mm(t, q, "AVAL", v);
+            set_mm(t, q, "BASE", b);
+            if (!tp->baseline)
+                set_change(t, q, "CHG", "PCHG", v, b);
+            table_set(t, q, "ANL01FL", anl ? "Y" : NULL);
+            table_set(t, q, "REASON",
+                      v < 0 ? "not assessed"
+                            : "value used: the lesion's diameter, split "
+                              "fragments added, merged mass on its first "
+                              "parent (b.1)");
+        }
+    }
+}
+
+/* ---- adrs ---- */
+
+struct pnames {
+    const char *ovr, *trg, *ntrg, *newl, *bor, *cbor, *rsp, *crsp, *ccb;
+};
+
+static const struct pnames recist_names = {
+    "OVR", "TRGRESP", "NTRGRESP", "NEWLIND", "BOR", "CBOR", "RSP", "CRSP",
+    "CCB"};
+static const struct pnames rano_names = {
+    "OVRCNS", "TRGRCNS", "NTRGRCNS", "NEWLCNS", "BORCNS", "CBORCNS",
+    "RSPCNS", "CRSPCNS", "CCBCNS"};
+static const struct pnames irecist_names = {
+    "IOVR", NULL, NULL, NULL, "IBOR", "ICBOR", NULL, NULL, NULL};
+
+static size_t rs_row(struct table *t, const struct study *s,
+                     const struct subject *sj, const struct crit_result *cr,
+                     const char *paramcd, const char *param)
+{
+    size_t r = table_add_row(t);
+    table_set(t, r, "STUDYID", sj->studyid);
+    table_set(t, r, "USUBJID", sj->usubjid);
+    table_set(t, r, "PARAMCD", paramcd);
+    table_set(t, r, "PARAM", param);
+    table_set(t, r, "PARCAT1", "TUMOR RESPONSE");
+    table_set(t, r, "PARCAT2", evaluator_label(&s->proto));
+    table_set(t, r, "PARCAT3", cr->irecist ? "iRECIST"
+                                           : criterion_name(cr->crit));
+    return r;
+}
+
+static void resp_cells(struct table *t, size_t r, const struct crit_result *cr,
+                       enum resp v)
+{
+    table_set(t, r, "AVALC", resp_name(v, cr->irecist));
+    table_set_int(t, r, "AVAL", resp_aval(v));
+}
+
+static void tp_cells(struct table *t, size_t r, const struct subject *sj,
+                     const struct crit_result *cr, size_t i, int32_t date)
+{
+    const struct tp *tp = &cr->tp[i];
+    table_set(t, r, "AVISIT", tp->visit);
+    table_set_date(t, r, "ADT", date);
+    table_set_int(t, r, "ADY", study_day_cdisc(date, sj->origin));
+    table_set(t, r, "ANL01FL", i < cr->n_considered ? "Y" : NULL);
+}
+
+static void yn(struct table *t, size_t r, bool y)
+{
+    table_set(t, r, "AVALC", y ? "Y" : "N");
+    table_set_int(t, r, "AVAL", y ? 1 : 0);
+}
+
+static void adrs_rows(const struct study *s, const struct subject *sj,
+                      const struct crit_result *cr, struct table *t)
+{
+    const struct pnames *pn = cr->irecist            ? &irecist_names
+                              : cr->crit == CRIT_RANOBM ? &rano_names
+                                                        : &recist_names;
+    const char *pre = cr->crit == CRIT_RANOBM ? "CNS " : "";
+    char param[120];
+    for (size_t i = 0; i < cr->n_tp; i++) {
+        const struct tp *tp = &cr->tp[i];
+        if (tp->baseline)
+            continue;
+        int32_t adt = tp->overall == RESP_PD && tp->pd_date != DATE_NONE
+                          ? tp->pd_date
+                          : tp->date;
+        snprintf(param, sizeof param, "%sOverall Response", pre);
+        size_t r = rs_row(t, s, sj, cr, pn->ovr, param);
+        resp_cells(t, r, cr, tp->overall);
+        tp_cells(t, r, sj, cr, i, adt);
+        table_set(t, r, "REASON", tp->reason);
+        if (!pn->trg || !cr->baseline_ok)
+            continue;
+        if (cr->n_target_lesions) {
+            snprintf(param, sizeof param, "%sTarget Response", pre);
+            r = rs_row(t, s, sj, cr, pn->trg, param);
+            resp_cells(t, r, cr, tp->target);
+            tp_cells(t, r, sj, cr, i, tp->date);
+            table_set(t, r, "REASON", tp->trg_reason);
+        }
+        if (tp->nontarget != RESP_NA) {
+            snprintf(param, sizeof param, "%sNon-target Response", pre);
+            r = rs_row(t, s, sj, cr, pn->ntrg, param);
+            resp_cells(t, r, cr, tp->nontarget);
+            tp_cells(t, r, sj, cr, i, tp->date);
+            table_set(t, r, "REASON", tp->ntrg_reason);
+        }
+        snprintf(param, sizeof param, "%sNew Lesion Indicator", pre);
+        r = rs_row(t, s, sj, cr, pn->newl, param);
+        yn(t, r, tp->newl == NEWL_YES);
+        tp_cells(t, r, sj, cr, i,
+                 tp->newl == NEWL_YES && tp->pd_date != DATE_NONE
+                     ? tp->pd_date
+                     : tp->date);
+        table_set(t, r, "REASON", tp->newl == NEWL_NO ? "no new lesion"
+                                                      : tp->new_reason);
+    }
+    const struct bor *bs[2] = {&cr->bor, &cr->cbor};
+    const char *codes[2] = {pn->bor, pn->cbor};
+    const char *labels[2] = {"Best Overall Response (unconfirmed)",
+                             "Best Overall Response (confirmed)"};
+    for (int k = 0; k < 2; k++) {
+        const struct bor *b = bs[k];
+        snprintf(param, sizeof param, "%s%s", pre, labels[k]);
+        size_t r = rs_row(t, s, sj, cr, codes[k], param);
+        resp_cells(t, r, cr, b->resp);
+        if (b->tp >= 0) {
+            table_set(t, r, "AVISIT", cr->tp[b->tp].visit);
+            table_set_date(t, r, "ADT", b->date);
+            table_set_int(t, r, "ADY", study_day_cdisc(b->date, sj->origin));
+        }
+        table_set(t, r, "ANL01FL", "Y");
+        table_set(t, r, "REASON", b->reason);
+    }
+    if (!pn->rsp)
+        return;
+    const char *rcodes[2] = {pn->rsp, pn->crsp};
+    const char *rlabels[2] = {"Response (unconfirmed)",
+                              "Response (confirmed)"};
+    for (int k = 0; k < 2; k++) {
+        const struct bor *b = bs[k];
+        bool y = b->resp == RESP_CR || b->resp == RESP_PR;
+        snprintf(param, sizeof param, "%s%s", pre, rlabels[k]);
+        size_t r = rs_row(t, s, sj, cr, rcodes[k], param);
+        yn(t, r, y);
+        if (y) {
+            table_set_date(t, r, "ADT", b->date);
+            table_set_int(t, r, "ADY", study_day_cdisc(b->date, sj->origin));
+        }
+        table_set(t, r, "ANL01FL", "Y");
+        table_setf(t, r, "REASON", "%s: best response %s", y ? "Y" : "N",
+                   b->reason);
+    }
+    snprintf(param, sizeof param, "%sClinical Benefit (confirmed)", pre);
+    size_t r = rs_row(t, s, sj, cr, pn->ccb, param);
+    yn(t, r, cr->cb);
+    table_set(t, r, "ANL01FL", "Y");
+    table_set(t, r, "REASON", cr->cb_reason);
+}
+
+void adam_subject(const struct study *s, const struct subject *sj,
+                  const struct derive_options *o, struct adam_tables *t,
+                  struct subject_summary *sum)
+{
+    struct crit_result recist, rano, irec;
+    if (o->recorded) {
+        crit_from_recorded(s, sj, CRIT_RECIST, &recist);
+        crit_from_recorded(s, sj, CRIT_RANOBM, &rano);
+        memset(&irec, 0, sizeof irec);
+    } else {
+        crit_derive(s, sj, CRIT_RECIST, &recist);
+        crit_derive(s, sj, CRIT_RANOBM, &rano);
+        irecist_derive(s, sj, &recist, &irec);
+    }
+    adsl_row(s, sj, &rano, &recist, &t->adsl, &sum->efffl);
+    if (!o->recorded) {
+        adtr_rows(s, sj, &rano, &t->adtr);
+        adtr_rows(s, sj, &recist, &t->adtr);
+    }
+    adrs_rows(s, sj, &rano, &t->adrs);
+    adrs_rows(s, sj, &recist, &t->adrs);
+    if (!o->recorded)
+        adrs_rows(s, sj, &irec, &t->adrs);
+    sum->cborcns = rano.cbor.resp;
+    sum->borcns = rano.bor.resp;
+    sum->cbor = recist.cbor.resp;
+    sum->bor = recist.bor.resp;
+    sum->icbor = o->recorded ? RESP_NONE : irec.cbor.resp;
+    crit_result_release(&recist);
+    crit_result_release(&rano);
+    crit_result_release(&irec);
+}
