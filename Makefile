@@ -27,6 +27,9 @@ demo: deps build
 	@echo
 	@echo "== balist check data/demo"
 	@./$(BUILD)/balist check data/demo
+	@echo
+	@echo "== balist derive data/demo --out out/demo"
+	@./$(BUILD)/balist derive data/demo --out out/demo
 
 test: deps build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

@@ -4,6 +4,7 @@
  * line. Exit 0 clean or warnings only, 1 errors, 2 usage.
  */
 #include "cli.h"
+#include "criteria.h"
 #include "io.h"
 
 #include <stdio.h>
@@ -36,6 +37,9 @@ const char help_check[] =
     "\n"
     "Each problem is one line on stderr:\n"
     "  tr.csv:42:17: error: TRSTRESN '-4' must be a length in mm ... [number]\n"
+    "Where rs.csv records the site's responses, each one that differs from\n"
+    "the response BALIST computes is a warning with both values and the\n"
+    "computed reason [recorded-response].\n"
     "  (file:line:column, column = field number as a spreadsheet counts it)\n"
     "then one summary line on stdout.\n"
     "\n"
@@ -114,6 +118,10 @@ int cmd_check(int argc, char **argv)
     study_init(&s);
     diags_init(&d, quiet ? 1 : (size_t)max_msgs);
     int rc = sdtm_load(study, &o, &s, &d);
+    /* The site's recorded responses against the computed ones: each
+     * disagreement is a warning (only when the data could be read). */
+    if (rc == 0)
+        crit_compare_recorded(&s, &d);
     diags_sort(&d);
     if (!quiet)
         print_diags(&d);

@@ -8,6 +8,7 @@
 #include "io.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,14 +156,16 @@ int cmd_derive(int argc, char **argv)
     adam_tables_init(&t);
     struct csvw *w[3] = {NULL, NULL, NULL};
     int failed = 0;
+    /* A closed pipe (| head) must not stop the datasets being written. */
+    signal(SIGPIPE, SIG_IGN);
     if (!quiet)
-        printf("%-16s %-6s %-8s %-8s %-8s %-8s %-8s\n", "USUBJID", "EFFFL",
+        printf("%-16s %-5s %-13s %-13s %-13s %-13s %s\n", "USUBJID", "EFFFL",
                "CBORCNS", "BORCNS", "CBOR", "BOR", "ICBOR");
     for (size_t i = 0; i < s.n_subjects && !failed; i++) {
         struct subject_summary sum;
         adam_subject(&s, &s.subjects[i], &dopt, &t, &sum);
         if (!quiet)
-            printf("%-16s %-6s %-8s %-8s %-8s %-8s %-8s\n",
+            printf("%-16s %-5s %-13s %-13s %-13s %-13s %s\n",
                    s.subjects[i].usubjid, sum.efffl ? "Y" : "N",
                    rn(sum.cborcns), rn(sum.borcns), rn(sum.cbor),
                    rn(sum.bor),

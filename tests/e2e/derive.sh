@@ -1,0 +1,54 @@
+#!/bin/sh
+# `balist derive` end to end: the three datasets on the demo study and the
+# public studies, and a demo subject worked out by hand.
+#
+# Hand calculation, subject BAL-001-0003 (tr.csv, dm.csv, ds.csv):
+#   origin (ENROLLED) 2024-10-04, first dose 2024-10-10, no counted steroid
+#   (only an anti-emetic premedication), clinical status STABLE.
+#   RANO-BM targets T01-T04 at baseline 2024-09-29: 29.6 + 29.4 + 22.6 +
+#   17.9 = 99.5 mm. WEEK 6 (2024-11-22, 49 days after the origin, ADY 50):
+#   20.3 + 17.2 + 13.4 + 10.1 = 61 mm, -38.5 mm = -38.69 %: PR (>= 30 %).
+#   WEEK 18 (2025-02-10): 43.6 mm, -56.2 %: PR, 80 days after WEEK 6:
+#   confirmed, CBORCNS PR.
+#   RECIST 1.1: new lesion NEW01 (liver) EQUIVOCAL at WEEK 42, UNEQUIVOCAL
+#   at WEEK 48: PD dated back to WEEK 42 (c.2).
+BAL=$1
+SRC=$2
+DATA=$3
+. "$(dirname "$0")/lib.sh"
+
+O="$work/demo"
+expect "derive the demo" 0 "wrote adsl.csv, adtr.csv, adrs.csv" "$BAL" derive "$SRC/data/demo" --out "$O"
+expect "the summary lists each subject" 0 "BAL-001-0003     Y     PR" "$BAL" derive "$SRC/data/demo" --out "$O"
+expect "adsl: 40 subjects and a header" 0 "41" sh -c "wc -l <'$O/adsl.csv'"
+expect "adsl: analysis sets" 0 'BAL-001-0003,0003,001,63,F,OTHER,Ivonescimab + Sacituzumab govitecan,2024-10-04,2024-10-10,' cat "$O/adsl.csv"
+expect "adtr: baseline CNS sum" 0 'BAL-001-0003,SDIAMCNS,Sum of Diameters of CNS Target Lesions (mm),TUMOR MEASUREMENT,INVESTIGATOR,RANO-BM,,SCREENING,2024-09-29,-5,99.5,99.5,' cat "$O/adtr.csv"
+expect "adtr: week 6 change" 0 ',RANO-BM,,WEEK 6,2024-11-22,50,61,99.5,-38.5,-38.69,99.5,-38.5,-38.69,Y,sum of targets: T01 20.3 + T02 17.2 + T03 13.4 + T04 10.1' cat "$O/adtr.csv"
+expect "adrs: week 6 CNS PR with its reason" 0 'BAL-001-0003,OVRCNS,CNS Overall Response,TUMOR RESPONSE,INVESTIGATOR,RANO-BM,WEEK 6,2024-11-22,50,PR,2,Y,"PR: imaging PR (CNS sum 61 mm is -38.7% from baseline 99.5 mm (30% decrease or more)' cat "$O/adrs.csv"
+expect "adrs: confirmed CNS PR" 0 'BAL-001-0003,CBORCNS,CNS Best Overall Response (confirmed),TUMOR RESPONSE,INVESTIGATOR,RANO-BM,WEEK 6,2024-11-22,50,PR,2,Y,"PR confirmed: PR on 2024-11-22 (day 49), PR on 2025-02-10, 80 days later"' cat "$O/adrs.csv"
+expect "adrs: back-dated new-lesion PD" 0 'BAL-001-0003,OVR,Overall Response,TUMOR RESPONSE,INVESTIGATOR,RECIST 1.1,WEEK 42,2025-07-30,300,PD,5,Y,"PD: new lesion NEW01, equivocal here, unequivocal later: PD dated to its first sighting"' cat "$O/adrs.csv"
+expect "adrs: iRECIST rows" 0 'BAL-001-0003,IOVR,Overall Response,TUMOR RESPONSE,INVESTIGATOR,iRECIST,WEEK 42,2025-07-30,300,iUPD,5,Y' cat "$O/adrs.csv"
+expect "adrs: CNS clinical benefit" 0 'BAL-001-0003,CCBCNS,CNS Clinical Benefit (confirmed),TUMOR RESPONSE,INVESTIGATOR,RANO-BM,,,,Y,1,Y,Y: confirmed best response PR' cat "$O/adrs.csv"
+
+# A cut-off before WEEK 18 leaves the WEEK 6 PR unconfirmed: CNS SD.
+expect "derive with a cut-off" 0 "" "$BAL" derive "$SRC/data/demo" --out "$work/cut" --cutoff 2025-01-31 --quiet
+expect "the cut-off changes the confirmed response" 0 'BAL-001-0003,CBORCNS,CNS Best Overall Response (confirmed),TUMOR RESPONSE,INVESTIGATOR,RANO-BM,WEEK 6,2024-11-22,50,SD,3,Y,"SD: PR on 2024-11-22 (day 49, at least 28 days from the origin); PR on 2024-11-22 (day 49) unconfirmed: no assessment 28 or more days later"' cat "$work/cut/adrs.csv"
+
+# Bad data: nothing is written.
+mkdir -p "$work/bad" && cp "$SRC"/data/demo/*.csv "$work/bad/"
+sed -i '2s/,TARGET,TARGET,/,TARGT,TARGT,/' "$work/bad/tu.csv"
+expect "derive refuses data with errors" 1 "nothing written" "$BAL" derive "$work/bad" --out "$work/badout"
+expect "... and writes nothing" 1 "" test -e "$work/badout/adrs.csv"
+expect "derive needs --out" 2 "where to? (--out DIR)" "$BAL" derive "$SRC/data/demo"
+
+if [ -d "$DATA/pharmaverse-onco" ]; then
+    expect "derive pharmaverse-onco" 0 "wrote adsl.csv, adtr.csv, adrs.csv" "$BAL" derive "$DATA/pharmaverse-onco" --out "$work/onco" --quiet
+    expect "... RECIST 1.1 rows, investigator" 0 ',TUMOR RESPONSE,INVESTIGATOR,RECIST 1.1,' cat "$work/onco/adrs.csv"
+    expect "derive pharmaverse-recist, independent" 0 "wrote adsl.csv" "$BAL" derive "$DATA/pharmaverse-recist" --evaluator INDEPENDENT --out "$work/rec" --quiet
+    expect "... labelled INDEPENDENT ASSESSOR" 0 ',TUMOR RESPONSE,INDEPENDENT ASSESSOR,RECIST 1.1,' cat "$work/rec/adrs.csv"
+    # 01-701-1118 (rs.csv, RADIOLOGIST 2, accepted): the recorded
+    # responses give a confirmed best response.
+    expect "derive from recorded responses" 0 "01-701-1118" "$BAL" derive "$DATA/pharmaverse-recist" --evaluator INDEPENDENT --out "$work/recd" --responses recorded
+    expect "... recorded reasons name rs.csv" 0 'as recorded by the site (rs.csv line' cat "$work/recd/adrs.csv"
+fi
+finish
