@@ -1,35 +1,45 @@
 #!/bin/sh
-# Benchmarks (make bench; never part of the tests). For each size: how long
-# `balist simulate` and `balist check` take, the input size, and the same
-# reading done by R's read.csv where R is installed (the tool a statistician
-# would otherwise load the export with).
+# Benchmarks (make bench; never part of the tests). For each study size:
+# simulate, check and derive wall times, tumour-result (TR) rows per second
+# end to end (read, derive, write) and peak memory, beside the input's
+# size; and the same reading done by R's read.csv where R is installed
+# (the tool a statistician would otherwise load the export with).
+# Sizes: BENCH_SIZES="10000 100000 1000000" (the default).
 set -eu
 BUILD=${1:-build}
 BAL="$BUILD/balist"
-work=$(mktemp -d)
+SIZES=${BENCH_SIZES:-"10000 100000 1000000"}
+work=$(mktemp -d "${TMPDIR:-/tmp}/balist-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 
-printf '%-10s %-12s %-10s %-10s %-12s %s\n' subjects "input" simulate check "rows/s" "R read.csv (tu, tr)"
-for n in 1000 10000 100000; do
+echo "BALIST $("$BAL" --version | cut -d' ' -f2) on $(nproc) cores; one core used."
+printf '%-9s %-8s %-10s %-9s %-9s %-10s %-12s %-9s %s\n' subjects input "TR rows" simulate check derive "TR rows/s" "peak MB" "R read.csv (tu, tr)"
+for n in $SIZES; do
+    s="$work/s$n"
     t0=$(now)
-    "$BAL" simulate --subjects "$n" --seed 1 --out "$work/s$n" 2>/dev/null
+    "$BAL" simulate --subjects "$n" --seed 1 --out "$s" 2>/dev/null
     t1=$(now)
-    "$BAL" check "$work/s$n" --quiet >/dev/null
+    "$BAL" check "$s" --quiet >/dev/null || true
     t2=$(now)
-    size=$(du -sh "$work/s$n" | cut -f1)
-    rows=$(cat "$work/s$n"/*.csv | wc -l)
+    "$BAL" derive "$s" --out "$work/o$n" --quiet 2>"$work/derive.log"
+    t3=$(now)
+    line=$(tail -n 1 "$work/derive.log")
+    rows=$(echo "$line" | sed -n 's/.*subjects, \([0-9]*\) tumour-result rows.*/\1/p')
+    rate=$(echo "$line" | sed -n 's/.*s: \([0-9]*\) TR rows\/s.*/\1/p')
+    peak=$(echo "$line" | sed -n 's/.*peak memory \([0-9]*\) MB.*/\1/p')
+    size=$(du -sh "$s" | cut -f1)
     r="not installed"
     if command -v Rscript >/dev/null 2>&1; then
-        t3=$(now)
-        Rscript -e "invisible(read.csv('$work/s$n/tu.csv')); invisible(read.csv('$work/s$n/tr.csv'))" >/dev/null 2>&1
         t4=$(now)
-        r="$(secs "$t3" "$t4") s"
+        Rscript -e "invisible(read.csv('$s/tu.csv')); invisible(read.csv('$s/tr.csv'))" >/dev/null 2>&1
+        t5=$(now)
+        r="$(secs "$t4" "$t5") s"
     fi
-    chk=$(secs "$t1" "$t2")
-    printf '%-10s %-12s %-10s %-10s %-12s %s\n' "$n" "$size" "$(secs "$t0" "$t1")s" "${chk}s" \
-        "$(awk -v r="$rows" -v c="$chk" 'BEGIN { printf "%.0f", r / c }')" "$r"
-    rm -rf "$work/s$n"
+    printf '%-9s %-8s %-10s %-9s %-9s %-10s %-12s %-9s %s\n' "$n" "$size" "$rows" \
+        "$(secs "$t0" "$t1")s" "$(secs "$t1" "$t2")s" "$(secs "$t2" "$t3")s" \
+        "$rate" "$peak" "$r"
+    rm -rf "$s" "$work/o$n"
 done

@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 const char help_derive[] =
@@ -129,6 +131,8 @@ int cmd_derive(int argc, char **argv)
     if (!out)
         return usage_error("derive", "where to? (--out DIR)");
 
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     struct study s;
     struct diags d;
     study_init(&s);
@@ -184,10 +188,21 @@ int cmd_derive(int argc, char **argv)
         free(w[i]);
     }
     adam_tables_release(&t);
-    if (!failed)
-        fprintf(stderr, "wrote adsl.csv, adtr.csv, adrs.csv to %s (%zu "
-                        "subjects)\n",
-                out, s.n_subjects);
+    if (!failed) {
+        struct timespec t1;
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        double secs = (double)(t1.tv_sec - t0.tv_sec) +
+                      (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+        struct rusage ru;
+        getrusage(RUSAGE_SELF, &ru);
+        fprintf(stderr,
+                "wrote adsl.csv, adtr.csv, adrs.csv to %s (%zu subjects, "
+                "%zu tumour-result rows) in %.2f s: %.0f TR rows/s, peak "
+                "memory %.0f MB\n",
+                out, s.n_subjects, s.n_tr_rows, secs,
+                secs > 0 ? (double)s.n_tr_rows / secs : 0.0,
+                (double)ru.ru_maxrss / 1024.0);
+    }
     study_release(&s);
     return failed ? EXIT_DATA : EXIT_OK;
 }

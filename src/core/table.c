@@ -33,6 +33,11 @@ size_t table_add_row(struct table *t)
 
 static size_t col_index(const struct table *t, const char *col)
 {
+    /* Callers pass the same string literals as the column list, which the
+     * compiler merges: a pointer match first, then by text. */
+    for (size_t i = 0; i < t->ncol; i++)
+        if (t->cols[i] == col)
+            return i;
     for (size_t i = 0; i < t->ncol; i++)
         if (strcmp(t->cols[i], col) == 0)
             return i;
@@ -67,7 +72,19 @@ void table_set_date(struct table *t, size_t row, const char *col,
 
 void table_set_int(struct table *t, size_t row, const char *col, long v)
 {
-    table_setf(t, row, col, "%ld", v);
+    char tmp[24], buf[24];
+    size_t n = 0, k = 0;
+    unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        buf[k++] = '-';
+    while (n)
+        buf[k++] = tmp[--n];
+    buf[k] = '\0';
+    table_set(t, row, col, buf);
 }
 
 const char *table_get(const struct table *t, size_t row, const char *col)

@@ -71,6 +71,17 @@ struct bor {
     char reason[REASON_MAX];
 };
 
+/* How a target lesion's value was obtained (section b.1). */
+enum lval_how {
+    LV_MISSING = 0,
+    LV_MEASURED,
+    LV_TSTM_DEFAULT,  /* too small to measure: tstm_value_mm */
+    LV_TSTM_RECORDED, /* too small to measure: the sponsor's number */
+    LV_FRAGMENTS,     /* split: fragments added */
+    LV_MERGED_FIRST,  /* merged mass counted on its first parent */
+    LV_MERGED_ZERO,   /* merged into another parent: 0 */
+};
+
 /* Everything derived for one subject under one criterion. */
 struct crit_result {
     enum criterion crit;
@@ -88,6 +99,7 @@ struct crit_result {
     int *target_lesions; /* lesion indices */
     size_t n_target_lesions;
     int64_t *lval; /* n_tp x n_target_lesions */
+    uint8_t *lhow; /* enum lval_how, same shape */
     /* The assessments that count for best response (section f). */
     int32_t window_end;    /* last date counted; DATE_NONE: no limit */
     char window_why[160];

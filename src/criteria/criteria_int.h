@@ -13,6 +13,7 @@ struct cell {
     bool has_diam;   /* a diameter row */
     enum meas_kind dkind; /* MV_VALUE, MV_TSTM or MV_NOT_DONE */
     int32_t diam;
+    bool tstm_recorded; /* MV_TSTM with the sponsor's number */
     bool has_state;  /* a state row */
     bool state_nd;   /* the state row is NOT DONE */
     enum tstate state;
@@ -46,7 +47,8 @@ static inline struct cell *cell_at(struct work *w, size_t t, int li)
 }
 
 /* timepoints.c */
-int64_t target_value(struct work *w, size_t t, int li, bool *tstm);
+int64_t target_value(struct work *w, size_t t, int li, bool *tstm,
+                     enum lval_how *how);
 bool pd_relative(int64_t s, int64_t n);
 bool pr_relative(int64_t s, int64_t b);
 

@@ -206,7 +206,7 @@ void ranobm_target(struct work *w, size_t t)
     for (size_t k = 0; k < r->n_target_lesions; k++) {
         const struct lesion *l = &sj->lesions[r->target_lesions[k]];
         bool tstm;
-        int64_t v = target_value(w, t, r->target_lesions[k], &tstm);
+        int64_t v = target_value(w, t, r->target_lesions[k], &tstm, NULL);
         if (v < 0) {
             if (!missing)
                 missing = l->linkid;

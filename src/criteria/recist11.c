@@ -55,7 +55,7 @@ void recist_target(struct work *w, size_t t)
         int li = r->target_lesions[k];
         const struct lesion *l = &sj->lesions[li];
         bool tstm;
-        int64_t v = target_value(w, t, li, &tstm);
+        int64_t v = target_value(w, t, li, &tstm, NULL);
         if (v < 0) {
             if (!missing)
                 missing = l->linkid;

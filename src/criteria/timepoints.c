@@ -68,18 +68,34 @@ int resp_aval(enum resp r)
 
 void fmt_mm(int64_t v, char *buf, size_t size)
 {
-    /* Exact: mm x 10^4 as a decimal, trailing zeros removed. */
+    /* Exact: mm x 10^4 as a decimal, trailing zeros removed; by hand, as
+     * it is called for every value written. */
+    char tmp[32];
+    size_t n = 0;
     int64_t a = v < 0 ? -v : v;
     int64_t whole = a / DIAM_SCALE, frac = a % DIAM_SCALE;
-    if (!frac) {
-        snprintf(buf, size, "%s%lld", v < 0 ? "-" : "", (long long)whole);
-        return;
+    if (frac) {
+        int digits = 4;
+        while (frac % 10 == 0) {
+            frac /= 10;
+            digits--;
+        }
+        for (int i = 0; i < digits; i++) {
+            tmp[n++] = (char)('0' + frac % 10);
+            frac /= 10;
+        }
+        tmp[n++] = '.';
     }
-    char f[8];
-    snprintf(f, sizeof f, "%04lld", (long long)frac);
-    for (int i = 3; i > 0 && f[i] == '0'; i--)
-        f[i] = '\0';
-    snprintf(buf, size, "%s%lld.%s", v < 0 ? "-" : "", (long long)whole, f);
+    do {
+        tmp[n++] = (char)('0' + whole % 10);
+        whole /= 10;
+    } while (whole);
+    if (v < 0)
+        tmp[n++] = '-';
+    size_t k = 0;
+    while (n && k + 1 < size)
+        buf[k++] = tmp[--n];
+    buf[k] = '\0';
 }
 
 void pct(int64_t num, int64_t den, char *buf, size_t size)
@@ -146,12 +162,17 @@ int64_t tp_lesion_value(const struct work *w, size_t t, size_t k)
  * Rule MERGE-FIRST: a merged mass counts against its first parent, the
  *   other parents count 0 (not null).
  */
-int64_t target_value(struct work *w, size_t t, int li, bool *tstm)
+int64_t target_value(struct work *w, size_t t, int li, bool *tstm,
+                     enum lval_how *how)
 {
     const struct subject *sj = w->sj;
     const struct lesion *l = &sj->lesions[li];
     struct cell *own = cell_at(w, t, li);
     *tstm = false;
+    enum lval_how dummy;
+    if (!how)
+        how = &dummy;
+    *how = LV_MISSING;
     bool own_known = own->has_diam && own->dkind != MV_NOT_DONE;
     int64_t v = own_known ? own->diam : 0;
     if (own_known && own->dkind == MV_TSTM)
@@ -172,17 +193,25 @@ int64_t target_value(struct work *w, size_t t, int li, bool *tstm)
         if (f->dkind == MV_TSTM)
             *tstm = true;
     }
-    if (any_fragment)
+    if (any_fragment) {
+        *how = fragment_missing ? LV_MISSING : LV_FRAGMENTS;
         return fragment_missing ? -1 : v;
-    if (own_known)
+    }
+    if (own_known) {
+        *how = own->dkind != MV_TSTM ? LV_MEASURED
+               : own->tstm_recorded    ? LV_TSTM_RECORDED
+                                       : LV_TSTM_DEFAULT;
         return v;
+    }
     if (l->merged_into >= 0) {
         struct cell *m = cell_at(w, t, l->merged_into);
         if (m->has_diam && m->dkind != MV_NOT_DONE) {
             if (sj->lesions[l->merged_into].merge_first == li) {
                 *tstm = m->dkind == MV_TSTM;
+                *how = LV_MERGED_FIRST;
                 return m->diam;
             }
+            *how = LV_MERGED_ZERO;
             return 0;
         }
     }
@@ -335,6 +364,7 @@ static void fill_cells(struct work *w)
             c->has_diam = true;
             c->dkind = mv->kind;
             c->diam = mv->diam;
+            c->tstm_recorded = mv->tstm_recorded;
         }
     }
     free(slot);
@@ -705,13 +735,18 @@ int crit_derive(const struct study *s, const struct subject *sj,
     out->nt_only = out->n_targets == 0 && out->n_nontargets > 0;
     out->lval = xcalloc(out->n_tp * out->n_target_lesions + 1,
                         sizeof *out->lval);
+    out->lhow = xcalloc(out->n_tp * out->n_target_lesions + 1,
+                        sizeof *out->lhow);
     for (size_t t = 0; t < out->n_tp; t++) {
         int64_t sum = 0;
         bool known = true;
         for (size_t k = 0; k < out->n_target_lesions; k++) {
             bool tstm;
-            int64_t v = target_value(&w, t, out->target_lesions[k], &tstm);
+            enum lval_how how;
+            int64_t v = target_value(&w, t, out->target_lesions[k], &tstm,
+                                     &how);
             out->lval[t * out->n_target_lesions + k] = v;
+            out->lhow[t * out->n_target_lesions + k] = (uint8_t)how;
             if (v < 0)
                 known = false;
             else
@@ -792,5 +827,6 @@ void crit_result_release(struct crit_result *r)
     free(r->tp);
     free(r->target_lesions);
     free(r->lval);
+    free(r->lhow);
     memset(r, 0, sizeof *r);
 }

@@ -144,6 +144,27 @@ static void adsl_row(const struct study *s, const struct subject *sj,
 
 /* ---- adtr ---- */
 
+/* Why a lesion's value is what it is (response-criteria.md b.1). */
+static const char *lval_reason(uint8_t how)
+{
+    switch ((enum lval_how)how) {
+    case LV_MEASURED:
+        return "measured";
+    case LV_TSTM_DEFAULT:
+        return "too small to measure: tstm_value_mm";
+    case LV_TSTM_RECORDED:
+        return "too small to measure: the recorded value";
+    case LV_FRAGMENTS:
+        return "split: the fragments added";
+    case LV_MERGED_FIRST:
+        return "merged: the merged mass counts here";
+    case LV_MERGED_ZERO:
+        return "merged into another target: counts 0";
+    default:
+        return "not assessed";
+    }
+}
+
 static void set_mm(struct table *t, size_t r, const char *col, int64_t v)
 {
     char b[32];
@@ -248,10 +269,7 @@ static void adtr_rows(const struct study *s, const struct subject *sj,
                 set_change(t, q, "CHG", "PCHG", v, b);
             table_set(t, q, "ANL01FL", anl ? "Y" : NULL);
             table_set(t, q, "REASON",
-                      v < 0 ? "not assessed"
-                            : "value used: the lesion's diameter, split "
-                              "fragments added, merged mass on its first "
-                              "parent (b.1)");
+                      lval_reason(cr->lhow[i * cr->n_target_lesions + k]));
         }
     }
 }

@@ -1310,6 +1310,7 @@ int sdtm_read_tr(struct loader *L)
     x.n_assess = xcalloc(L->s->n_subjects ? L->s->n_subjects : 1,
                          sizeof *x.n_assess);
     int rc = dom_read(L, &x.m, "tr", tr_stream, &x, false);
+    L->s->n_tr_rows = x.m.rows;
     tr_resolve(L, &x);
     check_sums(L, &x);
     free(x.sums);
