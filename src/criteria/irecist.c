@@ -56,7 +56,8 @@ int irecist_derive(const struct study *s, const struct subject *sj,
     snprintf(out->window_why, sizeof out->window_why, "%s", rc->window_why);
     out->n_tp = rc->n_tp;
     out->tp = xcalloc(rc->n_tp + 1, sizeof *out->tp);
-    memcpy(out->tp, rc->tp, rc->n_tp * sizeof *out->tp);
+    if (rc->n_tp)
+        memcpy(out->tp, rc->tp, rc->n_tp * sizeof *out->tp);
 
     int32_t *first = xcalloc(sj->n_lesions + 1, sizeof *first);
     new_lesion_days(sj, first);
