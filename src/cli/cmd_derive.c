@@ -150,7 +150,7 @@ int cmd_derive(int argc, char **argv)
         return EXIT_DATA;
     }
     diags_release(&d);
-    if (mkdir(out, 0777) != 0 && errno != EEXIST) {
+    if (make_dirs(out) != 0) {
         fprintf(stderr, "balist derive: cannot create %s: %s\n", out,
                 strerror(errno));
         study_release(&s);

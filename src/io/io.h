@@ -39,6 +39,10 @@ void load_options_init(struct load_options *o);
 int sdtm_load(const char *dir, const struct load_options *o, struct study *s,
               struct diags *d);
 
+/* Creates a folder and its missing parents (mkdir -p). Returns 0, or -1
+ * with errno set. */
+int make_dirs(const char *path);
+
 /* Reads a whole file into a NUL-terminated buffer the caller frees.
  * Returns NULL (errno set) on failure. */
 char *read_file(const char *path, size_t *len);

@@ -1085,12 +1085,8 @@ static void simulate_subject(struct out *o, struct subj *s, struct rng *r,
 
 static int make_dir(const char *dir, struct diags *d)
 {
-    if (mkdir(dir, 0777) == 0 || errno == EEXIST) {
-        struct stat st;
-        if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
-            return 0;
-        errno = ENOTDIR;
-    }
+    if (make_dirs(dir) == 0)
+        return 0;
     diags_add(d, SEV_ERROR, D_IO, dir, 0, 0, "cannot create the folder: %s",
               strerror(errno));
     return -1;
