@@ -29,6 +29,12 @@ int usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* True when argv[i] is --help or -h. */
 int is_help(const char *a);
+struct load_options;
+/* Parses argv[*i] if it is --evaluator, --cutoff or --protocol (moving *i
+ * past its value). Returns 1 when taken, 0 when not one of them, -1 after
+ * a usage error was printed. */
+int study_option(const char *cmd, int argc, char **argv, int *i,
+                 struct load_options *o);
 /* Prints the kept diagnostics, then how many were not shown. */
 void print_diags(struct diags *d);
 

@@ -69,26 +69,11 @@ int cmd_check(int argc, char **argv)
     int quiet = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (!strcmp(a, "--evaluator")) {
-            if (++i >= argc || evaluator_parse(argv[i], &o.evaluator) < 0)
-                return usage_error("check",
-                                   "--evaluator needs INVESTIGATOR or "
-                                   "INDEPENDENT");
-            o.evaluator_set = true;
-        } else if (!strcmp(a, "--cutoff")) {
-            struct pdate pd;
-            const char *why;
-            if (++i >= argc ||
-                pdate_parse(argv[i], strlen(argv[i]), &pd, &why) < 0 ||
-                !pdate_is_complete(pd))
-                return usage_error("check",
-                                   "--cutoff needs a date YYYY-MM-DD");
-            o.cutoff = pdate_day(pd);
-            o.cutoff_set = true;
-        } else if (!strcmp(a, "--protocol")) {
-            if (++i >= argc)
-                return usage_error("check", "--protocol needs a file");
-            o.protocol_path = argv[i];
+        int taken = study_option("check", argc, argv, &i, &o);
+        if (taken < 0)
+            return EXIT_USAGE;
+        if (taken) {
+            continue;
         } else if (!strcmp(a, "--max-messages")) {
             if (++i >= argc ||
                 parse_long(argv[i], strlen(argv[i]), &max_msgs) < 0 ||

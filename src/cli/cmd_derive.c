@@ -87,35 +87,21 @@ int cmd_derive(int argc, char **argv)
     int quiet = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (!strcmp(a, "--out")) {
+        int taken = study_option("derive", argc, argv, &i, &o);
+        if (taken < 0)
+            return EXIT_USAGE;
+        if (taken) {
+            continue;
+        } else if (!strcmp(a, "--out")) {
             if (++i >= argc)
                 return usage_error("derive", "--out needs a folder");
             out = argv[i];
-        } else if (!strcmp(a, "--evaluator")) {
-            if (++i >= argc || evaluator_parse(argv[i], &o.evaluator) < 0)
-                return usage_error("derive", "--evaluator needs INVESTIGATOR "
-                                             "or INDEPENDENT");
-            o.evaluator_set = true;
-        } else if (!strcmp(a, "--cutoff")) {
-            struct pdate pd;
-            const char *why;
-            if (++i >= argc ||
-                pdate_parse(argv[i], strlen(argv[i]), &pd, &why) < 0 ||
-                !pdate_is_complete(pd))
-                return usage_error("derive",
-                                   "--cutoff needs a date YYYY-MM-DD");
-            o.cutoff = pdate_day(pd);
-            o.cutoff_set = true;
         } else if (!strcmp(a, "--responses")) {
             if (++i >= argc || (strcmp(argv[i], "recorded") &&
                                 strcmp(argv[i], "computed")))
                 return usage_error("derive", "--responses needs recorded or "
                                              "computed");
             dopt.recorded = !strcmp(argv[i], "recorded");
-        } else if (!strcmp(a, "--protocol")) {
-            if (++i >= argc)
-                return usage_error("derive", "--protocol needs a file");
-            o.protocol_path = argv[i];
         } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
             quiet = 1;
         } else if (a[0] == '-' && a[1]) {

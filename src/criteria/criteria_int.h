@@ -54,6 +54,7 @@ bool pr_relative(int64_t s, int64_t b);
 
 void pct(int64_t num, int64_t den, char *buf, size_t size);
 int64_t tp_lesion_value(const struct work *w, size_t t, size_t k);
+void target_pr_or_sd(struct work *w, size_t t, int64_t S, const char *what);
 
 /* The end of the best-response window: new anticancer therapy, withdrawal
  * of consent (section f). */

@@ -198,7 +198,7 @@ void ranobm_target(struct work *w, size_t t)
         tp->target = RESP_NA;
         return;
     }
-    int64_t B = r->tp[0].sum, N = tp->nadir, smin = 0;
+    int64_t N = tp->nadir, smin = 0;
     const char *missing = NULL, *reappeared = NULL;
     bool cr = true;
     bool after_cr = p->pd_on_reappearance_after_cr == REAPPEAR_CONFIRMED_CR &&
@@ -245,9 +245,6 @@ void ranobm_target(struct work *w, size_t t)
         return;
     }
     int64_t S = smin;
-    char sa[32], sb[32], pc[16];
-    fmt_mm(S, sa, sizeof sa);
-    fmt_mm(B, sb, sizeof sb);
     bool pd = rano_pd(w, t, S, N, &grown, &inc, &ref);
     if (cr && (p->cr_before_pd || !pd)) {
         tp->target = RESP_CR;
@@ -259,31 +256,9 @@ void ranobm_target(struct work *w, size_t t)
         rano_pd_text(w, why, wsz, "", S, N, grown, inc, ref);
         return;
     }
-    pct(S - B, B, pc, sizeof pc);
-    if (pr_relative(S, B)) {
-        tp->target = RESP_PR;
-        snprintf(why, wsz, "CNS sum %s mm is %s from baseline %s mm (30%% "
-                           "decrease or more)",
-                 sa, pc, sb);
-        return;
-    }
-    int from = p->sticky_from == STICKY_FIRST_PR ? w->first_pr_at
-                                                 : w->confirmed_pr_at;
-    if (p->sticky_pr && from >= 0 && (size_t)from < t) {
-        tp->target = RESP_PR;
-        snprintf(why, wsz, "CNS sum %s mm is %s from baseline %s mm, not "
-                           "PD: stays PR (sticky_pr)",
-                 sa, pc, sb);
-        return;
-    }
-    char nb[32], pn[16];
-    fmt_mm(N, nb, sizeof nb);
-    pct(S - N, N, pn, sizeof pn);
-    tp->target = RESP_SD;
-    snprintf(why, wsz, "CNS sum %s mm is %s from baseline %s mm and %s from "
-                       "nadir %s mm",
-             sa, pc, sb, pn, nb);
-    if (pd_relative(S, N) && p->rano_require_lesion_5mm)
+    target_pr_or_sd(w, t, S, "CNS sum");
+    if (tp->target == RESP_SD && pd_relative(S, N) &&
+        p->rano_require_lesion_5mm)
         reason_append(why, wsz, ", but no target grew 5 mm");
 }
 

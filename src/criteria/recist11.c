@@ -36,7 +36,7 @@ void recist_target(struct work *w, size_t t)
     struct tp *tp = &r->tp[t];
     const struct protocol *p = w->p;
     const struct subject *sj = w->sj;
-    int64_t B = r->tp[0].sum, N = tp->nadir;
+    int64_t N = tp->nadir;
     char *why = tp->trg_reason;
     size_t wsz = sizeof tp->trg_reason;
     why[0] = '\0';
@@ -101,7 +101,7 @@ void recist_target(struct work *w, size_t t)
         return;
     }
     int64_t S = smin;
-    char sa[32], sb[32], pc[16];
+    char sa[32];
     fmt_mm(S, sa, sizeof sa);
     bool pd = recist_pd(S, N);
     /* cr_before_pd (b.2 step 2, [CHOICE]): CR is tested first. */
@@ -117,34 +117,7 @@ void recist_target(struct work *w, size_t t)
         pd_text(why, wsz, "", S, N);
         return;
     }
-    fmt_mm(B, sb, sizeof sb);
-    pct(S - B, B, pc, sizeof pc);
-    if (pr_relative(S, B)) {
-        tp->target = RESP_PR;
-        snprintf(why, wsz, "sum %s mm is %s from baseline %s mm (30%% "
-                           "decrease or more)",
-                 sa, pc, sb);
-        return;
-    }
-    /* Rule STICKY-PR ([DISAGREE] b.2): with sticky_pr, a time point after
-     * a PR (confirmed, or the first) that meets neither CR nor PD is PR. */
-    int from = p->sticky_from == STICKY_FIRST_PR ? w->first_pr_at
-                                                 : w->confirmed_pr_at;
-    if (p->sticky_pr && from >= 0 && (size_t)from < t) {
-        tp->target = RESP_PR;
-        snprintf(why, wsz, "sum %s mm is %s from baseline %s mm, not PD: "
-                           "stays PR after the %s PR (sticky_pr)",
-                 sa, pc, sb,
-                 p->sticky_from == STICKY_FIRST_PR ? "first" : "confirmed");
-        return;
-    }
-    char nb[32], pn[16];
-    fmt_mm(N, nb, sizeof nb);
-    pct(S - N, N, pn, sizeof pn);
-    tp->target = RESP_SD;
-    snprintf(why, wsz, "sum %s mm is %s from baseline %s mm and %s from "
-                       "nadir %s mm",
-             sa, pc, sb, pn, nb);
+    target_pr_or_sd(w, t, S, "sum");
 }
 
 /* The overall time-point response, tables e.1 (target disease) and e.2

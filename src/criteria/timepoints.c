@@ -149,6 +149,52 @@ bool pr_relative(int64_t s, int64_t b)
     return b > 0 && 10 * (b - s) >= 3 * b;
 }
 
+/*
+ * The end of the target-response steps shared by RECIST 1.1 (b.2 steps
+ * 4-5) and RANO-BM (b.3), once CR and PD are excluded:
+ * Rule PR-RELATIVE: at least 30 % below baseline is PR;
+ * Rule STICKY-PR ([DISAGREE] b.2): with sticky_pr, a time point after a
+ *   PR (confirmed, or the first) that meets neither CR nor PD is PR;
+ * otherwise SD. `what` names the sum ("sum", "CNS sum").
+ */
+void target_pr_or_sd(struct work *w, size_t t, int64_t S, const char *what)
+{
+    struct crit_result *r = w->r;
+    struct tp *tp = &r->tp[t];
+    const struct protocol *p = w->p;
+    int64_t B = r->tp[0].sum, N = tp->nadir;
+    char sa[32], sb[32], pc[16];
+    fmt_mm(S, sa, sizeof sa);
+    fmt_mm(B, sb, sizeof sb);
+    pct(S - B, B, pc, sizeof pc);
+    if (pr_relative(S, B)) {
+        tp->target = RESP_PR;
+        reason_set(tp->trg_reason, sizeof tp->trg_reason,
+                   "%s %s mm is %s from baseline %s mm (30%% decrease or "
+                   "more)",
+                   what, sa, pc, sb);
+        return;
+    }
+    int from = p->sticky_from == STICKY_FIRST_PR ? w->first_pr_at
+                                                 : w->confirmed_pr_at;
+    if (p->sticky_pr && from >= 0 && (size_t)from < t) {
+        tp->target = RESP_PR;
+        reason_set(tp->trg_reason, sizeof tp->trg_reason,
+                   "%s %s mm is %s from baseline %s mm, not PD: stays PR "
+                   "after the %s PR (sticky_pr)",
+                   what, sa, pc, sb,
+                   p->sticky_from == STICKY_FIRST_PR ? "first" : "confirmed");
+        return;
+    }
+    char nb[32], pn[16];
+    fmt_mm(N, nb, sizeof nb);
+    pct(S - N, N, pn, sizeof pn);
+    tp->target = RESP_SD;
+    reason_set(tp->trg_reason, sizeof tp->trg_reason,
+               "%s %s mm is %s from baseline %s mm and %s from nadir %s mm",
+               what, sa, pc, sb, pn, nb);
+}
+
 int64_t tp_lesion_value(const struct work *w, size_t t, size_t k)
 {
     return w->r->lval[t * w->r->n_target_lesions + k];

@@ -29,22 +29,7 @@ void load_options_init(struct load_options *o)
  * Small text helpers.
  */
 
-/* Copies s trimmed and upper-cased into buf (always terminated). */
-static const char *upper(const char *s, char *buf, size_t size)
-{
-    while (*s == ' ' || *s == '\t')
-        s++;
-    size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-        n--;
-    if (n >= size)
-        n = size - 1;
-    for (size_t i = 0; i < n; i++)
-        buf[i] = (char)toupper((unsigned char)s[i]);
-    buf[n] = '\0';
-    return buf;
-}
-
+/* Copies s without surrounding blanks into buf (always terminated). */
 static const char *trimmed(const char *s, char *buf, size_t size)
 {
     while (*s == ' ' || *s == '\t')
@@ -56,6 +41,15 @@ static const char *trimmed(const char *s, char *buf, size_t size)
         n = size - 1;
     memcpy(buf, s, n);
     buf[n] = '\0';
+    return buf;
+}
+
+/* The same, upper-cased. */
+static const char *upper(const char *s, char *buf, size_t size)
+{
+    trimmed(s, buf, size);
+    for (char *p = buf; *p; p++)
+        *p = (char)toupper((unsigned char)*p);
     return buf;
 }
 
