@@ -137,6 +137,19 @@ static void build(struct study *s, const struct ccase *c)
                 r->date = date;
                 continue;
             }
+            if (!strcmp(tok, "REC")) {
+                /* A response recorded by the site (RS OVRLRESP). */
+                struct rs_record *r = VEC_PUSH(sj->rs, sj->n_rs, sj->cap_rs);
+                memset(r, 0, sizeof *r);
+                r->kind = RS_OVRLRESP;
+                r->testcd = "OVRLRESP";
+                r->crit = c->crit;
+                r->value = arena_strdup(&s->arena, eq);
+                r->visit = vname;
+                r->date = date;
+                r->line = 100 + vi;
+                continue;
+            }
             if (!strcmp(tok, "DEX")) {
                 struct cm_record *m = VEC_PUSH(sj->cm, sj->n_cm, sj->cap_cm);
                 memset(m, 0, sizeof *m);
@@ -619,6 +632,43 @@ static const struct ccase rano_cases[] = {
       {84, "T01=30 CLIN=STABLE"}},
      "{\"cbr_sd_rule\": \"sustained\"}", "SD PD", "SD", "SD", "N", NULL,
      NULL, false},
+    /* Non-measurable CNS disease only (e.3, below the table): present ->
+     * NON-CR/NON-PD; absent with no steroid and stable status -> CR,
+     * unconfirmed: CBOR NON-CR/NON-PD, which is no clinical benefit. */
+    {"RANO non-measurable only", CRIT_RANOBM, "NT01:NT:LEPTOMENINGES",
+     {{-7, "NT01=PRESENT CLIN=STABLE"},
+      {42, "NT01=PRESENT CLIN=STABLE"},
+      {84, "NT01=ABSENT CLIN=STABLE"}},
+     NULL, "NON-CR/NON-PD CR", "NON-CR/NON-PD", "CR", "N", NULL, NULL,
+     false},
+    /* An unequivocal new CNS lesion is PD; an extracranial one is not
+     * RANO-BM's concern. */
+    {"RANO new CNS lesion", CRIT_RANOBM,
+     "T01:T:FRONTAL_LOBE NEW01:NEW:TEMPORAL_LOBE",
+     {{-7, "T01=20 CLIN=STABLE"},
+      {42, "T01=10 NEW01=UNEQUIVOCAL CLIN=STABLE"}},
+     NULL, "PD", "PD", "PD", "N", NULL, NULL, false},
+    {"RANO new extracranial lesion", CRIT_RANOBM,
+     "T01:T:FRONTAL_LOBE NEW01:NEW:LIVER",
+     {{-7, "T01=20 CLIN=STABLE"},
+      {42, "T01=10 NEW01=UNEQUIVOCAL CLIN=STABLE"},
+      {84, "T01=10 CLIN=STABLE"}},
+     NULL, "PR PR", "PR", "PR", "Y", NULL, NULL, false},
+    /* Imaging SD with the steroid dose up (4 -> 8 mg): SD (default, never
+     * PD); NE with rano_steroid_increase ne. */
+    {"RANO SD with steroid up, sd", CRIT_RANOBM, "T01:T:FRONTAL_LOBE",
+     {{-7, "T01=20 DEX=4 CLIN=STABLE"}, {42, "T01=18 DEX=8 CLIN=STABLE"}},
+     NULL, "SD", "SD", "SD", "Y", NULL, NULL, false},
+    {"RANO SD with steroid up, ne", CRIT_RANOBM, "T01:T:FRONTAL_LOBE",
+     {{-7, "T01=20 DEX=4 CLIN=STABLE"}, {42, "T01=18 DEX=8 CLIN=STABLE"}},
+     "{\"rano_steroid_increase\": \"ne\"}", "NE", "NE", "NE", "N", NULL,
+     NULL, false},
+    /* The RANO-BM SD minimum is 28 days: SD on day 21 then PD: PD. */
+    {"RANO SD minimum 28 days", CRIT_RANOBM, "T01:T:FRONTAL_LOBE",
+     {{-7, "T01=20 CLIN=STABLE"},
+      {21, "T01=20 CLIN=STABLE"},
+      {63, "T01=30 CLIN=STABLE"}},
+     NULL, "SD PD", "PD", "PD", "N", NULL, NULL, false},
     {"CBR sustained held", CRIT_RANOBM, "T01:T:FRONTAL_LOBE",
      {{-7, "T01=20 CLIN=STABLE"},
       {42, "T01=20 CLIN=STABLE"},
@@ -687,6 +737,47 @@ static void test_irecist(void **state)
     run_all(irecist_cases, sizeof irecist_cases / sizeof irecist_cases[0]);
 }
 
+/* Recorded responses: best response from them alone, and each one that
+ * differs from the computed response is a warning. */
+static void test_recorded(void **state)
+{
+    (void)state;
+    /* Measured: 100 -> 60 (PR) -> 60 (PR). Recorded: PR, then SD. */
+    const struct ccase c = {"recorded", CRIT_RECIST, "T01:T:LIVER",
+                            {{-7, "T01=100"},
+                             {42, "T01=60 REC=PR"},
+                             {84, "T01=60 REC=SD"}},
+                            NULL, "PR PR", "PR", "PR", "Y", NULL, NULL,
+                            false};
+    run_case(&c);
+    struct study s;
+    build(&s, &c);
+    struct crit_result r;
+    crit_from_recorded(&s, &s.subjects[0], CRIT_RECIST, &r);
+    /* From the recorded PR, SD alone: the PR is not confirmed; it counts
+     * as SD (day 42). */
+    assert_int_equal(r.n_tp, 3);
+    assert_int_equal(r.tp[1].overall, RESP_PR);
+    assert_int_equal(r.tp[2].overall, RESP_SD);
+    assert_int_equal(r.cbor.resp, RESP_SD);
+    assert_int_equal(r.bor.resp, RESP_PR);
+    assert_string_equal(r.tp[1].reason,
+                        "PR as recorded by the site (rs.csv line 101)");
+    crit_result_release(&r);
+    struct diags d;
+    diags_init(&d, 0);
+    crit_compare_recorded(&s, &d);
+    assert_int_equal(d.n_warnings, 1);
+    assert_non_null(find_diag(&d, "rs.csv:102: warning: recorded RECIST 1.1 "
+                                  "response SD at D84 (2025-03-26) of "
+                                  "subject S-1 differs from the computed "
+                                  "PR: PR: sum 60 mm is -40.0% from "
+                                  "baseline 100 mm (30% decrease or more) "
+                                  "[recorded-response]"));
+    diags_release(&d);
+    study_release(&s);
+}
+
 /* The REASON texts a radiologist reads: numbers and rules. */
 static void test_reasons(void **state)
 {
@@ -727,6 +818,7 @@ int main(void)
         cmocka_unit_test(test_recist),  cmocka_unit_test(test_lesions),
         cmocka_unit_test(test_bor),     cmocka_unit_test(test_rano),
         cmocka_unit_test(test_irecist), cmocka_unit_test(test_reasons),
+        cmocka_unit_test(test_recorded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
