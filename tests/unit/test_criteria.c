@@ -270,8 +270,9 @@ static const struct ccase recist_cases[] = {
     {"PR-RELATIVE -29.93% is SD", CRIT_RECIST, "T01:T:LIVER",
      {{-7, "T01=143"}, {42, "T01=100.2"}, {84, "T01=100.2"}},
      NULL, "SD SD", "SD", "SD", "Y", NULL, NULL, false},
-    /* EVIDENCE: RECIST-PD-SUM. 50 -> 40 (SD, -20 %) -> 48: +20.0 % over
-     * the nadir 40 and +8 mm: PD. CBOR SD (day 42). */
+    /* EVIDENCE: RECIST-PD-SUM, PD-RELATIVE, NADIR. 50 -> 40 (SD, -20 %)
+     * -> 48: +20.0 % over the nadir 40 (not the baseline 50) and +8 mm:
+     * PD. CBOR SD (day 42). */
     {"RECIST-PD-SUM exactly +20%", CRIT_RECIST, "T01:T:LIVER",
      {{-7, "T01=50"}, {42, "T01=40"}, {84, "T01=48"}},
      NULL, "SD PD", "SD", "SD", "Y", NULL, NULL, false},
@@ -551,7 +552,8 @@ static const struct ccase rano_cases[] = {
       {84, "T01=10 DEX=8 CLIN=STABLE"}},
      "{\"rano_steroid_increase\": \"ne\"}", "PR NE", "SD", "PR", "Y", NULL,
      NULL, false},
-    /* Imaging CR with dexamethasone 2 mg (not increased): PR; at 0: CR.
+    /* EVIDENCE: RANO-CR. Imaging CR with dexamethasone 2 mg (not
+     * increased): PR; at 0: CR.
      * With rano_cr_max_steroid_mg 2 the first is CR too. */
     {"RANO CR needs no steroids", CRIT_RANOBM, "T01:T:FRONTAL_LOBE",
      {{-7, "T01=20 DEX=4 CLIN=STABLE"},
@@ -793,6 +795,19 @@ static void test_reasons(void **state)
     crit_derive(&s, &s.subjects[0], CRIT_RECIST, &r);
     assert_string_equal(r.tp[1].reason,
                         "PD: sum 52 mm is +23.8% over nadir 42 mm and +10 mm");
+    crit_result_release(&r);
+    study_release(&s);
+    /* EVIDENCE: SUM-UNKNOWN. A sum with a target not assessed is not
+     * reported. */
+    const struct ccase c3 = {"sum unknown", CRIT_RECIST,
+                             "T01:T:LIVER T02:T:LUNG",
+                             {{-7, "T01=30 T02=30"}, {42, "T01=20 T02=ND"}},
+                             NULL, "NE", "NE", "NE", "N", NULL, NULL, false};
+    build(&s, &c3);
+    crit_derive(&s, &s.subjects[0], CRIT_RECIST, &r);
+    assert_true(r.tp[0].sum == 60 * DIAM_SCALE);
+    assert_true(r.tp[1].sum == -1);
+    assert_string_equal(r.tp[1].reason, "NE: target T02 not assessed");
     crit_result_release(&r);
     study_release(&s);
     /* An unconfirmed PR. */
