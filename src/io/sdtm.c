@@ -330,9 +330,16 @@ struct subject *row_subject(struct loader *L, const struct dom *m,
                   dom_colno(m, col), "USUBJID must not be blank");
         return NULL;
     }
+    /* Rows come grouped by subject: the last one found is checked first.
+     * Subjects are only added while dm.csv is read, so the pointer stays
+     * valid here. */
+    if (L->last_subject && strcmp(L->last_subject->usubjid, us) == 0)
+        return L->last_subject;
     struct subject *sj = study_find(L->s, us);
-    if (sj)
+    if (sj) {
+        L->last_subject = sj;
         return sj;
+    }
     char key[200];
     snprintf(key, sizeof key, "%s\x1f%s", m->name, us);
     size_t dummy;

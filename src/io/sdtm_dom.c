@@ -779,6 +779,10 @@ struct tr_ctx {
     struct aclust *cl;
     size_t n_cl, cap_cl;
     int32_t *n_assess; /* per subject */
+    /* The last lookup: rows of one visit come together. */
+    size_t last_subj;
+    const char *last_visit; /* interned */
+    size_t last_first;      /* its first cluster, SIZE_MAX: none yet */
 };
 
 /* Scans of one assessment may span a few days (response-criteria.md
@@ -790,9 +794,23 @@ static int32_t assess_id(struct tr_ctx *x, size_t subj, const char *visit,
                          int32_t date, long line, const char *usubjid)
 {
     char key[300];
-    snprintf(key, sizeof key, "%zu\x1f%s", subj, visit);
     size_t first, i, last = SIZE_MAX;
-    bool found = strmap_get(&x->clusters, key, &first);
+    bool found;
+    /* Visit names are interned, so one pointer comparison recognises the
+     * previous row's visit. */
+    if (x->last_first != SIZE_MAX && x->last_subj == subj &&
+        x->last_visit == visit) {
+        first = x->last_first;
+        found = true;
+    } else {
+        snprintf(key, sizeof key, "%zu\x1f%s", subj, visit);
+        found = strmap_get(&x->clusters, key, &first);
+        if (found) {
+            x->last_subj = subj;
+            x->last_visit = visit;
+            x->last_first = first;
+        }
+    }
     for (i = found ? first : SIZE_MAX; i != SIZE_MAX; i = x->cl[i].next) {
         last = i;
         int32_t a = x->cl[i].anchor;
@@ -808,6 +826,9 @@ static int32_t assess_id(struct tr_ctx *x, size_t subj, const char *visit,
     c->next = SIZE_MAX;
     if (!found) {
         strmap_put(&x->clusters, key, x->n_cl - 1);
+        x->last_subj = subj;
+        x->last_visit = visit;
+        x->last_first = x->n_cl - 1;
     } else {
         x->cl[last].next = x->n_cl - 1;
         if (*visit) {
@@ -1307,6 +1328,7 @@ int sdtm_read_tr(struct loader *L)
     x.m.cols = tr_cols;
     x.m.required = tr_req;
     strmap_init(&x.clusters);
+    x.last_first = SIZE_MAX;
     x.n_assess = xcalloc(L->s->n_subjects ? L->s->n_subjects : 1,
                          sizeof *x.n_assess);
     int rc = dom_read(L, &x.m, "tr", tr_stream, &x, false);

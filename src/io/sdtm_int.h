@@ -41,6 +41,7 @@ struct loader {
     struct strmap imputed_reported;
     bool have_tu;
     const struct load_progress *progress;
+    struct subject *last_subject; /* row_subject's cache */
 };
 
 const char *dom_get(const struct dom *m, const struct csv_rec *r, int c);
