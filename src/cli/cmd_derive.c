@@ -28,6 +28,8 @@ const char help_derive[] =
     "  adtr.csv  sums of target diameters and each target, per assessment\n"
     "  adrs.csv  responses per assessment (OVR, OVRCNS, IOVR, TRGRESP...)\n"
     "            and best responses (BOR, CBOR, BORCNS, CBORCNS, CCBCNS...)\n"
+    "  adtte.csv PFS (RECIST 1.1), PFSCNS (RANO-BM), OS, duration of\n"
+    "            response RSD/RSDCNS, IPFS, with the censoring rule used\n"
     "Every derived value has a REASON, e.g. \"PD: sum 52 mm is +23.8% over\n"
     "nadir 42 mm and +10 mm\". Then it prints each subject's best\n"
     "responses. The data must pass `balist check` without errors.\n"
@@ -51,8 +53,8 @@ const char help_derive[] =
 static int write_all(const char *dir, struct adam_tables *t,
                      struct csvw **w)
 {
-    struct table *tabs[3] = {&t->adsl, &t->adtr, &t->adrs};
-    for (int i = 0; i < 3; i++) {
+    struct table *tabs[4] = {&t->adsl, &t->adtr, &t->adrs, &t->adtte};
+    for (int i = 0; i < 4; i++) {
         if (!w[i]) {
             char path[4096];
             snprintf(path, sizeof path, "%s/%s.csv", dir, tabs[i]->name);
@@ -144,7 +146,7 @@ int cmd_derive(int argc, char **argv)
     }
     struct adam_tables t;
     adam_tables_init(&t);
-    struct csvw *w[3] = {NULL, NULL, NULL};
+    struct csvw *w[4] = {NULL, NULL, NULL, NULL};
     int failed = 0;
     /* A closed pipe (| head) must not stop the datasets being written. */
     signal(SIGPIPE, SIG_IGN);
@@ -166,7 +168,7 @@ int cmd_derive(int argc, char **argv)
     }
     if (!s.n_subjects)
         failed = write_all(out, &t, w) < 0;
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 4; i++) {
         if (w[i] && csvw_close(w[i]) < 0) {
             fprintf(stderr, "balist derive: write failed (disk full?)\n");
             failed = 1;
@@ -182,9 +184,9 @@ int cmd_derive(int argc, char **argv)
         struct rusage ru;
         getrusage(RUSAGE_SELF, &ru);
         fprintf(stderr,
-                "wrote adsl.csv, adtr.csv, adrs.csv to %s (%zu subjects, "
-                "%zu tumour-result rows) in %.2f s: %.0f TR rows/s, peak "
-                "memory %.0f MB\n",
+                "wrote adsl.csv, adtr.csv, adrs.csv, adtte.csv to %s (%zu "
+                "subjects, %zu tumour-result rows) in %.2f s: %.0f TR "
+                "rows/s, peak memory %.0f MB\n",
                 out, s.n_subjects, s.n_tr_rows, secs,
                 secs > 0 ? (double)s.n_tr_rows / secs : 0.0,
                 (double)ru.ru_maxrss / 1024.0);

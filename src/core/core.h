@@ -532,6 +532,10 @@ int subject_find_lesion(const struct subject *sj, const char *linkid);
  */
 void study_finish(struct study *s, struct diags *d);
 
+/* The last date the subject was known alive, from every domain, on or
+ * before the cut-off (DATE_NONE: no cut-off), never after death. */
+int32_t subject_last_alive(const struct subject *sj, int32_t cutoff);
+
 /* Counts for the check summary. */
 size_t study_count_lesions(const struct study *s);
 size_t study_count_measurements(const struct study *s);

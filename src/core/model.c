@@ -147,25 +147,39 @@ static void finish_subject(const struct protocol *p, struct subject *sj,
                       sj->usubjid);
     }
 
+    sj->last_alive = subject_last_alive(sj, DATE_NONE);
+}
+
+/* Only dates on or before the cut-off count (DATE_NONE: all). */
+static int32_t upto(int32_t d, int32_t cutoff)
+{
+    return cutoff != DATE_NONE && d != DATE_NONE && d > cutoff ? DATE_NONE : d;
+}
+
+int32_t subject_last_alive(const struct subject *sj, int32_t cutoff)
+{
     /* Last known alive: the latest of SS ALIVE, dosing, tumour
-     * assessments, AE start/end and DS dates, never after death. */
+     * assessments, AE start/end and DS dates, never after death
+     * (data-format.md "Dates that matter"). */
     int32_t la = DATE_NONE;
     for (size_t i = 0; i < sj->n_ss; i++)
         if (strcmp(sj->ss[i].status, "ALIVE") == 0)
-            la = dmax(la, sj->ss[i].date);
+            la = dmax(la, upto(sj->ss[i].date, cutoff));
     for (size_t i = 0; i < sj->n_doses; i++)
-        la = dmax(dmax(la, sj->doses[i].start), sj->doses[i].end);
+        la = dmax(dmax(la, upto(sj->doses[i].start, cutoff)),
+                  upto(sj->doses[i].end, cutoff));
     for (size_t i = 0; i < sj->n_meas; i++)
-        la = dmax(la, sj->meas[i].date);
+        la = dmax(la, upto(sj->meas[i].date, cutoff));
     for (size_t i = 0; i < sj->n_rs; i++)
-        la = dmax(la, sj->rs[i].date);
+        la = dmax(la, upto(sj->rs[i].date, cutoff));
     for (size_t i = 0; i < sj->n_aes; i++)
-        la = dmax(dmax(la, sj->aes[i].start), sj->aes[i].end);
+        la = dmax(dmax(la, upto(sj->aes[i].start, cutoff)),
+                  upto(sj->aes[i].end, cutoff));
     for (size_t i = 0; i < sj->n_ds; i++)
-        la = dmax(la, sj->ds[i].date);
+        la = dmax(la, upto(sj->ds[i].date, cutoff));
     if (sj->death != DATE_NONE && la != DATE_NONE && la > sj->death)
         la = sj->death;
-    sj->last_alive = la;
+    return la;
 }
 
 void study_finish(struct study *s, struct diags *d)

@@ -51,6 +51,12 @@ bool bor_confirms(const struct crit_result *r, const struct protocol *p,
     return confirmed_as(r, p, i, j) != RESP_NONE;
 }
 
+bool crit_confirms(const struct crit_result *r, const struct protocol *p,
+                   size_t i, size_t j)
+{
+    return bor_confirms(r, p, i, j);
+}
+
 static int sd_min_days(const struct crit_result *r, const struct protocol *p)
 {
     int m = r->crit == CRIT_RANOBM ? p->sd_min_days_rano

@@ -133,6 +133,10 @@ int crit_from_recorded(const struct study *s, const struct subject *sj,
 
 void crit_result_release(struct crit_result *r);
 
+/* True when time point j confirms the CR/PR at i (section f.1). */
+bool crit_confirms(const struct crit_result *r, const struct protocol *p,
+                   size_t i, size_t j);
+
 /*
  * Compares every recorded time-point response (RS OVRLRESP) with the one
  * computed; each disagreement is a warning in d naming rs.csv and the line,
@@ -153,6 +157,12 @@ void reason_set(char *buf, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void reason_append(char *buf, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* The first new anticancer therapy after the first dose (data-format.md
+ * "New anticancer therapy"; nat_includes_local); DATE_NONE when none.
+ * *what names it. */
+int32_t crit_new_therapy(const struct subject *sj, const struct protocol *p,
+                         const char **what);
 
 /* Formats mm x DIAM_SCALE as "12.5" (up to 4 decimals, no trailing
  * zeros). */

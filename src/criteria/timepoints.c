@@ -675,8 +675,8 @@ static bool contains_any(const char *s, const struct strlist *l)
 
 /* The first new anticancer therapy after the first dose (data-format.md
  * "New anticancer therapy"); DATE_NONE when none. */
-static int32_t new_therapy(const struct subject *sj, const struct protocol *p,
-                           const char **what)
+int32_t crit_new_therapy(const struct subject *sj, const struct protocol *p,
+                         const char **what)
 {
     int32_t best = DATE_NONE;
     int32_t fd = sj->first_dose;
@@ -715,7 +715,7 @@ void crit_window(const struct subject *sj, const struct protocol *p,
     r->window_end = DATE_NONE;
     r->window_why[0] = '\0';
     const char *what = "";
-    int32_t nat = new_therapy(sj, p, &what);
+    int32_t nat = crit_new_therapy(sj, p, &what);
     char d[11];
     if (nat != DATE_NONE) {
         r->window_end = nat;

@@ -27,11 +27,17 @@ static const char *const adrs_cols[] = {
     "PARCAT3", "AVISIT",  "ADT",     "ADY",   "AVALC",   "AVAL",
     "ANL01FL", "REASON",  NULL};
 
+static const char *const adtte_cols[] = {
+    "STUDYID", "USUBJID", "PARAMCD",  "PARAM",    "PARCAT2", "PARCAT3",
+    "STARTDT", "ADT",     "AVAL",     "AVALU",    "CNSR",    "EVNTDESC",
+    "CNSDTDSC", "SRCDOM", "REASON",   NULL};
+
 void adam_tables_init(struct adam_tables *t)
 {
     table_init(&t->adsl, "adsl", adsl_cols);
     table_init(&t->adtr, "adtr", adtr_cols);
     table_init(&t->adrs, "adrs", adrs_cols);
+    table_init(&t->adtte, "adtte", adtte_cols);
 }
 
 void adam_tables_release(struct adam_tables *t)
@@ -39,6 +45,7 @@ void adam_tables_release(struct adam_tables *t)
     table_release(&t->adsl);
     table_release(&t->adtr);
     table_release(&t->adrs);
+    table_release(&t->adtte);
 }
 
 static const char *evaluator_label(const struct protocol *p)
@@ -417,35 +424,87 @@ static void adrs_rows(const struct study *s, const struct subject *sj,
     table_set(t, r, "REASON", cr->cb_reason);
 }
 
+static void adtte_rows(const struct study *s, const struct subject *sj,
+                       const struct subject_result *res, struct table *t)
+{
+    for (int k = 0; k < TTE_N; k++) {
+        const struct tte *o = &res->tte[k];
+        if (!o->present)
+            continue;
+        size_t r = table_add_row(t);
+        table_set(t, r, "STUDYID", sj->studyid);
+        table_set(t, r, "USUBJID", sj->usubjid);
+        table_set(t, r, "PARAMCD", o->paramcd);
+        table_set(t, r, "PARAM", o->param);
+        table_set(t, r, "PARCAT2", *o->criterion && k != TTE_OS
+                                       ? evaluator_label(&s->proto)
+                                       : NULL);
+        table_set(t, r, "PARCAT3", o->criterion);
+        table_set_date(t, r, "STARTDT", o->start);
+        table_set_date(t, r, "ADT", o->adt);
+        table_set_int(t, r, "AVAL", o->aval);
+        table_set(t, r, "AVALU", "DAYS");
+        table_set_int(t, r, "CNSR", o->cnsr);
+        table_set(t, r, "EVNTDESC", o->evntdesc);
+        table_set(t, r, "CNSDTDSC", o->cnsdtdsc);
+        table_set(t, r, "SRCDOM", o->srcdom);
+        table_set(t, r, "REASON", o->reason);
+    }
+}
+
+void endpoints_subject(const struct study *s, const struct subject *sj,
+                       const struct derive_options *o,
+                       struct subject_result *r)
+{
+    memset(r, 0, sizeof *r);
+    if (o->recorded) {
+        crit_from_recorded(s, sj, CRIT_RECIST, &r->recist);
+        crit_from_recorded(s, sj, CRIT_RANOBM, &r->rano);
+    } else {
+        crit_derive(s, sj, CRIT_RECIST, &r->recist);
+        crit_derive(s, sj, CRIT_RANOBM, &r->rano);
+        irecist_derive(s, sj, &r->recist, &r->irec);
+    }
+    r->saffl = treated(sj);
+    r->efffl = r->saffl && r->rano.measurable &&
+               (!s->proto.evaluable_requires_postbaseline ||
+                r->rano.n_tp > 1);
+    tte_pfs(s, sj, &r->recist, &r->tte[TTE_PFS]);
+    tte_pfs(s, sj, &r->rano, &r->tte[TTE_PFSCNS]);
+    tte_os(s, sj, &r->tte[TTE_OS]);
+    tte_dor(s, sj, &r->recist, &r->tte[TTE_RSD]);
+    tte_dor(s, sj, &r->rano, &r->tte[TTE_RSDCNS]);
+    if (!o->recorded)
+        tte_ipfs(s, sj, &r->irec, &r->tte[TTE_IPFS]);
+}
+
+void subject_result_release(struct subject_result *r)
+{
+    crit_result_release(&r->recist);
+    crit_result_release(&r->rano);
+    crit_result_release(&r->irec);
+}
+
 void adam_subject(const struct study *s, const struct subject *sj,
                   const struct derive_options *o, struct adam_tables *t,
                   struct subject_summary *sum)
 {
-    struct crit_result recist, rano, irec;
-    if (o->recorded) {
-        crit_from_recorded(s, sj, CRIT_RECIST, &recist);
-        crit_from_recorded(s, sj, CRIT_RANOBM, &rano);
-        memset(&irec, 0, sizeof irec);
-    } else {
-        crit_derive(s, sj, CRIT_RECIST, &recist);
-        crit_derive(s, sj, CRIT_RANOBM, &rano);
-        irecist_derive(s, sj, &recist, &irec);
-    }
-    adsl_row(s, sj, &rano, &recist, &t->adsl, &sum->efffl);
+    struct subject_result res;
+    endpoints_subject(s, sj, o, &res);
+    adsl_row(s, sj, &res.rano, &res.recist, &t->adsl, &sum->efffl);
     if (!o->recorded) {
-        adtr_rows(s, sj, &rano, &t->adtr);
-        adtr_rows(s, sj, &recist, &t->adtr);
+        adtr_rows(s, sj, &res.rano, &t->adtr);
+        adtr_rows(s, sj, &res.recist, &t->adtr);
     }
-    adrs_rows(s, sj, &rano, &t->adrs);
-    adrs_rows(s, sj, &recist, &t->adrs);
+    adrs_rows(s, sj, &res.rano, &t->adrs);
+    adrs_rows(s, sj, &res.recist, &t->adrs);
     if (!o->recorded)
-        adrs_rows(s, sj, &irec, &t->adrs);
-    sum->cborcns = rano.cbor.resp;
-    sum->borcns = rano.bor.resp;
-    sum->cbor = recist.cbor.resp;
-    sum->bor = recist.bor.resp;
-    sum->icbor = o->recorded ? RESP_NONE : irec.cbor.resp;
-    crit_result_release(&recist);
-    crit_result_release(&rano);
-    crit_result_release(&irec);
+        adrs_rows(s, sj, &res.irec, &t->adrs);
+    adtte_rows(s, sj, &res, &t->adtte);
+    sum->cborcns = res.rano.cbor.resp;
+    sum->borcns = res.rano.bor.resp;
+    sum->cbor = res.recist.cbor.resp;
+    sum->bor = res.recist.bor.resp;
+    sum->icbor = o->recorded ? RESP_NONE : res.irec.cbor.resp;
+    subject_result_release(&res);
 }

@@ -12,13 +12,48 @@
 #include "core.h"
 #include "criteria.h"
 
-struct adam_tables {
-    struct table adsl, adtr, adrs;
-};
-
 struct derive_options {
     bool recorded; /* best response from the recorded RS responses alone */
 };
+
+struct adam_tables {
+    struct table adsl, adtr, adrs, adtte;
+};
+
+/* One time-to-event record (adtte; response-criteria.md h.3-h.5). */
+struct tte {
+    bool present; /* false: not applicable (e.g. DoR of a non-responder) */
+    const char *paramcd, *param, *criterion;
+    int32_t start, adt;
+    long aval; /* days */
+    int cnsr;  /* 0 event, 1 censored */
+    const char *evntdesc, *cnsdtdsc, *srcdom;
+    char reason[REASON_MAX];
+};
+
+enum { TTE_PFS, TTE_PFSCNS, TTE_OS, TTE_RSD, TTE_RSDCNS, TTE_IPFS, TTE_N };
+
+void tte_pfs(const struct study *s, const struct subject *sj,
+             const struct crit_result *cr, struct tte *o);
+void tte_os(const struct study *s, const struct subject *sj, struct tte *o);
+void tte_dor(const struct study *s, const struct subject *sj,
+             const struct crit_result *cr, struct tte *o);
+void tte_ipfs(const struct study *s, const struct subject *sj,
+              const struct crit_result *ir, struct tte *o);
+
+/* Everything derived for one subject. */
+struct subject_result {
+    struct crit_result recist, rano, irec;
+    struct tte tte[TTE_N];
+    bool saffl, efffl;
+};
+
+/* Derives a subject (release with subject_result_release). */
+void endpoints_subject(const struct study *s, const struct subject *sj,
+                       const struct derive_options *o,
+                       struct subject_result *r);
+void subject_result_release(struct subject_result *r);
+
 
 /* What a subject came to, for the terminal summary. */
 struct subject_summary {
@@ -29,7 +64,7 @@ struct subject_summary {
 void adam_tables_init(struct adam_tables *t);
 void adam_tables_release(struct adam_tables *t);
 
-/* Appends one subject's rows to the three tables and fills sum. */
+/* Appends one subject's rows to the four tables and fills sum. */
 void adam_subject(const struct study *s, const struct subject *sj,
                   const struct derive_options *o, struct adam_tables *t,
                   struct subject_summary *sum);

@@ -1,0 +1,199 @@
+/*
+ * test_endpoints.c - the time-to-event records: every censoring rule of
+ * shared/spec/response-criteria.md h.4 (PFS), h.5 (OS), h.3 (duration of
+ * response) and iPFS (g), on one-subject studies built by hand. Days count
+ * from the origin (2025-01-01, day 0); AVAL = days + 1 (aval_plus_one).
+ */
+#include "fixture.h"
+
+#include "endpoints.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct tcase {
+    const char *name;
+    struct ccase c; /* the subject (the expectations of c are unused) */
+    int param;      /* TTE_PFS ... */
+    bool present;
+    int cnsr;
+    int adt_day;
+    long aval;
+    const char *desc; /* EVNTDESC or CNSDTDSC */
+};
+
+#define SUBJ(lesions, proto, ...)                                            \
+    {"", CRIT_RECIST, lesions, {__VA_ARGS__}, proto, "", "", NULL, NULL,    \
+     NULL, NULL, false}
+
+static const struct tcase cases[] = {
+    /* Rule 1: no complete baseline -> censored at the origin, AVAL 1. */
+    {"rule 1 no baseline",
+     SUBJ("T01:T:LIVER T02:T:LUNG", NULL, {-7, "T01=20 T02=ND"},
+          {42, "T01=30 T02=30"}),
+     TTE_PFS, true, 1, 0, 1, "No Baseline Assessment"},
+    /* Rule 4: PD on day 84 (40 -> 50, +25 %, +10 mm). */
+    {"rule 4 PD",
+     SUBJ("T01:T:LIVER", NULL, {-7, "T01=40"}, {42, "T01=40"},
+          {84, "T01=50"}),
+     TTE_PFS, true, 0, 84, 85, "Disease Progression"},
+    /* Rule 5: death on day 100 after SD on day 84: no scheduled
+     * assessment missed (126 + 7 > 100). */
+    {"rule 5 death",
+     SUBJ("T01:T:LIVER", NULL, {-7, "T01=40"}, {42, "T01=40"},
+          {84, "T01=40"}, {100, "EVENT=DIED"}),
+     TTE_PFS, true, 0, 100, 101, "Death"},
+    /* Rule 3, the spec's example: adequate on day 42, death on day 134:
+     * days 84 and 126 missed (126 + 7 < 134): censored on day 42. On day
+     * 133 only one is missed (126 + 7 = 133): the event counts. */
+    {"rule 3 two missed",
+     SUBJ("T01:T:LIVER", NULL, {-7, "T01=40"}, {42, "T01=40"},
+          {134, "EVENT=DIED"}),
+     TTE_PFS, true, 1, 42, 43, "Two or More Missed Assessments"},
+    {"rule 3 one missed",
+     SUBJ("T01:T:LIVER", NULL, {-7, "T01=40"}, {42, "T01=40"},
+          {133, "EVENT=DIED"}),
+     TTE_PFS, true, 0, 133, 134, "Death"},
+    /* missed_rule: last adequate on day 50 (unscheduled), death on day
+     * 140. schedule: 84 and 126 missed -> censored on day 50. gap: 140 -
+     * 50 = 90, not over 2 x 42 + 7 = 91 -> the event. */
+    {"missed_rule schedule",
+     SUBJ("T01:T:LIVER", NULL, {-7, "T01=40"}, {50, "T01=40"},
+          {140, "EVENT=DIED"}),
+     TTE_PFS, true, 1, 50, 51, "Two or More Missed Assessments"},
+    {"missed_rule gap",
+     SUBJ("T01:T:LIVER", "{\"missed_rule\": \"gap\"}", {-7, "T01=40"},
+          {50, "T01=40"}, {140, "EVENT=DIED"}),
+     TTE_PFS, true, 0, 140, 141, "Death"},
+    /* censor_after_missed false: the event at its date. */
+    {"censor_after_missed false",
+     SUBJ("T01:T:LIVER", "{\"censor_after_missed\": false}",
+          {-7, "T01=40"}, {42, "T01=40"}, {134, "EVENT=DIED"}),
+     TTE_PFS, true, 0, 134, 135, "Death"},
+    /* Rule 2: new systemic therapy on day 60, then PD on day 84:
+     * censored at the last adequate assessment before it (day 42). */
+    {"rule 2 new therapy",
+     SUBJ("T01:T:LIVER", NULL, {-7, "T01=40"}, {42, "T01=40"},
+          {60, "EVENT=NAT"}, {84, "T01=50"}),
+     TTE_PFS, true, 1, 42, 43, "New Anticancer Therapy"},
+    /* Radiosurgery counts (nat_includes_local, default) ... */
+    {"rule 2 radiosurgery",
+     SUBJ("T01:T:LIVER", NULL, {-7, "T01=40"}, {42, "T01=40"},
+          {60, "EVENT=SRS"}, {84, "T01=50"}),
+     TTE_PFS, true, 1, 42, 43, "New Anticancer Therapy"},
+    /* ... but not with nat_includes_local false: PD on day 84. */
+    {"nat_includes_local false",
+     SUBJ("T01:T:LIVER", "{\"nat_includes_local\": false}",
+          {-7, "T01=40"}, {42, "T01=40"}, {60, "EVENT=SRS"},
+          {84, "T01=50"}),
+     TTE_PFS, true, 0, 84, 85, "Disease Progression"},
+    /* Rule 6: no event: the last adequate assessment (day 84). */
+    {"rule 6 last assessment",
+     SUBJ("T01:T:LIVER", NULL, {-7, "T01=40"}, {42, "T01=40"},
+          {84, "T01=39"}),
+     TTE_PFS, true, 1, 84, 85, "Last Tumor Assessment"},
+    /* Rule 6 with a cut-off between the scans: day 42. */
+    {"rule 6 cut-off",
+     SUBJ("T01:T:LIVER", "{\"data_cutoff\": \"2025-03-01\"}",
+          {-7, "T01=40"}, {42, "T01=40"}, {84, "T01=50"}),
+     TTE_PFS, true, 1, 42, 43, "Last Tumor Assessment"},
+    /* A new lesion equivocal on day 42, unequivocal on day 84, therapy on
+     * day 60 in between: the PD is dated day 42, before the therapy, so
+     * it stands (c.2). */
+    {"back-dated PD before therapy",
+     SUBJ("T01:T:LIVER NEW01:NEW:LUNG", NULL, {-7, "T01=40"},
+          {42, "T01=40 NEW01=EQUIVOCAL"}, {60, "EVENT=NAT"},
+          {84, "T01=40 NEW01=UNEQUIVOCAL"}),
+     TTE_PFS, true, 0, 42, 43, "Disease Progression"},
+    /* aval_plus_one false: the plain difference. */
+    {"aval_plus_one false",
+     SUBJ("T01:T:LIVER", "{\"aval_plus_one\": false}", {-7, "T01=40"},
+          {42, "T01=40"}, {84, "T01=50"}),
+     TTE_PFS, true, 0, 84, 84, "Disease Progression"},
+    /* OS (h.5): death; else the last known alive date from any domain
+     * (here a survival contact on day 300). */
+    {"OS death",
+     SUBJ("T01:T:LIVER", NULL, {-7, "T01=40"}, {42, "T01=40"},
+          {250, "EVENT=DIED"}),
+     TTE_OS, true, 0, 250, 251, "Death"},
+    {"OS alive",
+     SUBJ("T01:T:LIVER", NULL, {-7, "T01=40"}, {42, "T01=40"},
+          {300, "EVENT=ALIVE"}),
+     TTE_OS, true, 1, 300, 301, "Last Known Alive"},
+    {"OS death after the cut-off",
+     SUBJ("T01:T:LIVER", "{\"data_cutoff\": \"2025-06-30\"}",
+          {-7, "T01=40"}, {42, "T01=40"}, {150, "EVENT=ALIVE"},
+          {250, "EVENT=DIED"}),
+     TTE_OS, true, 1, 150, 151, "Last Known Alive"},
+    /* Duration of response (h.3): PR on day 42 (100 -> 60), confirmed on
+     * day 84, PD on day 126 (60 -> 80): from day 42 to 126, AVAL 85. */
+    {"DoR",
+     SUBJ("T01:T:LIVER", NULL, {-7, "T01=100"}, {42, "T01=60"},
+          {84, "T01=60"}, {126, "T01=80"}),
+     TTE_RSD, true, 0, 126, 85, "Disease Progression"},
+    /* An unconfirmed PR: no DoR record. */
+    {"DoR non-responder",
+     SUBJ("T01:T:LIVER", NULL, {-7, "T01=100"}, {42, "T01=60"},
+          {84, "T01=80"}),
+     TTE_RSD, false, 0, 0, 0, NULL},
+    /* iPFS (g): iUPD on day 42 confirmed as iCPD on day 84: the event is
+     * dated to the iUPD. */
+    {"iPFS confirmed",
+     SUBJ("T01:T:LIVER", NULL, {-7, "T01=20"}, {42, "T01=25"},
+          {84, "T01=31"}),
+     TTE_IPFS, true, 0, 42, 43, "Disease Progression"},
+    /* An iUPD never confirmed: an event by default; with
+     * ipfs_unconfirmed_iupd censor, censored at the last adequate
+     * assessment (the iUPD itself). */
+    {"iPFS unconfirmed event",
+     SUBJ("T01:T:LIVER", NULL, {-7, "T01=20"}, {42, "T01=25"}),
+     TTE_IPFS, true, 0, 42, 43, "Disease Progression"},
+    {"iPFS unconfirmed censor",
+     SUBJ("T01:T:LIVER", "{\"ipfs_unconfirmed_iupd\": \"censor\"}",
+          {-7, "T01=20"}, {42, "T01=25"}),
+     TTE_IPFS, true, 1, 42, 43, "Last Tumor Assessment"},
+    /* A reset iUPD is no event; the next one, confirmed, is (day 126,
+     * confirmed on day 168 by +5 mm). */
+    {"iPFS after a reset",
+     SUBJ("T01:T:LIVER", NULL, {-7, "T01=20"}, {42, "T01=25"},
+          {84, "T01=15"}, {126, "T01=22"}, {168, "T01=27"}),
+     TTE_IPFS, true, 0, 126, 127, "Disease Progression"},
+};
+
+static void test_tte(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const struct tcase *tc = &cases[i];
+        struct study s;
+        fixture_build(&s, &tc->c);
+        struct derive_options o = {false};
+        struct subject_result r;
+        endpoints_subject(&s, &s.subjects[0], &o, &r);
+        const struct tte *t = &r.tte[tc->param];
+        const char *desc = t->cnsr ? t->cnsdtdsc : t->evntdesc;
+        bool ok = t->present == tc->present;
+        if (ok && tc->present)
+            ok = t->cnsr == tc->cnsr &&
+                 t->adt == FIXTURE_ORIGIN + tc->adt_day &&
+                 t->aval == tc->aval && desc && !strcmp(desc, tc->desc);
+        if (!ok) {
+            fprintf(stderr,
+                    "case %s: present %d cnsr %d day %d aval %ld desc %s\n"
+                    "  reason: %s\n",
+                    tc->name, t->present, t->cnsr, t->adt - FIXTURE_ORIGIN,
+                    t->aval, desc ? desc : "-", t->reason);
+        }
+        subject_result_release(&r);
+        study_release(&s);
+        assert_true(ok);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tte),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
