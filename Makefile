@@ -30,6 +30,9 @@ demo: deps build
 	@echo
 	@echo "== balist derive data/demo --out out/demo"
 	@./$(BUILD)/balist derive data/demo --out out/demo
+	@echo
+	@echo "== balist endpoints data/demo"
+	@./$(BUILD)/balist endpoints data/demo
 
 test: deps build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

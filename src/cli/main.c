@@ -14,6 +14,8 @@ static const struct command commands[] = {
      help_check},
     {"derive", cmd_derive, "judge responses; write adsl, adtr, adrs (ADaM)",
      help_derive},
+    {"endpoints", cmd_endpoints, "efficacy results: CNS ORR, CBR, PFS, OS",
+     help_endpoints},
     {"simulate", cmd_simulate, "write a synthetic study in SDTM CSV",
      help_simulate},
 };

@@ -69,4 +69,22 @@ void adam_subject(const struct study *s, const struct subject *sj,
                   const struct derive_options *o, struct adam_tables *t,
                   struct subject_summary *sum);
 
+/* ---- the efficacy summary (`balist endpoints`) ---- */
+
+struct eff_subj;
+struct efficacy {
+    const struct protocol *proto;
+    struct eff_subj *subj;
+    size_t n, cap;
+};
+
+void efficacy_init(struct efficacy *e, const struct protocol *p);
+/* Adds a subject's derived results (copies what the summary needs). */
+void efficacy_add(struct efficacy *e, const struct subject *sj,
+                  const struct subject_result *r);
+/* The results as rows (SECTION, ITEM, POPULATION, N, n, ESTIMATE, LOWER,
+ * UPPER, UNIT, METHOD); the caller releases the table. */
+void efficacy_table(const struct efficacy *e, struct table *t);
+void efficacy_release(struct efficacy *e);
+
 #endif

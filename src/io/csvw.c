@@ -12,12 +12,22 @@
 #include <string.h>
 #include <sys/stat.h>
 
+void csvw_from_fp(struct csvw *w, FILE *fp)
+{
+    w->fp = fp;
+    w->col = 0;
+    w->failed = 0;
+    w->n = 0;
+    w->borrowed = 1;
+}
+
 int csvw_open(struct csvw *w, const char *path)
 {
     w->fp = fopen(path, "wb");
     w->col = 0;
     w->failed = 0;
     w->n = 0;
+    w->borrowed = 0;
     if (!w->fp)
         return -1;
     return 0;
@@ -170,7 +180,7 @@ int csvw_close(struct csvw *w)
     int rc = w->failed ? -1 : 0;
     if (ferror(w->fp))
         rc = -1;
-    if (fclose(w->fp) != 0)
+    if (w->borrowed ? fflush(w->fp) != 0 : fclose(w->fp) != 0)
         rc = -1;
     w->fp = NULL;
     return rc;

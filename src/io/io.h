@@ -54,6 +54,7 @@ struct csvw {
     FILE *fp;
     int col;
     int failed;
+    int borrowed; /* fp is the caller's */
     size_t n;
     char buf[1 << 16];
 };
@@ -61,6 +62,9 @@ struct csvw {
 /* Opens path for writing; returns 0 or -1 (errno set). The struct is
  * large (it holds the buffer): allocate it, do not put it on the stack. */
 int csvw_open(struct csvw *w, const char *path);
+/* Writes to an open stream (e.g. stdout); csvw_close flushes, does not
+ * close it. */
+void csvw_from_fp(struct csvw *w, FILE *fp);
 void csvw_str(struct csvw *w, const char *s);
 void csvw_int(struct csvw *w, long v);
 /* Writes v with up to `decimals` decimals, trailing zeros removed. */

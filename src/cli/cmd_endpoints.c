@@ -1,0 +1,216 @@
+/*
+ * cmd_endpoints.c - `balist endpoints STUDY`: the efficacy results of the
+ * trial (endpoints/summary.c) printed as an aligned table, CSV or JSON.
+ */
+#include "cli.h"
+#include "endpoints.h"
+#include "io.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char help_endpoints[] =
+    "Usage: balist endpoints STUDY [--format table|csv|json] [options]\n"
+    "\n"
+    "The trial's efficacy results, as a report shows them:\n"
+    "  analysis sets (enrolled, treated, CNS-evaluable);\n"
+    "  CNS objective response rate (RANO-BM, confirmed CR or PR) and CNS\n"
+    "  clinical benefit rate, n/N, % and exact 95% CI, on the CNS-evaluable\n"
+    "  and all-treated sets (the table states the SD rule behind CBR);\n"
+    "  best-response distributions; ORR by RECIST 1.1;\n"
+    "  median PFS (RECIST 1.1), CNS-PFS (RANO-BM), OS and duration of\n"
+    "  response with 95% CI (Brookmeyer-Crowley), events, censored, 6- and\n"
+    "  12-month rates (Kaplan-Meier, the protocol's km_ci_transform);\n"
+    "  median follow-up (reverse Kaplan-Meier).\n"
+    "Times are in months (days / 30.4375).\n"
+    "\n"
+    "Options:\n"
+    "  --format FMT        table (default), csv or json\n"
+    "  --cutoff DATE       data cut-off YYYY-MM-DD\n"
+    "  --evaluator WHO     INVESTIGATOR (default) or INDEPENDENT\n"
+    "  --protocol FILE     protocol parameters (default STUDY/protocol.json)\n"
+    "\n"
+    "Example:\n"
+    "  balist endpoints data/demo\n"
+    "  balist endpoints data/demo --format csv > efficacy.csv\n";
+
+static void print_json(const struct table *t)
+{
+    json_t *arr = json_array();
+    for (size_t r = 0; r < t->nrow; r++) {
+        json_t *o = json_object();
+        for (size_t c = 0; c < t->ncol; c++) {
+            const char *v = t->cells[r * t->ncol + c];
+            const char *k = t->cols[c];
+            bool count = !strcmp(k, "N") || !strcmp(k, "n");
+            bool numeric = !strcmp(k, "ESTIMATE") || !strcmp(k, "LOWER") ||
+                           !strcmp(k, "UPPER");
+            if (!v)
+                json_object_set_new(o, k, json_null());
+            else if (count)
+                json_object_set_new(o, k, json_integer(strtol(v, NULL, 10)));
+            else if (numeric)
+                json_object_set_new(o, k, json_real(strtod(v, NULL)));
+            else
+                json_object_set_new(o, k, json_string(v));
+        }
+        json_array_append_new(arr, o);
+    }
+    json_dumpf(arr, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
+    putchar('\n');
+    json_decref(arr);
+}
+
+static void print_text(const struct table *t, const char *study,
+                       const struct protocol *p)
+{
+    char cd[11] = "none";
+    if (p->data_cutoff != DATE_NONE)
+        date_format(p->data_cutoff, cd);
+    printf("Efficacy results: %s (data cut-off %s; %s reads)\n", study, cd,
+           evaluator_name(p->evaluator));
+    /* The label column as wide as its longest entry. */
+    int width = 20;
+    for (size_t r = 0; r < t->nrow; r++) {
+        int w = (int)(strlen(table_get(t, r, "ITEM")) +
+                      strlen(table_get(t, r, "POPULATION")) + 2);
+        if (w > width)
+            width = w;
+    }
+    const char *section = "", *section_pop = "";
+    for (size_t r = 0; r < t->nrow; r++) {
+        const char *sec = table_get(t, r, "SECTION");
+        const char *item = table_get(t, r, "ITEM");
+        const char *pop = table_get(t, r, "POPULATION");
+        const char *N = table_get(t, r, "N"), *n = table_get(t, r, "n");
+        const char *est = table_get(t, r, "ESTIMATE");
+        const char *lo = table_get(t, r, "LOWER");
+        const char *hi = table_get(t, r, "UPPER");
+        const char *unit = table_get(t, r, "UNIT");
+        const char *method = table_get(t, r, "METHOD");
+        if (strcmp(sec, section)) {
+            section = sec;
+            section_pop = pop;
+            /* One population for the whole section: say it once. */
+            bool one = true;
+            for (size_t k = r; k < t->nrow &&
+                               !strcmp(table_get(t, k, "SECTION"), sec);
+                 k++)
+                one = one && !strcmp(table_get(t, k, "POPULATION"), pop);
+            if (!one)
+                section_pop = "";
+            if (*section_pop)
+                printf("\n%s\n  population: %s\n", sec, section_pop);
+            else
+                printf("\n%s\n", sec);
+        }
+        char label[96];
+        if (*section_pop)
+            snprintf(label, sizeof label, "%s", item);
+        else
+            snprintf(label, sizeof label, "%s, %s", item, pop);
+        char count[40] = "";
+        if (strstr(method, "at risk"))
+            snprintf(count, sizeof count, "%s at risk", n);
+        else if (*n && *N)
+            snprintf(count, sizeof count, "%s/%s", n, N);
+        else if (*n)
+            snprintf(count, sizeof count, "%s", n);
+        else if (*N)
+            snprintf(count, sizeof count, "N=%s", N);
+        const char *u = !strcmp(unit, "%") ? "%"
+                        : !strcmp(unit, "months") ? " months"
+                                                  : "";
+        char value[96] = "";
+        if (*est && (*lo || *hi))
+            snprintf(value, sizeof value, "%s%s (95%% CI %s-%s)", est, u,
+                     *lo ? lo : "NE", *hi ? hi : "NE");
+        else if (*est)
+            snprintf(value, sizeof value, "%s%s", est, u);
+        else if (!strcmp(unit, "months"))
+            snprintf(value, sizeof value, "not reached");
+        printf("  %-*s %12s   %s\n", width, label, count, value);
+    }
+    printf("\nProportions: exact (Clopper-Pearson) 95%% CI. Times: "
+           "Kaplan-Meier, %s CI,\nmedian CI by Brookmeyer-Crowley; months "
+           "= days / 30.4375.\n",
+           p->km_ci_transform == KMCI_LOG      ? "log"
+           : p->km_ci_transform == KMCI_LINEAR ? "linear"
+                                               : "log-log");
+}
+
+int cmd_endpoints(int argc, char **argv)
+{
+    const char *study = NULL, *format = "table";
+    struct load_options o;
+    load_options_init(&o);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        int taken = study_option("endpoints", argc, argv, &i, &o);
+        if (taken < 0)
+            return EXIT_USAGE;
+        if (taken) {
+            continue;
+        } else if (!strcmp(a, "--format")) {
+            if (++i >= argc || (strcmp(argv[i], "table") &&
+                                strcmp(argv[i], "csv") &&
+                                strcmp(argv[i], "json")))
+                return usage_error("endpoints",
+                                   "--format needs table, csv or json");
+            format = argv[i];
+        } else if (a[0] == '-' && a[1]) {
+            return usage_error("endpoints", "unknown option '%s'", a);
+        } else if (!study) {
+            study = a;
+        } else {
+            return usage_error("endpoints", "one study at a time");
+        }
+    }
+    if (!study)
+        return usage_error("endpoints", "which study? (a folder of SDTM "
+                                        "CSV)");
+    struct study s;
+    struct diags d;
+    study_init(&s);
+    diags_init(&d, 50);
+    if (sdtm_load(study, &o, &s, &d) < 0) {
+        diags_sort(&d);
+        print_diags(&d);
+        fprintf(stderr, "balist endpoints: %zu error%s in %s (run 'balist "
+                        "check %s' for the full list)\n",
+                d.n_errors, d.n_errors == 1 ? "" : "s", study, study);
+        diags_release(&d);
+        study_release(&s);
+        return EXIT_DATA;
+    }
+    diags_release(&d);
+    struct efficacy e;
+    efficacy_init(&e, &s.proto);
+    struct derive_options dopt = {false};
+    for (size_t i = 0; i < s.n_subjects; i++) {
+        struct subject_result r;
+        endpoints_subject(&s, &s.subjects[i], &dopt, &r);
+        efficacy_add(&e, &s.subjects[i], &r);
+        subject_result_release(&r);
+    }
+    struct table t;
+    efficacy_table(&e, &t);
+    if (!strcmp(format, "csv")) {
+        struct csvw *w = xmalloc(sizeof *w);
+        csvw_from_fp(w, stdout);
+        table_csv_header(w, &t);
+        table_csv_rows(w, &t);
+        csvw_close(w);
+        free(w);
+    } else if (!strcmp(format, "json")) {
+        print_json(&t);
+    } else {
+        print_text(&t, study, &s.proto);
+    }
+    table_release(&t);
+    efficacy_release(&e);
+    study_release(&s);
+    return EXIT_OK;
+}
