@@ -43,3 +43,24 @@ for n in $SIZES; do
         "$rate" "$peak" "$r"
     rm -rf "$s" "$work/o$n"
 done
+
+# Kaplan-Meier with the median CI: BALIST against R's survfit (log CI, R's
+# default), on the same data. KM_SIZES="1000000 10000000" (the default).
+echo
+echo "Kaplan-Meier + median with 95% CI (log transform, as survfit's default)"
+printf '%-10s %-12s %-12s %-8s %s\n' subjects "BALIST s" "survfit s" ratio "median (CI), BALIST | R"
+for n in ${KM_SIZES:-1000000 10000000}; do
+    out=$("$BUILD/km_bench" "$n" "$work/km.csv")
+    bsec=$(echo "$out" | cut -d' ' -f2)
+    bmed=$(echo "$out" | cut -d' ' -f3-5)
+    if command -v Rscript >/dev/null 2>&1 && Rscript -e 'library(survival)' >/dev/null 2>&1; then
+        rout=$(Rscript -e "suppressMessages(library(survival)); d <- read.csv('$work/km.csv'); t <- system.time(f <- survfit(Surv(time, event) ~ 1, data = d))[['elapsed']]; m <- summary(f)\$table; cat(t, m[['median']], m[['0.95LCL']], m[['0.95UCL']])")
+        rsec=$(echo "$rout" | cut -d' ' -f1)
+        rmed=$(echo "$rout" | cut -d' ' -f2-4)
+        ratio=$(awk -v r="$rsec" -v b="$bsec" 'BEGIN { printf "%.0fx", (b > 0 ? r / b : 0) }')
+        printf '%-10s %-12s %-12s %-8s %s | %s\n' "$n" "$bsec" "$rsec" "$ratio" "$bmed" "$rmed"
+    else
+        printf '%-10s %-12s %-12s %-8s %s\n' "$n" "$bsec" "R absent" "-" "$bmed"
+    fi
+    rm -f "$work/km.csv"
+done

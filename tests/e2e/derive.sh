@@ -30,6 +30,12 @@ expect "adrs: back-dated new-lesion PD" 0 'BAL-001-0003,OVR,Overall Response,TUM
 expect "adrs: iRECIST rows" 0 'BAL-001-0003,IOVR,Overall Response,TUMOR RESPONSE,INVESTIGATOR,iRECIST,WEEK 42,2025-07-30,300,iUPD,5,Y' cat "$O/adrs.csv"
 expect "adrs: CNS clinical benefit" 0 'BAL-001-0003,CCBCNS,CNS Clinical Benefit (confirmed),TUMOR RESPONSE,INVESTIGATOR,RANO-BM,,,,Y,1,Y,Y: confirmed best response PR' cat "$O/adrs.csv"
 
+# adtte (h.4, h.5): PFS ends at the back-dated PD of WEEK 42, 2025-07-30:
+# 299 days after the origin, AVAL 300; death on 2025-11-04 (dm.csv): 396
+# days, AVAL 397.
+expect "adtte: PFS event at the back-dated PD" 0 'BAL-001-0003,PFS,Progression-Free Survival (days),INVESTIGATOR,RECIST 1.1,2024-10-04,2025-07-30,300,DAYS,0,Disease Progression,,ADRS,' cat "$O/adtte.csv"
+expect "adtte: OS event" 0 'BAL-001-0003,OS,Overall Survival (days),,,2024-10-04,2025-11-04,397,DAYS,0,Death,,ADSL,event: death on 2025-11-04' cat "$O/adtte.csv"
+
 # A cut-off before WEEK 18 leaves the WEEK 6 PR unconfirmed: CNS SD.
 expect "derive with a cut-off" 0 "" "$BAL" derive "$SRC/data/demo" --out "$work/cut" --cutoff 2025-01-31 --quiet
 expect "the cut-off changes the confirmed response" 0 'BAL-001-0003,CBORCNS,CNS Best Overall Response (confirmed),TUMOR RESPONSE,INVESTIGATOR,RANO-BM,WEEK 6,2024-11-22,50,SD,3,Y,"SD: PR on 2024-11-22 (day 49, at least 28 days from the origin); PR on 2024-11-22 (day 49) unconfirmed: no assessment 28 or more days later"' cat "$work/cut/adrs.csv"
