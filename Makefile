@@ -33,6 +33,9 @@ demo: deps build
 	@echo
 	@echo "== balist endpoints data/demo"
 	@./$(BUILD)/balist endpoints data/demo
+	@echo
+	@echo "== balist safety data/demo --overview"
+	@./$(BUILD)/balist safety data/demo --overview
 
 test: deps build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

@@ -20,11 +20,13 @@ int cmd_check(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
 int cmd_derive(int argc, char **argv);
 int cmd_endpoints(int argc, char **argv);
+int cmd_safety(int argc, char **argv);
 
 extern const char help_check[];
 extern const char help_simulate[];
 extern const char help_derive[];
 extern const char help_endpoints[];
+extern const char help_safety[];
 
 /* Prints "balist CMD: msg" and a hint to stderr; returns EXIT_USAGE. */
 int usage_error(const char *cmd, const char *fmt, ...)

@@ -30,6 +30,8 @@ const char help_derive[] =
     "            and best responses (BOR, CBOR, BORCNS, CBORCNS, CCBCNS...)\n"
     "  adtte.csv PFS (RECIST 1.1), PFSCNS (RANO-BM), OS, duration of\n"
     "            response RSD/RSDCNS, IPFS, with the censoring rule used\n"
+    "  adae.csv  adverse events: treatment-emergent flag, imputed dates,\n"
+    "            relatedness and action per drug, worst grade per term\n"
     "Every derived value has a REASON, e.g. \"PD: sum 52 mm is +23.8% over\n"
     "nadir 42 mm and +10 mm\". Then it prints each subject's best\n"
     "responses. The data must pass `balist check` without errors.\n"
@@ -53,8 +55,9 @@ const char help_derive[] =
 static int write_all(const char *dir, struct adam_tables *t,
                      struct csvw **w)
 {
-    struct table *tabs[4] = {&t->adsl, &t->adtr, &t->adrs, &t->adtte};
-    for (int i = 0; i < 4; i++) {
+    struct table *tabs[5] = {&t->adsl, &t->adtr, &t->adrs, &t->adtte,
+                             &t->adae};
+    for (int i = 0; i < 5; i++) {
         if (!w[i]) {
             char path[4096];
             snprintf(path, sizeof path, "%s/%s.csv", dir, tabs[i]->name);
@@ -145,8 +148,8 @@ int cmd_derive(int argc, char **argv)
         return EXIT_DATA;
     }
     struct adam_tables t;
-    adam_tables_init(&t);
-    struct csvw *w[4] = {NULL, NULL, NULL, NULL};
+    adam_tables_init(&t, &s.proto);
+    struct csvw *w[5] = {NULL, NULL, NULL, NULL, NULL};
     int failed = 0;
     /* A closed pipe (| head) must not stop the datasets being written. */
     signal(SIGPIPE, SIG_IGN);
@@ -168,7 +171,7 @@ int cmd_derive(int argc, char **argv)
     }
     if (!s.n_subjects)
         failed = write_all(out, &t, w) < 0;
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 5; i++) {
         if (w[i] && csvw_close(w[i]) < 0) {
             fprintf(stderr, "balist derive: write failed (disk full?)\n");
             failed = 1;
@@ -184,8 +187,8 @@ int cmd_derive(int argc, char **argv)
         struct rusage ru;
         getrusage(RUSAGE_SELF, &ru);
         fprintf(stderr,
-                "wrote adsl.csv, adtr.csv, adrs.csv, adtte.csv to %s (%zu "
-                "subjects, %zu tumour-result rows) in %.2f s: %.0f TR "
+                "wrote adsl.csv, adtr.csv, adrs.csv, adtte.csv, adae.csv to %s "
+                "(%zu subjects, %zu tumour-result rows) in %.2f s: %.0f TR "
                 "rows/s, peak memory %.0f MB\n",
                 out, s.n_subjects, s.n_tr_rows, secs,
                 secs > 0 ? (double)s.n_tr_rows / secs : 0.0,

@@ -16,6 +16,8 @@ static const struct command commands[] = {
      help_derive},
     {"endpoints", cmd_endpoints, "efficacy results: CNS ORR, CBR, PFS, OS",
      help_endpoints},
+    {"safety", cmd_safety, "adverse-event and exposure tables",
+     help_safety},
     {"simulate", cmd_simulate, "write a synthetic study in SDTM CSV",
      help_simulate},
 };

@@ -252,8 +252,19 @@ struct steroid_factor {
 
 struct drug {
     char *name;     /* EXTRT as recorded, upper case */
+    char *label;    /* for tables ("Ivonescimab") */
     char *rel_qnam; /* SUPPAE QNAM of relatedness */
     char *acn_qnam; /* SUPPAE QNAM of action taken */
+    double planned_dose;  /* per administration, in dose_unit */
+    char *dose_unit;      /* "mg/kg" */
+    int doses_per_cycle;  /* administrations per cycle */
+};
+
+/* A group of adverse events of special interest: MedDRA preferred terms
+ * (upper case) counted together. */
+struct aesi_group {
+    char *name;
+    struct strlist terms;
 };
 
 struct protocol {
@@ -317,6 +328,11 @@ struct protocol {
     struct strlist new_therapy_pr_decod;
     struct drug *drugs;
     size_t n_drugs;
+    int cycle_days;           /* treatment cycle (21) */
+    int delay_tolerance_days; /* a cycle later than this is a delay (3) */
+    struct aesi_group *aesi;
+    size_t n_aesi;
+    struct strlist irae_terms; /* immune-related: irae_window_days */
     int32_t data_cutoff; /* DATE_NONE when not set */
 };
 

@@ -27,7 +27,8 @@ enum ktype {
     K_INTPAIR,
     K_STEROIDS,
     K_DRUGS,
-    K_NEW_THERAPY
+    K_NEW_THERAPY,
+    K_AESI
 };
 
 struct key {
@@ -120,6 +121,10 @@ static const struct key keys[] = {
     {"steroid_factors", K_STEROIDS, 0, NULL, 0, 0},
     {"new_therapy", K_NEW_THERAPY, 0, NULL, 0, 0},
     {"drugs", K_DRUGS, 0, NULL, 0, 0},
+    {"cycle_days", K_INT, O(cycle_days), NULL, 1, 365},
+    {"delay_tolerance_days", K_INT, O(delay_tolerance_days), NULL, 0, 365},
+    {"aesi", K_AESI, 0, NULL, 0, 0},
+    {"irae_terms", K_STRLIST, O(irae_terms), NULL, 0, 0},
     {"data_cutoff", K_DATE, O(data_cutoff), NULL, 0, 0},
 };
 
@@ -156,12 +161,25 @@ static void list_free(struct strlist *l)
     l->n = 0;
 }
 
+static void aesi_free(struct protocol *p)
+{
+    for (size_t i = 0; i < p->n_aesi; i++) {
+        free(p->aesi[i].name);
+        list_free(&p->aesi[i].terms);
+    }
+    free(p->aesi);
+    p->aesi = NULL;
+    p->n_aesi = 0;
+}
+
 static void drugs_free(struct protocol *p)
 {
     for (size_t i = 0; i < p->n_drugs; i++) {
         free(p->drugs[i].name);
+        free(p->drugs[i].label);
         free(p->drugs[i].rel_qnam);
         free(p->drugs[i].acn_qnam);
+        free(p->drugs[i].dose_unit);
     }
     free(p->drugs);
     p->drugs = NULL;
@@ -267,15 +285,78 @@ void protocol_init(struct protocol *p)
         p->steroid_factors[i].factor = sf[i].f;
     }
 
-    /* data-format.md "Safety": per-drug SUPPAE qualifiers. */
+    /* data-format.md "Safety": per-drug SUPPAE qualifiers;
+     * response-criteria.md i: planned schedules (sacituzumab govitecan
+     * 10 mg/kg on days 1 and 8 of 21-day cycles; ivonescimab 20 mg/kg on
+     * day 1, a protocol item). */
     p->n_drugs = 2;
     p->drugs = xcalloc(2, sizeof *p->drugs);
     p->drugs[0].name = xstrdup("IVONESCIMAB");
+    p->drugs[0].label = xstrdup("Ivonescimab");
     p->drugs[0].rel_qnam = xstrdup("AERELIVO");
     p->drugs[0].acn_qnam = xstrdup("AEACNIVO");
+    p->drugs[0].planned_dose = 20;
+    p->drugs[0].dose_unit = xstrdup("mg/kg");
+    p->drugs[0].doses_per_cycle = 1;
     p->drugs[1].name = xstrdup("SACITUZUMAB GOVITECAN");
+    p->drugs[1].label = xstrdup("Sacituzumab govitecan");
     p->drugs[1].rel_qnam = xstrdup("AERELADC");
     p->drugs[1].acn_qnam = xstrdup("AEACNADC");
+    p->drugs[1].planned_dose = 10;
+    p->drugs[1].dose_unit = xstrdup("mg/kg");
+    p->drugs[1].doses_per_cycle = 2;
+    p->cycle_days = 21;
+    p->delay_tolerance_days = 3;
+
+    /* Issue 5 / response-criteria.md i: AEs of special interest for
+     * these two drugs (MedDRA preferred terms, British and American
+     * spellings). */
+    static const struct {
+        const char *name;
+        const char *const terms[12];
+    } groups[] = {
+        {"Neutropenia", {"NEUTROPENIA", "NEUTROPHIL COUNT DECREASED",
+                         NULL}},
+        {"Febrile neutropenia", {"FEBRILE NEUTROPENIA", NULL}},
+        {"Diarrhoea", {"DIARRHOEA", "DIARRHEA", NULL}},
+        {"Hypertension", {"HYPERTENSION", "BLOOD PRESSURE INCREASED",
+                          NULL}},
+        {"Proteinuria", {"PROTEINURIA", "NEPHROTIC SYNDROME", NULL}},
+        {"Bleeding", {"HAEMORRHAGE", "HEMORRHAGE", "EPISTAXIS",
+                      "INTRACRANIAL HAEMORRHAGE", "CEREBRAL HAEMORRHAGE",
+                      "GINGIVAL BLEEDING", "HAEMATURIA", "HAEMOPTYSIS",
+                      "GASTROINTESTINAL HAEMORRHAGE", NULL}},
+        {"Immune-related pneumonitis", {"PNEUMONITIS",
+                                        "INTERSTITIAL LUNG DISEASE",
+                                        "IMMUNE-MEDIATED LUNG DISEASE",
+                                        NULL}},
+        {"Immune-related hepatitis", {"HEPATITIS",
+                                      "IMMUNE-MEDIATED HEPATITIS",
+                                      "ALANINE AMINOTRANSFERASE INCREASED",
+                                      "ASPARTATE AMINOTRANSFERASE INCREASED",
+                                      NULL}},
+        {"Immune-related colitis", {"COLITIS", "IMMUNE-MEDIATED ENTEROCOLITIS",
+                                    NULL}},
+        {"Immune-related thyroid disorders", {"HYPOTHYROIDISM",
+                                              "HYPERTHYROIDISM",
+                                              "THYROIDITIS", NULL}},
+        {"Immune-related skin reactions", {"RASH", "RASH MACULO-PAPULAR",
+                                           "PRURITUS", "DERMATITIS",
+                                           NULL}},
+    };
+    p->n_aesi = sizeof groups / sizeof groups[0];
+    p->aesi = xcalloc(p->n_aesi, sizeof *p->aesi);
+    for (size_t i = 0; i < p->n_aesi; i++) {
+        p->aesi[i].name = xstrdup(groups[i].name);
+        list_set(&p->aesi[i].terms, groups[i].terms);
+    }
+    static const char *const irae[] = {
+        "PNEUMONITIS", "INTERSTITIAL LUNG DISEASE", "COLITIS",
+        "IMMUNE-MEDIATED ENTEROCOLITIS", "HEPATITIS",
+        "IMMUNE-MEDIATED HEPATITIS", "HYPOTHYROIDISM", "HYPERTHYROIDISM",
+        "THYROIDITIS", "NEPHRITIS", "ADRENAL INSUFFICIENCY", "HYPOPHYSITIS",
+        "MYOCARDITIS", "TYPE 1 DIABETES MELLITUS", NULL};
+    list_set(&p->irae_terms, irae);
 }
 
 void protocol_release(struct protocol *p)
@@ -291,6 +372,8 @@ void protocol_release(struct protocol *p)
     list_free(&p->new_therapy_pr_decod);
     steroids_free(p);
     drugs_free(p);
+    aesi_free(p);
+    list_free(&p->irae_terms);
     free(p->criterion_column);
     p->criterion_column = NULL;
 }
@@ -386,15 +469,20 @@ static int read_drugs(struct protocol *p, json_t *v, const char *file,
         json_t *f;
         json_object_foreach(o, k, f)
         {
+            bool num = !strcmp(k, "planned_dose") ||
+                       !strcmp(k, "doses_per_cycle");
             if (strcmp(k, "name") && strcmp(k, "rel_qnam") &&
-                strcmp(k, "acn_qnam"))
+                strcmp(k, "acn_qnam") && strcmp(k, "label") &&
+                strcmp(k, "dose_unit") && !num)
                 return perr(d, file, key,
-                            "unknown drug field '%s' (expected name, "
-                            "rel_qnam, acn_qnam)",
+                            "unknown drug field '%s' (expected name, label, "
+                            "rel_qnam, acn_qnam, planned_dose, dose_unit, "
+                            "doses_per_cycle)",
                             k);
-            if (!json_is_string(f))
-                return perr(d, file, key, "drug field '%s' must be a string",
-                            k);
+            if (num ? !json_is_number(f) || json_number_value(f) <= 0
+                    : !json_is_string(f))
+                return perr(d, file, key, "drug field '%s' must be %s", k,
+                            num ? "a number above 0" : "a string");
         }
     }
     drugs_free(p);
@@ -406,9 +494,18 @@ static int read_drugs(struct protocol *p, json_t *v, const char *file,
         const char *acn = json_string_value(json_object_get(o, "acn_qnam"));
         p->drugs[i].name = xstrdup(json_string_value(json_object_get(o,
                                                                  "name")));
+        const char *lab = json_string_value(json_object_get(o, "label"));
+        const char *unit = json_string_value(json_object_get(o,
+                                                             "dose_unit"));
+        p->drugs[i].label = xstrdup(lab ? lab : p->drugs[i].name);
         upcase(p->drugs[i].name);
         p->drugs[i].rel_qnam = xstrdup(rel ? rel : "");
         p->drugs[i].acn_qnam = xstrdup(acn ? acn : "");
+        p->drugs[i].dose_unit = xstrdup(unit ? unit : "mg/kg");
+        json_t *pd = json_object_get(o, "planned_dose");
+        json_t *dc = json_object_get(o, "doses_per_cycle");
+        p->drugs[i].planned_dose = pd ? json_number_value(pd) : 0;
+        p->drugs[i].doses_per_cycle = dc ? (int)json_number_value(dc) : 1;
         upcase(p->drugs[i].rel_qnam);
         upcase(p->drugs[i].acn_qnam);
     }
@@ -442,6 +539,40 @@ static int read_new_therapy(struct protocol *p, json_t *v, const char *file,
                         k);
         if (read_strlist(f, l, file, key, d) < 0)
             return -1;
+    }
+    return 0;
+}
+
+static int read_aesi(struct protocol *p, json_t *v, const char *file,
+                     struct diags *d)
+{
+    const char *key = "aesi";
+    if (!json_is_object(v))
+        return perr(d, file, key,
+                    "must be an object of group name to a list of MedDRA "
+                    "preferred terms%s",
+                    "");
+    const char *k;
+    json_t *f;
+    json_object_foreach(v, k, f)
+    {
+        if (!json_is_array(f))
+            return perr(d, file, key, "group '%s' must be a list of terms",
+                        k);
+        for (size_t i = 0; i < json_array_size(f); i++)
+            if (!json_is_string(json_array_get(f, i)))
+                return perr(d, file, key,
+                            "group '%s' must be a list of terms", k);
+    }
+    aesi_free(p);
+    p->n_aesi = json_object_size(v);
+    p->aesi = xcalloc(p->n_aesi ? p->n_aesi : 1, sizeof *p->aesi);
+    size_t i = 0;
+    json_object_foreach(v, k, f)
+    {
+        p->aesi[i].name = xstrdup(k);
+        read_strlist(f, &p->aesi[i].terms, file, key, d);
+        i++;
     }
     return 0;
 }
@@ -547,6 +678,8 @@ static int read_key(struct protocol *p, const struct key *k, json_t *v,
         return read_drugs(p, v, file, d);
     case K_NEW_THERAPY:
         return read_new_therapy(p, v, file, d);
+    case K_AESI:
+        return read_aesi(p, v, file, d);
     }
     return -1;
 }

@@ -10,6 +10,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const adsl_cols[] = {
@@ -32,12 +33,35 @@ static const char *const adtte_cols[] = {
     "STARTDT", "ADT",     "AVAL",     "AVALU",    "CNSR",    "EVNTDESC",
     "CNSDTDSC", "SRCDOM", "REASON",   NULL};
 
-void adam_tables_init(struct adam_tables *t)
+static const char *const adae_fixed[] = {
+    "STUDYID", "USUBJID", "AESEQ",  "AETERM", "AEDECOD", "AEBODSYS",
+    "AETOXGR", "AESER",   "AEREL",  "AEACN",  "AEOUT",   "ASTDT",
+    "ASTDTF",  "AENDT",   "AENDTF", "TRTEMFL", "AREL",   "AWORSTFL",
+    NULL};
+
+void adam_tables_init(struct adam_tables *t, const struct protocol *p)
 {
     table_init(&t->adsl, "adsl", adsl_cols);
     table_init(&t->adtr, "adtr", adtr_cols);
     table_init(&t->adrs, "adrs", adrs_cols);
     table_init(&t->adtte, "adtte", adtte_cols);
+    /* adae: the fixed columns, then relatedness and action per drug under
+     * their SUPPAE names (data-format.md "Safety"), then REASON. */
+    size_t nf = 0;
+    while (adae_fixed[nf])
+        nf++;
+    size_t nd = p->n_drugs < MAX_DRUGS ? p->n_drugs : MAX_DRUGS;
+    t->adae_cols = xcalloc(nf + 2 * nd + 2, sizeof *t->adae_cols);
+    size_t k = 0;
+    for (size_t i = 0; i < nf; i++)
+        t->adae_cols[k++] = adae_fixed[i];
+    for (size_t d = 0; d < nd; d++) {
+        t->adae_cols[k++] = p->drugs[d].rel_qnam;
+        t->adae_cols[k++] = p->drugs[d].acn_qnam;
+    }
+    t->adae_cols[k++] = "REASON";
+    t->adae_cols[k] = NULL;
+    table_init(&t->adae, "adae", t->adae_cols);
 }
 
 void adam_tables_release(struct adam_tables *t)
@@ -46,6 +70,8 @@ void adam_tables_release(struct adam_tables *t)
     table_release(&t->adtr);
     table_release(&t->adrs);
     table_release(&t->adtte);
+    table_release(&t->adae);
+    free(t->adae_cols);
 }
 
 static const char *evaluator_label(const struct protocol *p)
@@ -452,6 +478,75 @@ static void adtte_rows(const struct study *s, const struct subject *sj,
     }
 }
 
+static const char *action_name(enum ae_action a)
+{
+    switch (a) {
+    case ACT_NONE:
+        return "DOSE NOT CHANGED";
+    case ACT_INTERRUPTED:
+        return "DRUG INTERRUPTED";
+    case ACT_REDUCED:
+        return "DOSE REDUCED";
+    case ACT_WITHDRAWN:
+        return "DRUG WITHDRAWN";
+    default:
+        return "UNKNOWN";
+    }
+}
+
+static void adae_rows(const struct study *s, const struct subject *sj,
+                      struct table *t)
+{
+    const struct protocol *p = &s->proto;
+    size_t nd = p->n_drugs < MAX_DRUGS ? p->n_drugs : MAX_DRUGS;
+    struct ae_derived *a = xcalloc(sj->n_aes + 1, sizeof *a);
+    for (size_t k = 0; k < sj->n_aes; k++)
+        ae_derive(s, sj, &sj->aes[k], &a[k]);
+    for (size_t k = 0; k < sj->n_aes; k++) {
+        const struct ae *e = a[k].ae;
+        size_t r = table_add_row(t);
+        table_set(t, r, "STUDYID", sj->studyid);
+        table_set(t, r, "USUBJID", sj->usubjid);
+        if (e->seq >= 0)
+            table_set_int(t, r, "AESEQ", e->seq);
+        table_set(t, r, "AETERM", e->term);
+        table_set(t, r, "AEDECOD", e->decod);
+        table_set(t, r, "AEBODSYS", e->bodsys);
+        if (e->grade)
+            table_set_int(t, r, "AETOXGR", e->grade);
+        table_set(t, r, "AESER", e->ser);
+        table_set(t, r, "AEREL", e->rel);
+        table_set(t, r, "AEACN", e->acn);
+        table_set(t, r, "AEOUT", e->out);
+        table_set_date(t, r, "ASTDT", e->start);
+        table_set(t, r, "ASTDTF", a[k].astdtf);
+        table_set_date(t, r, "AENDT", e->end);
+        table_set(t, r, "AENDTF", a[k].aendtf);
+        table_set(t, r, "TRTEMFL", a[k].trtem ? "Y" : NULL);
+        table_set(t, r, "AREL", a[k].rel_any ? "Y" : "N");
+        /* The worst-grade record of this term among the subject's TEAEs
+         * (the first of equal grades). */
+        bool worst = a[k].trtem;
+        for (size_t j = 0; j < sj->n_aes && worst; j++) {
+            if (j == k || !a[j].trtem || strcmp(a[j].ae->decod, e->decod))
+                continue;
+            if (a[j].grade > a[k].grade || (a[j].grade == a[k].grade &&
+                                            j < k))
+                worst = false;
+        }
+        table_set(t, r, "AWORSTFL", worst ? "Y" : NULL);
+        for (size_t d = 0; d < nd; d++) {
+            table_set(t, r, p->drugs[d].rel_qnam,
+                      a[k].rel[d] ? (a[k].rel_missing[d] ? "RELATED (MISSING)"
+                                                         : "RELATED")
+                                  : "NOT RELATED");
+            table_set(t, r, p->drugs[d].acn_qnam, action_name(a[k].act[d]));
+        }
+        table_set(t, r, "REASON", a[k].reason);
+    }
+    free(a);
+}
+
 void endpoints_subject(const struct study *s, const struct subject *sj,
                        const struct derive_options *o,
                        struct subject_result *r)
@@ -501,6 +596,7 @@ void adam_subject(const struct study *s, const struct subject *sj,
     if (!o->recorded)
         adrs_rows(s, sj, &res.irec, &t->adrs);
     adtte_rows(s, sj, &res, &t->adtte);
+    adae_rows(s, sj, &t->adae);
     sum->cborcns = res.rano.cbor.resp;
     sum->borcns = res.rano.bor.resp;
     sum->cbor = res.recist.cbor.resp;

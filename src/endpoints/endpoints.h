@@ -17,7 +17,8 @@ struct derive_options {
 };
 
 struct adam_tables {
-    struct table adsl, adtr, adrs, adtte;
+    struct table adsl, adtr, adrs, adtte, adae;
+    const char **adae_cols; /* built from the protocol's drugs */
 };
 
 /* One time-to-event record (adtte; response-criteria.md h.3-h.5). */
@@ -61,13 +62,47 @@ struct subject_summary {
     bool efffl;
 };
 
-void adam_tables_init(struct adam_tables *t);
+void adam_tables_init(struct adam_tables *t, const struct protocol *p);
 void adam_tables_release(struct adam_tables *t);
 
 /* Appends one subject's rows to the four tables and fills sum. */
 void adam_subject(const struct study *s, const struct subject *sj,
                   const struct derive_options *o, struct adam_tables *t,
                   struct subject_summary *sum);
+
+/* ---- safety (response-criteria.md i) ---- */
+
+#define MAX_DRUGS 8
+
+enum ae_action {
+    ACT_UNKNOWN = 0,
+    ACT_NONE,
+    ACT_INTERRUPTED,
+    ACT_REDUCED,
+    ACT_WITHDRAWN,
+};
+
+/* One adverse event as adae reports it. */
+struct ae_derived {
+    const struct ae *ae;
+    bool trtem;            /* treatment-emergent */
+    const char *astdtf, *aendtf; /* imputation flags ("D", "M") or NULL */
+    bool rel[MAX_DRUGS];   /* related to drug k of the protocol */
+    bool rel_missing[MAX_DRUGS];
+    bool rel_any;
+    enum ae_action act[MAX_DRUGS];
+    int grade;             /* 0 missing */
+    bool g3;               /* grade 3 or more (or missing with SAE/death) */
+    bool serious, fatal;
+    char reason[REASON_MAX];
+};
+
+void ae_derive(const struct study *s, const struct subject *sj,
+               const struct ae *a, struct ae_derived *o);
+
+/* The safety tables as rows (TABLE, SECTION, ITEM, N, n, PCT, n_G3,
+ * PCT_G3, VALUE); the caller releases the table. */
+void safety_tables(const struct study *s, struct table *t);
 
 /* ---- the efficacy summary (`balist endpoints`) ---- */
 

@@ -61,6 +61,21 @@ static char *upcase_copy(struct loader *L, const char *v)
     return s;
 }
 
+/* The index of a header column by name (any case), or -1. */
+static int header_col(const struct dom *m, const char *name)
+{
+    for (size_t i = 0; i < m->n_header; i++) {
+        const char *h = m->header[i];
+        size_t k = 0;
+        while (h[k] && name[k] &&
+               toupper((unsigned char)h[k]) == toupper((unsigned char)name[k]))
+            k++;
+        if (!h[k] && !name[k])
+            return (int)i;
+    }
+    return -1;
+}
+
 /* A number field: NAN when blank; -1 after an error. */
 static int num_field(struct loader *L, const struct dom *m,
                      const struct csv_rec *r, int c, const char *usubjid,
@@ -1658,6 +1673,31 @@ static int ae_row(struct loader *L, struct dom *m, const struct csv_rec *r)
              a->end < a->start)
         a->start = a->end; /* imputation must not invert a valid pair */
     supp_attach(L, m->supp, m, r, sj->usubjid, &a->quals, &a->n_quals);
+    /* Per-drug relatedness and action may also come flattened into
+     * ae.csv as columns named like the SUPPAE QNAMs (data-format.md
+     * "Safety"); a SUPPAE qualifier of the same name wins. */
+    for (size_t k = 0; k < L->p->n_drugs; k++) {
+        const char *names[2] = {L->p->drugs[k].rel_qnam,
+                                L->p->drugs[k].acn_qnam};
+        for (int j = 0; j < 2; j++) {
+            int c = header_col(m, names[j]);
+            if (c < 0 || !*names[j] || qual_get(a->quals, a->n_quals,
+                                                names[j]))
+                continue;
+            char v[128];
+            snprintf(v, sizeof v, "%s", (size_t)c < r->n ? r->f[c] : "");
+            if (!*v)
+                continue;
+            struct qualifier *q = arena_alloc(&L->s->arena,
+                                              (a->n_quals + 1) * sizeof *q);
+            if (a->n_quals)
+                memcpy(q, a->quals, a->n_quals * sizeof *q);
+            q[a->n_quals].qnam = (char *)names[j];
+            q[a->n_quals].qval = upcase_copy(L, v);
+            a->quals = q;
+            a->n_quals++;
+        }
+    }
     return 0;
 }
 DOM_STREAM_FN(ae_stream, ae_row)
