@@ -21,12 +21,22 @@ int cmd_simulate(int argc, char **argv);
 int cmd_derive(int argc, char **argv);
 int cmd_endpoints(int argc, char **argv);
 int cmd_safety(int argc, char **argv);
+int cmd_init(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_user(int argc, char **argv);
 
 extern const char help_check[];
 extern const char help_simulate[];
 extern const char help_derive[];
 extern const char help_endpoints[];
 extern const char help_safety[];
+extern const char help_init[];
+extern const char help_import[];
+extern const char help_export[];
+extern const char help_audit[];
+extern const char help_user[];
 
 /* Prints "balist CMD: msg" and a hint to stderr; returns EXIT_USAGE. */
 int usage_error(const char *cmd, const char *fmt, ...)
@@ -34,6 +44,12 @@ int usage_error(const char *cmd, const char *fmt, ...)
 /* True when argv[i] is --help or -h. */
 int is_help(const char *a);
 struct load_options;
+struct study;
+/* Loads a study from a folder, or from a database (exported to a
+ * temporary folder first). Returns as sdtm_load. */
+int load_study_any(const char *cmd, const char *arg,
+                   const struct load_options *o, struct study *s,
+                   struct diags *d);
 /* Parses argv[*i] if it is --evaluator, --cutoff or --protocol (moving *i
  * past its value). Returns 1 when taken, 0 when not one of them, -1 after
  * a usage error was printed. */

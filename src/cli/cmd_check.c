@@ -102,7 +102,7 @@ int cmd_check(int argc, char **argv)
     struct diags d;
     study_init(&s);
     diags_init(&d, quiet ? 1 : (size_t)max_msgs);
-    int rc = sdtm_load(study, &o, &s, &d);
+    int rc = load_study_any("check", study, &o, &s, &d);
     /* The site's recorded responses against the computed ones: each
      * disagreement is a warning (only when the data could be read). */
     if (rc == 0)

@@ -128,7 +128,7 @@ int cmd_derive(int argc, char **argv)
     struct diags d;
     study_init(&s);
     diags_init(&d, 50);
-    int rc = sdtm_load(study, &o, &s, &d);
+    int rc = load_study_any("derive", study, &o, &s, &d);
     if (rc < 0) {
         diags_sort(&d);
         print_diags(&d);

@@ -175,7 +175,7 @@ int cmd_endpoints(int argc, char **argv)
     struct diags d;
     study_init(&s);
     diags_init(&d, 50);
-    if (sdtm_load(study, &o, &s, &d) < 0) {
+    if (load_study_any("endpoints", study, &o, &s, &d) < 0) {
         diags_sort(&d);
         print_diags(&d);
         fprintf(stderr, "balist endpoints: %zu error%s in %s (run 'balist "

@@ -174,7 +174,7 @@ int cmd_safety(int argc, char **argv)
     struct diags d;
     study_init(&s);
     diags_init(&d, 50);
-    if (sdtm_load(study, &o, &s, &d) < 0) {
+    if (load_study_any("safety", study, &o, &s, &d) < 0) {
         diags_sort(&d);
         print_diags(&d);
         fprintf(stderr, "balist safety: %zu error%s in %s (run 'balist "

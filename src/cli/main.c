@@ -18,6 +18,17 @@ static const struct command commands[] = {
      help_endpoints},
     {"safety", cmd_safety, "adverse-event and exposure tables",
      help_safety},
+    {"init", cmd_init, "create a study database (SQLite or PostgreSQL)",
+     help_init},
+    {"import", cmd_import, "load a study folder into a database, all or "
+                           "nothing",
+     help_import},
+    {"export", cmd_export, "write a database as SDTM CSV again",
+     help_export},
+    {"audit", cmd_audit, "who changed what, when and why; --verify",
+     help_audit},
+    {"user", cmd_user, "accounts and roles: add, list, disable, passwd",
+     help_user},
     {"simulate", cmd_simulate, "write a synthetic study in SDTM CSV",
      help_simulate},
 };
@@ -43,7 +54,9 @@ static void main_help(FILE *out)
             "\n"
             "A STUDY is a folder of SDTM CSV files (dm.csv, tu.csv, "
             "tr.csv, ...),\n"
-            "with an optional protocol.json (see docs/protocol.md).\n"
+            "with an optional protocol.json (see docs/protocol.md), or a "
+            "study\n"
+            "database (a SQLite file, or postgresql://...).\n"
             "\n"
             "Exit status: 0 success (warnings allowed), 1 the data has "
             "errors,\n"

@@ -1,0 +1,132 @@
+/*
+ * store.h - the study database (DESIGN.md store/): one interface, two
+ * engines — SQLite (a file; the embedded default) and PostgreSQL (a
+ * postgresql:// URL) — behind a small table of functions (store_int.h).
+ *
+ * The study's SDTM rows are kept as they were exported (each row a JSON
+ * object of column to value, in its domain's column order), so that import
+ * -> export -> import gives identical data and every field of every row
+ * can be audited. Every insert, update and delete writes the audit trail in
+ * the same transaction: who, when (UTC), what (table, record, field, old
+ * and new value) and why; the audit table is append-only (enforced by the
+ * database) and each row carries a SHA-256 hash chaining it to the one
+ * before. Users and roles live here too (Argon2id password hashes).
+ *
+ * No clinical question is decided here. Functions return 0 or a negative
+ * value with a message in err (of at least STORE_ERR bytes).
+ */
+#ifndef BALIST_STORE_H
+#define BALIST_STORE_H
+
+#include "core.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define STORE_ERR 512
+#define STORE_SCHEMA_VERSION 1
+
+struct store;
+
+/* True when s names a database rather than a study folder: a
+ * postgresql:// (or postgres://) URL, or an existing regular file. */
+bool store_is_database(const char *s);
+
+/*
+ * Opens a database: a postgresql:// URL or a SQLite file path. With
+ * create, a SQLite file is created if missing. Checks the schema version
+ * (an older schema is migrated; a newer one is refused).
+ */
+int store_open(const char *url, bool create, struct store **out, char *err);
+void store_close(struct store *st);
+const char *store_engine(const struct store *st); /* "sqlite", "postgresql" */
+
+/*
+ * Creates the schema in an empty database and records the protocol
+ * (JSON text, may be NULL). Fails if the database already holds a study.
+ */
+int store_init(struct store *st, const char *protocol_json, const char *user,
+               char *err);
+
+/*
+ * Imports every CSV file of a study folder (and its protocol.json) in one
+ * transaction: all or nothing. The caller validates the folder first.
+ * Returns the number of rows imported, or a negative value.
+ */
+long store_import(struct store *st, const char *dir, const char *user,
+                  char *err);
+
+/* Writes the study as SDTM CSV files (and protocol.json) into dir. */
+int store_export(struct store *st, const char *dir, char *err);
+
+/* ---- single-record changes (the web application's writes) ---- */
+
+/* Adds a row to a domain (a first entry: no reason needed). Returns the
+ * new record id, or a negative value. */
+long store_record_insert(struct store *st, const char *domain,
+                         const char *const *cols, const char *const *vals,
+                         size_t n, const char *user, char *err);
+/* Changes one field; a reason is required (21 CFR Part 11 spirit). */
+int store_record_update(struct store *st, long id, const char *field,
+                        const char *value, const char *user,
+                        const char *reason, char *err);
+/* Deletes a row; a reason is required. */
+int store_record_delete(struct store *st, long id, const char *user,
+                        const char *reason, char *err);
+/* The value of one field of a record into buf; 1 found, 0 no such field,
+ * negative on error. */
+int store_record_get(struct store *st, long id, const char *field, char *buf,
+                     size_t size, char *err);
+
+/* ---- audit trail ---- */
+
+struct audit_row {
+    long id;
+    const char *ts, *user, *action, *tbl, *field, *old_value, *new_value,
+        *reason, *usubjid, *prev_hash, *hash;
+    long record_id;
+};
+
+struct audit_filter {
+    const char *usubjid; /* NULL: all */
+    const char *tbl;
+    const char *user;
+    const char *from, *to; /* ISO timestamps, inclusive; NULL: open */
+};
+
+/* Calls fn for each audit row matching the filter, in order, streaming
+ * (constant memory). fn returns non-zero to stop. */
+int store_audit_each(struct store *st, const struct audit_filter *f,
+                     int (*fn)(void *ctx, const struct audit_row *r),
+                     void *ctx, char *err);
+
+/*
+ * Recomputes the hash chain. Returns 0 when intact (*n_rows set), 1 when
+ * broken (*bad_id = the first row that does not verify), negative on error.
+ */
+int store_audit_verify(struct store *st, long *n_rows, long *bad_id,
+                       char *err);
+
+/* ---- users and roles ---- */
+
+bool store_role_valid(const char *role);
+int store_user_add(struct store *st, const char *name, const char *role,
+                   const char *password, const char *by, char *err);
+int store_user_passwd(struct store *st, const char *name,
+                      const char *password, const char *by, char *err);
+int store_user_disable(struct store *st, const char *name, const char *by,
+                       char *err);
+/* 1 when the password is right and the account enabled, 0 when not,
+ * negative on error. *role is set on success (static storage). */
+int store_user_check(struct store *st, const char *name,
+                     const char *password, char *role, size_t role_size,
+                     char *err);
+struct user_row {
+    const char *name, *role, *created;
+    bool disabled;
+};
+int store_user_each(struct store *st,
+                    int (*fn)(void *ctx, const struct user_row *u), void *ctx,
+                    char *err);
+
+#endif
