@@ -38,7 +38,7 @@ demo: deps build
 	@./$(BUILD)/balist safety data/demo --overview
 
 test: deps build
-	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	@cd $(BUILD) && sh ../scripts/with-pg.sh ctest --output-on-failure -j $(JOBS)
 
 asan: deps
 	@cmake -S . -B $(ASAN_BUILD) -DBALIST_SANITIZE=ON -DBALIST_WERROR=$(WERROR) \
@@ -46,7 +46,7 @@ asan: deps
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 \
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	    ctest --output-on-failure -j $(JOBS)
+	    sh ../scripts/with-pg.sh ctest --output-on-failure -j $(JOBS) -LE slow
 
 bench: deps build
 	@sh bench/run.sh $(BUILD)

@@ -14,6 +14,9 @@
 #include <string.h>
 
 struct stream {
+    const char *name;
+    struct diags *d;
+    int bad_utf8; /* reported once per file */
     csv_rec_fn fn;
     void *ctx;
     char **f;
@@ -50,6 +53,30 @@ static void on_field(void *data, size_t len, void *st_)
     st->n++;
 }
 
+/* The length of the valid UTF-8 prefix of s (n bytes). */
+static size_t utf8_prefix(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = s[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t k = (c & 0xE0) == 0xC0 && c >= 0xC2 ? 1
+                   : (c & 0xF0) == 0xE0           ? 2
+                   : (c & 0xF8) == 0xF0 && c <= 0xF4 ? 3
+                                                     : 0;
+        if (!k || i + k >= n + 1)
+            return i;
+        for (size_t j = 1; j <= k; j++)
+            if (i + j >= n || (s[i + j] & 0xC0) != 0x80)
+                return i;
+        i += k + 1;
+    }
+    return n;
+}
+
 static void on_row(int c, void *st_)
 {
     (void)c;
@@ -59,8 +86,20 @@ static void on_row(int c, void *st_)
         st->buf_n = 0;
         return;
     }
-    for (size_t i = 0; i < st->n; i++)
+    for (size_t i = 0; i < st->n; i++) {
         st->f[i] = st->buf + st->off[i];
+        /* The files are UTF-8 (data-format.md): a byte sequence that is
+         * not is an error, named once per file. */
+        if (!st->bad_utf8 && st->d &&
+            utf8_prefix((const unsigned char *)st->f[i], st->len[i]) !=
+                st->len[i]) {
+            st->bad_utf8 = 1;
+            diags_add(st->d, SEV_ERROR, D_CSV, st->name, st->rec_start,
+                      (int)i + 1,
+                      "not valid UTF-8 (the file must be saved as UTF-8; "
+                      "this is the first such field)");
+        }
+    }
     struct csv_rec r = {st->f, st->len, st->n, st->rec_start};
     if (st->fn(st->ctx, &r))
         st->stop = 1;
@@ -91,6 +130,8 @@ int csv_stream_progress(const char *path, const char *name, csv_rec_fn fn,
         return -1;
     }
     struct stream st = {0};
+    st.name = name;
+    st.d = d;
     st.fn = fn;
     st.ctx = ctx;
     enum { BLOCK = 1 << 20 };

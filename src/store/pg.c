@@ -199,7 +199,7 @@ static const char *const pg_schema[] = {
 const struct store_ops store_pg_ops = {
     "postgresql", pg_exec,   pg_begin_write, pg_prepare,
     pg_bind,      pg_step,   pg_col,         pg_reset,
-    pg_finalize,  pg_schema, pg_close,
+    pg_finalize,  NULL,      pg_schema, pg_close,
 };
 
 static void quiet(void *arg, const char *message)

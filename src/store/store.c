@@ -404,6 +404,70 @@ static void batch_release(struct batch *b)
         b->st->ops->finalize(b->full);
 }
 
+/* Appends s as a JSON string (quoted, escaped) to the buffer. jansson
+ * builds the same text, but an import writes millions of rows. */
+static void json_str(char **buf, size_t *n, size_t *cap, const char *s)
+{
+    /* Quotes, escapes (6 bytes at worst), a separator, a NUL. */
+    size_t need = *n + strlen(s) * 6 + 5;
+    if (need > *cap) {
+        while (need > *cap)
+            *cap = *cap ? *cap * 2 : 1024;
+        *buf = xrealloc(*buf, *cap);
+    }
+    char *o = *buf + *n;
+    *o++ = '"';
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"':
+            *o++ = '\\';
+            *o++ = '"';
+            break;
+        case '\\':
+            *o++ = '\\';
+            *o++ = '\\';
+            break;
+        case '\n':
+            *o++ = '\\';
+            *o++ = 'n';
+            break;
+        case '\r':
+            *o++ = '\\';
+            *o++ = 'r';
+            break;
+        case '\t':
+            *o++ = '\\';
+            *o++ = 't';
+            break;
+        default:
+            if (*p < 0x20)
+                o += sprintf(o, "\\u%04x", *p);
+            else
+                *o++ = (char)*p;
+        }
+    }
+    *o++ = '"';
+    *n = (size_t)(o - *buf);
+}
+
+/* True when s is valid UTF-8 (the encoding data-format.md requires; the
+ * database keeps text as JSON, which must be UTF-8). */
+static bool utf8_valid(const unsigned char *s)
+{
+    while (*s) {
+        int n = *s < 0x80 ? 0 : (*s & 0xE0) == 0xC0 ? 1
+                           : (*s & 0xF0) == 0xE0 ? 2
+                           : (*s & 0xF8) == 0xF0 ? 3 : -1;
+        if (n < 0 || (n == 1 && *s < 0xC2))
+            return false;
+        s++;
+        for (int i = 0; i < n; i++, s++)
+            if ((*s & 0xC0) != 0x80)
+                return false;
+    }
+    return true;
+}
+
 struct import_ctx {
     struct txn *t;
     struct batch rec, aud;
@@ -451,11 +515,29 @@ static int import_row(void *ctx_, const struct csv_rec *r)
         x->failed = 1;
         return 1;
     }
-    json_t *o = json_object();
     for (size_t i = 0; i < r->n; i++)
-        json_object_set_new(o, x->header[i], json_string(r->f[i]));
-    char *data = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    json_decref(o);
+        if (!utf8_valid((const unsigned char *)r->f[i])) {
+            snprintf(x->err, STORE_ERR,
+                     "%s.csv:%ld:%zu: not valid UTF-8 (save the file as "
+                     "UTF-8)",
+                     x->domain, r->line, i + 1);
+            x->failed = 1;
+            return 1;
+        }
+    /* The row as a JSON object, in column order. json_str leaves room
+     * for the separator that follows each string. */
+    char *data = xmalloc(64);
+    size_t dn = 0, dcap = 64;
+    data[dn++] = '{';
+    for (size_t i = 0; i < r->n; i++) {
+        json_str(&data, &dn, &dcap, x->header[i]);
+        data[dn++] = ':';
+        json_str(&data, &dn, &dcap, r->f[i]);
+        data[dn++] = i + 1 < r->n ? ',' : '}';
+    }
+    if (!r->n)
+        data[dn++] = '}';
+    data[dn] = '\0';
     char id[32], pos[32];
     long rid = x->next_id++;
     snprintf(id, sizeof id, "%ld", rid);
@@ -534,11 +616,19 @@ long store_import(struct store *st, const char *dir, const char *user,
     if (nf > 1)
         qsort(files, nf, sizeof *files, cmp_str);
 
+    if (st->ops->bulk && st->ops->bulk(st, true, err) < 0) {
+        for (size_t i = 0; i < nf; i++)
+            free(files[i]);
+        free(files);
+        return -1;
+    }
     struct txn t;
     if (txn_begin(st, &t, user, err) < 0) {
         for (size_t i = 0; i < nf; i++)
             free(files[i]);
         free(files);
+        if (st->ops->bulk)
+            st->ops->bulk(st, false, e2);
         return -1;
     }
     bool ok = true;
@@ -601,7 +691,10 @@ long store_import(struct store *st, const char *dir, const char *user,
     for (size_t i = 0; i < nf; i++)
         free(files[i]);
     free(files);
-    if (txn_end(&t, ok, err) < 0)
+    int end = txn_end(&t, ok, err);
+    if (st->ops->bulk)
+        st->ops->bulk(st, false, end < 0 ? e2 : err);
+    if (end < 0)
         return -1;
     return rows;
 }
@@ -662,6 +755,14 @@ int store_export(struct store *st, const char *dir, char *err)
             while ((rc = st->ops->step(rows, err)) == 1) {
                 json_error_t je;
                 json_t *o = json_loads(st->ops->col(rows, 0), 0, &je);
+                if (!o) {
+                    /* Never write a row emptied by a bad record. */
+                    snprintf(err, STORE_ERR, "a %s record cannot be read: "
+                                             "%s",
+                             domains[i], je.text);
+                    rc = -1;
+                    break;
+                }
                 for (size_t k = 0; k < nn; k++)
                     csvw_str(w, json_string_value(json_object_get(o,
                                                                   names[k])));
@@ -940,10 +1041,12 @@ int store_audit_each(struct store *st, const struct audit_filter *f,
 {
     char sql[512];
     snprintf(sql, sizeof sql,
-             "SELECT " AUDIT_COLS " FROM audit WHERE (? IS NULL OR usubjid "
-             "= ?) AND (? IS NULL OR tbl = ?) AND (? IS NULL OR username = "
-             "?) AND (? IS NULL OR ts >= ?) AND (? IS NULL OR ts <= ?) "
-             "ORDER BY id");
+             /* Typed, so that PostgreSQL knows what a NULL is. */
+             "SELECT " AUDIT_COLS " FROM audit WHERE (CAST(? AS TEXT) IS "
+             "NULL OR usubjid = ?) AND (CAST(? AS TEXT) IS NULL OR tbl = ?) "
+             "AND (CAST(? AS TEXT) IS NULL OR username = ?) AND (CAST(? AS "
+             "TEXT) IS NULL OR ts >= ?) AND (CAST(? AS TEXT) IS NULL OR ts "
+             "<= ?) ORDER BY id");
     struct stmt *s = st->ops->prepare(st, sql, err);
     if (!s)
         return -1;

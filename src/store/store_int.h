@@ -27,6 +27,8 @@ struct store_ops {
     const char *(*col)(struct stmt *s, int i);
     void (*reset)(struct stmt *s);
     void (*finalize)(struct stmt *s);
+    /* Before and after a bulk import (NULL: nothing to do). */
+    int (*bulk)(struct store *st, bool on, char *err);
     /* The schema of this engine (the same tables in its dialect). */
     const char *const *schema;
     void (*close)(struct store *st);

@@ -94,6 +94,12 @@ static void test_malformed(void **state)
     assert_non_null(find_diag(&d, "x.csv:3: error: malformed CSV: a quoted "
                                   "field is not closed"));
     diags_release(&d);
+    /* Latin-1 where UTF-8 is required: named at its field, once. */
+    diags_init(&d, 0);
+    stream("A,B\n1,caf\xe9\n2,na\xefve\n", &g, &d, 0);
+    assert_int_equal(d.n_errors, 1);
+    assert_non_null(find_diag(&d, "x.csv:2:2: error: not valid UTF-8"));
+    diags_release(&d);
     /* A missing file. */
     diags_init(&d, 0);
     memset(&g, 0, sizeof g);

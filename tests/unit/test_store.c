@@ -1,0 +1,464 @@
+/*
+ * test_store.c - the study database, the same suite on both engines:
+ * SQLite always, PostgreSQL when BALIST_TEST_PG_URL names a test database
+ * (make test starts a throwaway cluster and sets it; without one the
+ * PostgreSQL half is reported as skipped). Round trip of the demo study
+ * (byte-identical export), all-or-nothing import, changes with reasons,
+ * the append-only audit trail and its hash chain (a hand-edited row is
+ * detected), users with Argon2id hashes; and, on SQLite, a writer killed
+ * with SIGKILL in the middle of many writes.
+ */
+#include "helpers.h"
+
+#include "io.h"
+#include "store.h"
+
+#include <libpq-fe.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+enum engine { LITE, PG };
+
+struct ctx {
+    enum engine e;
+    char url[4096];
+    char *dir;
+};
+
+static const char *pg_url(void)
+{
+    const char *u = getenv("BALIST_TEST_PG_URL");
+    return u && *u ? u : NULL;
+}
+
+/* A fresh, empty database of the engine. */
+static void fresh(struct ctx *c, enum engine e)
+{
+    c->e = e;
+    c->dir = tmpdir_make();
+    if (e == LITE) {
+        snprintf(c->url, sizeof c->url, "%s/study.db", c->dir);
+        return;
+    }
+    snprintf(c->url, sizeof c->url, "%s", pg_url());
+    PGconn *pc = PQconnectdb(c->url);
+    assert_int_equal(PQstatus(pc), CONNECTION_OK);
+    PGresult *r = PQexec(pc, "SET client_min_messages = warning; DROP "
+                             "SCHEMA public CASCADE; CREATE SCHEMA public");
+    assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
+    PQclear(r);
+    PQfinish(pc);
+}
+
+static void done(struct ctx *c)
+{
+    tmpdir_remove(c->dir);
+}
+
+/* Runs SQL on the database behind the store's back (the hand edit of a
+ * tamperer); returns 0 when the statement succeeded. */
+static int raw_sql(const struct ctx *c, const char *sql)
+{
+    if (c->e == LITE) {
+        sqlite3 *db;
+        assert_int_equal(sqlite3_open(c->url, &db), SQLITE_OK);
+        int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+        sqlite3_close(db);
+        return rc == SQLITE_OK ? 0 : -1;
+    }
+    PGconn *pc = PQconnectdb(c->url);
+    PGresult *r = PQexec(pc, sql);
+    int ok = PQresultStatus(r) == PGRES_COMMAND_OK ||
+             PQresultStatus(r) == PGRES_TUPLES_OK;
+    PQclear(r);
+    PQfinish(pc);
+    return ok ? 0 : -1;
+}
+
+static struct store *open_init(struct ctx *c)
+{
+    struct store *st;
+    char err[STORE_ERR];
+    int rc = store_open(c->url, true, &st, err);
+    if (rc)
+        fprintf(stderr, "%s\n", err);
+    assert_int_equal(rc, 0);
+    rc = store_init(st, "{\"data_cutoff\": \"2026-09-30\"}", "tester", err);
+    if (rc)
+        fprintf(stderr, "%s\n", err);
+    assert_int_equal(rc, 0);
+    return st;
+}
+
+static char *demo_dir(void)
+{
+    static char d[4096];
+    snprintf(d, sizeof d, "%s/data/demo", BALIST_SOURCE_DIR);
+    return d;
+}
+
+static void same_files(const char *a, const char *b, const char *name)
+{
+    char pa[4200], pb[4200];
+    snprintf(pa, sizeof pa, "%.4000s/%s", a, name);
+    snprintf(pb, sizeof pb, "%.4000s/%s", b, name);
+    size_t la, lb;
+    char *ta = read_file(pa, &la), *tb = read_file(pb, &lb);
+    assert_non_null(ta);
+    assert_non_null(tb);
+    if (la != lb || memcmp(ta, tb, la))
+        fail_msg("%s differs after the round trip", name);
+    free(ta);
+    free(tb);
+}
+
+struct counter {
+    long n;
+    long updates, deletes, inserts;
+    const char *want_field;
+    int leaked; /* a password or hash seen in the audit */
+};
+
+static int count_row(void *ctx, const struct audit_row *r)
+{
+    struct counter *k = ctx;
+    k->n++;
+    k->updates += !strcmp(r->action, "UPDATE");
+    k->deletes += !strcmp(r->action, "DELETE");
+    k->inserts += !strcmp(r->action, "INSERT");
+    const char *v[] = {r->new_value, r->old_value, r->reason, r->field};
+    for (int i = 0; i < 4; i++)
+        if (v[i] && (strstr(v[i], "argon2") || strstr(v[i], "s3cret-pw")))
+            k->leaked = 1;
+    return 0;
+}
+
+/* ---- the suite, per engine ---- */
+
+static void round_trip(enum engine e)
+{
+    struct ctx c;
+    fresh(&c, e);
+    struct store *st = open_init(&c);
+    char err[STORE_ERR];
+    long n = store_import(st, demo_dir(), "tester", err);
+    if (n < 0)
+        fprintf(stderr, "%s\n", err);
+    assert_true(n > 4000);
+    /* A second import is refused: the study is there already. */
+    assert_true(store_import(st, demo_dir(), "tester", err) < 0);
+    assert_non_null(strstr(err, "already holds a study"));
+    char out[4096];
+    snprintf(out, sizeof out, "%s/export", c.dir);
+    assert_int_equal(store_export(st, out, err), 0);
+    static const char *const files[] = {"ae.csv", "cm.csv", "dm.csv",
+                                        "ds.csv", "ex.csv", "pr.csv",
+                                        "rs.csv", "ss.csv", "suppae.csv",
+                                        "tr.csv", "tu.csv", "protocol.json",
+                                        NULL};
+    for (int i = 0; files[i]; i++)
+        same_files(demo_dir(), out, files[i]);
+    long rows, bad;
+    assert_int_equal(store_audit_verify(st, &rows, &bad, err), 0);
+    /* init: schema version, protocol, created; import: the protocol and
+     * one row per record. */
+    assert_int_equal(rows, 3 + 1 + n);
+    store_close(st);
+    done(&c);
+}
+
+static void import_all_or_nothing(enum engine e)
+{
+    struct ctx c;
+    fresh(&c, e);
+    struct store *st = open_init(&c);
+    char err[STORE_ERR];
+    /* A study whose last file is broken: nothing of it stays. */
+    write_text(c.dir, "dm.csv", "USUBJID,AGE\nS-1,50\nS-2,60\n");
+    write_text(c.dir, "zz.csv", "A,B\n1,2\n3,\"open\n");
+    assert_true(store_import(st, c.dir, "tester", err) < 0);
+    assert_non_null(strstr(err, "zz.csv"));
+    long rows, bad;
+    assert_int_equal(store_audit_verify(st, &rows, &bad, err), 0);
+    assert_int_equal(rows, 3); /* only init's rows */
+    char outd[4096];
+    snprintf(outd, sizeof outd, "%s/out", c.dir);
+    assert_int_equal(store_export(st, outd, err), 0);
+    char p[4096 + 16];
+    snprintf(p, sizeof p, "%s/dm.csv", outd);
+    assert_int_equal(access(p, F_OK), -1); /* no dm.csv: no data */
+    store_close(st);
+    done(&c);
+}
+
+static void changes_and_audit(enum engine e)
+{
+    struct ctx c;
+    fresh(&c, e);
+    struct store *st = open_init(&c);
+    char err[STORE_ERR];
+    write_text(c.dir, "dm.csv", "USUBJID,AGE\nS-1,50\nS-2,60\n");
+    write_text(c.dir, "tr.csv",
+               "USUBJID,TRLNKID,TRSTRESN\nS-1,T01,20\nS-2,T01,15\n");
+    assert_int_equal(store_import(st, c.dir, "coordinator1", err), 4);
+    /* Records: dm 1, 2; tr 3, 4 (files in name order). */
+    char v[64];
+    assert_int_equal(store_record_get(st, 3, "TRSTRESN", v, sizeof v, err),
+                     1);
+    assert_string_equal(v, "20");
+    /* A change after first entry needs a reason. */
+    assert_true(store_record_update(st, 3, "TRSTRESN", "21", "radiologist1",
+                                    "", err) < 0);
+    assert_non_null(strstr(err, "a reason is required"));
+    assert_int_equal(store_record_update(st, 3, "TRSTRESN", "21",
+                                         "radiologist1",
+                                         "re-measured on the source images",
+                                         err),
+                     0);
+    assert_int_equal(store_record_get(st, 3, "TRSTRESN", v, sizeof v, err),
+                     1);
+    assert_string_equal(v, "21");
+    /* A field the domain does not have is refused. */
+    assert_true(store_record_update(st, 3, "NOPE", "1", "radiologist1",
+                                    "why", err) < 0);
+    long id = store_record_insert(
+        st, "tr", (const char *const[]){"USUBJID", "TRLNKID", "TRSTRESN"},
+        (const char *const[]){"S-2", "T02", "11"}, 3, "radiologist1", err);
+    assert_true(id == 5);
+    assert_true(store_record_delete(st, 4, "monitor1", NULL, err) < 0);
+    assert_int_equal(store_record_delete(st, 4, "investigator1",
+                                         "entered for the wrong subject",
+                                         err),
+                     0);
+    assert_int_equal(store_record_get(st, 4, "TRSTRESN", v, sizeof v, err),
+                     0);
+    /* The trail: who, what, old and new value, why; filters. */
+    struct counter k = {0};
+    struct audit_filter f = {.usubjid = "S-1"};
+    assert_int_equal(store_audit_each(st, &f, count_row, &k, err), 0);
+    assert_int_equal(k.n, 3); /* dm and tr inserts, the update */
+    assert_int_equal(k.updates, 1);
+    struct counter k2 = {0};
+    struct audit_filter f2 = {.user = "investigator1"};
+    assert_int_equal(store_audit_each(st, &f2, count_row, &k2, err), 0);
+    assert_int_equal(k2.deletes, 1);
+    assert_int_equal(k2.n, 1);
+    struct counter k3 = {0};
+    struct audit_filter f3 = {.tbl = "tr"};
+    assert_int_equal(store_audit_each(st, &f3, count_row, &k3, err), 0);
+    assert_int_equal(k3.n, 5); /* 2 inserts, update, insert, delete */
+    long rows, bad;
+    assert_int_equal(store_audit_verify(st, &rows, &bad, err), 0);
+    /* The audit trail is append-only, enforced by the database. */
+    assert_int_equal(raw_sql(&c, "UPDATE audit SET reason = 'x' WHERE id = "
+                                 "5"),
+                     -1);
+    assert_int_equal(raw_sql(&c, "DELETE FROM audit WHERE id = 5"), -1);
+    store_close(st);
+    /* A tamperer who removes the protection and edits a row is found. */
+    if (e == LITE) {
+        assert_int_equal(raw_sql(&c, "DROP TRIGGER audit_no_update; UPDATE "
+                                     "audit SET new_value = '22' WHERE id = "
+                                     "8"),
+                         0);
+    } else {
+        assert_int_equal(raw_sql(&c, "ALTER TABLE audit DISABLE TRIGGER "
+                                     "audit_no_change; UPDATE audit SET "
+                                     "new_value = '22' WHERE id = 8"),
+                         0);
+    }
+    char err2[STORE_ERR];
+    assert_int_equal(store_open(c.url, false, &st, err2), 0);
+    assert_int_equal(store_audit_verify(st, &rows, &bad, err2), 1);
+    assert_int_equal(bad, 8);
+    store_close(st);
+    done(&c);
+}
+
+static void users(enum engine e)
+{
+    struct ctx c;
+    fresh(&c, e);
+    struct store *st = open_init(&c);
+    char err[STORE_ERR], role[32];
+    assert_int_equal(store_user_add(st, "ana", "radiologist", "s3cret-pw",
+                                    "admin1", err),
+                     0);
+    assert_true(store_user_add(st, "ana", "monitor", "another-pw", "admin1",
+                               err) < 0);
+    assert_true(store_user_add(st, "bob", "wizard", "s3cret-pw", "admin1",
+                               err) < 0);
+    assert_true(store_user_add(st, "bob", "monitor", "short", "admin1", err) <
+                0);
+    assert_int_equal(store_user_check(st, "ana", "s3cret-pw", role,
+                                      sizeof role, err),
+                     1);
+    assert_string_equal(role, "radiologist");
+    assert_int_equal(store_user_check(st, "ana", "wrong-pw", role,
+                                      sizeof role, err),
+                     0);
+    assert_int_equal(store_user_check(st, "nobody", "s3cret-pw", role,
+                                      sizeof role, err),
+                     0);
+    assert_int_equal(store_user_passwd(st, "ana", "new-s3cret", "admin1",
+                                       err),
+                     0);
+    assert_int_equal(store_user_check(st, "ana", "s3cret-pw", role,
+                                      sizeof role, err),
+                     0);
+    assert_int_equal(store_user_check(st, "ana", "new-s3cret", role,
+                                      sizeof role, err),
+                     1);
+    assert_int_equal(store_user_disable(st, "ana", "admin1", err), 0);
+    assert_int_equal(store_user_check(st, "ana", "new-s3cret", role,
+                                      sizeof role, err),
+                     0);
+    /* Stored as Argon2id, never logged. */
+    if (e == LITE) {
+        sqlite3 *db;
+        sqlite3_open(c.url, &db);
+        sqlite3_stmt *s;
+        sqlite3_prepare_v2(db, "SELECT pwhash FROM users", -1, &s, NULL);
+        assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+        assert_true(!strncmp((const char *)sqlite3_column_text(s, 0),
+                             "$argon2id$", 10));
+        sqlite3_finalize(s);
+        sqlite3_close(db);
+    }
+    struct counter k = {0};
+    assert_int_equal(store_audit_each(st, NULL, count_row, &k, err), 0);
+    assert_int_equal(k.leaked, 0);
+    assert_int_equal(k.n, 3 + 3); /* init + add, passwd, disable */
+    store_close(st);
+    done(&c);
+}
+
+static void test_sqlite_round_trip(void **s)
+{
+    (void)s;
+    round_trip(LITE);
+}
+static void test_sqlite_all_or_nothing(void **s)
+{
+    (void)s;
+    import_all_or_nothing(LITE);
+}
+static void test_sqlite_changes(void **s)
+{
+    (void)s;
+    changes_and_audit(LITE);
+}
+static void test_sqlite_users(void **s)
+{
+    (void)s;
+    users(LITE);
+}
+#define PG_TEST(name, fn)                                                    \
+    static void name(void **s)                                               \
+    {                                                                        \
+        (void)s;                                                             \
+        if (!pg_url())                                                       \
+            skip();                                                          \
+        fn(PG);                                                              \
+    }
+PG_TEST(test_pg_round_trip, round_trip)
+PG_TEST(test_pg_all_or_nothing, import_all_or_nothing)
+PG_TEST(test_pg_changes, changes_and_audit)
+PG_TEST(test_pg_users, users)
+
+/* ---- crash safety (SQLite): SIGKILL in the middle of many writes ---- */
+
+static void test_sqlite_crash(void **state)
+{
+    (void)state;
+    struct ctx c;
+    fresh(&c, LITE);
+    struct store *st = open_init(&c);
+    char err[STORE_ERR];
+    write_text(c.dir, "dm.csv", "USUBJID,N\nS-0,0\n");
+    assert_int_equal(store_import(st, c.dir, "tester", err), 1);
+    store_close(st);
+    int fd[2];
+    assert_int_equal(pipe(fd), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        /* The writer: one transaction per row; a row's number is written
+         * to the pipe only after its commit returned. */
+        close(fd[0]);
+        struct store *w;
+        if (store_open(c.url, false, &w, err) < 0)
+            _exit(3);
+        for (long i = 1;; i++) {
+            char n[32];
+            snprintf(n, sizeof n, "%ld", i);
+            if (store_record_insert(w, "dm",
+                                    (const char *const[]){"USUBJID", "N"},
+                                    (const char *const[]){"S-X", n}, 2,
+                                    "writer", err) < 0)
+                _exit(4);
+            if (write(fd[1], &i, sizeof i) != (ssize_t)sizeof i)
+                _exit(5);
+        }
+    }
+    close(fd[1]);
+    /* Let it write a while, then kill it mid-stream. */
+    long acked = 0, v;
+    while (acked < 400 && read(fd[0], &v, sizeof v) == (ssize_t)sizeof v)
+        acked = v;
+    kill(pid, SIGKILL);
+    while (read(fd[0], &v, sizeof v) == (ssize_t)sizeof v)
+        acked = v; /* acknowledgements still in the pipe */
+    close(fd[0]);
+    int status;
+    waitpid(pid, &status, 0);
+    assert_true(WIFSIGNALED(status));
+    /* Reopen: every acknowledged write is there; nothing is half-present;
+     * the file is intact; the audit chain verifies. */
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(c.url, &db), SQLITE_OK);
+    sqlite3_stmt *s;
+    sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &s, NULL);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(s, 0), "ok");
+    sqlite3_finalize(s);
+    sqlite3_prepare_v2(db,
+                       "SELECT COUNT(*), (SELECT COUNT(*) FROM audit WHERE "
+                       "tbl = 'dm' AND action = 'INSERT') FROM records "
+                       "WHERE domain = 'dm'",
+                       -1, &s, NULL);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    long rows = sqlite3_column_int64(s, 0), audits = sqlite3_column_int64(s,
+                                                                          1);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    assert_true(rows - 1 >= acked);  /* nothing acknowledged is lost */
+    assert_true(rows - 1 <= acked + 1); /* at most the one in flight */
+    assert_int_equal(rows, audits);  /* no record without its audit row */
+    assert_int_equal(store_open(c.url, false, &st, err), 0);
+    long n, bad;
+    assert_int_equal(store_audit_verify(st, &n, &bad, err), 0);
+    store_close(st);
+    done(&c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sqlite_round_trip),
+        cmocka_unit_test(test_sqlite_all_or_nothing),
+        cmocka_unit_test(test_sqlite_changes),
+        cmocka_unit_test(test_sqlite_users),
+        cmocka_unit_test(test_sqlite_crash),
+        cmocka_unit_test(test_pg_round_trip),
+        cmocka_unit_test(test_pg_all_or_nothing),
+        cmocka_unit_test(test_pg_changes),
+        cmocka_unit_test(test_pg_users),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
