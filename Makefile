@@ -49,7 +49,7 @@ asan: deps
 	    sh ../scripts/with-pg.sh ctest --output-on-failure -j $(JOBS) -LE slow
 
 bench: deps build
-	@sh bench/run.sh $(BUILD)
+	@sh scripts/with-pg.sh sh bench/run.sh $(BUILD)
 
 format:
 	@clang-format -i src/*/*.c src/*/*.h tests/unit/*.c

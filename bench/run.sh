@@ -64,3 +64,37 @@ for n in ${KM_SIZES:-1000000 10000000}; do
     fi
     rm -f "$work/km.csv"
 done
+
+# Study database: import of simulated studies into each engine, rows per
+# second and database size (STORE_SIZES="10000 100000", the default).
+# PostgreSQL when BALIST_TEST_PG_URL is set (make bench starts a cluster).
+echo
+echo "Study database import (one transaction, audited row by row)"
+printf '%-11s %-10s %-10s %-10s %-12s %s\n' engine subjects rows seconds "rows/s" "size"
+for n in ${STORE_SIZES:-10000 100000}; do
+    "$BAL" simulate --subjects "$n" --seed 5 --out "$work/st$n" 2>/dev/null
+    for e in sqlite postgresql; do
+        if [ "$e" = sqlite ]; then
+            db="$work/st$n.db"
+        else
+            [ -n "${BALIST_TEST_PG_URL:-}" ] || { printf '%-11s %-10s PostgreSQL not running\n' "$e" "$n"; continue; }
+            db=$BALIST_TEST_PG_URL
+            psql "$db" -qc "SET client_min_messages = warning; DROP SCHEMA public CASCADE; CREATE SCHEMA public" >/dev/null
+        fi
+        "$BAL" init "$db" >/dev/null 2>&1
+        t0=$(now)
+        out=$("$BAL" import "$db" "$work/st$n" 2>&1 | tail -n 1)
+        t1=$(now)
+        rows=$(echo "$out" | sed -n 's/imported \([0-9]*\) rows.*/\1/p')
+        if [ "$e" = sqlite ]; then
+            size=$(du -h "$db" | cut -f1)
+        else
+            size=$(psql "$db" -Atc "SELECT pg_size_pretty(pg_database_size(current_database()))")
+        fi
+        s=$(secs "$t0" "$t1")
+        printf '%-11s %-10s %-10s %-10s %-12s %s\n' "$e" "$n" "$rows" "$s" \
+            "$(awk -v r="$rows" -v s="$s" 'BEGIN { printf "%.0f", (s > 0 ? r / s : 0) }')" "$size"
+        [ "$e" = sqlite ] && rm -f "$db"
+    done
+    rm -rf "$work/st$n"
+done
