@@ -36,6 +36,10 @@ demo: deps build
 	@echo
 	@echo "== balist safety data/demo --overview"
 	@./$(BUILD)/balist safety data/demo --overview
+	@echo
+	@echo "== balist report data/demo --out out/report"
+	@./$(BUILD)/balist report data/demo --out out/report
+	@echo "The demo report: $(CURDIR)/out/report/report.pdf"
 
 test: deps build
 	@cd $(BUILD) && sh ../scripts/with-pg.sh ctest --output-on-failure -j $(JOBS)

@@ -26,6 +26,7 @@ int cmd_import(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_user(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 extern const char help_check[];
 extern const char help_simulate[];
@@ -37,6 +38,7 @@ extern const char help_import[];
 extern const char help_export[];
 extern const char help_audit[];
 extern const char help_user[];
+extern const char help_report[];
 
 /* Prints "balist CMD: msg" and a hint to stderr; returns EXIT_USAGE. */
 int usage_error(const char *cmd, const char *fmt, ...)
@@ -50,6 +52,10 @@ struct study;
 int load_study_any(const char *cmd, const char *arg,
                    const struct load_options *o, struct study *s,
                    struct diags *d);
+/* The same, with the SHA-256 of the input data into sha (65 bytes). */
+int load_study_hash(const char *cmd, const char *arg,
+                    const struct load_options *o, struct study *s,
+                    struct diags *d, char *sha);
 /* Parses argv[*i] if it is --evaluator, --cutoff or --protocol (moving *i
  * past its value). Returns 1 when taken, 0 when not one of them, -1 after
  * a usage error was printed. */

@@ -103,19 +103,22 @@ static void remove_tree(const char *dir)
     rmdir(dir);
 }
 
-int load_study_any(const char *cmd, const char *arg,
-                   const struct load_options *o, struct study *s,
-                   struct diags *d)
+int load_study_hash(const char *cmd, const char *arg,
+                    const struct load_options *o, struct study *s,
+                    struct diags *d, char *sha)
 {
-    if (!store_is_database(arg))
+    char err[STORE_ERR];
+    if (!store_is_database(arg)) {
+        if (sha && folder_sha256(arg, sha, err) < 0)
+            snprintf(sha, 65, "unknown");
         return sdtm_load(arg, o, s, d);
+    }
     struct store *st;
     if (open_db(cmd, arg, false, &st) < 0)
         return -1;
     const char *tmp = getenv("TMPDIR");
     char dir[4096];
     snprintf(dir, sizeof dir, "%s/balist-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    char err[STORE_ERR];
     int rc;
     if (!mkdtemp(dir)) {
         fprintf(stderr, "balist %s: cannot make a temporary folder\n", cmd);
@@ -124,11 +127,20 @@ int load_study_any(const char *cmd, const char *arg,
         fprintf(stderr, "balist %s: %s\n", cmd, err);
         rc = -1;
     } else {
+        if (sha && folder_sha256(dir, sha, err) < 0)
+            snprintf(sha, 65, "unknown");
         rc = sdtm_load(dir, o, s, d);
     }
     store_close(st);
     remove_tree(dir);
     return rc;
+}
+
+int load_study_any(const char *cmd, const char *arg,
+                   const struct load_options *o, struct study *s,
+                   struct diags *d)
+{
+    return load_study_hash(cmd, arg, o, s, d, NULL);
 }
 
 int cmd_init(int argc, char **argv)

@@ -18,6 +18,8 @@ static const struct command commands[] = {
      help_endpoints},
     {"safety", cmd_safety, "adverse-event and exposure tables",
      help_safety},
+    {"report", cmd_report, "plots, XLSX tables and the PDF report",
+     help_report},
     {"init", cmd_init, "create a study database (SQLite or PostgreSQL)",
      help_init},
     {"import", cmd_import, "load a study folder into a database, all or "

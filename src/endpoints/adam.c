@@ -98,19 +98,21 @@ static void eot(const struct subject *sj, const char **stt, const char **why)
     }
 }
 
-static bool treated(const struct subject *sj)
+/* A dose above zero on or before the data cut-off (events after the
+ * cut-off are not yet known: response-criteria.md h.4). */
+static bool treated(const struct subject *sj, int32_t cutoff)
 {
     for (size_t i = 0; i < sj->n_doses; i++)
-        if (sj->doses[i].dose > 0 && sj->doses[i].start != DATE_NONE)
+        if (sj->doses[i].dose > 0 && sj->doses[i].start != DATE_NONE &&
+            (cutoff == DATE_NONE || sj->doses[i].start <= cutoff))
             return true;
     return false;
 }
 
 static void adsl_row(const struct study *s, const struct subject *sj,
-                     const struct crit_result *rano,
-                     const struct crit_result *recist, struct table *t,
-                     bool *efffl)
+                     const struct subject_result *res, struct table *t)
 {
+    const struct crit_result *rano = &res->rano, *recist = &res->recist;
     const struct protocol *p = &s->proto;
     size_t r = table_add_row(t);
     table_set(t, r, "STUDYID", sj->studyid);
@@ -135,17 +137,8 @@ static void adsl_row(const struct study *s, const struct subject *sj,
     if (la != DATE_NONE && p->data_cutoff != DATE_NONE && la > p->data_cutoff)
         la = p->data_cutoff;
     table_set_date(t, r, "LSTALVDT", la);
-    /* h.1 analysis sets. All-treated: one dose of either drug or more. */
-    bool saf = treated(sj);
-    bool post = false;
-    for (size_t i = 1; i < rano->n_tp; i++)
-        post = post || rano->tp[i].overall != RESP_NE;
-    /* CNS efficacy-evaluable: treated, a measurable CNS lesion (RANO-BM
-     * target) on a valid baseline MRI ([CHOICE]
-     * evaluable_requires_postbaseline). */
-    bool eff = saf && rano->measurable &&
-               (!p->evaluable_requires_postbaseline || rano->n_tp > 1);
-    *efffl = eff;
+    /* h.1 analysis sets, as endpoints_subject decided them. */
+    bool saf = res->saffl, eff = res->efffl;
     table_set(t, r, "SAFFL", saf ? "Y" : "N");
     table_set(t, r, "EFFFL", eff ? "Y" : "N");
     table_set(t, r, "CNSMDFL", rano->measurable ? "Y" : "N");
@@ -156,7 +149,8 @@ static void adsl_row(const struct study *s, const struct subject *sj,
     table_set(t, r, "DCTREAS", why);
     char reason[REASON_MAX];
     if (!saf)
-        snprintf(reason, sizeof reason, "EFFFL N: no dose of study drug");
+        snprintf(reason, sizeof reason, "EFFFL N: no dose of study drug%s",
+                 p->data_cutoff != DATE_NONE ? " by the data cut-off" : "");
     else if (!rano->measurable)
         snprintf(reason, sizeof reason, "EFFFL N: no measurable CNS disease "
                                         "at a valid baseline (%s)",
@@ -171,7 +165,6 @@ static void adsl_row(const struct study *s, const struct subject *sj,
                  "EFFFL Y: treated, %d measurable RANO-BM target%s at "
                  "baseline",
                  rano->n_targets, rano->n_targets == 1 ? "" : "s");
-    (void)post;
     table_set(t, r, "REASON", reason);
 }
 
@@ -560,7 +553,14 @@ void endpoints_subject(const struct study *s, const struct subject *sj,
         crit_derive(s, sj, CRIT_RANOBM, &r->rano);
         irecist_derive(s, sj, &r->recist, &r->irec);
     }
-    r->saffl = treated(sj);
+    int32_t cut = s->proto.data_cutoff;
+    /* h.1 analysis sets. All-treated: one dose of either drug or more.
+     * CNS efficacy-evaluable: treated, a measurable CNS lesion (RANO-BM
+     * target) on a valid baseline MRI ([CHOICE]
+     * evaluable_requires_postbaseline). */
+    r->saffl = treated(sj, cut);
+    r->enrolled = r->saffl || (sj->origin_source == ORIGIN_MILESTONE &&
+                               (cut == DATE_NONE || sj->origin <= cut));
     r->efffl = r->saffl && r->rano.measurable &&
                (!s->proto.evaluable_requires_postbaseline ||
                 r->rano.n_tp > 1);
@@ -586,7 +586,8 @@ void adam_subject(const struct study *s, const struct subject *sj,
 {
     struct subject_result res;
     endpoints_subject(s, sj, o, &res);
-    adsl_row(s, sj, &res.rano, &res.recist, &t->adsl, &sum->efffl);
+    adsl_row(s, sj, &res, &t->adsl);
+    sum->efffl = res.efffl;
     if (!o->recorded) {
         adtr_rows(s, sj, &res.rano, &t->adtr);
         adtr_rows(s, sj, &res.recist, &t->adtr);

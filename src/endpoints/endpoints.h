@@ -46,7 +46,11 @@ void tte_ipfs(const struct study *s, const struct subject *sj,
 struct subject_result {
     struct crit_result recist, rano, irec;
     struct tte tte[TTE_N];
-    bool saffl, efffl;
+    /* Enrolled: an enrolment milestone on or before the data cut-off, or
+     * treated. Treated (SAFFL): a dose above zero on or before the
+     * cut-off. A subject who joins after the cut-off is not yet in the
+     * analysis sets. */
+    bool enrolled, saffl, efffl;
 };
 
 /* Derives a subject (release with subject_result_release). */

@@ -44,7 +44,7 @@ void efficacy_add(struct efficacy *e, const struct subject *sj,
 {
     struct eff_subj *x = VEC_PUSH(e->subj, e->n, e->cap);
     memset(x, 0, sizeof *x);
-    x->enrolled = sj->origin_source == ORIGIN_MILESTONE || r->saffl;
+    x->enrolled = r->enrolled;
     x->saffl = r->saffl;
     x->efffl = r->efffl;
     x->recmd = r->recist.measurable;

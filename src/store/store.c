@@ -1274,3 +1274,58 @@ int store_user_each(struct store *st,
     st->ops->finalize(s);
     return rc < 0 ? -1 : 0;
 }
+
+int folder_sha256(const char *dir, char hex[65], char *err)
+{
+    DIR *dp = opendir(dir);
+    if (!dp) {
+        snprintf(err, STORE_ERR, "cannot open %.400s: %s", dir,
+                 strerror(errno));
+        return -1;
+    }
+    char **files = NULL;
+    size_t nf = 0, cap = 0;
+    struct dirent *de;
+    while ((de = readdir(dp))) {
+        size_t n = strlen(de->d_name);
+        if ((n > 4 && !strcmp(de->d_name + n - 4, ".csv")) ||
+            !strcmp(de->d_name, "protocol.json"))
+            *(char **)VEC_PUSH(files, nf, cap) = xstrdup(de->d_name);
+    }
+    closedir(dp);
+    if (nf > 1)
+        qsort(files, nf, sizeof *files, cmp_str);
+    if (sodium_init() < 0) {
+        for (size_t i = 0; i < nf; i++)
+            free(files[i]);
+        free(files);
+        snprintf(err, STORE_ERR, "libsodium did not initialise");
+        return -1;
+    }
+    crypto_hash_sha256_state h;
+    crypto_hash_sha256_init(&h);
+    int rc = 0;
+    for (size_t i = 0; i < nf; i++) {
+        char path[4200];
+        snprintf(path, sizeof path, "%.4000s/%s", dir, files[i]);
+        crypto_hash_sha256_update(&h, (const unsigned char *)files[i],
+                                  strlen(files[i]) + 1);
+        FILE *fp = fopen(path, "rb");
+        if (!fp) {
+            snprintf(err, STORE_ERR, "cannot read %.400s", path);
+            rc = -1;
+        }
+        unsigned char buf[1 << 16];
+        size_t got;
+        while (fp && (got = fread(buf, 1, sizeof buf, fp)) > 0)
+            crypto_hash_sha256_update(&h, buf, got);
+        if (fp)
+            fclose(fp);
+        free(files[i]);
+    }
+    free(files);
+    unsigned char d[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_final(&h, d);
+    sodium_bin2hex(hex, 65, d, sizeof d);
+    return rc;
+}

@@ -129,4 +129,8 @@ int store_user_each(struct store *st,
                     int (*fn)(void *ctx, const struct user_row *u), void *ctx,
                     char *err);
 
+/* The SHA-256 (hex) of a study folder's data: the names and contents of
+ * its .csv files and protocol.json, in name order. */
+int folder_sha256(const char *dir, char hex[65], char *err);
+
 #endif

@@ -190,10 +190,44 @@ static void test_tte(void **state)
     }
 }
 
+/* h.1 and h.4: the analysis sets at a data cut-off. A subject first
+ * dosed (2025-01-01) after the cut-off is neither enrolled nor treated
+ * nor evaluable yet; on the day of the first dose, all three. */
+static void test_sets_at_cutoff(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *proto;
+        bool enrolled, saffl, efffl;
+    } want[] = {
+        {"{\"data_cutoff\": \"2024-12-31\"}", false, false, false},
+        {"{\"data_cutoff\": \"2025-01-01\"}", true, true, true},
+        {NULL, true, true, true},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        struct tcase tc = {
+            "sets at the cut-off",
+            SUBJ("T01:T:BRAIN", want[i].proto, {-7, "T01=40"},
+                 {42, "T01=40"}),
+            TTE_OS, true, 0, 0, 0, ""};
+        struct study s;
+        fixture_build(&s, &tc.c);
+        struct derive_options o = {false};
+        struct subject_result r;
+        endpoints_subject(&s, &s.subjects[0], &o, &r);
+        assert_int_equal(r.enrolled, want[i].enrolled);
+        assert_int_equal(r.saffl, want[i].saffl);
+        assert_int_equal(r.efffl, want[i].efffl);
+        subject_result_release(&r);
+        study_release(&s);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tte),
+        cmocka_unit_test(test_sets_at_cutoff),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

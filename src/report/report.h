@@ -1,0 +1,69 @@
+/*
+ * report.h - the trial report (DESIGN.md report/): Kaplan-Meier,
+ * waterfall, spider and swimmer plots and a disposition summary, drawn
+ * with cairo into PNG, SVG and one multi-page PDF, and an XLSX workbook of
+ * every table (libxlsxwriter). The numbers come from endpoints/ and
+ * stats/; nothing here decides a clinical question.
+ */
+#ifndef BALIST_REPORT_H
+#define BALIST_REPORT_H
+
+#include "endpoints.h"
+
+/* What the report says about where it came from (the title page). */
+struct report_meta {
+    const char *study_name; /* the folder or database given */
+    const char *input_sha256; /* of the input data, hex */
+    const char *generated;    /* UTC time */
+};
+
+/* Per subject, what the plots need. Times in months from the first dose;
+ * NAN when the event did not happen. */
+struct rep_point {
+    double months, pchg;
+};
+
+struct rep_subject {
+    const char *usubjid;
+    enum resp cbor[CRIT_N];
+    double best_pchg[CRIT_N];
+    struct rep_point *spider[CRIT_N];
+    size_t n_spider[CRIT_N];
+    double trt_months;   /* first to last dose (+ a cycle) */
+    bool ongoing;        /* on treatment at the cut-off */
+    double resp_months;  /* first confirmed RANO-BM response */
+    double pd_months;    /* first RECIST 1.1 or RANO-BM progression */
+    double death_months;
+    long dor_days[CRIT_N]; /* -1 when not a confirmed responder */
+    int dor_cnsr[CRIT_N];
+    int32_t resp_date[CRIT_N];
+};
+
+struct rep_tte {
+    double *days;
+    int *event;
+    size_t n;
+};
+
+struct report_data {
+    struct rep_subject *subj;
+    size_t n_subj;
+    struct rep_tte tte[3]; /* PFS, CNS-PFS, OS */
+    struct table efficacy, safety, disposition, responders;
+    char studyid[64];
+    int32_t cutoff;
+    const struct protocol *proto;
+};
+
+/* Derives everything the report shows. Release with report_release. */
+void report_collect(const struct study *s, struct report_data *r);
+void report_release(struct report_data *r);
+
+/*
+ * Writes into dir: the plots as PNG and SVG, tables.xlsx, report.pdf.
+ * Returns 0, or -1 with err (STORE_ERR-like, 512 bytes).
+ */
+int report_write(const struct report_data *r, const struct report_meta *m,
+                 const char *dir, char *err);
+
+#endif

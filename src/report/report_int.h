@@ -1,0 +1,31 @@
+/*
+ * report_int.h - private to report/: the drawing functions of plot.c.
+ */
+#ifndef BALIST_REPORT_INT_H
+#define BALIST_REPORT_INT_H
+
+#include "io.h"
+#include "report.h"
+#include "stats.h"
+
+#include <cairo.h>
+
+/* Text at (x, y) baseline; align 0 left, 1 centre, 2 right. */
+void text_at(cairo_t *cr, double x, double y, double size, bool bold,
+             int align, const char *s);
+void text_fit(cairo_t *cr, double x, double y, double size, bool bold,
+              double max_w, const char *s);
+unsigned resp_colour(enum resp r);
+
+void draw_km(cairo_t *cr, double w, double h, const struct rep_tte *t,
+             const char *title, const char *pop, enum km_ci_type ci);
+void draw_waterfall(cairo_t *cr, double w, double h,
+                    const struct report_data *r, enum criterion c);
+void draw_spider(cairo_t *cr, double w, double h,
+                 const struct report_data *r, enum criterion c);
+void draw_swimmer(cairo_t *cr, double w, double h,
+                  const struct report_data *r);
+void draw_disposition(cairo_t *cr, double w, double h,
+                      const struct report_data *r);
+
+#endif

@@ -1,0 +1,77 @@
+#!/bin/sh
+# `balist report` end to end on the demo study: every file is written and
+# valid (PNG signature, SVG root, pdfinfo page count, the XLSX is a zip
+# holding the expected sheets), the PDF's text holds the key numbers of the
+# efficacy table (the same numbers as tests/e2e/expected/demo-efficacy.csv,
+# which were checked against R's survival and binom.test), and the title
+# page's SHA-256 is the one computed here independently with sha256sum.
+BAL=$1
+SRC=$2
+. "$(dirname "$0")/lib.sh"
+demo="$SRC/data/demo"
+out="$work/rep"
+
+expect "report of the demo" 0 "report written: $out/report.pdf" "$BAL" report "$demo" --out "$out"
+
+for f in km_pfs km_pfscns km_os waterfall_cns waterfall_recist spider_cns swimmer disposition; do
+    expect "$f.png is a PNG" 0 "89504e470d0a1a0a" sh -c "od -An -tx1 -N8 '$out/$f.png' | tr -d ' \n'"
+    expect "$f.svg is an SVG" 0 "<svg" head -c 400 "$out/$f.svg"
+done
+
+expect "report.pdf is a PDF" 0 "%PDF-" head -c 8 "$out/report.pdf"
+expect "report.pdf: 10 to 20 pages" 0 "" sh -c "n=\$(pdfinfo '$out/report.pdf' | awk '/^Pages:/ {print \$2}'); echo \"pages \$n\"; [ \"\$n\" -ge 10 ] && [ \"\$n\" -le 20 ]"
+expect "report.pdf: title" 0 "BALIST trial report" pdfinfo "$out/report.pdf"
+
+pdftotext -layout "$out/report.pdf" "$work/r.txt"
+expect "title page: study" 0 "BALIST-IVO-ADC-201" cat "$work/r.txt"
+expect "title page: cut-off" 0 "2026-09-30" cat "$work/r.txt"
+expect "title page: version" 0 "BALIST 0.1.0" cat "$work/r.txt"
+# The data's SHA-256: each .csv and protocol.json in byte order of name,
+# its name and a NUL byte, then its content.
+sha=$(cd "$demo" && for f in $(ls | grep -E '(\.csv|^protocol\.json)$' | LC_ALL=C sort); do printf '%s\0' "$f"; cat "$f"; done | sha256sum | cut -c1-64)
+expect "title page: SHA-256 of the input ($sha)" 0 "$sha" cat "$work/r.txt"
+expect "efficacy: CNS ORR" 0 "" grep -E "CNS ORR, CNS-evaluable +13/40 +32\.5% \(95% CI 18\.6-49\.1\)" "$work/r.txt"
+expect "efficacy: CNS CBR" 0 "" grep -E "CNS CBR, CNS-evaluable +29/40 +72\.5% \(95% CI 56\.1-85\.4\)" "$work/r.txt"
+expect "efficacy: ORR (RECIST 1.1)" 0 "" grep -E "ORR, RECIST-measurable +14/40 +35\.0% \(95% CI 20\.6-51\.7\)" "$work/r.txt"
+expect "efficacy: median PFS" 0 "8.3 months (95% CI 4.3-9.7)" grep -A12 "^Progression-free survival" "$work/r.txt"
+expect "efficacy: median CNS-PFS" 0 "7.1 months (95% CI 4.4-9.7)" grep -A12 "^CNS progression-free survival" "$work/r.txt"
+expect "efficacy: median OS" 0 "15.7 months (95% CI 11.6-21.4)" grep -A12 "^Overall survival" "$work/r.txt"
+expect "KM plot: median printed on the curve" 0 "Median 15.7 months (95% CI 11.6-21.4)" cat "$work/r.txt"
+expect "KM plot: numbers at risk" 0 "At risk" cat "$work/r.txt"
+expect "disposition: enrolled" 0 "Enrolled" cat "$work/r.txt"
+expect "safety: any TEAE" 0 "Any TEAE" cat "$work/r.txt"
+expect "safety: neutropenia 24 (60.0%), grade 3+ 6 (15.0%)" 0 "" grep -E "^ +NEUTROPENIA +24 \(60\.0%\) +6 \(15\.0%\)" "$work/r.txt"
+expect "responders listing" 0 "Confirmed responders: onset and duration of response" cat "$work/r.txt"
+# The listing has one row per confirmed responder and criterion: 13
+# RANO-BM and 14 RECIST 1.1 (the efficacy table's numerators).
+expect "listing: 13 RANO-BM responders" 0 "13" sh -c "grep -cE '^ *BAL-[0-9-]+ +RANO-BM +(CR|PR) ' '$work/r.txt'"
+expect "listing: 14 RECIST 1.1 responders" 0 "14" sh -c "grep -cE '^ *BAL-[0-9-]+ +RECIST 1.1 +(CR|PR) ' '$work/r.txt'"
+
+expect "tables.xlsx is a zip" 0 "504b0304" sh -c "od -An -tx1 -N4 '$out/tables.xlsx' | tr -d ' \n'"
+expect "tables.xlsx: the zip is whole" 0 "No errors" unzip -t "$out/tables.xlsx"
+unzip -p "$out/tables.xlsx" xl/workbook.xml >"$work/wb.xml" 2>/dev/null
+for sheet in Efficacy Disposition Responders "S1 Overview of treatment-emerge" "S2 TEAEs by system organ class" "S7 Exposure" "S8 Deaths"; do
+    expect "tables.xlsx: sheet '$sheet'" 0 "name=\"$sheet\"" cat "$work/wb.xml"
+done
+expect "tables.xlsx: 11 sheets" 0 "11" sh -c "grep -o '<sheet ' '$work/wb.xml' | wc -l"
+expect "tables.xlsx: the CNS ORR row" 0 "CNS ORR" unzip -p "$out/tables.xlsx" xl/sharedStrings.xml
+
+# From a study database: the same numbers, the same data hash.
+expect "init a database" 0 "initialised" "$BAL" init "$work/t.db"
+expect "import the demo" 0 "imported" "$BAL" import "$work/t.db" "$demo"
+expect "report from the database" 0 "report written" "$BAL" report "$work/t.db" --out "$work/rep-db"
+expect "... same SHA-256 on its title page" 0 "$sha" pdftotext "$work/rep-db/report.pdf" -
+expect "... same CNS ORR" 0 "32.5% (95% CI 18.6-49.1)" pdftotext -layout "$work/rep-db/report.pdf" -
+
+# A later cut-off is on the title page and changes nothing it should not.
+expect "report with --cutoff" 0 "report written" "$BAL" report "$demo" --out "$work/rep-cut" --cutoff 2026-03-31
+expect "... the cut-off on the title page" 0 "2026-03-31" pdftotext "$work/rep-cut/report.pdf" -
+
+# Usage and data errors write nothing.
+expect "no --out" 2 "where to? (--out DIR)" "$BAL" report "$demo"
+expect "unknown option" 2 "unknown option '--colour'" "$BAL" report "$demo" --out "$work/x" --colour
+mkdir -p "$work/bad" && cp "$demo"/*.csv "$work/bad/"
+echo 'BALIST-IVO-ADC-201,AE,BAL-001-0001,99,Rash,Rash,Skin,0,N,RELATED,DOSE NOT CHANGED,RECOVERED/RESOLVED,2024-10-01,2024-10-05' >>"$work/bad/ae.csv"
+expect "bad data: an error naming file, line and column" 1 "ae.csv:197:8: error: AETOXGR '0'" "$BAL" report "$work/bad" --out "$work/bad-out"
+expect "... and no folder written" 0 "" sh -c "[ ! -e '$work/bad-out' ]"
+finish
