@@ -95,6 +95,7 @@ int cmd_report(int argc, char **argv)
                "it)\n",
                out);
     report_release(&r);
+    report_fonts_release();
     study_release(&s);
     return rc < 0 ? EXIT_DATA : EXIT_OK;
 }

@@ -9,6 +9,7 @@
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
 #include <errno.h>
+#include <fontconfig/fontconfig.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -711,4 +712,10 @@ int report_write(const struct report_data *r, const struct report_meta *m,
         write_pdf(r, m, dir, err) < 0)
         return -1;
     return 0;
+}
+
+void report_fonts_release(void)
+{
+    cairo_debug_reset_static_data();
+    FcFini();
 }

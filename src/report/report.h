@@ -66,4 +66,11 @@ void report_release(struct report_data *r);
 int report_write(const struct report_data *r, const struct report_meta *m,
                  const char *dir, char *err);
 
+/*
+ * Frees the font caches of cairo and fontconfig, which live for the
+ * process. Call once, when no drawing can follow (at the command's or
+ * the server's exit): it keeps leak checkers quiet and the heap clean.
+ */
+void report_fonts_release(void);
+
 #endif

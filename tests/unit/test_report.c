@@ -39,6 +39,7 @@ static int teardown(void **state)
 {
     (void)state;
     report_release(&rep);
+    report_fonts_release();
     study_release(&study);
     return 0;
 }
