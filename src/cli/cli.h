@@ -27,6 +27,7 @@ int cmd_export(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 extern const char help_check[];
 extern const char help_simulate[];
@@ -39,6 +40,7 @@ extern const char help_export[];
 extern const char help_audit[];
 extern const char help_user[];
 extern const char help_report[];
+extern const char help_serve[];
 
 /* Prints "balist CMD: msg" and a hint to stderr; returns EXIT_USAGE. */
 int usage_error(const char *cmd, const char *fmt, ...)

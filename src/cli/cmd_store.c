@@ -85,24 +85,6 @@ static int open_db(const char *cmd, const char *url, bool create,
     return 0;
 }
 
-/* Removes a folder of flat files. */
-static void remove_tree(const char *dir)
-{
-    DIR *dp = opendir(dir);
-    if (dp) {
-        struct dirent *e;
-        while ((e = readdir(dp))) {
-            if (e->d_name[0] == '.')
-                continue;
-            char p[4096 + 256];
-            snprintf(p, sizeof p, "%.4000s/%s", dir, e->d_name);
-            unlink(p);
-        }
-        closedir(dp);
-    }
-    rmdir(dir);
-}
-
 int load_study_hash(const char *cmd, const char *arg,
                     const struct load_options *o, struct study *s,
                     struct diags *d, char *sha)
@@ -116,23 +98,10 @@ int load_study_hash(const char *cmd, const char *arg,
     struct store *st;
     if (open_db(cmd, arg, false, &st) < 0)
         return -1;
-    const char *tmp = getenv("TMPDIR");
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s/balist-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    int rc;
-    if (!mkdtemp(dir)) {
-        fprintf(stderr, "balist %s: cannot make a temporary folder\n", cmd);
-        rc = -1;
-    } else if (store_export(st, dir, err) < 0) {
+    int rc = store_load_study(st, o, s, d, sha, err);
+    if (rc < 0 && *err)
         fprintf(stderr, "balist %s: %s\n", cmd, err);
-        rc = -1;
-    } else {
-        if (sha && folder_sha256(dir, sha, err) < 0)
-            snprintf(sha, 65, "unknown");
-        rc = sdtm_load(dir, o, s, d);
-    }
     store_close(st);
-    remove_tree(dir);
     return rc;
 }
 

@@ -31,6 +31,8 @@ static const struct command commands[] = {
      help_audit},
     {"user", cmd_user, "accounts and roles: add, list, disable, passwd",
      help_user},
+    {"serve", cmd_serve, "the web application and its JSON API",
+     help_serve},
     {"simulate", cmd_simulate, "write a synthetic study in SDTM CSV",
      help_simulate},
 };

@@ -605,3 +605,38 @@ void adam_subject(const struct study *s, const struct subject *sj,
     sum->icbor = o->recorded ? RESP_NONE : res.irec.cbor.resp;
     subject_result_release(&res);
 }
+
+enum subject_status subject_status(const struct subject *sj,
+                                   const struct subject_result *r,
+                                   int32_t cutoff)
+{
+    if (sj->death != DATE_NONE &&
+        (cutoff == DATE_NONE || sj->death <= cutoff))
+        return SUBJ_DEAD;
+    if (!r->saffl)
+        return SUBJ_SCREENING;
+    for (size_t i = 0; i < sj->n_ds; i++) {
+        const struct ds_event *e = &sj->ds[i];
+        if (cutoff != DATE_NONE && e->date != DATE_NONE && e->date > cutoff)
+            continue;
+        if (!strcmp(e->cat, "DISPOSITION EVENT") &&
+            (!*e->epoch || !strcmp(e->epoch, "TREATMENT")))
+            return SUBJ_FOLLOW_UP;
+    }
+    return SUBJ_ON_TREATMENT;
+}
+
+const char *subject_status_name(enum subject_status st)
+{
+    switch (st) {
+    case SUBJ_SCREENING:
+        return "screening";
+    case SUBJ_ON_TREATMENT:
+        return "on treatment";
+    case SUBJ_FOLLOW_UP:
+        return "follow-up";
+    case SUBJ_DEAD:
+        return "dead";
+    }
+    return "?";
+}

@@ -53,6 +53,21 @@ struct subject_result {
     bool enrolled, saffl, efffl;
 };
 
+/* Where a subject stands at the data cut-off (DATE_NONE: all data):
+ * dead; not yet treated (screening); on treatment (no end-of-treatment
+ * disposition event); or off treatment, in follow-up. Events after the
+ * cut-off are not yet known at it. */
+enum subject_status {
+    SUBJ_SCREENING,
+    SUBJ_ON_TREATMENT,
+    SUBJ_FOLLOW_UP,
+    SUBJ_DEAD
+};
+enum subject_status subject_status(const struct subject *sj,
+                                   const struct subject_result *r,
+                                   int32_t cutoff);
+const char *subject_status_name(enum subject_status st);
+
 /* Derives a subject (release with subject_result_release). */
 void endpoints_subject(const struct study *s, const struct subject *sj,
                        const struct derive_options *o,

@@ -27,26 +27,6 @@ static double months(int32_t d, int32_t from)
     return (double)(d - from) / DAYS_PER_MONTH;
 }
 
-/* On treatment at the cut-off: no death and no end-of-treatment
- * disposition event by then (events after the cut-off are not yet
- * known at it). */
-static bool on_treatment(const struct subject *sj, int32_t cutoff)
-{
-    bool known = true;
-    if (sj->death != DATE_NONE &&
-        (cutoff == DATE_NONE || sj->death <= cutoff))
-        return false;
-    for (size_t i = 0; i < sj->n_ds; i++) {
-        const struct ds_event *e = &sj->ds[i];
-        if (cutoff != DATE_NONE && e->date != DATE_NONE && e->date > cutoff)
-            continue;
-        if (!strcmp(e->cat, "DISPOSITION EVENT") &&
-            (!*e->epoch || !strcmp(e->epoch, "TREATMENT")))
-            known = false;
-    }
-    return known;
-}
-
 static void tte_push(struct rep_tte *t, const struct tte *o, size_t cap)
 {
     if (!t->days) {
@@ -126,7 +106,7 @@ void report_collect(const struct study *s, struct report_data *r)
         }
         /* Time on treatment: to the cut-off while treatment goes on,
          * otherwise to the end of the last cycle (last dose + a cycle). */
-        p->ongoing = res.saffl && on_treatment(sj, r->cutoff);
+        p->ongoing = subject_status(sj, &res, r->cutoff) == SUBJ_ON_TREATMENT;
         p->trt_months = NAN;
         if (sj->first_dose != DATE_NONE && res.saffl) {
             int32_t last = sj->last_dose != DATE_NONE ? sj->last_dose

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 /* ---- opening ---- */
 
@@ -1327,5 +1328,49 @@ int folder_sha256(const char *dir, char hex[65], char *err)
     unsigned char d[crypto_hash_sha256_BYTES];
     crypto_hash_sha256_final(&h, d);
     sodium_bin2hex(hex, 65, d, sizeof d);
+    return rc;
+}
+
+/* Removes a folder of flat files. */
+static void remove_tree(const char *dir)
+{
+    DIR *dp = opendir(dir);
+    if (dp) {
+        struct dirent *e;
+        while ((e = readdir(dp))) {
+            if (e->d_name[0] == '.')
+                continue;
+            char p[4096 + 256];
+            snprintf(p, sizeof p, "%.4000s/%s", dir, e->d_name);
+            unlink(p);
+        }
+        closedir(dp);
+    }
+    rmdir(dir);
+}
+
+int store_load_study(struct store *st, const struct load_options *o,
+                     struct study *s, struct diags *d, char *sha, char *err)
+{
+    *err = 0;
+    const char *tmp = getenv("TMPDIR");
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%.4000s/balist-XXXXXX",
+             tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(dir)) {
+        snprintf(err, STORE_ERR, "cannot make a temporary folder: %s",
+                 strerror(errno));
+        return -1;
+    }
+    int rc;
+    if (store_export(st, dir, err) < 0) {
+        rc = -1;
+    } else {
+        char e2[STORE_ERR];
+        if (sha && folder_sha256(dir, sha, e2) < 0)
+            snprintf(sha, 65, "unknown");
+        rc = sdtm_load(dir, o, s, d);
+    }
+    remove_tree(dir);
     return rc;
 }

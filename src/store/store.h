@@ -19,6 +19,7 @@
 #define BALIST_STORE_H
 
 #include "core.h"
+#include "io.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -128,6 +129,17 @@ struct user_row {
 int store_user_each(struct store *st,
                     int (*fn)(void *ctx, const struct user_row *u), void *ctx,
                     char *err);
+
+/*
+ * Loads the database's study for the derivations: its export into a
+ * temporary folder, read by sdtm_load, the folder removed. sha (65
+ * bytes, or NULL) receives the data's SHA-256 (as folder_sha256 of the
+ * export, the same as of the imported folder). Returns sdtm_load's
+ * result with the problems in d, or -1 with err set (err empty when the
+ * problems are in d).
+ */
+int store_load_study(struct store *st, const struct load_options *o,
+                     struct study *s, struct diags *d, char *sha, char *err);
 
 /* The SHA-256 (hex) of a study folder's data: the names and contents of
  * its .csv files and protocol.json, in name order. */

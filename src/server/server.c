@@ -1,0 +1,716 @@
+/*
+ * server.c - the HTTP side of `balist serve`: the daemon, the route table
+ * (who may do what), sessions, CSRF, login lockout, request limits and
+ * the embedded web pages. Handlers turn JSON into library calls; the
+ * study's rules are in endpoints/ and criteria/.
+ */
+#include "server.h"
+
+#include "endpoints.h"
+#include "io.h"
+#include "store.h"
+#include "web_assets.h"
+
+#include <arpa/inet.h>
+#include <jansson.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define COOKIE "balist_session"
+#define MAX_SESSIONS 1024
+#define MAX_FAILS 256
+
+enum role_bit {
+    R_ADMIN = 1 << 0,
+    R_INVESTIGATOR = 1 << 1,
+    R_COORDINATOR = 1 << 2,
+    R_RADIOLOGIST = 1 << 3,
+    R_MONITOR = 1 << 4,
+    R_STATISTICIAN = 1 << 5,
+};
+#define R_ANYONE_SIGNED_IN 0x3F
+#define R_STUDY_READERS                                                      \
+    (R_INVESTIGATOR | R_COORDINATOR | R_RADIOLOGIST | R_MONITOR |            \
+     R_STATISTICIAN)
+
+static const struct {
+    const char *name;
+    unsigned bit;
+} role_names[] = {
+    {"admin", R_ADMIN},         {"investigator", R_INVESTIGATOR},
+    {"coordinator", R_COORDINATOR}, {"radiologist", R_RADIOLOGIST},
+    {"monitor", R_MONITOR},     {"statistician", R_STATISTICIAN},
+};
+
+static unsigned role_bit(const char *role)
+{
+    for (size_t i = 0; i < sizeof role_names / sizeof role_names[0]; i++)
+        if (!strcmp(role_names[i].name, role))
+            return role_names[i].bit;
+    return 0;
+}
+
+struct session {
+    char token[65], csrf[65];
+    char user[64], role[32];
+    time_t last;
+};
+
+struct failure {
+    char user[64];
+    unsigned n;
+    time_t until;
+};
+
+struct server {
+    struct server_config cfg;
+    struct MHD_Daemon *daemon;
+    struct store *store;
+    pthread_mutex_t store_lock; /* one store connection, one user at once */
+    pthread_mutex_t lock;       /* sessions and failures */
+    struct session sessions[MAX_SESSIONS];
+    struct failure fails[MAX_FAILS];
+};
+
+/* One request: its body as it arrives, then what the route decided. */
+struct request {
+    char *body;
+    size_t len;
+    bool too_big;
+};
+
+struct reply {
+    unsigned status;
+    json_t *json; /* owned */
+    const char *set_cookie;
+    char cookie_buf[256];
+};
+
+struct call {
+    struct server *srv;
+    struct MHD_Connection *conn;
+    const struct session *who; /* a copy, or NULL */
+    struct session who_copy;
+    const char *body;
+    size_t len;
+    const char *arg; /* the path's {id}, if any */
+};
+
+void server_config_init(struct server_config *c)
+{
+    memset(c, 0, sizeof *c);
+    c->address = "127.0.0.1";
+    c->port = 8080;
+    c->threads = 4;
+    c->max_body = 1 << 20;
+    c->idle_minutes = 30;
+    c->max_failures = 5;
+    c->lockout_minutes = 15;
+}
+
+/* ---- replies ---- */
+
+static void reply_error(struct reply *r, unsigned status, const char *msg)
+{
+    r->status = status;
+    r->json = json_pack("{s:s}", "error", msg);
+}
+
+static void reply_json(struct reply *r, json_t *j)
+{
+    r->status = MHD_HTTP_OK;
+    r->json = j;
+}
+
+/* ---- sessions (under srv->lock) ---- */
+
+static void random_hex(char out[65])
+{
+    unsigned char b[32];
+    randombytes_buf(b, sizeof b);
+    sodium_bin2hex(out, 65, b, sizeof b);
+}
+
+static struct session *session_find(struct server *s, const char *token,
+                                    time_t now)
+{
+    if (!token || strlen(token) != 64)
+        return NULL;
+    for (int i = 0; i < MAX_SESSIONS; i++) {
+        struct session *x = &s->sessions[i];
+        if (!x->token[0] || sodium_memcmp(x->token, token, 64) != 0)
+            continue;
+        if (now - x->last > (time_t)s->cfg.idle_minutes * 60) {
+            sodium_memzero(x, sizeof *x); /* idle too long */
+            return NULL;
+        }
+        x->last = now;
+        return x;
+    }
+    return NULL;
+}
+
+static struct session *session_new(struct server *s, const char *user,
+                                   const char *role, time_t now)
+{
+    struct session *slot = &s->sessions[0];
+    for (int i = 0; i < MAX_SESSIONS; i++) {
+        struct session *x = &s->sessions[i];
+        if (!x->token[0] ||
+            now - x->last > (time_t)s->cfg.idle_minutes * 60) {
+            slot = x;
+            break;
+        }
+        if (x->last < slot->last)
+            slot = x; /* all in use: the longest idle goes */
+    }
+    memset(slot, 0, sizeof *slot);
+    random_hex(slot->token);
+    random_hex(slot->csrf);
+    snprintf(slot->user, sizeof slot->user, "%s", user);
+    snprintf(slot->role, sizeof slot->role, "%s", role);
+    slot->last = now;
+    return slot;
+}
+
+static struct failure *failure_of(struct server *s, const char *user,
+                                  bool create)
+{
+    struct failure *free_slot = NULL;
+    for (int i = 0; i < MAX_FAILS; i++) {
+        struct failure *f = &s->fails[i];
+        if (f->user[0] && !strcmp(f->user, user))
+            return f;
+        if (!f->user[0] && !free_slot)
+            free_slot = f;
+    }
+    if (!create)
+        return NULL;
+    if (!free_slot)
+        free_slot = &s->fails[randombytes_uniform(MAX_FAILS)];
+    memset(free_slot, 0, sizeof *free_slot);
+    snprintf(free_slot->user, sizeof free_slot->user, "%s", user);
+    return free_slot;
+}
+
+/* ---- handlers ---- */
+
+static json_t *parse_body(const struct call *c, struct reply *r)
+{
+    json_error_t e;
+    json_t *j = json_loadb(c->body ? c->body : "", c->len, 0, &e);
+    if (!j) {
+        char msg[300];
+        snprintf(msg, sizeof msg,
+                 "the request body is not JSON: %s (line %d, column %d)",
+                 e.text, e.line, e.column);
+        reply_error(r, MHD_HTTP_BAD_REQUEST, msg);
+        return NULL;
+    }
+    if (!json_is_object(j)) {
+        json_decref(j);
+        reply_error(r, MHD_HTTP_BAD_REQUEST,
+                    "the request body must be a JSON object");
+        return NULL;
+    }
+    return j;
+}
+
+static const char *str_field(json_t *o, const char *key, struct reply *r)
+{
+    json_t *v = json_object_get(o, key);
+    if (!json_is_string(v)) {
+        char msg[120];
+        snprintf(msg, sizeof msg, "'%s' (a string) is required", key);
+        reply_error(r, MHD_HTTP_BAD_REQUEST, msg);
+        return NULL;
+    }
+    return json_string_value(v);
+}
+
+static json_t *me_json(const struct session *x)
+{
+    return json_pack("{s:s, s:s, s:s}", "user", x->user, "role", x->role,
+                     "csrf", x->csrf);
+}
+
+static void h_login(struct call *c, struct reply *r)
+{
+    json_t *j = parse_body(c, r);
+    if (!j)
+        return;
+    const char *user = str_field(j, "user", r);
+    const char *pw = user ? str_field(j, "password", r) : NULL;
+    if (!user || !pw) {
+        json_decref(j);
+        return;
+    }
+    struct server *s = c->srv;
+    time_t now = time(NULL);
+    pthread_mutex_lock(&s->lock);
+    struct failure *f = failure_of(s, user, false);
+    long wait = f && f->until > now ? (long)(f->until - now) : 0;
+    pthread_mutex_unlock(&s->lock);
+    if (wait > 0) {
+        char msg[160];
+        snprintf(msg, sizeof msg,
+                 "too many failed logins for this account; try again in "
+                 "%ld minute%s",
+                 (wait + 59) / 60, (wait + 59) / 60 == 1 ? "" : "s");
+        reply_error(r, MHD_HTTP_TOO_MANY_REQUESTS, msg);
+        json_decref(j);
+        return;
+    }
+    char role[32] = "", err[512] = "";
+    pthread_mutex_lock(&s->store_lock);
+    int ok = store_user_check(s->store, user, pw, role, sizeof role, err);
+    pthread_mutex_unlock(&s->store_lock);
+    if (ok < 0) {
+        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                    "the account store could not be read");
+        json_decref(j);
+        return;
+    }
+    pthread_mutex_lock(&s->lock);
+    if (ok == 1 && role_bit(role)) {
+        struct failure *g = failure_of(s, user, false);
+        if (g)
+            memset(g, 0, sizeof *g);
+        struct session *x = session_new(s, user, role, now);
+        snprintf(r->cookie_buf, sizeof r->cookie_buf,
+                 COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict%s", x->token,
+                 s->cfg.cert_pem ? "; Secure" : "");
+        r->set_cookie = r->cookie_buf;
+        reply_json(r, me_json(x));
+    } else {
+        struct failure *g = failure_of(s, user, true);
+        if (++g->n >= s->cfg.max_failures) {
+            g->until = now + (time_t)s->cfg.lockout_minutes * 60;
+            g->n = 0;
+        }
+        reply_error(r, MHD_HTTP_UNAUTHORIZED,
+                    "wrong user name or password");
+    }
+    pthread_mutex_unlock(&s->lock);
+    json_decref(j);
+}
+
+static void h_logout(struct call *c, struct reply *r)
+{
+    pthread_mutex_lock(&c->srv->lock);
+    struct session *x = session_find(c->srv, c->who->token, time(NULL));
+    if (x)
+        sodium_memzero(x, sizeof *x);
+    pthread_mutex_unlock(&c->srv->lock);
+    snprintf(r->cookie_buf, sizeof r->cookie_buf,
+             COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+    r->set_cookie = r->cookie_buf;
+    reply_json(r, json_pack("{s:b}", "signed_out", 1));
+}
+
+static void h_me(struct call *c, struct reply *r)
+{
+    reply_json(r, me_json(c->who));
+}
+
+static int user_row(void *ctx, const struct user_row *u)
+{
+    json_array_append_new(ctx, json_pack("{s:s, s:s, s:s, s:b}", "name",
+                                         u->name, "role", u->role,
+                                         "created", u->created, "disabled",
+                                         u->disabled));
+    return 0;
+}
+
+static void h_users(struct call *c, struct reply *r)
+{
+    json_t *a = json_array();
+    char err[512];
+    pthread_mutex_lock(&c->srv->store_lock);
+    int rc = store_user_each(c->srv->store, user_row, a, err);
+    pthread_mutex_unlock(&c->srv->store_lock);
+    if (rc < 0) {
+        json_decref(a);
+        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                    "the account store could not be read");
+        return;
+    }
+    reply_json(r, json_pack("{s:o}", "users", a));
+}
+
+/* The subjects with where they stand and their confirmed best responses
+ * (the same derivation as `balist derive`). */
+static void h_subjects(struct call *c, struct reply *r)
+{
+    struct study s;
+    struct diags d;
+    struct load_options o;
+    load_options_init(&o);
+    study_init(&s);
+    diags_init(&d, 20);
+    char err[512];
+    pthread_mutex_lock(&c->srv->store_lock);
+    int rc = store_load_study(c->srv->store, &o, &s, &d, NULL, err);
+    pthread_mutex_unlock(&c->srv->store_lock);
+    if (rc < 0) {
+        char msg[700];
+        const struct diag *first = NULL;
+        for (size_t k = 0; k < d.n && !first; k++)
+            if (d.items[k].sev == SEV_ERROR)
+                first = &d.items[k];
+        if (first)
+            snprintf(msg, sizeof msg, "the study has %zu error%s: %s",
+                     d.n_errors, d.n_errors == 1 ? "" : "s", first->msg);
+        else
+            snprintf(msg, sizeof msg, "the study could not be loaded: %s",
+                     err);
+        reply_error(r, MHD_HTTP_CONFLICT, msg);
+        diags_release(&d);
+        study_release(&s);
+        return;
+    }
+    json_t *a = json_array();
+    struct derive_options dop = {false};
+    for (size_t i = 0; i < s.n_subjects; i++) {
+        const struct subject *sj = &s.subjects[i];
+        struct subject_result res;
+        endpoints_subject(&s, sj, &dop, &res);
+        enum subject_status st =
+            subject_status(sj, &res, s.proto.data_cutoff);
+        char first[11] = "";
+        if (sj->first_dose != DATE_NONE)
+            date_format(sj->first_dose, first);
+        json_array_append_new(
+            a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "usubjid",
+                         sj->usubjid, "status", subject_status_name(st),
+                         "first_dose", first, "cbor_cns",
+                         resp_name(res.rano.cbor.resp, false), "cbor",
+                         resp_name(res.recist.cbor.resp, false), "reason_cns",
+                         res.rano.cbor.reason, "reason",
+                         res.recist.cbor.reason));
+        subject_result_release(&res);
+    }
+    reply_json(r, json_pack("{s:o, s:i, s:i}", "subjects", a, "errors",
+                            (int)d.n_errors, "warnings",
+                            (int)d.n_warnings));
+    diags_release(&d);
+    study_release(&s);
+}
+
+/* ---- the route table: the one place that says who may do what ---- */
+
+struct route {
+    const char *method, *path; /* a trailing "{}" matches one segment */
+    void (*handler)(struct call *, struct reply *);
+    unsigned roles; /* 0: anyone, signed in or not */
+    bool writes;    /* state-changing: needs the CSRF token */
+};
+
+static const struct route routes[] = {
+    {"POST", "/api/v1/login", h_login, 0, false},
+    {"POST", "/api/v1/logout", h_logout, R_ANYONE_SIGNED_IN, true},
+    {"GET", "/api/v1/me", h_me, R_ANYONE_SIGNED_IN, false},
+    {"GET", "/api/v1/users", h_users, R_ADMIN, false},
+    {"GET", "/api/v1/subjects", h_subjects, R_STUDY_READERS, false},
+};
+
+static const struct route *route_of(const char *method, const char *url,
+                                    bool *path_known)
+{
+    *path_known = false;
+    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+        if (strcmp(routes[i].path, url))
+            continue;
+        *path_known = true;
+        if (!strcmp(routes[i].method, method))
+            return &routes[i];
+    }
+    return NULL;
+}
+
+/* ---- static pages ---- */
+
+static const char *content_type(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    if (!dot)
+        return "application/octet-stream";
+    if (!strcmp(dot, ".html"))
+        return "text/html; charset=utf-8";
+    if (!strcmp(dot, ".js"))
+        return "text/javascript; charset=utf-8";
+    if (!strcmp(dot, ".css"))
+        return "text/css; charset=utf-8";
+    if (!strcmp(dot, ".svg"))
+        return "image/svg+xml";
+    if (!strcmp(dot, ".png"))
+        return "image/png";
+    return "application/octet-stream";
+}
+
+static void security_headers(struct MHD_Response *resp)
+{
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(resp, "Content-Security-Policy",
+                            "default-src 'self'; frame-ancestors 'none'");
+}
+
+static enum MHD_Result send_json(struct MHD_Connection *conn,
+                                 struct reply *r)
+{
+    char *text = json_dumps(r->json ? r->json : json_null(),
+                            JSON_INDENT(1) | JSON_ENCODE_ANY);
+    size_t n = text ? strlen(text) : 0;
+    struct MHD_Response *resp = MHD_create_response_from_buffer(
+        n, text ? text : (char *)"", MHD_RESPMEM_MUST_COPY);
+    free(text);
+    json_decref(r->json);
+    r->json = NULL;
+    MHD_add_response_header(resp, "Content-Type",
+                            "application/json; charset=utf-8");
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    if (r->set_cookie)
+        MHD_add_response_header(resp, "Set-Cookie", r->set_cookie);
+    security_headers(resp);
+    enum MHD_Result ret = MHD_queue_response(conn, r->status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+static enum MHD_Result send_static(struct MHD_Connection *conn,
+                                   const char *url)
+{
+    struct reply r = {0};
+    if (strstr(url, "..") || strchr(url, '\\')) {
+        reply_error(&r, MHD_HTTP_BAD_REQUEST, "'..' is not allowed in a path");
+        return send_json(conn, &r);
+    }
+    if (!strcmp(url, "/"))
+        url = "/index.html";
+    for (const struct web_asset *a = web_assets; a->path; a++) {
+        if (strcmp(a->path, url))
+            continue;
+        struct MHD_Response *resp = MHD_create_response_from_buffer(
+            a->len, (void *)a->data, MHD_RESPMEM_PERSISTENT);
+        MHD_add_response_header(resp, "Content-Type", content_type(a->path));
+        security_headers(resp);
+        enum MHD_Result ret = MHD_queue_response(conn, MHD_HTTP_OK, resp);
+        MHD_destroy_response(resp);
+        return ret;
+    }
+    reply_error(&r, MHD_HTTP_NOT_FOUND, "no such page");
+    return send_json(conn, &r);
+}
+
+/* ---- the request cycle ---- */
+
+static void dispatch(struct server *srv, struct MHD_Connection *conn,
+                     const char *url, const char *method,
+                     struct request *rq, struct reply *r)
+{
+    bool known;
+    const struct route *rt = route_of(method, url, &known);
+    if (!rt) {
+        reply_error(r, known ? MHD_HTTP_METHOD_NOT_ALLOWED
+                             : MHD_HTTP_NOT_FOUND,
+                    known ? "method not allowed here" : "no such route");
+        return;
+    }
+    struct call c;
+    memset(&c, 0, sizeof c);
+    c.srv = srv;
+    c.conn = conn;
+    c.body = rq->body;
+    c.len = rq->len;
+    if (rt->roles) {
+        const char *tok =
+            MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, COOKIE);
+        pthread_mutex_lock(&srv->lock);
+        struct session *x = session_find(srv, tok, time(NULL));
+        if (x) {
+            c.who_copy = *x;
+            c.who = &c.who_copy;
+        }
+        pthread_mutex_unlock(&srv->lock);
+        if (!c.who) {
+            reply_error(r, MHD_HTTP_UNAUTHORIZED,
+                        "sign in first (no session, or it ended)");
+            return;
+        }
+        if (!(role_bit(c.who->role) & rt->roles)) {
+            char msg[160];
+            snprintf(msg, sizeof msg, "the %s role may not do this",
+                     c.who->role);
+            reply_error(r, MHD_HTTP_FORBIDDEN, msg);
+            return;
+        }
+        if (rt->writes) {
+            const char *t = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                        "X-CSRF-Token");
+            if (!t || strlen(t) != 64 ||
+                sodium_memcmp(t, c.who->csrf, 64) != 0) {
+                reply_error(r, MHD_HTTP_FORBIDDEN,
+                            "missing or wrong X-CSRF-Token header");
+                return;
+            }
+        }
+    }
+    rt->handler(&c, r);
+    sodium_memzero(&c.who_copy, sizeof c.who_copy);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
+                                  const char *url, const char *method,
+                                  const char *version,
+                                  const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
+{
+    (void)version;
+    struct server *srv = cls;
+    struct request *rq = *con_cls;
+    if (!rq) {
+        rq = calloc(1, sizeof *rq);
+        if (!rq)
+            return MHD_NO;
+        *con_cls = rq;
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        size_t n = *upload_data_size;
+        if (!rq->too_big && rq->len + n > srv->cfg.max_body) {
+            rq->too_big = true;
+            free(rq->body);
+            rq->body = NULL;
+            rq->len = 0;
+        }
+        if (!rq->too_big) {
+            char *b = realloc(rq->body, rq->len + n + 1);
+            if (!b)
+                return MHD_NO;
+            memcpy(b + rq->len, upload_data, n);
+            rq->body = b;
+            rq->len += n;
+            rq->body[rq->len] = 0;
+        }
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    struct reply r = {0};
+    if (rq->too_big) {
+        char msg[120];
+        snprintf(msg, sizeof msg, "the request body is larger than %zu bytes",
+                 srv->cfg.max_body);
+        reply_error(&r, MHD_HTTP_CONTENT_TOO_LARGE, msg);
+        return send_json(conn, &r);
+    }
+    if (strncmp(url, "/api/", 5) != 0) {
+        if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
+            reply_error(&r, MHD_HTTP_METHOD_NOT_ALLOWED,
+                        "pages are read with GET");
+            return send_json(conn, &r);
+        }
+        return send_static(conn, url);
+    }
+    dispatch(srv, conn, url, method, rq, &r);
+    return send_json(conn, &r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn,
+                         void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+    (void)cls, (void)conn, (void)toe;
+    struct request *rq = *con_cls;
+    if (rq) {
+        if (rq->body)
+            sodium_memzero(rq->body, rq->len); /* passwords pass here */
+        free(rq->body);
+        free(rq);
+    }
+    *con_cls = NULL;
+}
+
+int server_start(const struct server_config *c, struct server **out,
+                 char *err)
+{
+    *out = NULL;
+    if (sodium_init() < 0) {
+        snprintf(err, 512, "libsodium did not initialise");
+        return -1;
+    }
+    struct server *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, 512, "out of memory");
+        return -1;
+    }
+    s->cfg = *c;
+    if (store_open(c->db, false, &s->store, err) < 0) {
+        free(s);
+        return -1;
+    }
+    pthread_mutex_init(&s->lock, NULL);
+    pthread_mutex_init(&s->store_lock, NULL);
+    struct sockaddr_in sa = {0};
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((uint16_t)c->port);
+    if (inet_pton(AF_INET, c->address, &sa.sin_addr) != 1) {
+        snprintf(err, 512, "'%s' is not an IPv4 address", c->address);
+        server_stop(s);
+        return -1;
+    }
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL;
+    if (c->cert_pem)
+        flags |= MHD_USE_TLS;
+    struct MHD_OptionItem tls[] = {
+        {c->cert_pem ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0,
+         (void *)c->cert_pem},
+        {c->key_pem ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0,
+         (void *)c->key_pem},
+        {MHD_OPTION_END, 0, NULL},
+    };
+    s->daemon = MHD_start_daemon(
+        flags, (uint16_t)c->port, NULL, NULL, on_request, s,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+        MHD_OPTION_THREAD_POOL_SIZE, c->threads ? c->threads : 1,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_ARRAY, tls, MHD_OPTION_END);
+    if (!s->daemon) {
+        snprintf(err, 512,
+                 "cannot listen on %s:%u (in use, or not allowed%s)",
+                 c->address, c->port, c->cert_pem ? ", or a bad certificate"
+                                                  : "");
+        server_stop(s);
+        return -1;
+    }
+    *out = s;
+    return 0;
+}
+
+unsigned server_port(const struct server *s)
+{
+    const union MHD_DaemonInfo *i =
+        MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    return i ? i->port : 0;
+}
+
+void server_stop(struct server *s)
+{
+    if (!s)
+        return;
+    if (s->daemon)
+        MHD_stop_daemon(s->daemon);
+    store_close(s->store);
+    pthread_mutex_destroy(&s->lock);
+    pthread_mutex_destroy(&s->store_lock);
+    sodium_memzero(s->sessions, sizeof s->sessions);
+    free(s);
+}

@@ -1,0 +1,120 @@
+#!/bin/sh
+# `balist serve` through its API, without a browser (curl): sign-in,
+# sessions, roles, CSRF, lockout, request limits, malformed input, static
+# pages, and the subjects list equal to what `balist derive` says of the
+# same database.
+BAL=$1
+SRC=$2
+. "$(dirname "$0")/lib.sh"
+command -v curl >/dev/null || { echo "curl is missing"; exit 1; }
+
+db="$work/t.db"
+"$BAL" init "$db" >/dev/null 2>&1 && "$BAL" import "$db" "$SRC/data/demo" >/dev/null 2>&1 || exit 1
+echo 'correct horse battery' | "$BAL" user "$db" add alice --role investigator >/dev/null 2>&1
+echo 'monitor pass phrase' | "$BAL" user "$db" add mona --role monitor >/dev/null 2>&1
+echo 'admin pass phrase' | "$BAL" user "$db" add root --role admin >/dev/null 2>&1
+
+"$BAL" serve "$db" --listen 127.0.0.1:0 >"$work/serve.out" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null; rm -rf "$work"' EXIT
+i=0
+while ! grep -q "Ctrl-C" "$work/serve.out" 2>/dev/null && [ $i -lt 100 ]; do
+    sleep 0.1
+    i=$((i + 1))
+done
+port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$work/serve.out")
+[ -n "$port" ] || { cat "$work/serve.out"; echo "the server did not start"; exit 1; }
+U="http://127.0.0.1:$port"
+
+# status METHOD PATH [curl args...]: prints the HTTP status, then the body
+status() {
+    m=$1 p=$2
+    shift 2
+    curl -s --path-as-is -X "$m" -o "$work/body" -w "%{http_code}\n" "$@" "$U$p"
+    cat "$work/body"
+}
+login() { # login USER PASSWORD JAR
+    status POST /api/v1/login -c "$3" -H 'Content-Type: application/json' \
+        -d "{\"user\": \"$1\", \"password\": \"$2\"}"
+}
+csrf_of() { sed -n 's/.*"csrf": "\([0-9a-f]*\)".*/\1/p' "$work/body"; }
+
+expect "anonymous: subjects refused (401)" 0 "401" status GET /api/v1/subjects
+expect "anonymous: me refused (401)" 0 "sign in first" status GET /api/v1/me
+expect "anonymous: users refused (401)" 0 "401" status GET /api/v1/users
+expect "anonymous: logout refused (401)" 0 "401" status POST /api/v1/logout
+expect "wrong password (401)" 0 "wrong user name or password" login alice nope "$work/j0"
+expect "unknown user (401)" 0 "401" login nobody whatever "$work/j0"
+expect "malformed JSON (400, with where)" 0 "the request body is not JSON" status POST /api/v1/login -d '{"user": "alice", '
+expect "JSON but not an object (400)" 0 "must be a JSON object" status POST /api/v1/login -d '[1,2]'
+expect "a field of the wrong type (400)" 0 "'password' (a string) is required" status POST /api/v1/login -d '{"user": "alice", "password": 5}'
+head -c 1100000 /dev/zero | tr '\0' 'a' >"$work/big"
+expect "oversized body (413)" 0 "413" status POST /api/v1/login --data-binary @"$work/big"
+expect "SQL in the user name: refused, nothing else happens" 0 "401" login "alice' OR '1'='1" "x' OR '1'='1" "$work/j0"
+expect "... the accounts are intact" 0 "alice" "$BAL" user "$db" list
+
+# The investigator.
+expect "sign in (200)" 0 '"role": "investigator"' login alice 'correct horse battery' "$work/ja"
+csrf=$(csrf_of)
+expect "the session cookie is HttpOnly, SameSite=Strict" 0 "" sh -c "curl -s -D - -o /dev/null -H 'Content-Type: application/json' -d '{\"user\": \"alice\", \"password\": \"correct horse battery\"}' '$U/api/v1/login' | grep -i '^Set-Cookie: balist_session=[0-9a-f]\{64\}; Path=/; HttpOnly; SameSite=Strict'"
+expect "me" 0 '"user": "alice"' status GET /api/v1/me -b "$work/ja"
+expect "subjects (200)" 0 "200" status GET /api/v1/subjects -b "$work/ja"
+cp "$work/body" "$work/subjects.json"
+expect "40 subjects" 0 "40" sh -c "grep -c '\"usubjid\"' '$work/subjects.json'"
+expect "an investigator may not list accounts (403)" 0 "the investigator role may not do this" status GET /api/v1/users -b "$work/ja"
+expect "logout without the CSRF token (403)" 0 "missing or wrong X-CSRF-Token" status POST /api/v1/logout -b "$work/ja"
+expect "logout with a wrong CSRF token (403)" 0 "403" status POST /api/v1/logout -b "$work/ja" -H "X-CSRF-Token: $(printf '%064d' 0)"
+expect "... the session still works" 0 "200" status GET /api/v1/me -b "$work/ja"
+expect "wrong method on a route (405)" 0 "405" status DELETE /api/v1/subjects -b "$work/ja"
+expect "unknown route (404)" 0 "no such route" status GET /api/v1/nothing -b "$work/ja"
+
+# The API and the command line see the same data: each subject's
+# confirmed best responses equal balist derive's adrs of the database
+# (CBORCNS and CBOR, AVALC in column 11).
+"$BAL" derive "$db" --out "$work/d" --quiet >/dev/null 2>&1
+expect "derive of the database" 0 "" test -s "$work/d/adsl.csv"
+tr -d '\n' <"$work/subjects.json" | sed 's/},/}\n/g' |
+    sed -n 's/.*"usubjid": "\([^"]*\)".*"cbor_cns": "\([^"]*\)".*"cbor": "\([^"]*\)".*/\1 \2 \3/p' | sort >"$work/api.txt"
+awk -F, 'NR > 1 && ($3 == "CBORCNS" || $3 == "CBOR") { v[$2 " " $3] = $11 }
+    END { for (k in v) { split(k, a, " "); if (a[2] == "CBORCNS") print a[1], v[k], v[a[1] " CBOR"] } }' \
+    "$work/d/adrs.csv" | sort >"$work/cli.txt"
+expect "40 subjects' responses from the API" 0 "40" sh -c "wc -l <'$work/api.txt'"
+expect "API responses = balist derive's CBORCNS and CBOR" 0 "" diff "$work/cli.txt" "$work/api.txt"
+expect "a known subject: BAL-001-0003 confirmed PR in the brain" 0 "BAL-001-0003 PR PR" cat "$work/api.txt"
+
+# Logout ends the session.
+expect "logout (200)" 0 '"signed_out": true' status POST /api/v1/logout -b "$work/ja" -H "X-CSRF-Token: $csrf"
+expect "... the cookie no longer works (401)" 0 "401" status GET /api/v1/me -b "$work/ja"
+
+# Roles: the monitor reads; the admin manages accounts, not the study.
+expect "monitor signs in" 0 '"role": "monitor"' login mona 'monitor pass phrase' "$work/jm"
+expect "monitor reads subjects" 0 "200" status GET /api/v1/subjects -b "$work/jm"
+expect "monitor may not list accounts (403)" 0 "403" status GET /api/v1/users -b "$work/jm"
+expect "admin signs in" 0 '"role": "admin"' login root 'admin pass phrase' "$work/jr"
+expect "admin lists accounts" 0 '"name": "mona"' status GET /api/v1/users -b "$work/jr"
+expect "... no password hash in the answer" 1 "" grep -q 'argon2id' "$work/body"
+expect "admin may not read the study (403)" 0 "the admin role may not do this" status GET /api/v1/subjects -b "$work/jr"
+
+# Lockout: five failures lock the account, even for the right password.
+for k in 1 2 3 4 5; do login mona wrong "$work/j0" >/dev/null; done
+expect "locked after five failures (429)" 0 "too many failed logins" login mona 'monitor pass phrase' "$work/j0"
+expect "... another account is not locked" 0 "200" login alice 'correct horse battery' "$work/j1"
+
+# Static pages, embedded in the binary.
+expect "the subjects page" 0 "<h2>Subjects</h2>" status GET /
+expect "the login page" 0 'id="login"' status GET /login.html
+expect "the script" 0 "async function api" status GET /app.js
+expect "'..' in a path (400)" 0 "400" status GET /../CMakeLists.txt
+expect "'..' encoded in a path (400)" 0 "400" status GET /%2e%2e/CMakeLists.txt
+expect "a page that is not there (404)" 0 "404" status GET /nothing.html
+expect "pages are read only (405)" 0 "405" status POST /index.html -d x
+expect "security headers" 0 "Content-Security-Policy: default-src 'self'" curl -s -D - -o /dev/null "$U/"
+
+# Usage errors.
+expect "serve without a database" 2 "which database?" "$BAL" serve
+expect "serve a folder" 2 "is a folder" "$BAL" serve "$SRC/data/demo"
+expect "a bad --listen" 2 "--listen wants ADDR:PORT" "$BAL" serve "$db" --listen nowhere
+kill $pid
+wait $pid 2>/dev/null
+expect "stops on SIGTERM" 0 "stopped" cat "$work/serve.out"
+finish
