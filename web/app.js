@@ -42,27 +42,35 @@ async function loginPage() {
   });
 }
 
-async function subjectsPage() {
+// Signs the page in (or sends to the login page); false when it left.
+async function signedIn() {
   const me = await api("GET", "/me");
-  if (me.status === 401) { location.href = "/login.html"; return; }
+  if (me.status === 401) { location.href = "/login.html"; return false; }
   csrf = me.data.csrf;
   document.getElementById("who").textContent = me.data.user + " (" + me.data.role + ")";
   document.getElementById("logout").addEventListener("click", async () => {
     await api("POST", "/logout");
     location.href = "/login.html";
   });
+  return true;
+}
+
+function fail(r) {
+  document.getElementById("summary").textContent = "";
+  document.getElementById("error").textContent = r.data.error;
+}
+
+async function subjectsPage() {
+  if (!(await signedIn())) return;
   const r = await api("GET", "/subjects");
-  if (r.status !== 200) {
-    document.getElementById("summary").textContent = "";
-    document.getElementById("error").textContent = r.data.error;
-    return;
-  }
+  if (r.status !== 200) { fail(r); return; }
   const body = document.getElementById("subjects");
   const counts = {};
   for (const s of r.data.subjects) {
     counts[s.status] = (counts[s.status] || 0) + 1;
     body.append(el("tr", { "data-subject": s.usubjid },
-      el("td", {}, s.usubjid), el("td", {}, s.status),
+      el("td", {}, el("a", { href: "/subject.html?id=" + encodeURIComponent(s.usubjid) }, s.usubjid)),
+      el("td", {}, s.status),
       el("td", {}, s.first_dose), resp(s.cbor_cns, s.reason_cns),
       resp(s.cbor, s.reason)));
   }
@@ -71,8 +79,51 @@ async function subjectsPage() {
     Object.entries(counts).map(([k, v]) => v + " " + k).join(", ") + ".";
 }
 
+function mm(v) { return v === null ? "" : v.toFixed(1); }
+
+async function subjectPage() {
+  if (!(await signedIn())) return;
+  const id = new URLSearchParams(location.search).get("id") || "";
+  const r = await api("GET", "/subjects/" + encodeURIComponent(id));
+  if (r.status !== 200) { fail(r); return; }
+  const d = r.data;
+  document.getElementById("title").textContent = d.usubjid;
+  document.getElementById("summary").textContent =
+    d.status + "; first dose " + (d.first_dose || "none") +
+    "; CNS-evaluable: " + (d.efffl ? "yes" : "no") + ".";
+  const box = document.getElementById("criteria");
+  for (const c of d.criteria) {
+    const sec = el("section", { class: "crit", "data-criterion": c.criterion });
+    sec.append(el("h3", {}, c.criterion));
+    const best = el("p", {});
+    best.append("Confirmed best response: ", el("span", { class: "resp " + c.cbor }, c.cbor),
+      " ", el("span", { class: "why" }, c.cbor_reason));
+    sec.append(best);
+    if (!c.baseline_ok) sec.append(el("p", { class: "why" }, "No valid baseline: " + c.baseline_why));
+    const t = el("table", {});
+    t.append(el("thead", {}, el("tr", {}, el("th", {}, "Visit"), el("th", {}, "Date"),
+      el("th", {}, "Day"), el("th", {}, "Sum (mm)"), el("th", {}, "Nadir (mm)"),
+      el("th", {}, "Target"), el("th", {}, "Non-target"), el("th", {}, "New lesion"),
+      el("th", {}, "Overall"))));
+    const tb = el("tbody", {});
+    for (const p of c.timepoints) {
+      const row = el("tr", { class: p.baseline || p.counts_for_best_response ? "" : "excluded" },
+        el("td", {}, p.visit), el("td", {}, p.date), el("td", { class: "num" }, String(p.day)),
+        el("td", { class: "num" }, mm(p.sum_mm)), el("td", { class: "num" }, mm(p.nadir_mm)),
+        el("td", {}, p.baseline ? "" : p.target), el("td", {}, p.baseline ? "" : p.nontarget),
+        el("td", {}, p.baseline ? "" : p.new_lesion),
+        p.baseline ? el("td", {}, "baseline") : resp(p.overall, p.reason));
+      tb.append(row);
+    }
+    t.append(tb);
+    sec.append(t);
+    box.append(sec);
+  }
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   const page = document.body.dataset.page;
   if (page === "login") loginPage();
   else if (page === "subjects") subjectsPage();
+  else if (page === "subject") subjectPage();
 });

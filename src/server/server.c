@@ -347,35 +347,45 @@ static void h_users(struct call *c, struct reply *r)
 
 /* The subjects with where they stand and their confirmed best responses
  * (the same derivation as `balist derive`). */
-static void h_subjects(struct call *c, struct reply *r)
+/* The database's study, loaded for a request; on failure the reply says
+ * why (409) and the caller returns. */
+static int load(struct call *c, struct reply *r, struct study *s,
+                struct diags *d)
 {
-    struct study s;
-    struct diags d;
     struct load_options o;
     load_options_init(&o);
-    study_init(&s);
-    diags_init(&d, 20);
+    study_init(s);
+    diags_init(d, 20);
     char err[512];
     pthread_mutex_lock(&c->srv->store_lock);
-    int rc = store_load_study(c->srv->store, &o, &s, &d, NULL, err);
+    int rc = store_load_study(c->srv->store, &o, s, d, NULL, err);
     pthread_mutex_unlock(&c->srv->store_lock);
     if (rc < 0) {
         char msg[700];
         const struct diag *first = NULL;
-        for (size_t k = 0; k < d.n && !first; k++)
-            if (d.items[k].sev == SEV_ERROR)
-                first = &d.items[k];
+        for (size_t k = 0; k < d->n && !first; k++)
+            if (d->items[k].sev == SEV_ERROR)
+                first = &d->items[k];
         if (first)
             snprintf(msg, sizeof msg, "the study has %zu error%s: %s",
-                     d.n_errors, d.n_errors == 1 ? "" : "s", first->msg);
+                     d->n_errors, d->n_errors == 1 ? "" : "s", first->msg);
         else
             snprintf(msg, sizeof msg, "the study could not be loaded: %s",
                      err);
         reply_error(r, MHD_HTTP_CONFLICT, msg);
-        diags_release(&d);
-        study_release(&s);
-        return;
+        diags_release(d);
+        study_release(s);
+        return -1;
     }
+    return 0;
+}
+
+static void h_subjects(struct call *c, struct reply *r)
+{
+    struct study s;
+    struct diags d;
+    if (load(c, r, &s, &d) < 0)
+        return;
     json_t *a = json_array();
     struct derive_options dop = {false};
     for (size_t i = 0; i < s.n_subjects; i++) {
@@ -404,6 +414,85 @@ static void h_subjects(struct call *c, struct reply *r)
     study_release(&s);
 }
 
+static json_t *mm(int64_t v)
+{
+    return v < 0 ? json_null() : json_real((double)v / DIAM_SCALE);
+}
+
+static const char *newl_name(enum newl n)
+{
+    return n == NEWL_YES ? "yes" : n == NEWL_EQUIVOCAL ? "equivocal" : "no";
+}
+
+static json_t *crit_json(const struct crit_result *x)
+{
+    json_t *tps = json_array();
+    for (size_t t = 0; t < x->n_tp; t++) {
+        const struct tp *p = &x->tp[t];
+        char date[11] = "";
+        if (p->date != DATE_NONE)
+            date_format(p->date, date);
+        json_t *o = json_pack(
+            "{s:s, s:s, s:i, s:b, s:o, s:o, s:s, s:s, s:s, s:s, s:s}",
+            "visit", p->visit ? p->visit : "", "date", date, "day", p->day,
+            "baseline", p->baseline, "sum_mm", mm(p->sum), "nadir_mm",
+            mm(p->nadir), "target", resp_name(p->target, false), "nontarget",
+            resp_name(p->nontarget, false), "new_lesion", newl_name(p->newl),
+            "overall", p->baseline ? "" : resp_name(p->overall, false),
+            "reason", p->baseline ? "baseline" : p->reason);
+        json_object_set_new(o, "counts_for_best_response",
+                            json_boolean(t > 0 && t < x->n_considered));
+        json_array_append_new(tps, o);
+    }
+    return json_pack("{s:s, s:b, s:b, s:s, s:i, s:i, s:o, s:s, s:s, s:s, "
+                     "s:s, s:b, s:s}",
+                     "criterion", criterion_name(x->crit), "baseline_ok",
+                     x->baseline_ok, "measurable", x->measurable,
+                     "baseline_why", x->baseline_ok ? "" : x->baseline_why,
+                     "targets", x->n_targets, "nontargets", x->n_nontargets,
+                     "timepoints", tps, "bor", resp_name(x->bor.resp, false),
+                     "bor_reason", x->bor.reason, "cbor",
+                     resp_name(x->cbor.resp, false), "cbor_reason",
+                     x->cbor.reason, "clinical_benefit", x->cb,
+                     "clinical_benefit_reason", x->cb_reason);
+}
+
+/* One subject's assessments under RANO-BM and RECIST 1.1: each time
+ * point's sums, component responses and overall response with its
+ * reason, and the best responses. */
+static void h_subject(struct call *c, struct reply *r)
+{
+    struct study s;
+    struct diags d;
+    if (load(c, r, &s, &d) < 0)
+        return;
+    const struct subject *sj = NULL;
+    for (size_t i = 0; i < s.n_subjects && !sj; i++)
+        if (!strcmp(s.subjects[i].usubjid, c->arg))
+            sj = &s.subjects[i];
+    if (!sj) {
+        reply_error(r, MHD_HTTP_NOT_FOUND, "no such subject");
+    } else {
+        struct derive_options dop = {false};
+        struct subject_result res;
+        endpoints_subject(&s, sj, &dop, &res);
+        char first[11] = "";
+        if (sj->first_dose != DATE_NONE)
+            date_format(sj->first_dose, first);
+        reply_json(r, json_pack(
+                          "{s:s, s:s, s:s, s:b, s:b, s:[o, o]}", "usubjid",
+                          sj->usubjid, "status",
+                          subject_status_name(subject_status(
+                              sj, &res, s.proto.data_cutoff)),
+                          "first_dose", first, "saffl", res.saffl, "efffl",
+                          res.efffl, "criteria", crit_json(&res.rano),
+                          crit_json(&res.recist)));
+        subject_result_release(&res);
+    }
+    diags_release(&d);
+    study_release(&s);
+}
+
 /* ---- the route table: the one place that says who may do what ---- */
 
 struct route {
@@ -419,14 +508,31 @@ static const struct route routes[] = {
     {"GET", "/api/v1/me", h_me, R_ANYONE_SIGNED_IN, false},
     {"GET", "/api/v1/users", h_users, R_ADMIN, false},
     {"GET", "/api/v1/subjects", h_subjects, R_STUDY_READERS, false},
+    {"GET", "/api/v1/subjects/{}", h_subject, R_STUDY_READERS, false},
 };
 
+/* A pattern's trailing "{}" matches one non-empty path segment, which
+ * becomes *arg. */
+static bool path_match(const char *pattern, const char *url,
+                       const char **arg)
+{
+    size_t n = strlen(pattern);
+    if (n >= 2 && !strcmp(pattern + n - 2, "{}")) {
+        n -= 2;
+        if (strncmp(pattern, url, n) || !url[n] || strchr(url + n, '/'))
+            return false;
+        *arg = url + n;
+        return true;
+    }
+    return !strcmp(pattern, url);
+}
+
 static const struct route *route_of(const char *method, const char *url,
-                                    bool *path_known)
+                                    bool *path_known, const char **arg)
 {
     *path_known = false;
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
-        if (strcmp(routes[i].path, url))
+        if (!path_match(routes[i].path, url, arg))
             continue;
         *path_known = true;
         if (!strcmp(routes[i].method, method))
@@ -518,7 +624,8 @@ static void dispatch(struct server *srv, struct MHD_Connection *conn,
                      struct request *rq, struct reply *r)
 {
     bool known;
-    const struct route *rt = route_of(method, url, &known);
+    const char *arg = NULL;
+    const struct route *rt = route_of(method, url, &known, &arg);
     if (!rt) {
         reply_error(r, known ? MHD_HTTP_METHOD_NOT_ALLOWED
                              : MHD_HTTP_NOT_FOUND,
@@ -531,6 +638,7 @@ static void dispatch(struct server *srv, struct MHD_Connection *conn,
     c.conn = conn;
     c.body = rq->body;
     c.len = rq->len;
+    c.arg = arg;
     if (rt->roles) {
         const char *tok =
             MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, COOKIE);

@@ -82,6 +82,20 @@ expect "40 subjects' responses from the API" 0 "40" sh -c "wc -l <'$work/api.txt
 expect "API responses = balist derive's CBORCNS and CBOR" 0 "" diff "$work/cli.txt" "$work/api.txt"
 expect "a known subject: BAL-001-0003 confirmed PR in the brain" 0 "BAL-001-0003 PR PR" cat "$work/api.txt"
 
+# One subject's time points: the overall response of each RANO-BM
+# assessment equals balist derive's OVRCNS for BAL-001-0003 (PR at all
+# seven follow-up scans), with its reason.
+expect "a subject's assessments (200)" 0 '"criterion": "RANO-BM"' status GET /api/v1/subjects/BAL-001-0003 -b "$work/ja"
+awk '/"criterion": "RECIST 1.1"/ { exit } /"overall": "[A-Z]/ { sub(/.*"overall": "/, ""); sub(/".*/, ""); print }' "$work/body" >"$work/api-ovr.txt"
+awk -F, '$2 == "BAL-001-0003" && $3 == "OVRCNS" { print $11 }' "$work/d/adrs.csv" >"$work/cli-ovr.txt"
+expect "... seven follow-up responses" 0 "7" sh -c "wc -l <'$work/api-ovr.txt'"
+expect "... equal to derive's OVRCNS" 0 "" diff "$work/cli-ovr.txt" "$work/api-ovr.txt"
+expect "... the CNS sum at baseline, 99.5 mm" 0 '"sum_mm": 99.5' cat "$work/body"
+expect "... with the reason for the confirmed response" 0 '"cbor_reason": "PR confirmed: PR on 2024-11-22' cat "$work/body"
+expect "no such subject (404)" 0 "no such subject" status GET /api/v1/subjects/BAL-999 -b "$work/ja"
+expect "a subject needs a session (401)" 0 "401" status GET /api/v1/subjects/BAL-001-0003
+expect "the subject page" 0 'data-page="subject"' status GET /subject.html
+
 # Logout ends the session.
 expect "logout (200)" 0 '"signed_out": true' status POST /api/v1/logout -b "$work/ja" -H "X-CSRF-Token: $csrf"
 expect "... the cookie no longer works (401)" 0 "401" status GET /api/v1/me -b "$work/ja"
@@ -94,6 +108,7 @@ expect "admin signs in" 0 '"role": "admin"' login root 'admin pass phrase' "$wor
 expect "admin lists accounts" 0 '"name": "mona"' status GET /api/v1/users -b "$work/jr"
 expect "... no password hash in the answer" 1 "" grep -q 'argon2id' "$work/body"
 expect "admin may not read the study (403)" 0 "the admin role may not do this" status GET /api/v1/subjects -b "$work/jr"
+expect "an admin may not read a subject (403)" 0 "403" status GET /api/v1/subjects/BAL-001-0003 -b "$work/jr"
 
 # Lockout: five failures lock the account, even for the right password.
 for k in 1 2 3 4 5; do login mona wrong "$work/j0" >/dev/null; done
