@@ -7,10 +7,12 @@
  */
 #include "io.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 void csvw_from_fp(struct csvw *w, FILE *fp)
 {
@@ -251,4 +253,21 @@ int make_dirs(const char *path)
         return -1;
     }
     return 0;
+}
+
+void remove_flat_dir(const char *dir)
+{
+    DIR *dp = opendir(dir);
+    if (dp) {
+        struct dirent *e;
+        while ((e = readdir(dp))) {
+            if (e->d_name[0] == '.')
+                continue;
+            char p[4096 + 256];
+            snprintf(p, sizeof p, "%.4000s/%s", dir, e->d_name);
+            unlink(p);
+        }
+        closedir(dp);
+    }
+    rmdir(dir);
 }

@@ -70,6 +70,8 @@ int csv_stream_progress(const char *path, const char *name, csv_rec_fn fn,
 /* Reads a whole file into a NUL-terminated buffer the caller frees.
  * Returns NULL (errno set) on failure. */
 char *read_file(const char *path, size_t *len);
+/* Removes a folder of plain files (a temporary study folder). */
+void remove_flat_dir(const char *dir);
 
 /* ------------------------------------------------------------------------
  * CSV writer: RFC 4180, quoting where needed, buffered.

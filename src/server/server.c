@@ -493,6 +493,260 @@ static void h_subject(struct call *c, struct reply *r)
     study_release(&s);
 }
 
+/* ---- the response calls as you type: a proposed assessment judged
+ * without saving ---- */
+
+/* Appends one row to dir/name, each value under the file's column of
+ * that name (columns the file lacks are left out). */
+static int append_row(const char *dir, const char *name,
+                      const char *const *cols, const char *const *vals,
+                      size_t n)
+{
+    char path[4200], head[8192] = "";
+    snprintf(path, sizeof path, "%.4000s/%s", dir, name);
+    FILE *fp = fopen(path, "r");
+    if (fp) {
+        if (!fgets(head, sizeof head, fp))
+            head[0] = 0;
+        fclose(fp);
+    }
+    head[strcspn(head, "\r\n")] = 0;
+    bool fresh = !head[0];
+    fp = fopen(path, "a");
+    if (!fp)
+        return -1;
+    struct csvw w;
+    csvw_from_fp(&w, fp);
+    if (fresh) { /* no such file yet: these columns are its header */
+        for (size_t k = 0; k < n; k++)
+            csvw_str(&w, cols[k]);
+        csvw_end(&w);
+        for (size_t k = 0; k < n; k++)
+            csvw_str(&w, vals[k]);
+    } else {
+        for (char *save = NULL, *h = strtok_r(head, ",", &save); h;
+             h = strtok_r(NULL, ",", &save)) {
+            const char *v = "";
+            for (size_t k = 0; k < n; k++)
+                if (!strcmp(cols[k], h))
+                    v = vals[k];
+            csvw_str(&w, v);
+        }
+    }
+    csvw_end(&w);
+    int rc = csvw_close(&w);
+    return fclose(fp) != 0 || rc < 0 ? -1 : 0;
+}
+
+struct proposal {
+    const char *usubjid, *studyid, *visit, *date, *method;
+    json_t *lesions, *new_lesions;
+};
+
+/* The proposed assessment as SDTM rows (data-format.md "Tumours"):
+ * LDIAM for a target's diameter, TRSTAT NOT DONE when it was not
+ * measured, TUMSTATE for a non-target's or a new lesion's state, and a
+ * TU row (NEW) for each new lesion, once per criterion. */
+static int write_proposal(const char *dir, const struct proposal *p,
+                          struct reply *r)
+{
+    static const char *const trc[] = {
+        "STUDYID", "DOMAIN", "USUBJID", "TRLNKID", "TRTESTCD", "TRTEST",
+        "TRORRES", "TRORRESU", "TRSTRESC", "TRSTRESN", "TRSTRESU", "TRSTAT",
+        "TRMETHOD", "TREVAL", "VISIT", "TRDTC", "TRGRPID"};
+    size_t nl = json_array_size(p->lesions);
+    for (size_t i = 0; i < nl; i++) {
+        json_t *l = json_array_get(p->lesions, i);
+        json_t *id = json_object_get(l, "id");
+        json_t *d = json_object_get(l, "diameter_mm");
+        json_t *st = json_object_get(l, "state");
+        bool not_done = json_is_true(json_object_get(l, "not_done"));
+        if (!json_is_string(id) || (!json_is_number(d) && !json_is_string(st) &&
+                                    !not_done)) {
+            char msg[160];
+            snprintf(msg, sizeof msg,
+                     "lesions[%zu] needs an 'id' and one of 'diameter_mm' "
+                     "(a number), 'state' or 'not_done'",
+                     i);
+            reply_error(r, MHD_HTTP_BAD_REQUEST, msg);
+            return -1;
+        }
+        char num[32] = "";
+        if (json_is_number(d))
+            snprintf(num, sizeof num, "%.1f", json_number_value(d));
+        const char *state = json_is_string(st) ? json_string_value(st) : "";
+        bool diam = json_is_number(d) || (not_done && !*state);
+        const char *v[] = {p->studyid, "TR", p->usubjid, json_string_value(id),
+                           diam ? "LDIAM" : "TUMSTATE",
+                           diam ? "Longest Diameter" : "Tumor State",
+                           diam ? num : state, diam && *num ? "mm" : "",
+                           diam ? num : state, num, diam && *num ? "mm" : "",
+                           not_done ? "NOT DONE" : "", p->method,
+                           "INVESTIGATOR", p->visit, p->date, ""};
+        if (append_row(dir, "tr.csv", trc, v, sizeof trc / sizeof *trc) < 0)
+            goto io_error;
+    }
+    static const char *const tuc[] = {
+        "STUDYID", "DOMAIN", "USUBJID", "TULNKID", "TUTESTCD", "TUTEST",
+        "TUORRES", "TUSTRESC", "TULOC", "TUCAT", "TUMETHOD", "TUEVAL",
+        "VISIT", "TUDTC"};
+    size_t nn = json_array_size(p->new_lesions);
+    for (size_t i = 0; i < nn; i++) {
+        json_t *l = json_array_get(p->new_lesions, i);
+        json_t *id = json_object_get(l, "id");
+        json_t *loc = json_object_get(l, "location");
+        json_t *st = json_object_get(l, "state");
+        if (!json_is_string(id) || !json_is_string(loc) ||
+            !json_is_string(st)) {
+            char msg[160];
+            snprintf(msg, sizeof msg,
+                     "new_lesions[%zu] needs 'id', 'location' and 'state' "
+                     "(EQUIVOCAL or UNEQUIVOCAL)",
+                     i);
+            reply_error(r, MHD_HTTP_BAD_REQUEST, msg);
+            return -1;
+        }
+        static const char *const crits[] = {"RANO-BM", "RECIST 1.1"};
+        for (int c = 0; c < 2; c++) {
+            const char *v[] = {p->studyid, "TU", p->usubjid,
+                               json_string_value(id), "TUMIDENT",
+                               "Tumor Identification", "NEW", "NEW",
+                               json_string_value(loc), crits[c], p->method,
+                               "INVESTIGATOR", p->visit, p->date};
+            if (append_row(dir, "tu.csv", tuc, v, sizeof tuc / sizeof *tuc) <
+                0)
+                goto io_error;
+        }
+        const char *v[] = {p->studyid, "TR", p->usubjid, json_string_value(id),
+                           "TUMSTATE", "Tumor State", json_string_value(st),
+                           "", json_string_value(st), "", "", "", p->method,
+                           "INVESTIGATOR", p->visit, p->date, "NEW"};
+        if (append_row(dir, "tr.csv", trc, v, sizeof trc / sizeof *trc) < 0)
+            goto io_error;
+    }
+    return 0;
+io_error:
+    reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                "the preview's working folder could not be written");
+    return -1;
+}
+
+/* The problems the proposal causes, named by column. */
+static json_t *problems_json(const struct diags *d)
+{
+    json_t *a = json_array();
+    for (size_t k = 0; k < d->n; k++) {
+        const struct diag *g = &d->items[k];
+        if (g->sev != SEV_ERROR)
+            continue;
+        json_array_append_new(
+            a, json_pack("{s:s, s:I, s:i, s:s}", "file",
+                         g->file ? g->file : "", "line", (json_int_t)g->line,
+                         "column", g->col, "message", g->msg));
+    }
+    return a;
+}
+
+static void h_preview(struct call *c, struct reply *r)
+{
+    json_t *j = parse_body(c, r);
+    if (!j)
+        return;
+    struct proposal p = {c->arg, "", NULL, NULL, "MRI", NULL, NULL};
+    p.visit = str_field(j, "visit", r);
+    p.date = p.visit ? str_field(j, "date", r) : NULL;
+    json_t *m = json_object_get(j, "method");
+    if (json_is_string(m))
+        p.method = json_string_value(m);
+    p.lesions = json_object_get(j, "lesions");
+    p.new_lesions = json_object_get(j, "new_lesions");
+    if (p.date && ((p.lesions && !json_is_array(p.lesions)) ||
+                   (p.new_lesions && !json_is_array(p.new_lesions)))) {
+        reply_error(r, MHD_HTTP_BAD_REQUEST,
+                    "'lesions' and 'new_lesions' are arrays");
+        p.date = NULL;
+    }
+    if (!p.date) {
+        json_decref(j);
+        return;
+    }
+    const char *tmp = getenv("TMPDIR");
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%.4000s/balist-preview-XXXXXX",
+             tmp && *tmp ? tmp : "/tmp");
+    char err[512];
+    if (!mkdtemp(dir)) {
+        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                    "no temporary folder for the preview");
+        json_decref(j);
+        return;
+    }
+    pthread_mutex_lock(&c->srv->store_lock);
+    int rc = store_export(c->srv->store, dir, err);
+    pthread_mutex_unlock(&c->srv->store_lock);
+    struct study s;
+    struct diags d;
+    study_init(&s);
+    diags_init(&d, 50);
+    const struct subject *sj = NULL;
+    if (rc < 0) {
+        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                    "the study could not be read from the database");
+        goto done;
+    }
+    /* The subject's STUDYID, from a first load (the proposal goes in its
+     * study). */
+    {
+        struct load_options o;
+        load_options_init(&o);
+        if (sdtm_load(dir, &o, &s, &d) == 0)
+            for (size_t i = 0; i < s.n_subjects && !sj; i++)
+                if (!strcmp(s.subjects[i].usubjid, c->arg))
+                    sj = &s.subjects[i];
+        if (!sj) {
+            reply_error(r, d.n_errors ? MHD_HTTP_CONFLICT : MHD_HTTP_NOT_FOUND,
+                        d.n_errors ? "the study has errors" : "no such subject");
+            goto done;
+        }
+        char studyid[128];
+        snprintf(studyid, sizeof studyid, "%s", sj->studyid ? sj->studyid : "");
+        p.studyid = studyid;
+        study_release(&s);
+        diags_release(&d);
+        study_init(&s);
+        diags_init(&d, 50);
+        sj = NULL;
+        if (write_proposal(dir, &p, r) < 0)
+            goto done;
+        if (sdtm_load(dir, &o, &s, &d) < 0) {
+            json_t *e = json_pack("{s:s, s:o}", "error",
+                                  "the proposed assessment is not valid",
+                                  "problems", problems_json(&d));
+            r->status = 422;
+            r->json = e;
+            goto done;
+        }
+    }
+    for (size_t i = 0; i < s.n_subjects && !sj; i++)
+        if (!strcmp(s.subjects[i].usubjid, c->arg))
+            sj = &s.subjects[i];
+    if (sj) {
+        struct derive_options dop = {false};
+        struct subject_result res;
+        endpoints_subject(&s, sj, &dop, &res);
+        reply_json(r, json_pack("{s:s, s:s, s:s, s:b, s:[o, o]}", "usubjid",
+                                sj->usubjid, "visit", p.visit, "date", p.date,
+                                "saved", 0, "criteria", crit_json(&res.rano),
+                                crit_json(&res.recist)));
+        subject_result_release(&res);
+    }
+done:
+    remove_flat_dir(dir);
+    diags_release(&d);
+    study_release(&s);
+    json_decref(j);
+}
+
 /* ---- the route table: the one place that says who may do what ---- */
 
 struct route {
@@ -509,30 +763,41 @@ static const struct route routes[] = {
     {"GET", "/api/v1/users", h_users, R_ADMIN, false},
     {"GET", "/api/v1/subjects", h_subjects, R_STUDY_READERS, false},
     {"GET", "/api/v1/subjects/{}", h_subject, R_STUDY_READERS, false},
+    /* Judges a proposed assessment without saving it. */
+    {"POST", "/api/v1/subjects/{}/preview", h_preview,
+     R_INVESTIGATOR | R_RADIOLOGIST, false},
 };
 
-/* A pattern's trailing "{}" matches one non-empty path segment, which
- * becomes *arg. */
-static bool path_match(const char *pattern, const char *url,
-                       const char **arg)
+/* A pattern's "{}" matches one non-empty path segment, which becomes
+ * *arg (the segment is copied into argbuf). */
+static bool path_match(const char *pattern, const char *url, char *argbuf,
+                       size_t argsize, const char **arg)
 {
-    size_t n = strlen(pattern);
-    if (n >= 2 && !strcmp(pattern + n - 2, "{}")) {
-        n -= 2;
-        if (strncmp(pattern, url, n) || !url[n] || strchr(url + n, '/'))
+    const char *p = pattern, *u = url;
+    while (*p) {
+        if (p[0] == '{' && p[1] == '}') {
+            size_t n = strcspn(u, "/");
+            if (!n || n >= argsize)
+                return false;
+            memcpy(argbuf, u, n);
+            argbuf[n] = 0;
+            *arg = argbuf;
+            u += n;
+            p += 2;
+        } else if (*p++ != *u++) {
             return false;
-        *arg = url + n;
-        return true;
+        }
     }
-    return !strcmp(pattern, url);
+    return !*u;
 }
 
 static const struct route *route_of(const char *method, const char *url,
-                                    bool *path_known, const char **arg)
+                                    bool *path_known, char *argbuf,
+                                    size_t argsize, const char **arg)
 {
     *path_known = false;
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
-        if (!path_match(routes[i].path, url, arg))
+        if (!path_match(routes[i].path, url, argbuf, argsize, arg))
             continue;
         *path_known = true;
         if (!strcmp(routes[i].method, method))
@@ -574,7 +839,8 @@ static enum MHD_Result send_json(struct MHD_Connection *conn,
                                  struct reply *r)
 {
     char *text = json_dumps(r->json ? r->json : json_null(),
-                            JSON_INDENT(1) | JSON_ENCODE_ANY);
+                            JSON_INDENT(1) | JSON_ENCODE_ANY |
+                                JSON_REAL_PRECISION(10));
     size_t n = text ? strlen(text) : 0;
     struct MHD_Response *resp = MHD_create_response_from_buffer(
         n, text ? text : (char *)"", MHD_RESPMEM_MUST_COPY);
@@ -625,7 +891,9 @@ static void dispatch(struct server *srv, struct MHD_Connection *conn,
 {
     bool known;
     const char *arg = NULL;
-    const struct route *rt = route_of(method, url, &known, &arg);
+    char argbuf[256];
+    const struct route *rt =
+        route_of(method, url, &known, argbuf, sizeof argbuf, &arg);
     if (!rt) {
         reply_error(r, known ? MHD_HTTP_METHOD_NOT_ALLOWED
                              : MHD_HTTP_NOT_FOUND,

@@ -1331,24 +1331,6 @@ int folder_sha256(const char *dir, char hex[65], char *err)
     return rc;
 }
 
-/* Removes a folder of flat files. */
-static void remove_tree(const char *dir)
-{
-    DIR *dp = opendir(dir);
-    if (dp) {
-        struct dirent *e;
-        while ((e = readdir(dp))) {
-            if (e->d_name[0] == '.')
-                continue;
-            char p[4096 + 256];
-            snprintf(p, sizeof p, "%.4000s/%s", dir, e->d_name);
-            unlink(p);
-        }
-        closedir(dp);
-    }
-    rmdir(dir);
-}
-
 int store_load_study(struct store *st, const struct load_options *o,
                      struct study *s, struct diags *d, char *sha, char *err)
 {
@@ -1371,6 +1353,6 @@ int store_load_study(struct store *st, const struct load_options *o,
             snprintf(sha, 65, "unknown");
         rc = sdtm_load(dir, o, s, d);
     }
-    remove_tree(dir);
+    remove_flat_dir(dir);
     return rc;
 }

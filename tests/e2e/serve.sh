@@ -14,7 +14,8 @@ echo 'correct horse battery' | "$BAL" user "$db" add alice --role investigator >
 echo 'monitor pass phrase' | "$BAL" user "$db" add mona --role monitor >/dev/null 2>&1
 echo 'admin pass phrase' | "$BAL" user "$db" add root --role admin >/dev/null 2>&1
 
-"$BAL" serve "$db" --listen 127.0.0.1:0 >"$work/serve.out" 2>&1 &
+mkdir -p "$work/tmp"
+TMPDIR="$work/tmp" "$BAL" serve "$db" --listen 127.0.0.1:0 >"$work/serve.out" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; rm -rf "$work"' EXIT
 i=0
@@ -96,6 +97,24 @@ expect "no such subject (404)" 0 "no such subject" status GET /api/v1/subjects/B
 expect "a subject needs a session (401)" 0 "401" status GET /api/v1/subjects/BAL-001-0003
 expect "the subject page" 0 'data-page="subject"' status GET /subject.html
 
+# The response calls as you type: BAL-001-0040 (CNS target T01 at its
+# nadir 7.1 mm on 2026-07-10) proposed at 14.0 mm is RANO-BM PD, +97.2%
+# over the nadir, and nothing is saved.
+prop='{"visit": "WEEK 24", "date": "2026-08-22", "lesions": [{"id": "T01", "diameter_mm": 14.0}, {"id": "NT01", "state": "PRESENT"}]}'
+expect "preview (200)" 0 '"saved": false' status POST /api/v1/subjects/BAL-001-0040/preview -b "$work/ja" -d "$prop"
+expect "... RANO-BM PD with its reason" 0 '"reason": "PD: sum 14 mm is +97.2% over nadir 7.1 mm' cat "$work/body"
+expect "... the proposed time point is there" 0 '"date": "2026-08-22"' cat "$work/body"
+status GET /api/v1/subjects/BAL-001-0040 -b "$work/ja" >/dev/null
+expect "... the subject's saved assessments do not have it" 1 "" grep -q '2026-08-22' "$work/body"
+expect "... the database is still the demo study" 0 "" sh -c "'$BAL' export '$db' --out '$work/after' >/dev/null 2>&1 && diff -r '$SRC/data/demo' '$work/after'"
+expect "... no working folder left behind" 0 "" sh -c "[ -z \"\$(ls '$work/tmp')\" ]"
+expect "preview with a bad date (422, file, line, column)" 0 "TRDTC '2026-13-22' must be a month from 01 to 12" status POST /api/v1/subjects/BAL-001-0040/preview -b "$work/ja" -d '{"visit": "WEEK 24", "date": "2026-13-22", "lesions": [{"id": "T01", "diameter_mm": 5}]}'
+expect "... status 422" 0 "422" status POST /api/v1/subjects/BAL-001-0040/preview -b "$work/ja" -d '{"visit": "WEEK 24", "date": "2026-13-22", "lesions": [{"id": "T01", "diameter_mm": 5}]}'
+expect "preview: a lesion without a value (400)" 0 "lesions[0] needs an 'id'" status POST /api/v1/subjects/BAL-001-0040/preview -b "$work/ja" -d '{"visit": "W", "date": "2026-08-22", "lesions": [{"id": "T01", "diameter_mm": "x"}]}'
+expect "preview: no such subject (404)" 0 "404" status POST /api/v1/subjects/BAL-999/preview -b "$work/ja" -d "$prop"
+expect "preview: SQL and quotes in text are data" 0 "422" status POST /api/v1/subjects/BAL-001-0040/preview -b "$work/ja" -d '{"visit": "W\"); DROP TABLE records; --", "date": "2026-08-22", "lesions": [{"id": "T01'"'"' OR 1=1", "diameter_mm": 5}]}'
+expect "... the database is still the demo study" 0 "" sh -c "'$BAL' export '$db' --out '$work/after2' >/dev/null 2>&1 && diff -r '$SRC/data/demo' '$work/after2'"
+
 # Logout ends the session.
 expect "logout (200)" 0 '"signed_out": true' status POST /api/v1/logout -b "$work/ja" -H "X-CSRF-Token: $csrf"
 expect "... the cookie no longer works (401)" 0 "401" status GET /api/v1/me -b "$work/ja"
@@ -109,6 +128,7 @@ expect "admin lists accounts" 0 '"name": "mona"' status GET /api/v1/users -b "$w
 expect "... no password hash in the answer" 1 "" grep -q 'argon2id' "$work/body"
 expect "admin may not read the study (403)" 0 "the admin role may not do this" status GET /api/v1/subjects -b "$work/jr"
 expect "an admin may not read a subject (403)" 0 "403" status GET /api/v1/subjects/BAL-001-0003 -b "$work/jr"
+expect "a monitor may not preview (403)" 0 "the monitor role may not do this" status POST /api/v1/subjects/BAL-001-0040/preview -b "$work/jm" -d "$prop"
 
 # Lockout: five failures lock the account, even for the right password.
 for k in 1 2 3 4 5; do login mona wrong "$work/j0" >/dev/null; done
