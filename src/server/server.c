@@ -538,6 +538,50 @@ static int append_row(const char *dir, const char *name,
     return fclose(fp) != 0 || rc < 0 ? -1 : 0;
 }
 
+/* Where the proposal's rows go: appended to the working folder's files
+ * (to judge them), and kept for the store (to save them). */
+struct sink {
+    const char *dir;
+    struct store_row *rows;
+    size_t n, cap;
+};
+
+static int sink_row(struct sink *k, const char *file,
+                    const char *const *cols, const char *const *vals,
+                    size_t n)
+{
+    if (append_row(k->dir, file, cols, vals, n) < 0)
+        return -1;
+    if (k->n == k->cap) {
+        size_t cap = k->cap ? 2 * k->cap : 16;
+        struct store_row *r = realloc(k->rows, cap * sizeof *r);
+        if (!r)
+            return -1;
+        k->rows = r;
+        k->cap = cap;
+    }
+    char **v = calloc(n, sizeof *v);
+    if (!v)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        v[i] = strdup(vals[i] ? vals[i] : "");
+    k->rows[k->n++] = (struct store_row){
+        !strcmp(file, "tu.csv") ? "tu" : "tr", cols, (const char *const *)v,
+        n};
+    return 0;
+}
+
+static void sink_release(struct sink *k)
+{
+    for (size_t i = 0; i < k->n; i++) {
+        char **v = (char **)k->rows[i].vals;
+        for (size_t j = 0; j < k->rows[i].n; j++)
+            free(v[j]);
+        free(v);
+    }
+    free(k->rows);
+}
+
 struct proposal {
     const char *usubjid, *studyid, *visit, *date, *method;
     json_t *lesions, *new_lesions;
@@ -547,7 +591,7 @@ struct proposal {
  * LDIAM for a target's diameter, TRSTAT NOT DONE when it was not
  * measured, TUMSTATE for a non-target's or a new lesion's state, and a
  * TU row (NEW) for each new lesion, once per criterion. */
-static int write_proposal(const char *dir, const struct proposal *p,
+static int write_proposal(struct sink *dir, const struct proposal *p,
                           struct reply *r)
 {
     static const char *const trc[] = {
@@ -583,7 +627,7 @@ static int write_proposal(const char *dir, const struct proposal *p,
                            diam ? num : state, num, diam && *num ? "mm" : "",
                            not_done ? "NOT DONE" : "", p->method,
                            "INVESTIGATOR", p->visit, p->date, ""};
-        if (append_row(dir, "tr.csv", trc, v, sizeof trc / sizeof *trc) < 0)
+        if (sink_row(dir, "tr.csv", trc, v, sizeof trc / sizeof *trc) < 0)
             goto io_error;
     }
     static const char *const tuc[] = {
@@ -613,7 +657,7 @@ static int write_proposal(const char *dir, const struct proposal *p,
                                "Tumor Identification", "NEW", "NEW",
                                json_string_value(loc), crits[c], p->method,
                                "INVESTIGATOR", p->visit, p->date};
-            if (append_row(dir, "tu.csv", tuc, v, sizeof tuc / sizeof *tuc) <
+            if (sink_row(dir, "tu.csv", tuc, v, sizeof tuc / sizeof *tuc) <
                 0)
                 goto io_error;
         }
@@ -621,7 +665,7 @@ static int write_proposal(const char *dir, const struct proposal *p,
                            "TUMSTATE", "Tumor State", json_string_value(st),
                            "", json_string_value(st), "", "", "", p->method,
                            "INVESTIGATOR", p->visit, p->date, "NEW"};
-        if (append_row(dir, "tr.csv", trc, v, sizeof trc / sizeof *trc) < 0)
+        if (sink_row(dir, "tr.csv", trc, v, sizeof trc / sizeof *trc) < 0)
             goto io_error;
     }
     return 0;
@@ -647,7 +691,10 @@ static json_t *problems_json(const struct diags *d)
     return a;
 }
 
-static void h_preview(struct call *c, struct reply *r)
+/* Judges a proposed assessment with the subject's saved data; with save,
+ * then adds its rows to the store in one audited transaction. The store
+ * is held throughout, so that what was judged is what is saved. */
+static void propose(struct call *c, struct reply *r, bool save)
 {
     json_t *j = parse_body(c, r);
     if (!j)
@@ -683,7 +730,7 @@ static void h_preview(struct call *c, struct reply *r)
     }
     pthread_mutex_lock(&c->srv->store_lock);
     int rc = store_export(c->srv->store, dir, err);
-    pthread_mutex_unlock(&c->srv->store_lock);
+    struct sink sink = {dir, NULL, 0, 0};
     struct study s;
     struct diags d;
     study_init(&s);
@@ -716,8 +763,14 @@ static void h_preview(struct call *c, struct reply *r)
         study_init(&s);
         diags_init(&d, 50);
         sj = NULL;
-        if (write_proposal(dir, &p, r) < 0)
+        if (write_proposal(&sink, &p, r) < 0)
             goto done;
+        if (!sink.n) {
+            reply_error(r, MHD_HTTP_BAD_REQUEST,
+                        "the assessment has no lesions ('lesions' or "
+                        "'new_lesions')");
+            goto done;
+        }
         if (sdtm_load(dir, &o, &s, &d) < 0) {
             json_t *e = json_pack("{s:s, s:o}", "error",
                                   "the proposed assessment is not valid",
@@ -730,21 +783,52 @@ static void h_preview(struct call *c, struct reply *r)
     for (size_t i = 0; i < s.n_subjects && !sj; i++)
         if (!strcmp(s.subjects[i].usubjid, c->arg))
             sj = &s.subjects[i];
+    json_t *ids = json_array();
+    if (sj && save) {
+        long *idv = calloc(sink.n + 1, sizeof *idv);
+        if (!idv ||
+            store_records_insert(c->srv->store, sink.rows, sink.n,
+                                 c->who->user, idv, err) < 0) {
+            reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                        "the assessment could not be saved; nothing was "
+                        "written");
+            sj = NULL;
+        }
+        for (size_t k = 0; sj && k < sink.n; k++)
+            json_array_append_new(ids, json_integer(idv[k]));
+        free(idv);
+    }
     if (sj) {
         struct derive_options dop = {false};
         struct subject_result res;
         endpoints_subject(&s, sj, &dop, &res);
-        reply_json(r, json_pack("{s:s, s:s, s:s, s:b, s:[o, o]}", "usubjid",
-                                sj->usubjid, "visit", p.visit, "date", p.date,
-                                "saved", 0, "criteria", crit_json(&res.rano),
+        reply_json(r, json_pack("{s:s, s:s, s:s, s:b, s:O, s:[o, o]}",
+                                "usubjid", sj->usubjid, "visit", p.visit,
+                                "date", p.date, "saved", save, "records", ids,
+                                "criteria", crit_json(&res.rano),
                                 crit_json(&res.recist)));
+        if (save)
+            r->status = MHD_HTTP_CREATED;
         subject_result_release(&res);
     }
+    json_decref(ids);
 done:
+    pthread_mutex_unlock(&c->srv->store_lock);
+    sink_release(&sink);
     remove_flat_dir(dir);
     diags_release(&d);
     study_release(&s);
     json_decref(j);
+}
+
+static void h_preview(struct call *c, struct reply *r)
+{
+    propose(c, r, false);
+}
+
+static void h_save(struct call *c, struct reply *r)
+{
+    propose(c, r, true);
 }
 
 /* ---- the route table: the one place that says who may do what ---- */
@@ -766,6 +850,9 @@ static const struct route routes[] = {
     /* Judges a proposed assessment without saving it. */
     {"POST", "/api/v1/subjects/{}/preview", h_preview,
      R_INVESTIGATOR | R_RADIOLOGIST, false},
+    /* Saves a tumour assessment: judged first, then one transaction. */
+    {"POST", "/api/v1/subjects/{}/assessments", h_save,
+     R_INVESTIGATOR | R_RADIOLOGIST, true},
 };
 
 /* A pattern's "{}" matches one non-empty path segment, which becomes

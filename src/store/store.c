@@ -859,13 +859,12 @@ int store_record_get(struct store *st, long id, const char *field, char *buf,
     return v ? 1 : 0;
 }
 
-long store_record_insert(struct store *st, const char *domain,
-                         const char *const *cols, const char *const *vals,
-                         size_t n, const char *user, char *err)
+/* One row into records inside an open transaction, audited. Returns the
+ * new id, or -1 with err. */
+static long insert_in(struct store *st, struct txn *t, const char *domain,
+                      const char *const *cols, const char *const *vals,
+                      size_t n, char *err)
 {
-    struct txn t;
-    if (txn_begin(st, &t, user, err) < 0)
-        return -1;
     bool ok = true;
     json_t *o = json_object();
     const char *usubjid = NULL;
@@ -903,13 +902,39 @@ long store_record_insert(struct store *st, const char *domain,
             ok = st->ops->step(s, err) >= 0;
             st->ops->finalize(s);
         }
-        ok = ok && audit(&t, "INSERT", domain, id, usubjid, NULL, NULL, data,
+        ok = ok && audit(t, "INSERT", domain, id, usubjid, NULL, NULL, data,
                          NULL, err) == 0;
     }
     free(data);
+    return ok ? id : -1;
+}
+
+long store_record_insert(struct store *st, const char *domain,
+                         const char *const *cols, const char *const *vals,
+                         size_t n, const char *user, char *err)
+{
+    struct store_row row = {domain, cols, vals, n};
+    long id;
+    return store_records_insert(st, &row, 1, user, &id, err) < 0 ? -1 : id;
+}
+
+int store_records_insert(struct store *st, const struct store_row *rows,
+                         size_t n, const char *user, long *ids, char *err)
+{
+    struct txn t;
+    if (txn_begin(st, &t, user, err) < 0)
+        return -1;
+    bool ok = true;
+    for (size_t i = 0; ok && i < n; i++) {
+        long id = insert_in(st, &t, rows[i].domain, rows[i].cols,
+                            rows[i].vals, rows[i].n, err);
+        ok = id >= 0;
+        if (ids)
+            ids[i] = id;
+    }
     if (txn_end(&t, ok, err) < 0)
         return -1;
-    return id;
+    return 0;
 }
 
 static int need_reason(const char *reason, char *err)

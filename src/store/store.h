@@ -67,6 +67,15 @@ int store_export(struct store *st, const char *dir, char *err);
 long store_record_insert(struct store *st, const char *domain,
                          const char *const *cols, const char *const *vals,
                          size_t n, const char *user, char *err);
+/* Several rows in one transaction: all are added (each audited) or none.
+ * ids (n entries, or NULL) receives the new record ids. */
+struct store_row {
+    const char *domain;
+    const char *const *cols, *const *vals;
+    size_t n;
+};
+int store_records_insert(struct store *st, const struct store_row *rows,
+                         size_t n, const char *user, long *ids, char *err);
 /* Changes one field; a reason is required (21 CFR Part 11 spirit). */
 int store_record_update(struct store *st, long id, const char *field,
                         const char *value, const char *user,

@@ -115,6 +115,27 @@ expect "preview: no such subject (404)" 0 "404" status POST /api/v1/subjects/BAL
 expect "preview: SQL and quotes in text are data" 0 "422" status POST /api/v1/subjects/BAL-001-0040/preview -b "$work/ja" -d '{"visit": "W\"); DROP TABLE records; --", "date": "2026-08-22", "lesions": [{"id": "T01'"'"' OR 1=1", "diameter_mm": 5}]}'
 expect "... the database is still the demo study" 0 "" sh -c "'$BAL' export '$db' --out '$work/after2' >/dev/null 2>&1 && diff -r '$SRC/data/demo' '$work/after2'"
 
+# Saving: refused requests write nothing (the audit trail keeps its
+# length), then the assessment is saved in one audited transaction and
+# the command line derives what the page showed.
+audit_rows() { "$BAL" audit "$db" 2>/dev/null | wc -l; }
+n0=$(audit_rows)
+expect "save without the CSRF token (403)" 0 "missing or wrong X-CSRF-Token" status POST /api/v1/subjects/BAL-001-0040/assessments -b "$work/ja" -d "$prop"
+login mona 'monitor pass phrase' "$work/jm0" >/dev/null
+mcsrf=$(csrf_of)
+expect "a monitor may not save, even with its CSRF token (403)" 0 "the monitor role may not do this" status POST /api/v1/subjects/BAL-001-0040/assessments -b "$work/jm0" -H "X-CSRF-Token: $mcsrf" -d "$prop"
+expect "save an invalid assessment (422)" 0 "422" status POST /api/v1/subjects/BAL-001-0040/assessments -b "$work/ja" -H "X-CSRF-Token: $csrf" -d '{"visit": "WEEK 24", "date": "2026-13-22", "lesions": [{"id": "T01", "diameter_mm": 5}]}'
+expect "save an empty assessment (400)" 0 "the assessment has no lesions" status POST /api/v1/subjects/BAL-001-0040/assessments -b "$work/ja" -H "X-CSRF-Token: $csrf" -d '{"visit": "WEEK 24", "date": "2026-08-22", "lesions": []}'
+expect "... nothing written by the refused requests" 0 "$n0" audit_rows
+expect "save (201)" 0 "201" status POST /api/v1/subjects/BAL-001-0040/assessments -b "$work/ja" -H "X-CSRF-Token: $csrf" -d "$prop"
+expect "... saved, two records" 0 '"saved": true' cat "$work/body"
+expect "... the call as previewed" 0 '"reason": "PD: sum 14 mm is +97.2% over nadir 7.1 mm' cat "$work/body"
+expect "... two audit rows more" 0 "$((n0 + 2))" audit_rows
+expect "... by alice, in tr" 0 "alice,INSERT,tr," "$BAL" audit "$db" --user alice
+expect "... the audit chain verifies" 0 "SHA-256 chain intact" "$BAL" audit "$db" --verify
+expect "... the subject's assessments now have it" 0 '"date": "2026-08-22"' status GET /api/v1/subjects/BAL-001-0040 -b "$work/ja"
+expect "... balist derive of the database: RANO-BM PD at WEEK 24" 0 "BAL-001-0040,OVRCNS,WEEK 24,2026-08-22,PD" sh -c "'$BAL' derive '$db' --out '$work/d2' --quiet >/dev/null 2>&1; awk -F, '\$3 == \"OVRCNS\" { print \$2 \",\" \$3 \",\" \$8 \",\" \$9 \",\" \$11 }' '$work/d2/adrs.csv'"
+
 # Logout ends the session.
 expect "logout (200)" 0 '"signed_out": true' status POST /api/v1/logout -b "$work/ja" -H "X-CSRF-Token: $csrf"
 expect "... the cookie no longer works (401)" 0 "401" status GET /api/v1/me -b "$work/ja"
