@@ -254,6 +254,39 @@ static void changes_and_audit(enum engine e)
     assert_int_equal(k3.n, 5); /* 2 inserts, update, insert, delete */
     long rows, bad;
     assert_int_equal(store_audit_verify(st, &rows, &bad, err), 0);
+    /* Several rows in one transaction (a saved assessment): one bad row
+     * (a column tr does not have) and none is added, no audit row. */
+    long n_before = rows;
+    static const char *const trc[] = {"USUBJID", "TRLNKID", "TRSTRESN"};
+    struct store_row batch[] = {
+        {"tr", trc, (const char *const[]){"S-2", "T03", "9"}, 3},
+        {"tr", (const char *const[]){"USUBJID", "NOPE"},
+         (const char *const[]){"S-2", "x"}, 2},
+    };
+    long ids[2];
+    assert_true(store_records_insert(st, batch, 2, "radiologist1", ids,
+                                     err) < 0);
+    assert_non_null(strstr(err, "tr has no column NOPE"));
+    assert_int_equal(store_audit_verify(st, &rows, &bad, err), 0);
+    assert_int_equal(rows, n_before);
+    assert_int_equal(store_record_get(st, 6, "TRSTRESN", v, sizeof v, err),
+                     0);
+    /* Both good: both added in order, two audit rows. */
+    batch[1] = (struct store_row){
+        "tr", trc, (const char *const[]){"S-2", "T04", "7"}, 3};
+    assert_int_equal(
+        store_records_insert(st, batch, 2, "radiologist1", ids, err), 0);
+    assert_int_equal(ids[1], ids[0] + 1);
+    assert_int_equal(store_record_get(st, ids[0], "TRSTRESN", v, sizeof v,
+                                      err),
+                     1);
+    assert_string_equal(v, "9");
+    assert_int_equal(store_record_get(st, ids[1], "TRSTRESN", v, sizeof v,
+                                      err),
+                     1);
+    assert_string_equal(v, "7");
+    assert_int_equal(store_audit_verify(st, &rows, &bad, err), 0);
+    assert_int_equal(rows, n_before + 2);
     /* The audit trail is append-only, enforced by the database. */
     assert_int_equal(raw_sql(&c, "UPDATE audit SET reason = 'x' WHERE id = "
                                  "5"),
