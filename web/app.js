@@ -3,6 +3,7 @@
 "use strict";
 
 let csrf = "";
+let role = "";
 
 async function api(method, path, body) {
   const opt = { method, headers: {}, credentials: "same-origin" };
@@ -47,6 +48,7 @@ async function signedIn() {
   const me = await api("GET", "/me");
   if (me.status === 401) { location.href = "/login.html"; return false; }
   csrf = me.data.csrf;
+  role = me.data.role;
   document.getElementById("who").textContent = me.data.user + " (" + me.data.role + ")";
   document.getElementById("logout").addEventListener("click", async () => {
     await api("POST", "/logout");
@@ -119,6 +121,72 @@ async function subjectPage() {
     sec.append(t);
     box.append(sec);
   }
+  entryForm(d, role);
+}
+
+// The assessment form: the subject's lesions carried from baseline, the
+// calls recomputed by the server as you type (/preview), then Save.
+function entryForm(d, role) {
+  if (role !== "investigator" && role !== "radiologist") return;
+  const sec = document.getElementById("entry");
+  sec.hidden = false;
+  const body = sec.querySelector("tbody");
+  const fields = [];
+  for (const l of d.lesions) {
+    if (l.rano === "NEW" || l.recist === "NEW") continue;
+    const target = l.rano === "TARGET" || l.recist === "TARGET";
+    let input;
+    if (target) {
+      input = el("input", { type: "number", step: "0.1", min: "0", "data-lesion": l.id, "aria-label": l.id + " diameter (mm)" });
+    } else {
+      input = el("select", { "data-lesion": l.id, "aria-label": l.id + " state" },
+        el("option", { value: "" }, ""), el("option", { value: "PRESENT" }, "present"),
+        el("option", { value: "ABSENT" }, "absent"),
+        el("option", { value: "UNEQUIVOCAL PROGRESSION" }, "unequivocal progression"));
+    }
+    fields.push({ id: l.id, target, input });
+    body.append(el("tr", {}, el("td", {}, l.id), el("td", {}, l.location),
+      el("td", {}, l.rano), el("td", {}, l.recist), el("td", {}, input)));
+  }
+  const proposal = () => ({
+    visit: document.getElementById("visit").value,
+    date: document.getElementById("date").value,
+    lesions: fields.filter((f) => f.input.value !== "").map((f) => f.target
+      ? { id: f.id, diameter_mm: Number(f.input.value) }
+      : { id: f.id, state: f.input.value }),
+  });
+  const calls = document.getElementById("calls");
+  const save = document.getElementById("save");
+  const err = document.getElementById("entry-error");
+  let timer = null;
+  const preview = async () => {
+    const p = proposal();
+    err.textContent = "";
+    save.disabled = true;
+    if (!p.visit || !p.date || !p.lesions.length) { calls.textContent = ""; return; }
+    const r = await api("POST", "/subjects/" + encodeURIComponent(d.usubjid) + "/preview", p);
+    calls.textContent = "";
+    if (r.status !== 200) {
+      err.textContent = r.data.error + (r.data.problems ? ": " + r.data.problems.map((x) => x.message).join("; ") : "");
+      return;
+    }
+    for (const c of r.data.criteria) {
+      const tp = c.timepoints.find((t) => t.date === p.date && !t.baseline);
+      if (!tp) continue;
+      const line = el("p", { "data-call": c.criterion });
+      line.append(c.criterion + ": ", el("span", { class: "resp " + tp.overall }, tp.overall), " ",
+        el("span", { class: "why" }, tp.reason));
+      calls.append(line);
+    }
+    save.disabled = false;
+  };
+  sec.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(preview, 250); });
+  save.addEventListener("click", async () => {
+    save.disabled = true;
+    const r = await api("POST", "/subjects/" + encodeURIComponent(d.usubjid) + "/assessments", proposal());
+    if (r.status === 201) location.reload();
+    else err.textContent = r.data.error;
+  });
 }
 
 document.addEventListener("DOMContentLoaded", () => {

@@ -479,14 +479,29 @@ static void h_subject(struct call *c, struct reply *r)
         char first[11] = "";
         if (sj->first_dose != DATE_NONE)
             date_format(sj->first_dose, first);
+        /* The lesions to carry into the next assessment's form. */
+        json_t *les = json_array();
+        for (size_t k = 0; k < sj->n_lesions; k++) {
+            const struct lesion *l = &sj->lesions[k];
+            if (l->parent >= 0 || l->is_merge)
+                continue;
+            json_array_append_new(
+                les, json_pack("{s:s, s:s, s:s, s:s, s:b, s:b}", "id",
+                               l->linkid, "location", l->loc, "rano",
+                               lesion_class_name(l->cls[CRIT_RANOBM]),
+                               "recist",
+                               lesion_class_name(l->cls[CRIT_RECIST]), "cns",
+                               l->is_cns, "nodal", l->is_nodal));
+        }
         reply_json(r, json_pack(
-                          "{s:s, s:s, s:s, s:b, s:b, s:[o, o]}", "usubjid",
+                          "{s:s, s:s, s:s, s:b, s:b, s:o, s:[o, o]}",
+                          "usubjid",
                           sj->usubjid, "status",
                           subject_status_name(subject_status(
                               sj, &res, s.proto.data_cutoff)),
                           "first_dose", first, "saffl", res.saffl, "efffl",
-                          res.efffl, "criteria", crit_json(&res.rano),
-                          crit_json(&res.recist)));
+                          res.efffl, "lesions", les, "criteria",
+                          crit_json(&res.rano), crit_json(&res.recist)));
         subject_result_release(&res);
     }
     diags_release(&d);

@@ -96,6 +96,8 @@ expect "... with the reason for the confirmed response" 0 '"cbor_reason": "PR co
 expect "no such subject (404)" 0 "no such subject" status GET /api/v1/subjects/BAL-999 -b "$work/ja"
 expect "a subject needs a session (401)" 0 "401" status GET /api/v1/subjects/BAL-001-0003
 expect "the subject page" 0 'data-page="subject"' status GET /subject.html
+expect "... with the assessment form" 0 'id="entry-lesions"' cat "$work/body"
+expect "the lesions to carry forward: T01, a RANO-BM target in the cerebellum" 0 "" sh -c "curl -s -b '$work/ja' '$U/api/v1/subjects/BAL-001-0040' | tr -d '\n ' | grep -q '\"id\":\"T01\",\"location\":\"CEREBELLUM\",\"rano\":\"TARGET\",\"recist\":\"TARGET\",\"cns\":true'"
 
 # The response calls as you type: BAL-001-0040 (CNS target T01 at its
 # nadir 7.1 mm on 2026-07-10) proposed at 14.0 mm is RANO-BM PD, +97.2%
