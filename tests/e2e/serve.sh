@@ -175,4 +175,22 @@ expect "a bad --listen" 2 "--listen wants ADDR:PORT" "$BAL" serve "$db" --listen
 kill $pid
 wait $pid 2>/dev/null
 expect "stops on SIGTERM" 0 "stopped" cat "$work/serve.out"
+
+# HTTPS: a self-signed certificate made here; the cookie is Secure.
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/key.pem" \
+    -out "$work/cert.pem" -days 2 -subj "/CN=127.0.0.1" >/dev/null 2>&1
+expect "--cert without --key" 2 "--cert and --key go together" "$BAL" serve "$db" --cert "$work/cert.pem"
+"$BAL" serve "$db" --listen 127.0.0.1:0 --cert "$work/cert.pem" --key "$work/key.pem" >"$work/tls.out" 2>&1 &
+pid=$!
+i=0
+while ! grep -q "Ctrl-C" "$work/tls.out" 2>/dev/null && [ $i -lt 100 ]; do
+    sleep 0.1
+    i=$((i + 1))
+done
+tport=$(sed -n 's|.*https://127.0.0.1:\([0-9]*\)/.*|\1|p' "$work/tls.out")
+expect "serves HTTPS" 0 "https://127.0.0.1:" cat "$work/tls.out"
+expect "HTTPS sign-in: the cookie is Secure" 0 "" sh -c "curl -sk -D - -o /dev/null -H 'Content-Type: application/json' -d '{\"user\": \"alice\", \"password\": \"correct horse battery\"}' 'https://127.0.0.1:$tport/api/v1/login' | grep -i '^Set-Cookie: balist_session=[0-9a-f]\{64\}; Path=/; HttpOnly; SameSite=Strict; Secure'"
+expect "plain HTTP to the HTTPS port gets nothing" 0 "000" sh -c "curl -s -m 3 -o /dev/null -w '%{http_code}' 'http://127.0.0.1:$tport/api/v1/me'; true"
+kill $pid
+wait $pid 2>/dev/null
 finish
