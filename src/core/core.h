@@ -56,7 +56,7 @@ struct strmap {
 };
 
 void strmap_init(struct strmap *m);
-/* Returns true and sets *val when found. */
+/* Returns true and sets *val (unless val is NULL) when found. */
 bool strmap_get(const struct strmap *m, const char *key, size_t *val);
 /* Inserts or replaces. */
 void strmap_put(struct strmap *m, const char *key, size_t val);

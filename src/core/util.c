@@ -161,7 +161,8 @@ bool strmap_get(const struct strmap *m, const char *key, size_t *val)
     size_t i = probe(m, key);
     if (!m->keys[i])
         return false;
-    *val = m->vals[i];
+    if (val)
+        *val = m->vals[i];
     return true;
 }
 

@@ -215,9 +215,9 @@ int64_t target_value(struct work *w, size_t t, int li, bool *tstm,
     const struct lesion *l = &sj->lesions[li];
     struct cell *own = cell_at(w, t, li);
     *tstm = false;
-    enum lval_how dummy;
+    enum lval_how how_unasked; /* the caller did not ask how */
     if (!how)
-        how = &dummy;
+        how = &how_unasked;
     *how = LV_MISSING;
     bool own_known = own->has_diam && own->dkind != MV_NOT_DONE;
     int64_t v = own_known ? own->diam : 0;

@@ -342,8 +342,7 @@ struct subject *row_subject(struct loader *L, const struct dom *m,
     }
     char key[200];
     snprintf(key, sizeof key, "%s\x1f%s", m->name, us);
-    size_t dummy;
-    if (!strmap_get(&L->unknown_reported, key, &dummy)) {
+    if (!strmap_get(&L->unknown_reported, key, NULL)) {
         strmap_put(&L->unknown_reported, key, 1);
         diags_add(L->d, SEV_ERROR, D_UNKNOWN_SUBJECT, m->name, r->line,
                   dom_colno(m, col),

@@ -164,8 +164,7 @@ static int assessment_date(struct loader *L, const struct dom *m,
     char key[300];
     snprintf(key, sizeof key, "%s\x1f%s\x1f%s\x1f%s", m->name, sj->usubjid,
              visit, dom_get(m, r, c));
-    size_t dummy;
-    if (!strmap_get(&L->imputed_reported, key, &dummy)) {
+    if (!strmap_get(&L->imputed_reported, key, NULL)) {
         strmap_put(&L->imputed_reported, key, 1);
         char buf[11];
         date_format(v, buf);
