@@ -125,22 +125,8 @@ int cmd_derive(int argc, char **argv)
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     struct study s;
-    struct diags d;
-    study_init(&s);
-    diags_init(&d, 50);
-    int rc = load_study_any("derive", study, &o, &s, &d);
-    if (rc < 0) {
-        diags_sort(&d);
-        print_diags(&d);
-        fprintf(stderr,
-                "balist derive: %zu error%s in %s; nothing written (run "
-                "'balist check %s' for the full list)\n",
-                d.n_errors, d.n_errors == 1 ? "" : "s", study, study);
-        diags_release(&d);
-        study_release(&s);
+    if (load_for_command("derive", study, &o, &s, NULL, true) < 0)
         return EXIT_DATA;
-    }
-    diags_release(&d);
     if (make_dirs(out) != 0) {
         fprintf(stderr, "balist derive: cannot create %s: %s\n", out,
                 strerror(errno));

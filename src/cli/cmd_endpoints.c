@@ -172,20 +172,8 @@ int cmd_endpoints(int argc, char **argv)
         return usage_error("endpoints", "which study? (a folder of SDTM "
                                         "CSV)");
     struct study s;
-    struct diags d;
-    study_init(&s);
-    diags_init(&d, 50);
-    if (load_study_any("endpoints", study, &o, &s, &d) < 0) {
-        diags_sort(&d);
-        print_diags(&d);
-        fprintf(stderr, "balist endpoints: %zu error%s in %s (run 'balist "
-                        "check %s' for the full list)\n",
-                d.n_errors, d.n_errors == 1 ? "" : "s", study, study);
-        diags_release(&d);
-        study_release(&s);
+    if (load_for_command("endpoints", study, &o, &s, NULL, false) < 0)
         return EXIT_DATA;
-    }
-    diags_release(&d);
     struct efficacy e;
     efficacy_init(&e, &s.proto);
     struct derive_options dopt = {false};

@@ -64,20 +64,9 @@ int cmd_report(int argc, char **argv)
     if (!out)
         return usage_error("report", "where to? (--out DIR)");
     struct study s;
-    struct diags d;
-    study_init(&s);
-    diags_init(&d, 50);
     char sha[65] = "unknown";
-    if (load_study_hash("report", study, &o, &s, &d, sha) < 0) {
-        diags_sort(&d);
-        print_diags(&d);
-        fprintf(stderr, "balist report: %zu error%s in %s; nothing written\n",
-                d.n_errors, d.n_errors == 1 ? "" : "s", study);
-        diags_release(&d);
-        study_release(&s);
+    if (load_for_command("report", study, &o, &s, sha, true) < 0)
         return EXIT_DATA;
-    }
-    diags_release(&d);
     struct report_data r;
     report_collect(&s, &r);
     char now[40];

@@ -171,20 +171,8 @@ int cmd_safety(int argc, char **argv)
     if (!study)
         return usage_error("safety", "which study? (a folder of SDTM CSV)");
     struct study s;
-    struct diags d;
-    study_init(&s);
-    diags_init(&d, 50);
-    if (load_study_any("safety", study, &o, &s, &d) < 0) {
-        diags_sort(&d);
-        print_diags(&d);
-        fprintf(stderr, "balist safety: %zu error%s in %s (run 'balist "
-                        "check %s' for the full list)\n",
-                d.n_errors, d.n_errors == 1 ? "" : "s", study, study);
-        diags_release(&d);
-        study_release(&s);
+    if (load_for_command("safety", study, &o, &s, NULL, false) < 0)
         return EXIT_DATA;
-    }
-    diags_release(&d);
     struct table t;
     safety_tables(&s, &t);
     if (!strcmp(format, "csv")) {

@@ -112,6 +112,28 @@ int load_study_any(const char *cmd, const char *arg,
     return load_study_hash(cmd, arg, o, s, d, NULL);
 }
 
+int load_for_command(const char *cmd, const char *arg,
+                     const struct load_options *o, struct study *s,
+                     char *sha, bool writes)
+{
+    struct diags d;
+    study_init(s);
+    diags_init(&d, 50);
+    int rc = load_study_hash(cmd, arg, o, s, &d, sha);
+    if (rc < 0) {
+        diags_sort(&d);
+        print_diags(&d);
+        fprintf(stderr,
+                "balist %s: %zu error%s in %s%s (run 'balist check %s' for "
+                "the full list)\n",
+                cmd, d.n_errors, d.n_errors == 1 ? "" : "s", arg,
+                writes ? "; nothing written" : "", arg);
+        study_release(s);
+    }
+    diags_release(&d);
+    return rc < 0 ? -1 : 0;
+}
+
 int cmd_init(int argc, char **argv)
 {
     const char *db = NULL, *proto = NULL, *user = NULL;
