@@ -255,6 +255,14 @@ int make_dirs(const char *path)
     return 0;
 }
 
+int make_temp_dir(char *dir, size_t size, const char *prefix)
+{
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir, size, "%.3000s/%.100s-XXXXXX", tmp && *tmp ? tmp : "/tmp",
+             prefix);
+    return mkdtemp(dir) ? 0 : -1;
+}
+
 void remove_flat_dir(const char *dir)
 {
     DIR *dp = opendir(dir);

@@ -70,6 +70,9 @@ int csv_stream_progress(const char *path, const char *name, csv_rec_fn fn,
 /* Reads a whole file into a NUL-terminated buffer the caller frees.
  * Returns NULL (errno set) on failure. */
 char *read_file(const char *path, size_t *len);
+/* Makes a new private folder $TMPDIR/PREFIX-XXXXXX (TMPDIR default
+ * /tmp) into dir (at least 4096 bytes). Returns 0, or -1 with errno. */
+int make_temp_dir(char *dir, size_t size, const char *prefix);
 /* Removes a folder of plain files (a temporary study folder). */
 void remove_flat_dir(const char *dir);
 

@@ -466,10 +466,7 @@ static void h_subject(struct call *c, struct reply *r)
     struct diags d;
     if (load(c, r, &s, &d) < 0)
         return;
-    const struct subject *sj = NULL;
-    for (size_t i = 0; i < s.n_subjects && !sj; i++)
-        if (!strcmp(s.subjects[i].usubjid, c->arg))
-            sj = &s.subjects[i];
+    const struct subject *sj = study_find(&s, c->arg);
     if (!sj) {
         reply_error(r, MHD_HTTP_NOT_FOUND, "no such subject");
     } else {
@@ -732,12 +729,8 @@ static void propose(struct call *c, struct reply *r, bool save)
         json_decref(j);
         return;
     }
-    const char *tmp = getenv("TMPDIR");
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%.4000s/balist-preview-XXXXXX",
-             tmp && *tmp ? tmp : "/tmp");
-    char err[512];
-    if (!mkdtemp(dir)) {
+    char dir[4096], err[512];
+    if (make_temp_dir(dir, sizeof dir, "balist-preview") < 0) {
         reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
                     "no temporary folder for the preview");
         json_decref(j);
@@ -762,9 +755,7 @@ static void propose(struct call *c, struct reply *r, bool save)
         struct load_options o;
         load_options_init(&o);
         if (sdtm_load(dir, &o, &s, &d) == 0)
-            for (size_t i = 0; i < s.n_subjects && !sj; i++)
-                if (!strcmp(s.subjects[i].usubjid, c->arg))
-                    sj = &s.subjects[i];
+            sj = study_find(&s, c->arg);
         if (!sj) {
             reply_error(r, d.n_errors ? MHD_HTTP_CONFLICT : MHD_HTTP_NOT_FOUND,
                         d.n_errors ? "the study has errors" : "no such subject");
@@ -795,9 +786,7 @@ static void propose(struct call *c, struct reply *r, bool save)
             goto done;
         }
     }
-    for (size_t i = 0; i < s.n_subjects && !sj; i++)
-        if (!strcmp(s.subjects[i].usubjid, c->arg))
-            sj = &s.subjects[i];
+    sj = study_find(&s, c->arg);
     json_t *ids = json_array();
     if (sj && save) {
         long *idv = calloc(sink.n + 1, sizeof *idv);

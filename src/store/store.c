@@ -1360,11 +1360,8 @@ int store_load_study(struct store *st, const struct load_options *o,
                      struct study *s, struct diags *d, char *sha, char *err)
 {
     *err = 0;
-    const char *tmp = getenv("TMPDIR");
     char dir[4096];
-    snprintf(dir, sizeof dir, "%.4000s/balist-XXXXXX",
-             tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(dir)) {
+    if (make_temp_dir(dir, sizeof dir, "balist") < 0) {
         snprintf(err, STORE_ERR, "cannot make a temporary folder: %s",
                  strerror(errno));
         return -1;
