@@ -528,10 +528,8 @@ static void pdf_grouped(struct pdf *p, const struct table *t,
         const char *n = table_get(t, r, "n"), *N = table_get(t, r, "N");
         if (safety) {
             bool soc_any = *sec && !strcmp(item, "Any");
-            snprintf(label, sizeof label, "%s%s", *sec && !soc_any ? "    "
-                                                                     : "",
-                     soc_any ? sec : (*sec && !strcmp(item, "Any") ? sec
-                                                                   : item));
+            snprintf(label, sizeof label, "%s%s",
+                     *sec && !soc_any ? "    " : "", soc_any ? sec : item);
             const char *pc = table_get(t, r, "PCT");
             if (*n)
                 snprintf(count, sizeof count, "%s (%s%%)", n, pc);
