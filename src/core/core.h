@@ -334,6 +334,11 @@ struct protocol {
     size_t n_aesi;
     struct strlist irae_terms; /* immune-related: irae_window_days */
     int32_t data_cutoff; /* DATE_NONE when not set */
+    /* eligibility (the enrolment checklist) */
+    int elig_min_age;            /* years (18) */
+    int elig_max_ecog;           /* ECOG performance status (1) */
+    double elig_min_brain_met_mm; /* largest brain metastasis (10) */
+    int elig_steroid_stable_days; /* stable or decreasing dose (7) */
 };
 
 /* Fills p with the built-in defaults (this trial's protocol). */

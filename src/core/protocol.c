@@ -126,6 +126,11 @@ static const struct key keys[] = {
     {"aesi", K_AESI, 0, NULL, 0, 0},
     {"irae_terms", K_STRLIST, O(irae_terms), NULL, 0, 0},
     {"data_cutoff", K_DATE, O(data_cutoff), NULL, 0, 0},
+    {"elig_min_age", K_INT, O(elig_min_age), NULL, 0, 120},
+    {"elig_max_ecog", K_INT, O(elig_max_ecog), NULL, 0, 4},
+    {"elig_min_brain_met_mm", K_NUM, O(elig_min_brain_met_mm), NULL, 1, 100},
+    {"elig_steroid_stable_days", K_INT, O(elig_steroid_stable_days), NULL, 0,
+     365},
 };
 
 #undef O
@@ -307,6 +312,10 @@ void protocol_init(struct protocol *p)
     p->drugs[1].doses_per_cycle = 2;
     p->cycle_days = 21;
     p->delay_tolerance_days = 3;
+    p->elig_min_age = 18;
+    p->elig_max_ecog = 1;
+    p->elig_min_brain_met_mm = 10;
+    p->elig_steroid_stable_days = 7;
 
     /* Issue 5 / response-criteria.md i: AEs of special interest for
      * these two drugs (MedDRA preferred terms, British and American

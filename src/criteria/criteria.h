@@ -143,6 +143,13 @@ bool crit_confirms(const struct crit_result *r, const struct protocol *p,
  * both values and the computed reason.
  */
 void crit_compare_recorded(const struct study *s, struct diags *d);
+/* The same for one subject: fn is called for each recorded response
+ * that differs from the computed time point tp. */
+typedef void (*crit_disagree_fn)(void *ctx, enum criterion c,
+                                 const struct rs_record *x,
+                                 const struct tp *tp);
+void crit_compare_subject(const struct study *s, const struct subject *sj,
+                          crit_disagree_fn fn, void *ctx);
 
 /*
  * The dexamethasone-equivalent corticosteroid dose of a subject on a day

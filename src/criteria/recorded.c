@@ -113,43 +113,58 @@ static const struct tp *match(const struct crit_result *r,
     return NULL;
 }
 
+void crit_compare_subject(const struct study *s, const struct subject *sj,
+                          crit_disagree_fn fn, void *ctx)
+{
+    bool any[CRIT_N] = {false, false};
+    for (size_t k = 0; k < sj->n_rs; k++)
+        if (sj->rs[k].kind == RS_OVRLRESP && !sj->rs[k].irecist &&
+            sj->rs[k].crit >= 0)
+            any[sj->rs[k].crit] = true;
+    for (int c = 0; c < CRIT_N; c++) {
+        if (!any[c])
+            continue;
+        struct crit_result r;
+        crit_derive(s, sj, (enum criterion)c, &r);
+        for (size_t k = 0; k < sj->n_rs; k++) {
+            const struct rs_record *x = &sj->rs[k];
+            if (x->kind != RS_OVRLRESP || x->irecist || x->crit != c)
+                continue;
+            if (s->proto.data_cutoff != DATE_NONE &&
+                x->date > s->proto.data_cutoff)
+                continue;
+            const struct tp *tp = match(&r, x);
+            if (!tp)
+                continue; /* no measurements of that assessment */
+            if (parse_resp(x->value) != tp->overall)
+                fn(ctx, (enum criterion)c, x, tp);
+        }
+        crit_result_release(&r);
+    }
+}
+
+struct to_diags {
+    struct diags *d;
+    const char *usubjid;
+};
+
+static void disagree_diag(void *ctx, enum criterion c,
+                          const struct rs_record *x, const struct tp *tp)
+{
+    struct to_diags *t = ctx;
+    char dd[11];
+    date_format(x->date, dd);
+    diags_add(t->d, SEV_WARNING, D_RECORDED, "rs.csv", x->line, 0,
+              "recorded %s response %s at %s (%s) of subject %s "
+              "differs from the computed %s: %s",
+              criterion_name(c), x->value, *x->visit ? x->visit : "-", dd,
+              t->usubjid, resp_name(tp->overall, false), tp->reason);
+}
+
 void crit_compare_recorded(const struct study *s, struct diags *d)
 {
     for (size_t i = 0; i < s->n_subjects; i++) {
-        const struct subject *sj = &s->subjects[i];
-        bool any[CRIT_N] = {false, false};
-        for (size_t k = 0; k < sj->n_rs; k++)
-            if (sj->rs[k].kind == RS_OVRLRESP && !sj->rs[k].irecist &&
-                sj->rs[k].crit >= 0)
-                any[sj->rs[k].crit] = true;
-        for (int c = 0; c < CRIT_N; c++) {
-            if (!any[c])
-                continue;
-            struct crit_result r;
-            crit_derive(s, sj, (enum criterion)c, &r);
-            for (size_t k = 0; k < sj->n_rs; k++) {
-                const struct rs_record *x = &sj->rs[k];
-                if (x->kind != RS_OVRLRESP || x->irecist || x->crit != c)
-                    continue;
-                if (s->proto.data_cutoff != DATE_NONE &&
-                    x->date > s->proto.data_cutoff)
-                    continue;
-                const struct tp *tp = match(&r, x);
-                if (!tp)
-                    continue; /* no measurements of that assessment */
-                enum resp rec = parse_resp(x->value);
-                if (rec == tp->overall)
-                    continue;
-                char dd[11];
-                date_format(x->date, dd);
-                diags_add(d, SEV_WARNING, D_RECORDED, "rs.csv", x->line, 0,
-                          "recorded %s response %s at %s (%s) of subject %s "
-                          "differs from the computed %s: %s",
-                          criterion_name((enum criterion)c), x->value,
-                          *x->visit ? x->visit : "-", dd, sj->usubjid,
-                          resp_name(tp->overall, false), tp->reason);
-            }
-            crit_result_release(&r);
-        }
+        struct to_diags t = {d, s->subjects[i].usubjid};
+        crit_compare_subject(s, &s->subjects[i], disagree_diag, &t);
     }
 }

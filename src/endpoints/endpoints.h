@@ -75,6 +75,68 @@ void endpoints_subject(const struct study *s, const struct subject *sj,
 void subject_result_release(struct subject_result *r);
 
 
+/* ---- the site's review (review.c) ---- */
+
+/* A discrepancy an automatic query is raised for: its stable key (the
+ * same finding gives the same key while the data shows it), the visit it
+ * concerns ("" when none) and the text the site reads. */
+struct finding {
+    char key[160];
+    char visit[64];
+    char text[600];
+};
+/* The edit checks of one subject: a recorded response that differs from
+ * the computed one (response-criteria.md sections b-e), a tumour
+ * assessment outside its window (section 0, assessment_interval_days and
+ * assessment_window_days), an adverse event without a CTCAE grade or a
+ * term, or ending before it starts (section i). *out is malloc'd. */
+size_t endpoints_findings(const struct study *s, const struct subject *sj,
+                          const struct subject_result *r,
+                          struct finding **out);
+
+/* The enrolment checklist of this trial. */
+enum tri { TRI_UNKNOWN = -1, TRI_NO = 0, TRI_YES = 1 };
+struct eligibility {
+    int age;  /* years; -1 not answered */
+    int ecog; /* -1 not answered */
+    enum tri consent, er_negative, pr_negative, her2_negative,
+        organ_function, no_steroids, prior_trop2_adc, prior_pd1_vegf;
+    double brain_met_mm;     /* largest brain metastasis; NAN unanswered */
+    int steroid_stable_days; /* days on a stable dose; -1 not answered */
+};
+#define ELIG_ITEMS 11
+struct elig_item {
+    const char *code, *label; /* "IN01" ... "EX02" */
+    bool inclusion;
+    bool known, met; /* met: an inclusion holds / an exclusion does not */
+    char why[160];   /* when not met or not known */
+};
+struct eligibility_result {
+    bool complete, eligible;
+    struct elig_item items[ELIG_ITEMS];
+    size_t n;
+    char reason[700];
+};
+/* Decides eligibility (protocol elig_* thresholds): eligible when every
+ * item is answered and met; the reason names each item that is not. */
+void eligibility_decide(const struct protocol *p, const struct eligibility *e,
+                        struct eligibility_result *r);
+
+/* The visit schedule: dosing every cycle_days from the first dose (within
+ * delay_tolerance_days) while on treatment, imaging every
+ * assessment_interval_days from the time origin (within
+ * assessment_window_days) until progression or death; overdue when today
+ * is past the window with nothing recorded. */
+struct sched_visit {
+    const char *kind; /* "dosing" (cycle number) or "imaging" */
+    int number;
+    int32_t due, lo, hi, done; /* done: DATE_NONE when nothing recorded */
+    bool overdue, late;
+};
+size_t subject_schedule(const struct study *s, const struct subject *sj,
+                        const struct subject_result *r, int32_t today,
+                        struct sched_visit **out);
+
 /* What a subject came to, for the terminal summary. */
 struct subject_summary {
     enum resp cborcns, borcns, cbor, bor, icbor;

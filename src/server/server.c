@@ -4,7 +4,7 @@
  * the embedded web pages. Handlers turn JSON into library calls; the
  * study's rules are in endpoints/ and criteria/.
  */
-#include "server.h"
+#include "server_int.h"
 
 #include "endpoints.h"
 #include "io.h"
@@ -23,23 +23,6 @@
 #include <string.h>
 #include <time.h>
 
-#define COOKIE "balist_session"
-#define MAX_SESSIONS 1024
-#define MAX_FAILS 256
-
-enum role_bit {
-    R_ADMIN = 1 << 0,
-    R_INVESTIGATOR = 1 << 1,
-    R_COORDINATOR = 1 << 2,
-    R_RADIOLOGIST = 1 << 3,
-    R_MONITOR = 1 << 4,
-    R_STATISTICIAN = 1 << 5,
-};
-#define R_ANYONE_SIGNED_IN 0x3F
-#define R_STUDY_READERS                                                      \
-    (R_INVESTIGATOR | R_COORDINATOR | R_RADIOLOGIST | R_MONITOR |            \
-     R_STATISTICIAN)
-
 static const struct {
     const char *name;
     unsigned bit;
@@ -49,59 +32,13 @@ static const struct {
     {"monitor", R_MONITOR},     {"statistician", R_STATISTICIAN},
 };
 
-static unsigned role_bit(const char *role)
+unsigned role_bit(const char *role)
 {
     for (size_t i = 0; i < sizeof role_names / sizeof role_names[0]; i++)
         if (!strcmp(role_names[i].name, role))
             return role_names[i].bit;
     return 0;
 }
-
-struct session {
-    char token[65], csrf[65];
-    char user[64], role[32];
-    time_t last;
-};
-
-struct failure {
-    char user[64];
-    unsigned n;
-    time_t until;
-};
-
-struct server {
-    struct server_config cfg;
-    struct MHD_Daemon *daemon;
-    struct store *store;
-    pthread_mutex_t store_lock; /* one store connection, one user at once */
-    pthread_mutex_t lock;       /* sessions and failures */
-    struct session sessions[MAX_SESSIONS];
-    struct failure fails[MAX_FAILS];
-};
-
-/* One request: its body as it arrives, then what the route decided. */
-struct request {
-    char *body;
-    size_t len;
-    bool too_big;
-};
-
-struct reply {
-    unsigned status;
-    json_t *json; /* owned */
-    const char *set_cookie;
-    char cookie_buf[256];
-};
-
-struct call {
-    struct server *srv;
-    struct MHD_Connection *conn;
-    const struct session *who; /* a copy, or NULL */
-    struct session who_copy;
-    const char *body;
-    size_t len;
-    const char *arg; /* the path's {id}, if any */
-};
 
 void server_config_init(struct server_config *c)
 {
@@ -117,13 +54,13 @@ void server_config_init(struct server_config *c)
 
 /* ---- replies ---- */
 
-static void reply_error(struct reply *r, unsigned status, const char *msg)
+void reply_error(struct reply *r, unsigned status, const char *msg)
 {
     r->status = status;
     r->json = json_pack("{s:s}", "error", msg);
 }
 
-static void reply_json(struct reply *r, json_t *j)
+void reply_json(struct reply *r, json_t *j)
 {
     r->status = MHD_HTTP_OK;
     r->json = j;
@@ -202,7 +139,7 @@ static struct failure *failure_of(struct server *s, const char *user,
 
 /* ---- handlers ---- */
 
-static json_t *parse_body(const struct call *c, struct reply *r)
+json_t *parse_body(const struct call *c, struct reply *r)
 {
     json_error_t e;
     json_t *j = json_loadb(c->body ? c->body : "", c->len, 0, &e);
@@ -223,7 +160,7 @@ static json_t *parse_body(const struct call *c, struct reply *r)
     return j;
 }
 
-static const char *str_field(json_t *o, const char *key, struct reply *r)
+const char *str_field(json_t *o, const char *key, struct reply *r)
 {
     json_t *v = json_object_get(o, key);
     if (!json_is_string(v)) {
@@ -345,21 +282,17 @@ static void h_users(struct call *c, struct reply *r)
     reply_json(r, json_pack("{s:o}", "users", a));
 }
 
-/* The subjects with where they stand and their confirmed best responses
- * (the same derivation as `balist derive`). */
-/* The database's study, loaded for a request; on failure the reply says
- * why (409) and the caller returns. */
-static int load(struct call *c, struct reply *r, struct study *s,
-                struct diags *d)
+/* The database's study, loaded for a request (the store lock held); on
+ * failure the reply says why (409) and the caller returns. */
+static int load_locked(struct call *c, struct reply *r, struct study *s,
+                       struct diags *d)
 {
     struct load_options o;
     load_options_init(&o);
     study_init(s);
     diags_init(d, 20);
     char err[512];
-    pthread_mutex_lock(&c->srv->store_lock);
     int rc = store_load_study(c->srv->store, &o, s, d, NULL, err);
-    pthread_mutex_unlock(&c->srv->store_lock);
     if (rc < 0) {
         char msg[700];
         const struct diag *first = NULL;
@@ -380,12 +313,31 @@ static int load(struct call *c, struct reply *r, struct study *s,
     return 0;
 }
 
-static void h_subjects(struct call *c, struct reply *r)
+/* Open (not closed) queries per subject, into an object. */
+static int count_open(void *ctx, const struct query_row *q)
+{
+    json_t *m = ctx;
+    if (strcmp(q->status, "closed") != 0) {
+        json_t *v = json_object_get(m, q->usubjid);
+        json_object_set_new(m, q->usubjid,
+                            json_integer(v ? json_integer_value(v) + 1 : 1));
+    }
+    return 0;
+}
+
+/* The subjects list (the store lock held): where each stands, the next
+ * visit due, open queries and the confirmed best responses (the same
+ * derivation as `balist derive`). */
+static json_t *subjects_list(struct call *c, struct reply *r)
 {
     struct study s;
     struct diags d;
-    if (load(c, r, &s, &d) < 0)
-        return;
+    if (load_locked(c, r, &s, &d) < 0)
+        return NULL;
+    json_t *open = json_object();
+    char err[STORE_ERR];
+    store_query_each(c->srv->store, NULL, count_open, open, err);
+    int32_t today = (int32_t)(time(NULL) / 86400);
     json_t *a = json_array();
     struct derive_options dop = {false};
     for (size_t i = 0; i < s.n_subjects; i++) {
@@ -394,37 +346,90 @@ static void h_subjects(struct call *c, struct reply *r)
         endpoints_subject(&s, sj, &dop, &res);
         enum subject_status st =
             subject_status(sj, &res, s.proto.data_cutoff);
-        char first[11] = "";
+        char first[11] = "", next[11] = "";
         if (sj->first_dose != DATE_NONE)
             date_format(sj->first_dose, first);
+        struct sched_visit *v = NULL;
+        size_t nv = subject_schedule(&s, sj, &res, today, &v);
+        const struct sched_visit *due = NULL;
+        bool overdue = false;
+        for (size_t k = 0; k < nv; k++)
+            if (v[k].done == DATE_NONE) {
+                overdue = overdue || v[k].overdue;
+                if (!due || v[k].due < due->due)
+                    due = &v[k];
+            }
+        if (due && st != SUBJ_DEAD)
+            date_format(due->due, next);
+        json_t *q = json_object_get(open, sj->usubjid);
         json_array_append_new(
-            a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "usubjid",
-                         sj->usubjid, "status", subject_status_name(st),
-                         "first_dose", first, "cbor_cns",
-                         resp_name(res.rano.cbor.resp, false), "cbor",
-                         resp_name(res.recist.cbor.resp, false), "reason_cns",
-                         res.rano.cbor.reason, "reason",
+            a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:I, s:s, s:s, "
+                         "s:s, s:s}",
+                         "usubjid", sj->usubjid, "status",
+                         subject_status_name(st), "first_dose", first,
+                         "next_due", next, "next_kind",
+                         due && *next ? due->kind : "", "overdue",
+                         overdue && st != SUBJ_DEAD, "open_queries",
+                         (json_int_t)(q ? json_integer_value(q) : 0),
+                         "cbor_cns", resp_name(res.rano.cbor.resp, false),
+                         "cbor", resp_name(res.recist.cbor.resp, false),
+                         "reason_cns", res.rano.cbor.reason, "reason",
                          res.recist.cbor.reason));
+        free(v);
         subject_result_release(&res);
     }
-    reply_json(r, json_pack("{s:o, s:i, s:i}", "subjects", a, "errors",
-                            (int)d.n_errors, "warnings",
-                            (int)d.n_warnings));
+    json_decref(open);
+    json_t *out = json_pack("{s:o, s:i, s:i}", "subjects", a, "errors",
+                            (int)d.n_errors, "warnings", (int)d.n_warnings);
     diags_release(&d);
     study_release(&s);
+    return out;
 }
 
-static json_t *mm(int64_t v)
+/* The list is derived again only when the audit head (any write, by this
+ * server or another program) or the day has changed. */
+static void h_subjects(struct call *c, struct reply *r)
+{
+    struct server *srv = c->srv;
+    char err[STORE_ERR];
+    long head = -1;
+    int32_t today = (int32_t)(time(NULL) / 86400);
+    pthread_mutex_lock(&srv->store_lock);
+    if (store_audit_head(srv->store, &head, err) < 0)
+        head = -1;
+    if (!srv->list_text || head < 0 || head != srv->list_seq ||
+        today != srv->list_day) {
+        json_t *j = subjects_list(c, r);
+        if (j) {
+            free(srv->list_text);
+            srv->list_text =
+                json_dumps(j, JSON_INDENT(1) | JSON_REAL_PRECISION(10));
+            srv->list_seq = head;
+            srv->list_day = today;
+            json_decref(j);
+        }
+    }
+    if (!r->json && srv->list_text) {
+        r->status = MHD_HTTP_OK;
+        r->text = strdup(srv->list_text);
+    } else if (!r->json) {
+        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                    "the subjects could not be listed");
+    }
+    pthread_mutex_unlock(&srv->store_lock);
+}
+
+json_t *mm(int64_t v)
 {
     return v < 0 ? json_null() : json_real((double)v / DIAM_SCALE);
 }
 
-static const char *newl_name(enum newl n)
+const char *newl_name(enum newl n)
 {
     return n == NEWL_YES ? "yes" : n == NEWL_EQUIVOCAL ? "equivocal" : "no";
 }
 
-static json_t *crit_json(const struct crit_result *x)
+json_t *crit_json(const struct crit_result *x)
 {
     json_t *tps = json_array();
     for (size_t t = 0; t < x->n_tp; t++) {
@@ -459,20 +464,22 @@ static json_t *crit_json(const struct crit_result *x)
 
 /* One subject's assessments under RANO-BM and RECIST 1.1: each time
  * point's sums, component responses and overall response with its
- * reason, and the best responses. */
+ * reason, and the best responses; then its records, schedule, queries
+ * and signatures. Only this subject's data is loaded. */
 static void h_subject(struct call *c, struct reply *r)
 {
-    struct study s;
-    struct diags d;
-    if (load(c, r, &s, &d) < 0)
-        return;
-    const struct subject *sj = study_find(&s, c->arg);
-    if (!sj) {
+    struct stage g;
+    stage_init(&g);
+    pthread_mutex_lock(&c->srv->store_lock);
+    if (stage_open(c->srv, &g, c->arg, r) < 0) {
+        /* the reply says why */
+    } else if (!g.sj) {
         reply_error(r, MHD_HTTP_NOT_FOUND, "no such subject");
     } else {
+        const struct subject *sj = g.sj;
         struct derive_options dop = {false};
         struct subject_result res;
-        endpoints_subject(&s, sj, &dop, &res);
+        endpoints_subject(&g.s, sj, &dop, &res);
         char first[11] = "";
         if (sj->first_dose != DATE_NONE)
             date_format(sj->first_dose, first);
@@ -490,19 +497,22 @@ static void h_subject(struct call *c, struct reply *r)
                                lesion_class_name(l->cls[CRIT_RECIST]), "cns",
                                l->is_cns, "nodal", l->is_nodal));
         }
-        reply_json(r, json_pack(
-                          "{s:s, s:s, s:s, s:b, s:b, s:o, s:[o, o]}",
-                          "usubjid",
-                          sj->usubjid, "status",
-                          subject_status_name(subject_status(
-                              sj, &res, s.proto.data_cutoff)),
-                          "first_dose", first, "saffl", res.saffl, "efffl",
-                          res.efffl, "lesions", les, "criteria",
-                          crit_json(&res.rano), crit_json(&res.recist)));
+        json_t *o = json_pack(
+            "{s:s, s:s, s:s, s:b, s:b, s:o, s:[o, o]}", "usubjid",
+            sj->usubjid, "status",
+            subject_status_name(
+                subject_status(sj, &res, g.s.proto.data_cutoff)),
+            "first_dose", first, "saffl", res.saffl, "efffl", res.efffl,
+            "lesions", les, "criteria", crit_json(&res.rano),
+            crit_json(&res.recist));
+        json_t *x = subject_extras(c->srv, &g.s, sj, &res);
+        json_object_update(o, x);
+        json_decref(x);
+        reply_json(r, o);
         subject_result_release(&res);
     }
-    diags_release(&d);
-    study_release(&s);
+    pthread_mutex_unlock(&c->srv->store_lock);
+    stage_close(&g);
 }
 
 /* ---- the response calls as you type: a proposed assessment judged
@@ -550,46 +560,102 @@ static int append_row(const char *dir, const char *name,
     return fclose(fp) != 0 || rc < 0 ? -1 : 0;
 }
 
-/* Where the proposal's rows go: appended to the working folder's files
- * (to judge them), and kept for the store (to save them). */
-struct sink {
-    const char *dir;
-    struct store_row *rows;
-    size_t n, cap;
-};
 
-static int sink_row(struct sink *k, const char *file,
-                    const char *const *cols, const char *const *vals,
-                    size_t n)
+/* The header of dir/name split into columns (NULL-free array of n), or
+ * NULL with *n 0 when the file does not exist or is empty. */
+static char **file_header(const char *dir, const char *name, size_t *n)
 {
-    if (append_row(k->dir, file, cols, vals, n) < 0)
-        return -1;
-    if (k->n == k->cap) {
+    char path[4200], head[8192] = "";
+    snprintf(path, sizeof path, "%.4000s/%s", dir, name);
+    *n = 0;
+    FILE *fp = fopen(path, "r");
+    if (!fp)
+        return NULL;
+    if (!fgets(head, sizeof head, fp))
+        head[0] = 0;
+    fclose(fp);
+    head[strcspn(head, "\r\n")] = 0;
+    char **cols = NULL;
+    size_t cap = 0;
+    for (char *save = NULL, *h = strtok_r(head, ",", &save); h;
+         h = strtok_r(NULL, ",", &save))
+        *(char **)VEC_PUSH(cols, *n, cap) = xstrdup(h);
+    return cols;
+}
+
+int sink_row(struct sink *k, const char *file, const char *const *cols,
+             const char *const *vals, size_t n)
+{
+    size_t nh;
+    char **head = file_header(k->dir, file, &nh);
+    /* The row in the file's columns (a new file: the row's columns). */
+    size_t nc = head ? nh : n;
+    char **c = calloc(nc + 1, sizeof *c), **v = calloc(nc + 1, sizeof *v);
+    int rc = c && v ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < nc; i++) {
+        c[i] = xstrdup(head ? head[i] : cols[i]);
+        const char *x = "";
+        for (size_t j = 0; j < n; j++)
+            if (!strcmp(cols[j], c[i]) && vals[j])
+                x = vals[j];
+        v[i] = xstrdup(x);
+    }
+    /* A value for a column the file lacks: refused when strict (what a
+     * user entered is never dropped); else left out (optional columns
+     * such as TRSEQ that a sponsor's export may not have). */
+    for (size_t j = 0; rc == 0 && head && j < n; j++) {
+        bool known = false;
+        for (size_t i = 0; i < nh && !known; i++)
+            known = !strcmp(head[i], cols[j]);
+        if (!known && k->strict && vals[j] && *vals[j]) {
+            snprintf(k->missing, sizeof k->missing, "%s has no column %s",
+                     file, cols[j]);
+            rc = -2;
+        }
+    }
+    for (size_t i = 0; i < nh; i++)
+        free(head[i]);
+    free(head);
+    if (rc == 0 && append_row(k->dir, file, (const char *const *)c,
+                              (const char *const *)v, nc) < 0)
+        rc = -1;
+    if (rc == 0 && k->n == k->cap) {
         size_t cap = k->cap ? 2 * k->cap : 16;
         struct store_row *r = realloc(k->rows, cap * sizeof *r);
         if (!r)
-            return -1;
-        k->rows = r;
-        k->cap = cap;
+            rc = -1;
+        else {
+            k->rows = r;
+            k->cap = cap;
+        }
     }
-    char **v = calloc(n, sizeof *v);
-    if (!v)
-        return -1;
-    for (size_t i = 0; i < n; i++)
-        v[i] = strdup(vals[i] ? vals[i] : "");
-    k->rows[k->n++] = (struct store_row){
-        !strcmp(file, "tu.csv") ? "tu" : "tr", cols, (const char *const *)v,
-        n};
+    if (rc < 0) {
+        for (size_t i = 0; c && v && i < nc; i++) {
+            free(c[i]);
+            free(v[i]);
+        }
+        free(c);
+        free(v);
+        return rc;
+    }
+    char dom[16];
+    snprintf(dom, sizeof dom, "%.*s", (int)strcspn(file, "."), file);
+    k->rows[k->n++] = (struct store_row){xstrdup(dom), (const char *const *)c,
+                                         (const char *const *)v, nc};
     return 0;
 }
 
-static void sink_release(struct sink *k)
+void sink_release(struct sink *k)
 {
     for (size_t i = 0; i < k->n; i++) {
-        char **v = (char **)k->rows[i].vals;
-        for (size_t j = 0; j < k->rows[i].n; j++)
+        char **c = (char **)k->rows[i].cols, **v = (char **)k->rows[i].vals;
+        for (size_t j = 0; j < k->rows[i].n; j++) {
+            free(c[j]);
             free(v[j]);
+        }
+        free(c);
         free(v);
+        free((char *)k->rows[i].domain);
     }
     free(k->rows);
 }
@@ -597,19 +663,99 @@ static void sink_release(struct sink *k)
 struct proposal {
     const char *usubjid, *studyid, *visit, *date, *method;
     json_t *lesions, *new_lesions;
+    json_t *identify;            /* baseline: lesions identified, or NULL */
+    const char *neuro, *steroid; /* RANO-BM inputs (RS), or NULL */
+    json_t *recorded;            /* {"RANO-BM": "PR", ...} or NULL */
 };
 
-/* The proposed assessment as SDTM rows (data-format.md "Tumours"):
- * LDIAM for a target's diameter, TRSTAT NOT DONE when it was not
- * measured, TUMSTATE for a non-target's or a new lesion's state, and a
- * TU row (NEW) for each new lesion, once per criterion. */
-static int write_proposal(struct sink *dir, const struct proposal *p,
+/* A running --SEQ and the visit's VISITNUM in one domain file. */
+struct numbering {
+    long seq;
+    char seqb[32], vnum[32];
+};
+
+static const char *next_seq(struct numbering *n)
+{
+    snprintf(n->seqb, sizeof n->seqb, "%ld", n->seq++);
+    return n->seqb;
+}
+
+static void numbering_init(struct numbering *n, const struct stage *g,
+                           const char *file, const struct proposal *p)
+{
+    char seq[32];
+    stage_numbers(g, file, p->usubjid, p->visit, seq, n->vnum);
+    n->seq = strtol(seq, NULL, 10);
+}
+
+/* The proposed assessment as SDTM rows (data-format.md "Tumours" and "RANO-BM
+ * inputs"): LDIAM for a target's diameter, TRSTAT NOT DONE when it was not
+ * measured, TUMSTATE for a non-target's or a new lesion's state, a TU row
+ * (NEW) for each new lesion, once per criterion; the neurological status
+ * and steroid status (RS CLINSTAT, STEROID) and the site's own overall
+ * responses (RS OVRLRESP), which BALIST compares with its calls. */
+static int write_proposal(struct stage *g, const struct proposal *p,
                           struct reply *r)
 {
+    struct sink *dir = &g->sink;
+    struct numbering tr, tu, rs;
+    numbering_init(&tr, g, "tr.csv", p);
+    numbering_init(&tu, g, "tu.csv", p);
+    numbering_init(&rs, g, "rs.csv", p);
     static const char *const trc[] = {
-        "STUDYID", "DOMAIN", "USUBJID", "TRLNKID", "TRTESTCD", "TRTEST",
-        "TRORRES", "TRORRESU", "TRSTRESC", "TRSTRESN", "TRSTRESU", "TRSTAT",
-        "TRMETHOD", "TREVAL", "VISIT", "TRDTC", "TRGRPID"};
+        "STUDYID", "DOMAIN",   "USUBJID",  "TRSEQ",    "TRLNKID",
+        "TRTESTCD", "TRTEST",  "TRORRES",  "TRORRESU", "TRSTRESC",
+        "TRSTRESN", "TRSTRESU", "TRSTAT",  "TRMETHOD", "TREVAL",
+        "VISITNUM", "VISIT",   "TRDTC",    "TRGRPID"};
+    static const char *const tuc[] = {
+        "STUDYID", "DOMAIN",  "USUBJID", "TUSEQ",    "TULNKID",
+        "TUTESTCD", "TUTEST", "TUORRES", "TUSTRESC", "TULOC",
+        "TUCAT",   "TUMETHOD", "TUEVAL", "VISITNUM", "VISIT",
+        "TUDTC"};
+    static const char *const crits[] = {"RANO-BM", "RECIST 1.1"};
+    static const char *const ckeys[] = {"rano", "recist"};
+    /* Baseline: each lesion identified (TU, per criterion that classes
+     * it TARGET or NON-TARGET); its measurement follows in lesions. */
+    size_t ni = json_array_size(p->identify);
+    for (size_t i = 0; i < ni; i++) {
+        json_t *l = json_array_get(p->identify, i);
+        json_t *id = json_object_get(l, "id");
+        json_t *loc = json_object_get(l, "location");
+        int classed = 0;
+        for (int c = 0; c < 2; c++) {
+            const char *cls = json_string_value(json_object_get(l, ckeys[c]));
+            if (!cls || !*cls)
+                continue;
+            if (!json_is_string(id) || !json_is_string(loc) ||
+                (strcmp(cls, "TARGET") && strcmp(cls, "NON-TARGET"))) {
+                char msg[200];
+                snprintf(msg, sizeof msg,
+                         "identify[%zu] needs 'id', 'location', and 'rano' "
+                         "or 'recist' of TARGET or NON-TARGET",
+                         i);
+                reply_error(r, MHD_HTTP_BAD_REQUEST, msg);
+                return -1;
+            }
+            const char *v[] = {p->studyid, "TU", p->usubjid, next_seq(&tu),
+                               json_string_value(id), "TUMIDENT",
+                               "Tumor Identification", cls, cls,
+                               json_string_value(loc), crits[c], p->method,
+                               "INVESTIGATOR", tu.vnum, p->visit, p->date};
+            if (sink_row(dir, "tu.csv", tuc, v, sizeof tuc / sizeof *tuc) <
+                0)
+                goto io_error;
+            classed++;
+        }
+        if (!classed) {
+            char msg[160];
+            snprintf(msg, sizeof msg,
+                     "identify[%zu] is neither a RANO-BM nor a RECIST 1.1 "
+                     "lesion",
+                     i);
+            reply_error(r, MHD_HTTP_BAD_REQUEST, msg);
+            return -1;
+        }
+    }
     size_t nl = json_array_size(p->lesions);
     for (size_t i = 0; i < nl; i++) {
         json_t *l = json_array_get(p->lesions, i);
@@ -632,20 +778,17 @@ static int write_proposal(struct sink *dir, const struct proposal *p,
             snprintf(num, sizeof num, "%.1f", json_number_value(d));
         const char *state = json_is_string(st) ? json_string_value(st) : "";
         bool diam = json_is_number(d) || (not_done && !*state);
-        const char *v[] = {p->studyid, "TR", p->usubjid, json_string_value(id),
+        const char *v[] = {p->studyid, "TR", p->usubjid, next_seq(&tr),
+                           json_string_value(id),
                            diam ? "LDIAM" : "TUMSTATE",
                            diam ? "Longest Diameter" : "Tumor State",
                            diam ? num : state, diam && *num ? "mm" : "",
                            diam ? num : state, num, diam && *num ? "mm" : "",
                            not_done ? "NOT DONE" : "", p->method,
-                           "INVESTIGATOR", p->visit, p->date, ""};
+                           "INVESTIGATOR", tr.vnum, p->visit, p->date, ""};
         if (sink_row(dir, "tr.csv", trc, v, sizeof trc / sizeof *trc) < 0)
             goto io_error;
     }
-    static const char *const tuc[] = {
-        "STUDYID", "DOMAIN", "USUBJID", "TULNKID", "TUTESTCD", "TUTEST",
-        "TUORRES", "TUSTRESC", "TULOC", "TUCAT", "TUMETHOD", "TUEVAL",
-        "VISIT", "TUDTC"};
     size_t nn = json_array_size(p->new_lesions);
     for (size_t i = 0; i < nn; i++) {
         json_t *l = json_array_get(p->new_lesions, i);
@@ -662,33 +805,58 @@ static int write_proposal(struct sink *dir, const struct proposal *p,
             reply_error(r, MHD_HTTP_BAD_REQUEST, msg);
             return -1;
         }
-        static const char *const crits[] = {"RANO-BM", "RECIST 1.1"};
         for (int c = 0; c < 2; c++) {
-            const char *v[] = {p->studyid, "TU", p->usubjid,
+            const char *v[] = {p->studyid, "TU", p->usubjid, next_seq(&tu),
                                json_string_value(id), "TUMIDENT",
                                "Tumor Identification", "NEW", "NEW",
                                json_string_value(loc), crits[c], p->method,
-                               "INVESTIGATOR", p->visit, p->date};
+                               "INVESTIGATOR", tu.vnum, p->visit, p->date};
             if (sink_row(dir, "tu.csv", tuc, v, sizeof tuc / sizeof *tuc) <
                 0)
                 goto io_error;
         }
-        const char *v[] = {p->studyid, "TR", p->usubjid, json_string_value(id),
-                           "TUMSTATE", "Tumor State", json_string_value(st),
-                           "", json_string_value(st), "", "", "", p->method,
-                           "INVESTIGATOR", p->visit, p->date, "NEW"};
+        const char *v[] = {p->studyid, "TR", p->usubjid, next_seq(&tr),
+                           json_string_value(id), "TUMSTATE", "Tumor State",
+                           json_string_value(st), "", json_string_value(st),
+                           "", "", "", p->method, "INVESTIGATOR", tr.vnum,
+                           p->visit, p->date, "NEW"};
         if (sink_row(dir, "tr.csv", trc, v, sizeof trc / sizeof *trc) < 0)
+            goto io_error;
+    }
+    static const char *const rsc[] = {
+        "STUDYID", "DOMAIN",   "USUBJID", "RSSEQ",  "RSTESTCD",
+        "RSTEST",  "RSCAT",    "RSORRES", "RSSTRESC", "RSSTAT",
+        "RSEVAL",  "VISITNUM", "VISIT",   "RSDTC"};
+    struct {
+        const char *code, *test, *cat, *value;
+    } rsv[4] = {
+        {"CLINSTAT", "Neurological Clinical Status", "RANO-BM", p->neuro},
+        {"STEROID", "Corticosteroid Status", "RANO-BM", p->steroid},
+        {"OVRLRESP", "Overall Response", "RANO-BM",
+         json_string_value(json_object_get(p->recorded, "RANO-BM"))},
+        {"OVRLRESP", "Overall Response", "RECIST 1.1",
+         json_string_value(json_object_get(p->recorded, "RECIST 1.1"))},
+    };
+    for (int i = 0; i < 4; i++) {
+        if (!rsv[i].value || !*rsv[i].value)
+            continue;
+        const char *v[] = {p->studyid,  "RS",          p->usubjid,
+                           next_seq(&rs), rsv[i].code, rsv[i].test,
+                           rsv[i].cat,  rsv[i].value,  rsv[i].value,
+                           "",          "INVESTIGATOR", rs.vnum,
+                           p->visit,    p->date};
+        if (sink_row(dir, "rs.csv", rsc, v, sizeof rsc / sizeof *rsc) < 0)
             goto io_error;
     }
     return 0;
 io_error:
     reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
-                "the preview's working folder could not be written");
+                "the working folder could not be written");
     return -1;
 }
 
 /* The problems the proposal causes, named by column. */
-static json_t *problems_json(const struct diags *d)
+json_t *problems_json(const struct diags *d)
 {
     json_t *a = json_array();
     for (size_t k = 0; k < d->n; k++) {
@@ -704,14 +872,16 @@ static json_t *problems_json(const struct diags *d)
 }
 
 /* Judges a proposed assessment with the subject's saved data; with save,
- * then adds its rows to the store in one audited transaction. The store
- * is held throughout, so that what was judged is what is saved. */
+ * then adds its rows to the store in one audited transaction and brings
+ * the automatic queries up to date. The store is held throughout, so
+ * that what was judged is what is saved. */
 static void propose(struct call *c, struct reply *r, bool save)
 {
     json_t *j = parse_body(c, r);
     if (!j)
         return;
-    struct proposal p = {c->arg, "", NULL, NULL, "MRI", NULL, NULL};
+    struct proposal p = {c->arg, "", NULL, NULL, "MRI", NULL,
+                         NULL,   NULL, NULL, NULL, NULL};
     p.visit = str_field(j, "visit", r);
     p.date = p.visit ? str_field(j, "date", r) : NULL;
     json_t *m = json_object_get(j, "method");
@@ -719,109 +889,68 @@ static void propose(struct call *c, struct reply *r, bool save)
         p.method = json_string_value(m);
     p.lesions = json_object_get(j, "lesions");
     p.new_lesions = json_object_get(j, "new_lesions");
+    p.identify = json_object_get(j, "identify");
+    p.neuro = json_string_value(json_object_get(j, "neuro_status"));
+    p.steroid = json_string_value(json_object_get(j, "steroid_status"));
+    p.recorded = json_object_get(j, "recorded");
     if (p.date && ((p.lesions && !json_is_array(p.lesions)) ||
-                   (p.new_lesions && !json_is_array(p.new_lesions)))) {
+                   (p.new_lesions && !json_is_array(p.new_lesions)) ||
+                   (p.identify && !json_is_array(p.identify)) ||
+                   (p.recorded && !json_is_object(p.recorded)))) {
         reply_error(r, MHD_HTTP_BAD_REQUEST,
-                    "'lesions' and 'new_lesions' are arrays");
+                    "'lesions', 'new_lesions' and 'identify' are arrays, "
+                    "'recorded' an object");
         p.date = NULL;
     }
     if (!p.date) {
         json_decref(j);
         return;
     }
-    char dir[4096], err[512];
-    if (make_temp_dir(dir, sizeof dir, "balist-preview") < 0) {
-        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
-                    "no temporary folder for the preview");
-        json_decref(j);
-        return;
-    }
+    struct stage g;
+    stage_init(&g);
+    json_t *ids = json_array();
     pthread_mutex_lock(&c->srv->store_lock);
-    int rc = store_export(c->srv->store, dir, err);
-    struct sink sink = {dir, NULL, 0, 0};
-    struct study s;
-    struct diags d;
-    study_init(&s);
-    diags_init(&d, 50);
-    const struct subject *sj = NULL;
-    if (rc < 0) {
-        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
-                    "the study could not be read from the database");
+    if (stage_open(c->srv, &g, c->arg, r) < 0)
+        goto done;
+    if (!g.sj) {
+        reply_error(r, MHD_HTTP_NOT_FOUND, "no such subject");
         goto done;
     }
-    /* The subject's STUDYID, from a first load (the proposal goes in its
-     * study). */
-    {
-        struct load_options o;
-        load_options_init(&o);
-        if (sdtm_load(dir, &o, &s, &d) == 0)
-            sj = study_find(&s, c->arg);
-        if (!sj) {
-            reply_error(r, d.n_errors ? MHD_HTTP_CONFLICT : MHD_HTTP_NOT_FOUND,
-                        d.n_errors ? "the study has errors" : "no such subject");
-            goto done;
-        }
-        char studyid[128];
-        snprintf(studyid, sizeof studyid, "%s", sj->studyid ? sj->studyid : "");
-        p.studyid = studyid;
-        study_release(&s);
-        diags_release(&d);
-        study_init(&s);
-        diags_init(&d, 50);
-        sj = NULL;
-        if (write_proposal(&sink, &p, r) < 0)
-            goto done;
-        if (!sink.n) {
-            reply_error(r, MHD_HTTP_BAD_REQUEST,
-                        "the assessment has no lesions ('lesions' or "
-                        "'new_lesions')");
-            goto done;
-        }
-        if (sdtm_load(dir, &o, &s, &d) < 0) {
-            json_t *e = json_pack("{s:s, s:o}", "error",
-                                  "the proposed assessment is not valid",
-                                  "problems", problems_json(&d));
-            r->status = 422;
-            r->json = e;
-            goto done;
-        }
+    p.studyid = g.studyid;
+    if (write_proposal(&g, &p, r) < 0)
+        goto done;
+    if (!json_array_size(p.lesions) && !json_array_size(p.new_lesions)) {
+        reply_error(r, MHD_HTTP_BAD_REQUEST,
+                    "the assessment has no lesions ('lesions' or "
+                    "'new_lesions')");
+        goto done;
     }
-    sj = study_find(&s, c->arg);
-    json_t *ids = json_array();
-    if (sj && save) {
-        long *idv = calloc(sink.n + 1, sizeof *idv);
-        if (!idv ||
-            store_records_insert(c->srv->store, sink.rows, sink.n,
-                                 c->who->user, idv, err) < 0) {
-            reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
-                        "the assessment could not be saved; nothing was "
-                        "written");
-            sj = NULL;
-        }
-        for (size_t k = 0; sj && k < sink.n; k++)
-            json_array_append_new(ids, json_integer(idv[k]));
-        free(idv);
-    }
-    if (sj) {
-        struct derive_options dop = {false};
-        struct subject_result res;
-        endpoints_subject(&s, sj, &dop, &res);
-        reply_json(r, json_pack("{s:s, s:s, s:s, s:b, s:O, s:[o, o]}",
-                                "usubjid", sj->usubjid, "visit", p.visit,
-                                "date", p.date, "saved", save, "records", ids,
-                                "criteria", crit_json(&res.rano),
-                                crit_json(&res.recist)));
-        if (save)
-            r->status = MHD_HTTP_CREATED;
-        subject_result_release(&res);
-    }
-    json_decref(ids);
+    if (stage_reload(&g, c->arg, r) < 0 || !g.sj)
+        goto done;
+    if (save && stage_save(c->srv, &g, c->who->user, ids, r) < 0)
+        goto done;
+    struct derive_options dop = {false};
+    struct subject_result res;
+    endpoints_subject(&g.s, g.sj, &dop, &res);
+    struct finding *f = NULL;
+    size_t nf = endpoints_findings(&g.s, g.sj, &res, &f);
+    json_t *fa = json_array();
+    for (size_t k = 0; k < nf; k++)
+        if (!strcmp(f[k].visit, p.visit))
+            json_array_append_new(fa, json_string(f[k].text));
+    free(f);
+    reply_json(r, json_pack("{s:s, s:s, s:s, s:b, s:O, s:[o, o], s:o}",
+                            "usubjid", g.sj->usubjid, "visit", p.visit,
+                            "date", p.date, "saved", save, "records", ids,
+                            "criteria", crit_json(&res.rano),
+                            crit_json(&res.recist), "findings", fa));
+    if (save)
+        r->status = MHD_HTTP_CREATED;
+    subject_result_release(&res);
 done:
     pthread_mutex_unlock(&c->srv->store_lock);
-    sink_release(&sink);
-    remove_flat_dir(dir);
-    diags_release(&d);
-    study_release(&s);
+    json_decref(ids);
+    stage_close(&g);
     json_decref(j);
 }
 
@@ -857,6 +986,27 @@ static const struct route routes[] = {
     /* Saves a tumour assessment: judged first, then one transaction. */
     {"POST", "/api/v1/subjects/{}/assessments", h_save,
      R_INVESTIGATOR | R_RADIOLOGIST, true},
+    /* Enrolment through the eligibility checklist ("preview": true
+     * decides without saving). */
+    {"POST", "/api/v1/subjects", h_enrol, R_INVESTIGATOR | R_COORDINATOR,
+     true},
+    /* A row of a site domain; the domain's roles are checked in the
+     * handler (dosing, AEs: coordinator; tumours: radiologist). */
+    {"POST", "/api/v1/subjects/{}/records", h_record_add,
+     R_INVESTIGATOR | R_COORDINATOR | R_RADIOLOGIST, true},
+    /* A saved value changed, with a reason (the same domain roles). */
+    {"PUT", "/api/v1/records/{}", h_record_change,
+     R_INVESTIGATOR | R_COORDINATOR | R_RADIOLOGIST, true},
+    {"GET", "/api/v1/records/{}/audit", h_record_audit, R_STUDY_READERS,
+     false},
+    {"GET", "/api/v1/queries", h_queries, R_STUDY_READERS, false},
+    {"POST", "/api/v1/subjects/{}/queries", h_query_raise,
+     R_MONITOR | R_INVESTIGATOR, true},
+    {"POST", "/api/v1/queries/{}/answer", h_query_answer,
+     R_INVESTIGATOR | R_COORDINATOR | R_RADIOLOGIST, true},
+    {"POST", "/api/v1/queries/{}/close", h_query_close, R_MONITOR, true},
+    /* An investigator's signature (the password entered again). */
+    {"POST", "/api/v1/subjects/{}/sign", h_sign, R_INVESTIGATOR, true},
 };
 
 /* A pattern's "{}" matches one non-empty path segment, which becomes
@@ -929,9 +1079,11 @@ static void security_headers(struct MHD_Response *resp)
 static enum MHD_Result send_json(struct MHD_Connection *conn,
                                  struct reply *r)
 {
-    char *text = json_dumps(r->json ? r->json : json_null(),
-                            JSON_INDENT(1) | JSON_ENCODE_ANY |
-                                JSON_REAL_PRECISION(10));
+    char *text = r->text ? r->text
+                         : json_dumps(r->json ? r->json : json_null(),
+                                      JSON_INDENT(1) | JSON_ENCODE_ANY |
+                                          JSON_REAL_PRECISION(10));
+    r->text = NULL;
     size_t n = text ? strlen(text) : 0;
     struct MHD_Response *resp = MHD_create_response_from_buffer(
         n, text ? text : (char *)"", MHD_RESPMEM_MUST_COPY);
@@ -1105,6 +1257,25 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
     *con_cls = NULL;
 }
 
+/* The edit checks over every subject at start, as an EDC runs its batch
+ * checks: data imported or changed by another program gets its automatic
+ * queries too. A study that does not load is left to `balist check`. */
+static void checks_sweep(struct server *srv)
+{
+    struct load_options o;
+    load_options_init(&o);
+    struct study s;
+    struct diags d;
+    study_init(&s);
+    diags_init(&d, 1);
+    char err[STORE_ERR];
+    if (store_load_study(srv->store, &o, &s, &d, NULL, err) == 0)
+        for (size_t i = 0; i < s.n_subjects; i++)
+            sync_findings(srv, &s, &s.subjects[i], "balist-checks");
+    diags_release(&d);
+    study_release(&s);
+}
+
 int server_start(const struct server_config *c, struct server **out,
                  char *err)
 {
@@ -1125,6 +1296,7 @@ int server_start(const struct server_config *c, struct server **out,
     }
     pthread_mutex_init(&s->lock, NULL);
     pthread_mutex_init(&s->store_lock, NULL);
+    checks_sweep(s);
     struct sockaddr_in sa = {0};
     sa.sin_family = AF_INET;
     sa.sin_port = htons((uint16_t)c->port);
@@ -1179,5 +1351,6 @@ void server_stop(struct server *s)
     pthread_mutex_destroy(&s->lock);
     pthread_mutex_destroy(&s->store_lock);
     sodium_memzero(s->sessions, sizeof s->sessions);
+    free(s->list_text);
     free(s);
 }

@@ -36,7 +36,7 @@ const char *store_engine(const struct store *st)
     return st->ops->name;
 }
 
-static int query1(struct store *st, const char *sql, const char *arg,
+int store_query1(struct store *st, const char *sql, const char *arg,
                   char *out, size_t size, char *err)
 {
     struct stmt *s = st->ops->prepare(st, sql, err);
@@ -54,14 +54,17 @@ static int query1(struct store *st, const char *sql, const char *arg,
 }
 
 /* Schema migrations, one per version step: migrations[v] takes a
- * database from version v to v + 1. None yet: version 1 is the first. */
-static const char *const *const migrations[STORE_SCHEMA_VERSION] = {NULL};
+ * database from version v to v + 1 (version 1 is the first; 2 adds the
+ * queries and the signatures). A new database gets the base schema and
+ * then every migration. */
+static const char *const *const migrations[STORE_SCHEMA_VERSION] = {
+    NULL, store_schema_v2};
 
 static int check_version(struct store *st, char *err)
 {
     char v[32];
     char e2[STORE_ERR];
-    int rc = query1(st, "SELECT value FROM meta WHERE key = ?",
+    int rc = store_query1(st, "SELECT value FROM meta WHERE key = ?",
                     "schema_version", v, sizeof v, e2);
     if (rc <= 0)
         return 0; /* not initialised yet */
@@ -129,7 +132,7 @@ void store_close(struct store *st)
 
 /* ---- the audit chain ---- */
 
-static void now_utc(char buf[64])
+void store_now_utc(char buf[64])
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
@@ -167,18 +170,7 @@ static void row_hash(const struct audit_row *r, char out[65])
     sodium_bin2hex(out, 65, d, sizeof d);
 }
 
-/* A write transaction: the writers' lock, the audit head, the batch of
- * statements of the change. */
-struct txn {
-    struct store *st;
-    long next_audit;
-    char prev[65];
-    char ts[64];
-    const char *user;
-    struct stmt *audit_ins;
-};
-
-static int txn_begin(struct store *st, struct txn *t, const char *user,
+int txn_begin(struct store *st, struct txn *t, const char *user,
                      char *err)
 {
     memset(t, 0, sizeof *t);
@@ -186,7 +178,7 @@ static int txn_begin(struct store *st, struct txn *t, const char *user,
     t->user = user && *user ? user : "unknown";
     if (st->ops->begin_write(st, err) < 0)
         return -1;
-    now_utc(t->ts);
+    store_now_utc(t->ts);
     struct stmt *s = st->ops->prepare(
         st, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", err);
     if (!s)
@@ -215,7 +207,7 @@ fail:;
     return -1;
 }
 
-static int txn_end(struct txn *t, bool ok, char *err)
+int txn_end(struct txn *t, bool ok, char *err)
 {
     struct store *st = t->st;
     st->ops->finalize(t->audit_ins);
@@ -227,7 +219,7 @@ static int txn_end(struct txn *t, bool ok, char *err)
     return -1;
 }
 
-static int audit(struct txn *t, const char *action, const char *tbl,
+int audit(struct txn *t, const char *action, const char *tbl,
                  long record_id, const char *usubjid, const char *field,
                  const char *old_v, const char *new_v, const char *reason,
                  char *err)
@@ -272,7 +264,7 @@ int store_init(struct store *st, const char *protocol_json, const char *user,
                char *err)
 {
     char v[32], e2[STORE_ERR];
-    if (query1(st, "SELECT value FROM meta WHERE key = ?", "schema_version",
+    if (store_query1(st, "SELECT value FROM meta WHERE key = ?", "schema_version",
                v, sizeof v, e2) >= 0) {
         snprintf(err, STORE_ERR, "the database is already initialised "
                                  "(schema version %s)",
@@ -286,6 +278,12 @@ int store_init(struct store *st, const char *protocol_json, const char *user,
             st->ops->exec(st, "ROLLBACK", e2);
             return -1;
         }
+    for (int m = 1; m < STORE_SCHEMA_VERSION; m++)
+        for (size_t i = 0; migrations[m] && migrations[m][i]; i++)
+            if (st->ops->exec(st, migrations[m][i], err) < 0) {
+                st->ops->exec(st, "ROLLBACK", e2);
+                return -1;
+            }
     if (st->ops->exec(st, "COMMIT", err) < 0)
         return -1;
     struct txn t;
@@ -584,13 +582,13 @@ long store_import(struct store *st, const char *dir, const char *user,
                   char *err)
 {
     char v[32], e2[STORE_ERR];
-    if (query1(st, "SELECT value FROM meta WHERE key = ?", "schema_version",
+    if (store_query1(st, "SELECT value FROM meta WHERE key = ?", "schema_version",
                v, sizeof v, e2) < 0) {
         snprintf(err, STORE_ERR, "the database is not initialised (balist "
                                  "init)");
         return -1;
     }
-    if (query1(st, "SELECT COUNT(*) FROM records", NULL, v, sizeof v, err) <
+    if (store_query1(st, "SELECT COUNT(*) FROM records", NULL, v, sizeof v, err) <
         0)
         return -1;
     if (strcmp(v, "0") != 0) {
@@ -702,7 +700,10 @@ long store_import(struct store *st, const char *dir, const char *user,
 
 /* ---- export ---- */
 
-int store_export(struct store *st, const char *dir, char *err)
+/* The study, or (usubjid not NULL) one subject's rows and the rows of
+ * no subject (trial design, protocol), as CSV files in dir. */
+static int export_rows(struct store *st, const char *dir, const char *usubjid,
+                       char *err)
 {
     if (make_dirs(dir) < 0) {
         snprintf(err, STORE_ERR, "cannot create %.400s: %s", dir,
@@ -727,7 +728,12 @@ int store_export(struct store *st, const char *dir, char *err)
             "position",
         err);
     struct stmt *rows = st->ops->prepare(
-        st, "SELECT data FROM records WHERE domain = ? ORDER BY position",
+        st,
+        usubjid ? "SELECT data, position FROM records WHERE usubjid = ? AND "
+                  "domain = ? UNION ALL SELECT data, position FROM records "
+                  "WHERE usubjid IS NULL AND domain = ? ORDER BY 2"
+                : "SELECT data FROM records WHERE domain = ? ORDER BY "
+                  "position",
         err);
     if (!cols || !rows)
         result = -1;
@@ -752,7 +758,13 @@ int store_export(struct store *st, const char *dir, char *err)
             for (size_t k = 0; k < nn; k++)
                 csvw_str(w, names[k]);
             csvw_end(w);
-            st->ops->bind(rows, 1, domains[i]);
+            if (usubjid) {
+                st->ops->bind(rows, 1, usubjid);
+                st->ops->bind(rows, 2, domains[i]);
+                st->ops->bind(rows, 3, domains[i]);
+            } else {
+                st->ops->bind(rows, 1, domains[i]);
+            }
             while ((rc = st->ops->step(rows, err)) == 1) {
                 json_error_t je;
                 json_t *o = json_loads(st->ops->col(rows, 0), 0, &je);
@@ -792,7 +804,7 @@ int store_export(struct store *st, const char *dir, char *err)
     if (result < 0)
         return -1;
     char proto[1 << 16];
-    if (query1(st, "SELECT value FROM meta WHERE key = ?", "protocol", proto,
+    if (store_query1(st, "SELECT value FROM meta WHERE key = ?", "protocol", proto,
                sizeof proto, err) == 1 &&
         *proto) {
         char path[4096];
@@ -809,6 +821,100 @@ int store_export(struct store *st, const char *dir, char *err)
 /* ---- single records ---- */
 
 /* The data and domain of a record; 0 when absent. */
+int store_export(struct store *st, const char *dir, char *err)
+{
+    return export_rows(st, dir, NULL, err);
+}
+
+int store_export_subject(struct store *st, const char *dir,
+                         const char *usubjid, char *err)
+{
+    return export_rows(st, dir, usubjid, err);
+}
+
+int store_records_each(struct store *st, const char *usubjid,
+                       int (*fn)(void *ctx, long id, const char *domain,
+                                 const char *json),
+                       void *ctx, char *err)
+{
+    struct stmt *s = st->ops->prepare(
+        st,
+        usubjid ? "SELECT id, domain, data FROM records WHERE usubjid = ? "
+                  "ORDER BY domain, position"
+                : "SELECT id, domain, data FROM records WHERE usubjid IS "
+                  "NULL ORDER BY domain, position",
+        err);
+    if (!s)
+        return -1;
+    if (usubjid)
+        st->ops->bind(s, 1, usubjid);
+    int rc;
+    while ((rc = st->ops->step(s, err)) == 1)
+        if (fn(ctx, strtol(st->ops->col(s, 0), NULL, 10), st->ops->col(s, 1),
+               st->ops->col(s, 2))) {
+            rc = 0;
+            break;
+        }
+    st->ops->finalize(s);
+    return rc < 0 ? -1 : 0;
+}
+
+int store_study_id(struct store *st, char *buf, size_t size, char *err)
+{
+    char data[8192];
+    int rc = store_query1(st,
+                          "SELECT data FROM records WHERE domain = ? ORDER BY "
+                          "position LIMIT 1",
+                          "dm", data, sizeof data, err);
+    if (rc <= 0)
+        return rc;
+    json_t *o = json_loads(data, 0, NULL);
+    const char *v = json_string_value(json_object_get(o, "STUDYID"));
+    snprintf(buf, size, "%s", v ? v : "");
+    json_decref(o);
+    return v && *v ? 1 : 0;
+}
+
+char **store_domain_columns(struct store *st, const char *domain, size_t *n,
+                            char *err)
+{
+    *n = 0;
+    struct stmt *s = st->ops->prepare(
+        st, "SELECT name FROM domain_columns WHERE domain = ? ORDER BY "
+            "position",
+        err);
+    if (!s)
+        return NULL;
+    st->ops->bind(s, 1, domain);
+    char **names = NULL;
+    size_t cap = 0;
+    int rc;
+    while ((rc = st->ops->step(s, err)) == 1)
+        *(char **)VEC_PUSH(names, *n, cap) = xstrdup(st->ops->col(s, 0));
+    st->ops->finalize(s);
+    if (rc < 0 || !*n) {
+        for (size_t i = 0; i < *n; i++)
+            free(names[i]);
+        free(names);
+        *n = 0;
+        return NULL;
+    }
+    *(char **)VEC_PUSH(names, *n, cap) = NULL;
+    (*n)--;
+    return names;
+}
+
+int store_audit_head(struct store *st, long *id, char *err)
+{
+    char v[32];
+    int rc = store_query1(st, "SELECT COALESCE(MAX(id), 0) FROM audit", NULL,
+                          v, sizeof v, err);
+    if (rc < 0)
+        return -1;
+    *id = rc ? strtol(v, NULL, 10) : 0;
+    return 0;
+}
+
 static int record_read(struct store *st, long id, json_t **data,
                        char *domain, size_t dsize, char *err)
 {
@@ -859,6 +965,15 @@ int store_record_get(struct store *st, long id, const char *field, char *buf,
     return v ? 1 : 0;
 }
 
+static const char *row_visit(const char *const *cols,
+                             const char *const *vals, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(cols[i], "VISIT") && vals[i] && *vals[i])
+            return vals[i];
+    return NULL;
+}
+
 /* One row into records inside an open transaction, audited. Returns the
  * new id, or -1 with err. */
 static long insert_in(struct store *st, struct txn *t, const char *domain,
@@ -868,6 +983,30 @@ static long insert_in(struct store *st, struct txn *t, const char *domain,
     bool ok = true;
     json_t *o = json_object();
     const char *usubjid = NULL;
+    /* A domain's first row ever (ie.csv from the enrolment checklist, say)
+     * gives the domain its columns. */
+    char any[8];
+    int known = store_query1(st, "SELECT 1 FROM domain_columns WHERE "
+                                 "domain = ? LIMIT 1",
+                             domain, any, sizeof any, err);
+    if (known < 0)
+        ok = false;
+    for (size_t i = 0; ok && known == 0 && i < n; i++) {
+        char pos[32];
+        snprintf(pos, sizeof pos, "%zu", i);
+        struct stmt *s = st->ops->prepare(
+            st, "INSERT INTO domain_columns (domain, position, name) VALUES "
+                "(?, ?, ?)",
+            err);
+        ok = s != NULL;
+        if (ok) {
+            st->ops->bind(s, 1, domain);
+            st->ops->bind(s, 2, pos);
+            st->ops->bind(s, 3, cols[i]);
+            ok = st->ops->step(s, err) >= 0;
+            st->ops->finalize(s);
+        }
+    }
     for (size_t i = 0; ok && i < n; i++) {
         if (!domain_has(st, domain, cols[i], err)) {
             snprintf(err, STORE_ERR, "%s has no column %s", domain, cols[i]);
@@ -880,9 +1019,9 @@ static long insert_in(struct store *st, struct txn *t, const char *domain,
     char idb[32] = "", pos[32] = "";
     long id = -1;
     if (ok) {
-        ok = query1(st, "SELECT COALESCE(MAX(id), 0) + 1 FROM records", NULL,
+        ok = store_query1(st, "SELECT COALESCE(MAX(id), 0) + 1 FROM records", NULL,
                     idb, sizeof idb, err) == 1 &&
-             query1(st, "SELECT COALESCE(MAX(position), -1) + 1 FROM "
+             store_query1(st, "SELECT COALESCE(MAX(position), -1) + 1 FROM "
                         "records WHERE domain = ?",
                     domain, pos, sizeof pos, err) == 1;
         id = strtol(idb, NULL, 10);
@@ -904,6 +1043,8 @@ static long insert_in(struct store *st, struct txn *t, const char *domain,
         }
         ok = ok && audit(t, "INSERT", domain, id, usubjid, NULL, NULL, data,
                          NULL, err) == 0;
+        ok = ok && signatures_void(t, usubjid, row_visit(cols, vals, n),
+                                   "a record was added", err) == 0;
     }
     free(data);
     return ok ? id : -1;
@@ -950,6 +1091,15 @@ int store_record_update(struct store *st, long id, const char *field,
                         const char *value, const char *user,
                         const char *reason, char *err)
 {
+    return store_record_update_checked(st, id, field, value, user, reason,
+                                       NULL, err);
+}
+
+int store_record_update_checked(struct store *st, long id, const char *field,
+                                const char *value, const char *user,
+                                const char *reason,
+                                const struct store_check *check, char *err)
+{
     if (need_reason(reason, err) < 0)
         return -1;
     struct txn t;
@@ -991,6 +1141,12 @@ int store_record_update(struct store *st, long id, const char *field,
             }
             ok = ok && audit(&t, "UPDATE", domain, id, subj, field, old_copy,
                              value ? value : "", reason, err) == 0;
+            const char *visit = json_string_value(json_object_get(o,
+                                                                  "VISIT"));
+            ok = ok && signatures_void(&t, subj, visit && *visit ? visit
+                                                                 : NULL,
+                                       reason, err) == 0;
+            ok = ok && (!check || check->fn(check->ctx, st, subj, err) == 0);
             free(data);
         }
         free(old_copy);
@@ -1031,6 +1187,9 @@ int store_record_delete(struct store *st, long id, const char *user,
         }
         ok = ok && audit(&t, "DELETE", domain, id, usubjid, NULL, data, NULL,
                          reason, err) == 0;
+        const char *visit = json_string_value(json_object_get(o, "VISIT"));
+        ok = ok && signatures_void(&t, usubjid, visit && *visit ? visit : NULL,
+                                   reason, err) == 0;
         free(data);
     }
     json_decref(o);
@@ -1072,14 +1231,17 @@ int store_audit_each(struct store *st, const struct audit_filter *f,
              "NULL OR usubjid = ?) AND (CAST(? AS TEXT) IS NULL OR tbl = ?) "
              "AND (CAST(? AS TEXT) IS NULL OR username = ?) AND (CAST(? AS "
              "TEXT) IS NULL OR ts >= ?) AND (CAST(? AS TEXT) IS NULL OR ts "
-             "<= ?) ORDER BY id");
+             "<= ?) AND (CAST(? AS TEXT) IS NULL OR CAST(record_id AS TEXT) "
+             "= ?) ORDER BY id");
     struct stmt *s = st->ops->prepare(st, sql, err);
     if (!s)
         return -1;
-    const char *v[5] = {f ? f->usubjid : NULL, f ? f->tbl : NULL,
-                        f ? f->user : NULL, f ? f->from : NULL,
-                        f ? f->to : NULL};
-    for (int i = 0; i < 5; i++) {
+    char rid[32];
+    snprintf(rid, sizeof rid, "%ld", f ? f->record_id : 0);
+    const char *v[6] = {f ? f->usubjid : NULL, f ? f->tbl : NULL,
+                        f ? f->user : NULL,    f ? f->from : NULL,
+                        f ? f->to : NULL,      f && f->record_id ? rid : NULL};
+    for (int i = 0; i < 6; i++) {
         st->ops->bind(s, 2 * i + 1, v[i]);
         st->ops->bind(s, 2 * i + 2, v[i]);
     }
@@ -1187,7 +1349,7 @@ static int user_write(struct store *st, const char *sql, const char *const *v,
 static int user_exists(struct store *st, const char *name, char *err)
 {
     char v[8];
-    return query1(st, "SELECT 1 FROM users WHERE name = ?", name, v, sizeof v,
+    return store_query1(st, "SELECT 1 FROM users WHERE name = ?", name, v, sizeof v,
                   err);
 }
 
@@ -1216,7 +1378,7 @@ int store_user_add(struct store *st, const char *name, const char *role,
     if (hash_password(password, hash, err) < 0)
         return -1;
     char ts[64];
-    now_utc(ts);
+    store_now_utc(ts);
     const char *v[] = {name, role, hash, ts};
     char what[160];
     snprintf(what, sizeof what, "%s (%s)", name, role);

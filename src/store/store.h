@@ -25,7 +25,7 @@
 #include <stddef.h>
 
 #define STORE_ERR 512
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 struct store;
 
@@ -59,6 +59,13 @@ long store_import(struct store *st, const char *dir, const char *user,
 
 /* Writes the study as SDTM CSV files (and protocol.json) into dir. */
 int store_export(struct store *st, const char *dir, char *err);
+/* The same for one subject: its rows and the rows of no subject (trial
+ * design), enough to derive that subject as the whole study would. */
+int store_export_subject(struct store *st, const char *dir,
+                         const char *usubjid, char *err);
+/* The id of the newest audit row (0 when none): it changes with every
+ * write, so it tells a reader whether what it derived is still current. */
+int store_audit_head(struct store *st, long *id, char *err);
 
 /* ---- single-record changes (the web application's writes) ---- */
 
@@ -80,6 +87,30 @@ int store_records_insert(struct store *st, const struct store_row *rows,
 int store_record_update(struct store *st, long id, const char *field,
                         const char *value, const char *user,
                         const char *reason, char *err);
+/* A check run inside a write's transaction, after the change and before
+ * the commit, on the same connection (so it sees the change): non-zero
+ * rolls the change back. The caller fills err. */
+struct store_check {
+    int (*fn)(void *ctx, struct store *st, const char *usubjid, char *err);
+    void *ctx;
+};
+/* store_record_update with a check (NULL: none). */
+int store_record_update_checked(struct store *st, long id, const char *field,
+                                const char *value, const char *user,
+                                const char *reason,
+                                const struct store_check *check, char *err);
+/* A subject's records (usubjid NULL: the rows of no subject), in domain
+ * and position order: id, domain and the row as JSON text. */
+int store_records_each(struct store *st, const char *usubjid,
+                       int (*fn)(void *ctx, long id, const char *domain,
+                                 const char *json),
+                       void *ctx, char *err);
+/* The study's STUDYID (of its first DM row) into buf; 1 found, 0 none. */
+int store_study_id(struct store *st, char *buf, size_t size, char *err);
+/* The column names of a domain, in order, NULL-terminated (free each and
+ * the array); NULL with *n 0 when the domain is unknown. */
+char **store_domain_columns(struct store *st, const char *domain, size_t *n,
+                            char *err);
 /* Deletes a row; a reason is required. */
 int store_record_delete(struct store *st, long id, const char *user,
                         const char *reason, char *err);
@@ -102,6 +133,7 @@ struct audit_filter {
     const char *tbl;
     const char *user;
     const char *from, *to; /* ISO timestamps, inclusive; NULL: open */
+    long record_id;        /* 0: all */
 };
 
 /* Calls fn for each audit row matching the filter, in order, streaming
@@ -116,6 +148,74 @@ int store_audit_each(struct store *st, const struct audit_filter *f,
  */
 int store_audit_verify(struct store *st, long *n_rows, long *bad_id,
                        char *err);
+
+/* ---- queries (data clarification) ---- */
+
+/* A query: raised on a subject (and a visit or a record) by a monitor
+ * ("manual") or by BALIST's checks ("auto", with the check's key),
+ * answered by the site, closed by a monitor or, for an automatic one,
+ * when the data no longer shows the discrepancy. Every step is audited
+ * (table "queries"). */
+struct query_row {
+    long id, record_id; /* record_id 0: none */
+    const char *usubjid, *visit, *kind, *check_key, *text, *status,
+        *raised_by, *raised_ts, *answer, *answered_by, *answered_ts,
+        *closed_by, *closed_ts, *close_note;
+};
+
+/* Returns the new query's id, or a negative value. visit, check_key may
+ * be NULL; record_id 0 for none. */
+long store_query_raise(struct store *st, const char *usubjid,
+                       const char *visit, long record_id, const char *kind,
+                       const char *check_key, const char *text,
+                       const char *user, char *err);
+/* The site's answer: an open (or answered) query becomes "answered". */
+int store_query_answer(struct store *st, long id, const char *answer,
+                       const char *user, char *err);
+/* Closes an open or answered query; the note says why. */
+int store_query_close(struct store *st, long id, const char *note,
+                      const char *user, char *err);
+/* The queries of a subject (usubjid NULL: all), oldest first. */
+int store_query_each(struct store *st, const char *usubjid,
+                     int (*fn)(void *ctx, const struct query_row *q),
+                     void *ctx, char *err);
+
+/* One discrepancy found by the checks (endpoints_findings). */
+struct store_finding {
+    const char *key, *visit, *text;
+};
+/*
+ * Brings a subject's automatic queries in line with what the checks find
+ * now, in one transaction: a finding with no query of its key yet is
+ * raised; an open or answered automatic query whose finding is gone is
+ * closed ("resolved by a data change"). A finding whose query a monitor
+ * closed is not raised again. *raised and *closed (may be NULL) count.
+ */
+int store_queries_sync(struct store *st, const char *usubjid,
+                       const struct store_finding *f, size_t n,
+                       const char *user, int *raised, int *closed,
+                       char *err);
+
+/* ---- electronic signatures (21 CFR Part 11 spirit) ---- */
+
+/* An investigator's signature of a subject's data (visit NULL) or of one
+ * visit's, with its meaning ("I have reviewed ... and confirm ..."). A
+ * later change to a signed record voids it (audited, with the change's
+ * reason). content_hash is the SHA-256 of what was signed. */
+struct signature_row {
+    long id;
+    const char *usubjid, *visit, *meaning, *user, *ts, *content_hash,
+        *voided_ts, *voided_by, *voided_reason;
+};
+/* The password is checked again here (a signature is a deliberate act);
+ * returns the signature's id, 0 when the password is wrong, negative on
+ * error. */
+long store_sign(struct store *st, const char *usubjid, const char *visit,
+                const char *meaning, const char *user, const char *password,
+                char *err);
+int store_signature_each(struct store *st, const char *usubjid,
+                         int (*fn)(void *ctx, const struct signature_row *g),
+                         void *ctx, char *err);
 
 /* ---- users and roles ---- */
 

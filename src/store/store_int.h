@@ -46,4 +46,39 @@ int store_sqlite_open(const char *path, bool create, struct store *st,
                       char *err);
 int store_pg_open(const char *url, struct store *st, char *err);
 
+/* ---- shared by store.c and review.c ---- */
+
+/* The first column of the first row of sql (one optional text argument)
+ * into out: 1 a row, 0 none, negative on error. */
+int store_query1(struct store *st, const char *sql, const char *arg,
+                 char *out, size_t size, char *err);
+/* Now, as an ISO 8601 UTC timestamp with microseconds. */
+void store_now_utc(char buf[64]);
+
+/* A write transaction: the writers' lock, the audit head, the batch of
+ * statements of the change. */
+struct txn {
+    struct store *st;
+    long next_audit;
+    char prev[65];
+    char ts[64];
+    const char *user;
+    struct stmt *audit_ins;
+};
+int txn_begin(struct store *st, struct txn *t, const char *user, char *err);
+/* Commits when ok, else rolls back; returns 0 when committed. */
+int txn_end(struct txn *t, bool ok, char *err);
+/* One audit row, chained to the one before. */
+int audit(struct txn *t, const char *action, const char *tbl,
+          long record_id, const char *usubjid, const char *field,
+          const char *old_v, const char *new_v, const char *reason,
+          char *err);
+/* Voids the signatures a change to one of usubjid's records breaks: the
+ * subject's own, and the visit's (visit may be NULL), audited. */
+int signatures_void(struct txn *t, const char *usubjid, const char *visit,
+                    const char *why, char *err);
+/* The schema added in version 2 (queries, signatures), the same SQL for
+ * both engines. */
+extern const char *const store_schema_v2[];
+
 #endif

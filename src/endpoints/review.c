@@ -1,0 +1,334 @@
+/*
+ * review.c - what the site and the monitor review beside the endpoints:
+ * the discrepancies an automatic query is raised for, the enrolment
+ * checklist's decision, and the visit schedule with its windows. The web
+ * application shows and stores these; the rules are here.
+ */
+#include "endpoints.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- findings (edit checks) ---- */
+
+struct found {
+    struct finding *items;
+    size_t n, cap;
+};
+
+static struct finding *add(struct found *f)
+{
+    struct finding *x = VEC_PUSH(f->items, f->n, f->cap);
+    memset(x, 0, sizeof *x);
+    return x;
+}
+
+/* Recorded versus computed response (response-criteria.md: BALIST's
+ * call is from the measurements; a site call that differs is queried). */
+static void on_disagree(void *ctx, enum criterion c,
+                        const struct rs_record *x, const struct tp *tp)
+{
+    struct found *f = ctx;
+    struct finding *g = add(f);
+    char dd[11];
+    date_format(x->date, dd);
+    const char *visit = *x->visit ? x->visit : dd;
+    snprintf(g->key, sizeof g->key, "response/%s/%s/%s", criterion_name(c),
+             visit, dd);
+    snprintf(g->visit, sizeof g->visit, "%s", *x->visit ? x->visit : "");
+    snprintf(g->text, sizeof g->text,
+             "The recorded %s response at %s (%s) is %s; BALIST computes %s "
+             "from the measurements: %.300s. Please correct the response or the "
+             "measurements.",
+             criterion_name(c), visit, dd, x->value,
+             resp_name(tp->overall, false), tp->reason);
+}
+
+/* A tumour assessment outside its window (protocol
+ * assessment_interval_days +/- assessment_window_days from the time
+ * origin). */
+static void window_checks(const struct study *s, const struct subject *sj,
+                          const struct subject_result *r, struct found *f)
+{
+    const struct protocol *p = &s->proto;
+    int32_t day0 = sj->origin != DATE_NONE ? sj->origin : sj->first_dose;
+    if (day0 == DATE_NONE || p->assessment_interval_days <= 0)
+        return;
+    const struct crit_result *cr[] = {&r->rano, &r->recist};
+    for (int c = 0; c < 2; c++) {
+        for (size_t t = 1; t < cr[c]->n_tp; t++) {
+            const struct tp *x = &cr[c]->tp[t];
+            if (x->baseline || x->date == DATE_NONE)
+                continue;
+            bool seen = false; /* one finding per assessment */
+            for (size_t k = 0; k < f->n && !seen; k++) {
+                char dd[11];
+                date_format(x->date, dd);
+                seen = !strncmp(f->items[k].key, "window/", 7) &&
+                       strstr(f->items[k].key, dd);
+            }
+            if (seen)
+                continue;
+            int32_t day = x->date - day0;
+            int k = (int)lround((double)day / p->assessment_interval_days);
+            if (k < 1)
+                k = 1;
+            int32_t due = k * p->assessment_interval_days;
+            if (labs((long)(day - due)) <= p->assessment_window_days)
+                continue;
+            struct finding *g = add(f);
+            char dd[11];
+            date_format(x->date, dd);
+            snprintf(g->key, sizeof g->key, "window/%s", dd);
+            snprintf(g->visit, sizeof g->visit, "%s", x->visit ? x->visit : "");
+            snprintf(g->text, sizeof g->text,
+                     "The tumour assessment %s on %s is on day %d; the "
+                     "schedule puts it on day %d +/- %d days. Please confirm "
+                     "the date or record the deviation.",
+                     x->visit ? x->visit : "", dd, (int)day, (int)due,
+                     p->assessment_window_days);
+        }
+    }
+}
+
+/* Adverse events: CTCAE grade 1-5 needed; an end before the start. */
+static void ae_checks(const struct subject *sj, struct found *f)
+{
+    for (size_t i = 0; i < sj->n_aes; i++) {
+        const struct ae *a = &sj->aes[i];
+        const char *term = a->term && *a->term ? a->term : "(no term)";
+        if (a->grade < 1 || a->grade > 5) {
+            struct finding *g = add(f);
+            snprintf(g->key, sizeof g->key, "ae-grade/%ld/%s", a->seq, term);
+            snprintf(g->text, sizeof g->text,
+                     "Adverse event %ld '%s' has no CTCAE grade (1 to 5).",
+                     a->seq, term);
+        }
+        if (!a->term || !*a->term) {
+            struct finding *g = add(f);
+            snprintf(g->key, sizeof g->key, "ae-term/%ld", a->seq);
+            snprintf(g->text, sizeof g->text,
+                     "Adverse event %ld has a grade but no term.", a->seq);
+        }
+        if (a->start != DATE_NONE && a->end != DATE_NONE &&
+            a->end < a->start) {
+            struct finding *g = add(f);
+            snprintf(g->key, sizeof g->key, "ae-dates/%ld/%s", a->seq, term);
+            snprintf(g->text, sizeof g->text,
+                     "Adverse event %ld '%s' ends before it starts.", a->seq,
+                     term);
+        }
+    }
+}
+
+size_t endpoints_findings(const struct study *s, const struct subject *sj,
+                          const struct subject_result *r,
+                          struct finding **out)
+{
+    struct found f = {NULL, 0, 0};
+    crit_compare_subject(s, sj, on_disagree, &f);
+    window_checks(s, sj, r, &f);
+    ae_checks(sj, &f);
+    *out = f.items;
+    return f.n;
+}
+
+/* ---- the enrolment checklist ---- */
+
+static struct elig_item *item(struct eligibility_result *r, const char *code,
+                              bool inclusion, const char *label)
+{
+    struct elig_item *x = &r->items[r->n++];
+    memset(x, 0, sizeof *x);
+    x->code = code;
+    x->inclusion = inclusion;
+    x->label = label;
+    return x;
+}
+
+/* A yes/no answer: known when not TRI_UNKNOWN; met when it equals want. */
+static void yes_no(struct elig_item *x, enum tri v, enum tri want,
+                   const char *if_not)
+{
+    x->known = v != TRI_UNKNOWN;
+    x->met = v == want;
+    if (!x->known)
+        snprintf(x->why, sizeof x->why, "not answered");
+    else if (!x->met)
+        snprintf(x->why, sizeof x->why, "%s", if_not);
+}
+
+void eligibility_decide(const struct protocol *p, const struct eligibility *e,
+                        struct eligibility_result *r)
+{
+    memset(r, 0, sizeof *r);
+    struct elig_item *x = item(r, "IN01", true, "Age at least the minimum");
+    x->known = e->age >= 0;
+    x->met = x->known && e->age >= p->elig_min_age;
+    if (!x->known)
+        snprintf(x->why, sizeof x->why, "not answered");
+    else if (!x->met)
+        snprintf(x->why, sizeof x->why, "age %d < %d", e->age,
+                 p->elig_min_age);
+    yes_no(item(r, "IN02", true, "Written informed consent"), e->consent,
+           TRI_YES, "no written consent");
+    /* TNBC: ER and PR negative, HER2-negative. */
+    yes_no(item(r, "IN03", true, "Oestrogen receptor negative"),
+           e->er_negative, TRI_YES, "ER positive: not triple-negative");
+    yes_no(item(r, "IN04", true, "Progesterone receptor negative"),
+           e->pr_negative, TRI_YES, "PR positive: not triple-negative");
+    yes_no(item(r, "IN05", true, "HER2-negative"), e->her2_negative, TRI_YES,
+           "HER2-positive: not triple-negative");
+    /* At least one measurable brain metastasis (RANO-BM: >= 10 mm). */
+    x = item(r, "IN06", true, "A measurable brain metastasis");
+    x->known = !isnan(e->brain_met_mm);
+    x->met = x->known && e->brain_met_mm >= p->elig_min_brain_met_mm;
+    if (!x->known)
+        snprintf(x->why, sizeof x->why, "not answered");
+    else if (!x->met)
+        snprintf(x->why, sizeof x->why,
+                 "largest brain metastasis %.1f mm < %.1f mm",
+                 e->brain_met_mm, p->elig_min_brain_met_mm);
+    x = item(r, "IN07", true, "ECOG performance status");
+    x->known = e->ecog >= 0;
+    x->met = x->known && e->ecog <= p->elig_max_ecog;
+    if (!x->known)
+        snprintf(x->why, sizeof x->why, "not answered");
+    else if (!x->met)
+        snprintf(x->why, sizeof x->why, "ECOG %d > %d", e->ecog,
+                 p->elig_max_ecog);
+    yes_no(item(r, "IN08", true, "Adequate organ function"),
+           e->organ_function, TRI_YES, "organ function not adequate");
+    x = item(r, "IN09", true, "Corticosteroid dose stable or none");
+    x->known = e->steroid_stable_days >= 0 || e->no_steroids == TRI_YES;
+    x->met = e->no_steroids == TRI_YES ||
+             (e->steroid_stable_days >= 0 &&
+              e->steroid_stable_days >= p->elig_steroid_stable_days);
+    if (!x->known)
+        snprintf(x->why, sizeof x->why, "not answered");
+    else if (!x->met)
+        snprintf(x->why, sizeof x->why,
+                 "steroid dose stable for %d days < %d",
+                 e->steroid_stable_days, p->elig_steroid_stable_days);
+    yes_no(item(r, "EX01", false, "Prior TROP2-directed antibody-drug "
+                                  "conjugate"),
+           e->prior_trop2_adc, TRI_NO, "prior TROP2-directed ADC");
+    yes_no(item(r, "EX02", false, "Prior PD-1/VEGF bispecific antibody"),
+           e->prior_pd1_vegf, TRI_NO, "prior PD-1/VEGF bispecific");
+    size_t unknown = 0, failed = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        unknown += !r->items[i].known;
+        failed += r->items[i].known && !r->items[i].met;
+    }
+    r->complete = unknown == 0;
+    r->eligible = r->complete && failed == 0;
+    if (r->eligible) {
+        snprintf(r->reason, sizeof r->reason,
+                 "eligible: all 9 inclusion criteria met and neither "
+                 "exclusion criterion applies");
+        return;
+    }
+    snprintf(r->reason, sizeof r->reason, "%s",
+             failed ? "not eligible:" : "incomplete: not answered:");
+    for (size_t i = 0; i < r->n; i++) {
+        const struct elig_item *y = &r->items[i];
+        if (failed ? y->known && !y->met : !y->known) {
+            size_t len = strlen(r->reason);
+            snprintf(r->reason + len, sizeof r->reason - len, " %s %s;",
+                     y->code, failed ? y->why : y->label);
+        }
+    }
+    size_t len = strlen(r->reason);
+    if (len && r->reason[len - 1] == ';')
+        r->reason[len - 1] = 0;
+}
+
+/* ---- the visit schedule ---- */
+
+static void sched_add(struct sched_visit **v, size_t *n, size_t *cap,
+                      const char *kind, int num, int32_t due, int tol,
+                      int32_t done, int32_t today)
+{
+    struct sched_visit *x = VEC_PUSH(*v, *n, *cap);
+    memset(x, 0, sizeof *x);
+    x->kind = kind;
+    x->number = num;
+    x->due = due;
+    x->lo = due - tol;
+    x->hi = due + tol;
+    x->done = done;
+    x->overdue = done == DATE_NONE && today != DATE_NONE && today > x->hi;
+    x->late = done != DATE_NONE && done > x->hi;
+}
+
+size_t subject_schedule(const struct study *s, const struct subject *sj,
+                        const struct subject_result *r, int32_t today,
+                        struct sched_visit **out)
+{
+    const struct protocol *p = &s->proto;
+    struct sched_visit *v = NULL;
+    size_t n = 0, cap = 0;
+    *out = NULL;
+    int32_t day0 = sj->origin != DATE_NONE ? sj->origin : sj->first_dose;
+    if (day0 == DATE_NONE)
+        return 0;
+    enum subject_status st = subject_status(sj, r, today);
+    int32_t stop = today;
+    if (sj->death != DATE_NONE && (stop == DATE_NONE || sj->death < stop))
+        stop = sj->death;
+    /* Dosing: one cycle every cycle_days from the first dose, while on
+     * treatment; a cycle is done by a dose within the delay tolerance. */
+    if (sj->first_dose != DATE_NONE) {
+        int32_t last = st == SUBJ_ON_TREATMENT ? stop : sj->last_dose;
+        for (int c = 1;; c++) {
+            int32_t due = sj->first_dose + (c - 1) * p->cycle_days;
+            if (last == DATE_NONE ||
+                due > last + (st == SUBJ_ON_TREATMENT ? p->cycle_days : 0))
+                break;
+            int32_t done = DATE_NONE;
+            for (size_t k = 0; k < sj->n_doses; k++) {
+                const struct dose *d = &sj->doses[k];
+                if (d->start != DATE_NONE && d->start >= due - p->cycle_days / 2 &&
+                    d->start < due + p->cycle_days / 2 &&
+                    (done == DATE_NONE || d->start < done))
+                    done = d->start;
+            }
+            sched_add(&v, &n, &cap, "dosing", c, due, p->delay_tolerance_days,
+                      done, today);
+        }
+    }
+    /* Imaging every assessment_interval_days +/- the window, until
+     * progression (either criterion) or death. */
+    int32_t pd = DATE_NONE;
+    const struct crit_result *cr[] = {&r->rano, &r->recist};
+    for (int c = 0; c < 2; c++)
+        for (size_t t = 1; t < cr[c]->n_tp; t++)
+            if (cr[c]->tp[t].overall == RESP_PD &&
+                (pd == DATE_NONE || cr[c]->tp[t].date < pd))
+                pd = cr[c]->tp[t].date;
+    for (int k = 1; p->assessment_interval_days > 0; k++) {
+        int32_t due = day0 + k * p->assessment_interval_days;
+        if ((pd != DATE_NONE && due - p->assessment_window_days > pd) ||
+            (stop != DATE_NONE &&
+             due > stop + p->assessment_interval_days) ||
+            (stop == DATE_NONE && k > 1000))
+            break;
+        int32_t done = DATE_NONE;
+        for (int c = 0; c < 2 && done == DATE_NONE; c++)
+            for (size_t t = 1; t < cr[c]->n_tp; t++) {
+                int32_t d = cr[c]->tp[t].date;
+                if (!cr[c]->tp[t].baseline && d != DATE_NONE &&
+                    d >= due - p->assessment_interval_days / 2 &&
+                    d < due + p->assessment_interval_days / 2) {
+                    done = d;
+                    break;
+                }
+            }
+        sched_add(&v, &n, &cap, "imaging", k, due,
+                  p->assessment_window_days, done, today);
+    }
+    *out = v;
+    return n;
+}

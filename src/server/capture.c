@@ -1,0 +1,939 @@
+/*
+ * capture.c - the data capture handlers of `balist serve`: enrolment
+ * through the eligibility checklist, a row added to a subject's domain
+ * (dosing, adverse events, medication, disposition), a saved value
+ * changed with a reason, the audit trail of a record, queries and
+ * investigators' signatures. Every write is staged first: the subject's
+ * data goes into a working folder with the new rows, the loader reads it
+ * (so bad input is refused with the loader's file, line and column), and
+ * only then is it written, in one audited transaction. The rules
+ * (eligibility, edit checks, schedule) are in endpoints/review.c.
+ */
+#include "server_int.h"
+
+#include "endpoints.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- staging a change ---- */
+
+void stage_close(struct stage *g)
+{
+    sink_release(&g->sink);
+    if (g->dir[0])
+        remove_flat_dir(g->dir);
+    g->dir[0] = 0;
+    diags_release(&g->d);
+    study_release(&g->s);
+}
+
+static int load_dir(struct stage *g)
+{
+    struct load_options o;
+    load_options_init(&o);
+    study_release(&g->s);
+    diags_release(&g->d);
+    study_init(&g->s);
+    diags_init(&g->d, 50);
+    return sdtm_load(g->dir, &o, &g->s, &g->d);
+}
+
+void stage_init(struct stage *g)
+{
+    memset(g, 0, sizeof *g);
+    study_init(&g->s);
+    diags_init(&g->d, 50);
+    g->sink.dir = g->dir;
+}
+
+/* True when dir/name has a row below its header. */
+static bool has_rows(const char *dir, const char *name)
+{
+    char path[4200], line[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *fp = fopen(path, "r");
+    if (!fp)
+        return false;
+    int n = 0;
+    while (n < 2 && fgets(line, sizeof line, fp))
+        if (strchr(line, '\n') || feof(fp))
+            n++;
+    fclose(fp);
+    return n >= 2;
+}
+
+int stage_open(struct server *srv, struct stage *g, const char *usubjid,
+               struct reply *r)
+{
+    char err[STORE_ERR];
+    if (make_temp_dir(g->dir, sizeof g->dir, "balist-stage") < 0) {
+        g->dir[0] = 0;
+        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                    "no temporary folder for the change");
+        return -1;
+    }
+    if (store_export_subject(srv->store, g->dir, usubjid, err) < 0 ||
+        store_study_id(srv->store, g->studyid, sizeof g->studyid, err) < 0) {
+        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                    "the study could not be read from the database");
+        return -1;
+    }
+    if (!has_rows(g->dir, "dm.csv")) {
+        /* No such subject (yet): the protocol alone, for enrolment. */
+        char path[4200];
+        snprintf(path, sizeof path, "%s/protocol.json", g->dir);
+        size_t len;
+        char *text = read_file(path, &len);
+        if (text)
+            protocol_parse(&g->s.proto, text, len, "protocol.json", &g->d);
+        free(text);
+        g->sj = NULL;
+        return 0;
+    }
+    if (load_dir(g) < 0) {
+        json_t *e = json_pack("{s:s, s:o}", "error",
+                              "the subject's saved data has errors",
+                              "problems", problems_json(&g->d));
+        r->status = MHD_HTTP_CONFLICT;
+        r->json = e;
+        return -1;
+    }
+    g->sj = study_find(&g->s, usubjid);
+    if (!g->studyid[0] && g->sj && g->sj->studyid)
+        snprintf(g->studyid, sizeof g->studyid, "%s", g->sj->studyid);
+    return 0;
+}
+
+int stage_reload(struct stage *g, const char *usubjid, struct reply *r)
+{
+    if (load_dir(g) < 0) {
+        json_t *e = json_pack("{s:s, s:o}", "error",
+                              "the data is not valid; nothing was saved",
+                              "problems", problems_json(&g->d));
+        r->status = 422;
+        r->json = e;
+        return -1;
+    }
+    g->sj = study_find(&g->s, usubjid);
+    return 0;
+}
+
+int stage_save(struct server *srv, struct stage *g, const char *user,
+               json_t *ids, struct reply *r)
+{
+    char err[STORE_ERR];
+    long *idv = calloc(g->sink.n + 1, sizeof *idv);
+    if (!idv || store_records_insert(srv->store, g->sink.rows, g->sink.n,
+                                     user, idv, err) < 0) {
+        free(idv);
+        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                    "the data could not be saved; nothing was written");
+        return -1;
+    }
+    for (size_t k = 0; k < g->sink.n; k++)
+        json_array_append_new(ids, json_integer(idv[k]));
+    free(idv);
+    if (g->sj)
+        sync_findings(srv, &g->s, g->sj, user);
+    return 0;
+}
+
+/* The largest SEQ of a domain file, and the VISITNUM of a visit there. */
+struct scan {
+    int seq_col, visit_col, vnum_col, subj_col;
+    const char *visit, *usubjid;
+    long max_seq;
+    double vnum, max_vnum;
+};
+
+static int scan_row(void *ctx, const struct csv_rec *r)
+{
+    struct scan *x = ctx;
+    if (r->line == 1) {
+        char seq[16];
+        for (size_t i = 0; i < r->n; i++) {
+            const char *h = r->f[i];
+            size_t n = strlen(h);
+            snprintf(seq, sizeof seq, "%s", h);
+            if (n == 5 && !strcmp(h + 2, "SEQ"))
+                x->seq_col = (int)i;
+            if (!strcmp(h, "VISIT"))
+                x->visit_col = (int)i;
+            if (!strcmp(h, "VISITNUM"))
+                x->vnum_col = (int)i;
+            if (!strcmp(h, "USUBJID"))
+                x->subj_col = (int)i;
+        }
+        return 0;
+    }
+    if (x->subj_col >= 0 && (size_t)x->subj_col < r->n &&
+        strcmp(r->f[x->subj_col], x->usubjid) != 0)
+        return 0;
+    if (x->seq_col >= 0 && (size_t)x->seq_col < r->n) {
+        long v = strtol(r->f[x->seq_col], NULL, 10);
+        if (v > x->max_seq)
+            x->max_seq = v;
+    }
+    if (x->vnum_col >= 0 && (size_t)x->vnum_col < r->n && *r->f[x->vnum_col]) {
+        double v = strtod(r->f[x->vnum_col], NULL);
+        if (v > x->max_vnum)
+            x->max_vnum = v;
+        if (x->visit && x->visit_col >= 0 && (size_t)x->visit_col < r->n &&
+            !strcmp(r->f[x->visit_col], x->visit))
+            x->vnum = v;
+    }
+    return 0;
+}
+
+/* The next --SEQ of the subject in file, and the VISITNUM of visit (its
+ * number where the file has it, else one past the largest). */
+void stage_numbers(const struct stage *g, const char *file,
+                   const char *usubjid, const char *visit, char seq[32],
+                   char vnum[32])
+{
+    struct scan x = {-1, -1, -1, -1, visit, usubjid, 0, -1, 0};
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", g->dir, file);
+    struct diags d;
+    diags_init(&d, 1);
+    csv_stream(path, file, scan_row, &x, &d);
+    diags_release(&d);
+    snprintf(seq, 32, "%ld", x.max_seq + 1);
+    if (vnum && x.vnum_col < 0) {
+        vnum[0] = 0; /* the file has no VISITNUM */
+    } else if (vnum) {
+        double v = x.vnum >= 0 ? x.vnum : floor(x.max_vnum) + 1;
+        snprintf(vnum, 32, "%g", v);
+    }
+}
+
+/* ---- automatic queries ---- */
+
+void sync_findings(struct server *srv, const struct study *s,
+                   const struct subject *sj, const char *user)
+{
+    struct derive_options dop = {false};
+    struct subject_result res;
+    endpoints_subject(s, sj, &dop, &res);
+    struct finding *f = NULL;
+    size_t n = endpoints_findings(s, sj, &res, &f);
+    struct store_finding *sf = calloc(n + 1, sizeof *sf);
+    for (size_t i = 0; sf && i < n; i++)
+        sf[i] = (struct store_finding){f[i].key,
+                                       f[i].visit[0] ? f[i].visit : NULL,
+                                       f[i].text};
+    char err[STORE_ERR];
+    /* A failure here leaves the saved data as it is; the queries catch
+     * up at the next write. */
+    if (sf)
+        store_queries_sync(srv->store, sj->usubjid, sf, n, "balist-checks",
+                           NULL, NULL, err);
+    free(sf);
+    free(f);
+    subject_result_release(&res);
+}
+
+/* ---- who may write which domain ---- */
+
+static unsigned domain_roles(const char *domain)
+{
+    static const char *const site[] = {"dm", "ds", "ie", "ex",
+                                       "ae", "cm", "pr", "ss", NULL};
+    static const char *const imaging[] = {"tu", "tr", "rs", NULL};
+    for (int i = 0; site[i]; i++)
+        if (!strcmp(site[i], domain))
+            return R_COORDINATOR | R_INVESTIGATOR;
+    for (int i = 0; imaging[i]; i++)
+        if (!strcmp(imaging[i], domain))
+            return R_RADIOLOGIST | R_INVESTIGATOR;
+    return 0;
+}
+
+static bool may_write(const struct call *c, const char *domain,
+                      struct reply *r)
+{
+    unsigned roles = domain_roles(domain);
+    if (!roles) {
+        char msg[120];
+        snprintf(msg, sizeof msg, "'%s' is not a domain the site enters",
+                 domain);
+        reply_error(r, MHD_HTTP_BAD_REQUEST, msg);
+        return false;
+    }
+    if (!(role_bit(c->who->role) & roles)) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "the %s role may not write %s records",
+                 c->who->role, domain);
+        reply_error(r, MHD_HTTP_FORBIDDEN, msg);
+        return false;
+    }
+    return true;
+}
+
+/* ---- enrolment ---- */
+
+static enum tri tri_of(json_t *o, const char *key)
+{
+    json_t *v = json_object_get(o, key);
+    return json_is_true(v) ? TRI_YES : json_is_false(v) ? TRI_NO : TRI_UNKNOWN;
+}
+
+static int int_of(json_t *o, const char *key)
+{
+    json_t *v = json_object_get(o, key);
+    return json_is_number(v) && json_number_value(v) >= 0
+               ? (int)json_number_value(v)
+               : -1;
+}
+
+static const char *opt_str(json_t *o, const char *key)
+{
+    const char *v = json_string_value(json_object_get(o, key));
+    return v ? v : "";
+}
+
+static json_t *elig_json(const struct eligibility_result *e)
+{
+    json_t *items = json_array();
+    for (size_t i = 0; i < e->n; i++) {
+        const struct elig_item *x = &e->items[i];
+        json_array_append_new(
+            items, json_pack("{s:s, s:s, s:s, s:b, s:b, s:s}", "code", x->code,
+                             "label", x->label, "kind",
+                             x->inclusion ? "inclusion" : "exclusion",
+                             "answered", x->known, "met", x->met, "why",
+                             x->why));
+    }
+    return json_pack("{s:b, s:b, s:s, s:o}", "complete", e->complete,
+                     "eligible", e->eligible, "reason", e->reason, "items",
+                     items);
+}
+
+/* The checklist answers as IE rows: every item, IEORRES Y or N (the
+ * SDTM convention is inclusion criteria not met and exclusion criteria
+ * met; the full list is kept so the decision can be checked again), then
+ * the disposition: consent, and ENROLLED or SCREEN FAILURE with the
+ * reason. */
+static int write_enrolment(struct stage *g, const char *usubjid, json_t *j,
+                           const struct eligibility_result *e,
+                           struct reply *r)
+{
+    const char *consent = opt_str(j, "consent_date");
+    const char *date = opt_str(j, "enrolment_date");
+    char age[16] = "";
+    int a = int_of(j, "age");
+    if (a >= 0)
+        snprintf(age, sizeof age, "%d", a);
+    const char *subjid = strrchr(usubjid, '-');
+    static const char *const dmc[] = {
+        "STUDYID", "DOMAIN", "USUBJID", "SUBJID", "RFICDTC", "SITEID",
+        "AGE",     "AGEU",   "SEX",     "RACE",   "ARMCD",   "ARM"};
+    const char *dmv[] = {g->studyid,
+                         "DM",
+                         usubjid,
+                         subjid ? subjid + 1 : usubjid,
+                         consent,
+                         opt_str(j, "siteid"),
+                         age,
+                         *age ? "YEARS" : "",
+                         opt_str(j, "sex"),
+                         opt_str(j, "race"),
+                         e->eligible ? "IVO+SG" : "SCRNFAIL",
+                         e->eligible ? "Ivonescimab + Sacituzumab govitecan"
+                                     : "Screen Failure"};
+    if (sink_row(&g->sink, "dm.csv", dmc, dmv, 12) < 0)
+        goto io;
+    static const char *const iec[] = {"STUDYID", "DOMAIN",  "USUBJID",
+                                       "IESEQ",   "IETESTCD", "IETEST",
+                                       "IECAT",   "IEORRES", "IESTRESC",
+                                       "IEDTC"};
+    for (size_t i = 0; i < e->n; i++) {
+        const struct elig_item *x = &e->items[i];
+        char seq[16];
+        snprintf(seq, sizeof seq, "%zu", i + 1);
+        /* Y: the inclusion criterion holds / the exclusion applies. */
+        const char *yn = !x->known ? ""
+                         : x->inclusion ? (x->met ? "Y" : "N")
+                                        : (x->met ? "N" : "Y");
+        const char *v[] = {g->studyid, "IE",   usubjid, seq, x->code, x->label,
+                           x->inclusion ? "INCLUSION" : "EXCLUSION",
+                           yn,         yn,     consent};
+        if (sink_row(&g->sink, "ie.csv", iec, v, 10) < 0)
+            goto io;
+    }
+    static const char *const dsc[] = {"STUDYID", "DOMAIN",  "USUBJID",
+                                      "DSSEQ",   "DSTERM",  "DSDECOD",
+                                      "DSCAT",   "EPOCH",   "DSSTDTC"};
+    char seq[32];
+    stage_numbers(g, "ds.csv", usubjid, NULL, seq, NULL);
+    long n = strtol(seq, NULL, 10);
+    if (*consent) {
+        char s1[16];
+        snprintf(s1, sizeof s1, "%ld", n++);
+        const char *v[] = {g->studyid, "DS", usubjid, s1,
+                           "INFORMED CONSENT OBTAINED",
+                           "INFORMED CONSENT OBTAINED", "PROTOCOL MILESTONE",
+                           "SCREENING", consent};
+        if (sink_row(&g->sink, "ds.csv", dsc, v, 9) < 0)
+            goto io;
+    }
+    if (e->complete) {
+        char s2[16];
+        snprintf(s2, sizeof s2, "%ld", n);
+        const char *v[] = {g->studyid,
+                           "DS",
+                           usubjid,
+                           s2,
+                           e->eligible ? "ENROLLED" : e->reason,
+                           e->eligible ? "ENROLLED" : "SCREEN FAILURE",
+                           e->eligible ? "PROTOCOL MILESTONE"
+                                       : "DISPOSITION EVENT",
+                           "SCREENING",
+                           *date ? date : consent};
+        if (sink_row(&g->sink, "ds.csv", dsc, v, 9) < 0)
+            goto io;
+    }
+    return 0;
+io:
+    reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                "the working folder could not be written");
+    return -1;
+}
+
+void h_enrol(struct call *c, struct reply *r)
+{
+    json_t *j = parse_body(c, r);
+    if (!j)
+        return;
+    const char *usubjid = str_field(j, "usubjid", r);
+    json_t *ck = json_object_get(j, "checklist");
+    if (usubjid && !json_is_object(ck)) {
+        reply_error(r, MHD_HTTP_BAD_REQUEST,
+                    "'checklist' (an object of the eligibility answers) is "
+                    "required");
+        usubjid = NULL;
+    }
+    if (usubjid && (!*usubjid || strlen(usubjid) > 64 ||
+                    strpbrk(usubjid, "/\\\"<>"))) {
+        reply_error(r, MHD_HTTP_BAD_REQUEST,
+                    "'usubjid' must be 1 to 64 characters without / \\ \" < "
+                    ">");
+        usubjid = NULL;
+    }
+    if (!usubjid) {
+        json_decref(j);
+        return;
+    }
+    struct eligibility el = {
+        .age = int_of(j, "age"),
+        .ecog = int_of(ck, "ecog"),
+        .consent = tri_of(ck, "consent"),
+        .er_negative = tri_of(ck, "er_negative"),
+        .pr_negative = tri_of(ck, "pr_negative"),
+        .her2_negative = tri_of(ck, "her2_negative"),
+        .organ_function = tri_of(ck, "organ_function"),
+        .no_steroids = tri_of(ck, "no_steroids"),
+        .prior_trop2_adc = tri_of(ck, "prior_trop2_adc"),
+        .prior_pd1_vegf = tri_of(ck, "prior_pd1_vegf"),
+        .brain_met_mm = json_is_number(json_object_get(ck, "brain_met_mm"))
+                            ? json_number_value(json_object_get(
+                                  ck, "brain_met_mm"))
+                            : NAN,
+        .steroid_stable_days = int_of(ck, "steroid_stable_days"),
+    };
+    bool save = !json_is_true(json_object_get(j, "preview"));
+    struct stage g;
+    stage_init(&g);
+    pthread_mutex_lock(&c->srv->store_lock);
+    if (stage_open(c->srv, &g, usubjid, r) == 0) {
+        if (g.sj) {
+            reply_error(r, MHD_HTTP_CONFLICT, "that subject already exists");
+        } else {
+            struct eligibility_result e;
+            eligibility_decide(&g.s.proto, &el, &e);
+            json_t *ids = json_array();
+            if (!save) {
+                reply_json(r, json_pack("{s:s, s:b, s:o}", "usubjid", usubjid,
+                                        "saved", 0, "eligibility",
+                                        elig_json(&e)));
+            } else if (write_enrolment(&g, usubjid, j, &e, r) == 0 &&
+                       stage_reload(&g, usubjid, r) == 0 &&
+                       stage_save(c->srv, &g, c->who->user, ids, r) == 0) {
+                reply_json(r, json_pack("{s:s, s:b, s:O, s:o}", "usubjid",
+                                        usubjid, "saved", 1, "records", ids,
+                                        "eligibility", elig_json(&e)));
+                r->status = MHD_HTTP_CREATED;
+            }
+            json_decref(ids);
+        }
+    }
+    pthread_mutex_unlock(&c->srv->store_lock);
+    stage_close(&g);
+    json_decref(j);
+}
+
+/* ---- a row added to a subject's domain ---- */
+
+void h_record_add(struct call *c, struct reply *r)
+{
+    json_t *j = parse_body(c, r);
+    if (!j)
+        return;
+    const char *domain = str_field(j, "domain", r);
+    json_t *vals = json_object_get(j, "values");
+    if (domain && !json_is_object(vals)) {
+        reply_error(r, MHD_HTTP_BAD_REQUEST,
+                    "'values' (an object of column to text) is required");
+        domain = NULL;
+    }
+    if (!domain || !may_write(c, domain, r)) {
+        json_decref(j);
+        return;
+    }
+    size_t n = json_object_size(vals);
+    const char **cols = calloc(n + 8, sizeof *cols);
+    const char **v = calloc(n + 8, sizeof *v);
+    char up[8], file[16], seqcol[16], seq[32], vnum[32];
+    snprintf(up, sizeof up, "%.2s", domain);
+    for (char *p = up; *p; p++)
+        *p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+    snprintf(file, sizeof file, "%.4s.csv", domain);
+    snprintf(seqcol, sizeof seqcol, "%sSEQ", up);
+    struct stage g;
+    stage_init(&g);
+    pthread_mutex_lock(&c->srv->store_lock);
+    if (!cols || !v) {
+        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
+    } else if (stage_open(c->srv, &g, c->arg, r) == 0) {
+        if (!g.sj) {
+            reply_error(r, MHD_HTTP_NOT_FOUND, "no such subject");
+        } else {
+            const char *visit =
+                json_string_value(json_object_get(vals, "VISIT"));
+            stage_numbers(&g, file, c->arg, visit, seq, vnum);
+            size_t k = 0;
+            cols[k] = "STUDYID", v[k++] = g.studyid;
+            cols[k] = "DOMAIN", v[k++] = up;
+            cols[k] = "USUBJID", v[k++] = c->arg;
+            cols[k] = seqcol, v[k++] = seq;
+            if (visit && *vnum && !json_object_get(vals, "VISITNUM"))
+                cols[k] = "VISITNUM", v[k++] = vnum;
+            bool bad = false;
+            const char *key;
+            json_t *x;
+            json_object_foreach(vals, key, x)
+            {
+                if (!json_is_string(x) || !strcmp(key, "STUDYID") ||
+                    !strcmp(key, "DOMAIN") || !strcmp(key, "USUBJID") ||
+                    !strcmp(key, seqcol)) {
+                    char msg[160];
+                    snprintf(msg, sizeof msg,
+                             "values.%.60s: a text value of a column the "
+                             "site enters is expected",
+                             key);
+                    reply_error(r, MHD_HTTP_BAD_REQUEST, msg);
+                    bad = true;
+                    break;
+                }
+                cols[k] = key, v[k++] = json_string_value(x);
+            }
+            json_t *ids = json_array();
+            g.sink.strict = true;
+            int sr = bad ? 0 : sink_row(&g.sink, file, cols, v, k);
+            if (sr == -2)
+                reply_error(r, 422, g.sink.missing);
+            else if (sr < 0)
+                reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                            "the working folder could not be written");
+            if (!bad && (sr < 0 || stage_reload(&g, c->arg, r) < 0 ||
+                         stage_save(c->srv, &g, c->who->user, ids, r) < 0))
+                bad = true;
+            if (!bad && !r->json) {
+                reply_json(r, json_pack("{s:s, s:s, s:O}", "usubjid", c->arg,
+                                        "domain", domain, "records", ids));
+                r->status = MHD_HTTP_CREATED;
+            }
+            json_decref(ids);
+        }
+    }
+    pthread_mutex_unlock(&c->srv->store_lock);
+    stage_close(&g);
+    free(cols);
+    free(v);
+    json_decref(j);
+}
+
+/* ---- a saved value changed, with a reason ---- */
+
+struct change_check {
+    struct server *srv;
+    struct stage g;
+    struct reply *r;
+};
+
+/* Inside the change's transaction: the subject as changed must load. */
+static int check_change(void *ctx, struct store *st, const char *usubjid,
+                        char *err)
+{
+    (void)st;
+    struct change_check *k = ctx;
+    if (stage_open(k->srv, &k->g, usubjid, k->r) < 0) {
+        snprintf(err, STORE_ERR, "the changed data is not valid");
+        if (k->r->status == MHD_HTTP_CONFLICT && k->r->json) {
+            k->r->status = 422;
+            json_object_set_new(k->r->json, "error",
+                                json_string("the change is not valid; "
+                                            "nothing was changed"));
+        }
+        return -1;
+    }
+    return 0;
+}
+
+/* The store's name of a record's domain ("tr"), from its DOMAIN value. */
+static int record_domain(struct server *srv, long id, char domain[16])
+{
+    char err[STORE_ERR];
+    int rc = store_record_get(srv->store, id, "DOMAIN", domain, 16, err);
+    for (char *p = domain; rc == 1 && *p; p++)
+        *p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+    return rc;
+}
+
+void h_record_change(struct call *c, struct reply *r)
+{
+    json_t *j = parse_body(c, r);
+    if (!j)
+        return;
+    const char *field = str_field(j, "field", r);
+    const char *value = field ? str_field(j, "value", r) : NULL;
+    const char *reason = value ? str_field(j, "reason", r) : NULL;
+    char *end;
+    long id = strtol(c->arg, &end, 10);
+    if (reason && (*end || id <= 0)) {
+        reply_error(r, MHD_HTTP_NOT_FOUND, "no such record");
+        reason = NULL;
+    }
+    if (reason && !*reason) {
+        reply_error(r, MHD_HTTP_BAD_REQUEST,
+                    "a reason is required for a change after first entry");
+        reason = NULL;
+    }
+    if (reason && (!strcmp(field, "STUDYID") || !strcmp(field, "DOMAIN") ||
+                   !strcmp(field, "USUBJID"))) {
+        reply_error(r, MHD_HTTP_BAD_REQUEST,
+                    "STUDYID, DOMAIN and USUBJID are not changed here");
+        reason = NULL;
+    }
+    if (!reason) {
+        json_decref(j);
+        return;
+    }
+    struct change_check k;
+    k.srv = c->srv;
+    k.r = r;
+    stage_init(&k.g);
+    char domain[16] = "", err[STORE_ERR] = "";
+    pthread_mutex_lock(&c->srv->store_lock);
+    if (record_domain(c->srv, id, domain) != 1) {
+        reply_error(r, MHD_HTTP_NOT_FOUND, "no such record");
+    } else if (may_write(c, domain, r)) {
+        struct store_check chk = {check_change, &k};
+        if (store_record_update_checked(c->srv->store, id, field, value,
+                                        c->who->user, reason, &chk,
+                                        err) < 0) {
+            if (!r->json)
+                reply_error(r, strstr(err, "no column") ? MHD_HTTP_BAD_REQUEST
+                                                        : 422,
+                            err);
+        } else {
+            if (k.g.sj)
+                sync_findings(c->srv, &k.g.s, k.g.sj, c->who->user);
+            reply_json(r, json_pack("{s:I, s:s, s:s, s:s}", "record",
+                                    (json_int_t)id, "field", field, "value",
+                                    value, "reason", reason));
+        }
+    }
+    pthread_mutex_unlock(&c->srv->store_lock);
+    stage_close(&k.g);
+    json_decref(j);
+}
+
+/* ---- the audit trail of one record ---- */
+
+static int audit_row_json(void *ctx, const struct audit_row *a)
+{
+    json_array_append_new(
+        ctx, json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?}", "id",
+                       (json_int_t)a->id, "ts", a->ts, "user", a->user,
+                       "action", a->action, "field", a->field, "old",
+                       a->old_value, "new", a->new_value, "reason",
+                       a->reason));
+    return 0;
+}
+
+void h_record_audit(struct call *c, struct reply *r)
+{
+    char *end;
+    long id = strtol(c->arg, &end, 10);
+    char domain[16] = "", err[STORE_ERR];
+    json_t *a = json_array();
+    pthread_mutex_lock(&c->srv->store_lock);
+    int rc = *end || id <= 0 ? 0 : record_domain(c->srv, id, domain);
+    if (rc == 1) {
+        struct audit_filter f = {0};
+        f.record_id = id;
+        f.tbl = domain; /* queries and signatures number their own rows */
+        rc = store_audit_each(c->srv->store, &f, audit_row_json, a, err) < 0
+                 ? -1
+                 : 1;
+    }
+    pthread_mutex_unlock(&c->srv->store_lock);
+    if (rc != 1) {
+        json_decref(a);
+        reply_error(r, rc == 0 ? MHD_HTTP_NOT_FOUND
+                               : MHD_HTTP_INTERNAL_SERVER_ERROR,
+                    rc == 0 ? "no such record"
+                            : "the audit trail could not be read");
+        return;
+    }
+    reply_json(r, json_pack("{s:I, s:s, s:o}", "record", (json_int_t)id,
+                            "domain", domain, "audit", a));
+}
+
+/* ---- queries ---- */
+
+static int query_json(void *ctx, const struct query_row *q)
+{
+    json_array_append_new(
+        ctx,
+        json_pack("{s:I, s:s, s:s?, s:s, s:s?, s:s, s:s, s:s, s:s, s:s?, "
+                  "s:s?, s:s?, s:s?, s:s?, s:s?}",
+                  "id", (json_int_t)q->id, "usubjid", q->usubjid, "visit",
+                  q->visit, "kind", q->kind, "check", q->check_key, "text",
+                  q->text, "status", q->status, "raised_by", q->raised_by,
+                  "raised_ts", q->raised_ts, "answer", q->answer,
+                  "answered_by", q->answered_by, "answered_ts",
+                  q->answered_ts, "closed_by", q->closed_by, "closed_ts",
+                  q->closed_ts, "close_note", q->close_note));
+    return 0;
+}
+
+json_t *queries_json(struct server *srv, const char *usubjid)
+{
+    json_t *a = json_array();
+    char err[STORE_ERR];
+    if (store_query_each(srv->store, usubjid, query_json, a, err) < 0) {
+        json_decref(a);
+        return NULL;
+    }
+    return a;
+}
+
+void h_queries(struct call *c, struct reply *r)
+{
+    pthread_mutex_lock(&c->srv->store_lock);
+    json_t *a = queries_json(c->srv, NULL);
+    pthread_mutex_unlock(&c->srv->store_lock);
+    if (!a)
+        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                    "the queries could not be read");
+    else
+        reply_json(r, json_pack("{s:o}", "queries", a));
+}
+
+void h_query_raise(struct call *c, struct reply *r)
+{
+    json_t *j = parse_body(c, r);
+    if (!j)
+        return;
+    const char *text = str_field(j, "text", r);
+    if (text && !*text) {
+        reply_error(r, MHD_HTTP_BAD_REQUEST, "a query needs a text");
+        text = NULL;
+    }
+    if (text) {
+        const char *visit = json_string_value(json_object_get(j, "visit"));
+        json_t *rid = json_object_get(j, "record");
+        char err[STORE_ERR] = "";
+        long id = -1;
+        struct stage g;
+        stage_init(&g);
+        pthread_mutex_lock(&c->srv->store_lock);
+        if (stage_open(c->srv, &g, c->arg, r) == 0 && !g.sj)
+            reply_error(r, MHD_HTTP_NOT_FOUND, "no such subject");
+        else if (!r->json)
+            id = store_query_raise(c->srv->store, c->arg, visit,
+                                   json_is_integer(rid)
+                                       ? (long)json_integer_value(rid)
+                                       : 0,
+                                   "manual", NULL, text, c->who->user, err);
+        pthread_mutex_unlock(&c->srv->store_lock);
+        stage_close(&g);
+        if (!r->json && id < 0)
+            reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, err);
+        else if (!r->json) {
+            reply_json(r, json_pack("{s:I, s:s}", "query", (json_int_t)id,
+                                    "status", "open"));
+            r->status = MHD_HTTP_CREATED;
+        }
+    }
+    json_decref(j);
+}
+
+static void query_move(struct call *c, struct reply *r, bool answer)
+{
+    json_t *j = parse_body(c, r);
+    if (!j)
+        return;
+    const char *text = str_field(j, answer ? "answer" : "note", r);
+    char *end;
+    long id = strtol(c->arg, &end, 10);
+    if (text && (*end || id <= 0)) {
+        reply_error(r, MHD_HTTP_NOT_FOUND, "no such query");
+        text = NULL;
+    }
+    if (text) {
+        char err[STORE_ERR];
+        pthread_mutex_lock(&c->srv->store_lock);
+        int rc = answer ? store_query_answer(c->srv->store, id, text,
+                                             c->who->user, err)
+                        : store_query_close(c->srv->store, id, text,
+                                            c->who->user, err);
+        pthread_mutex_unlock(&c->srv->store_lock);
+        if (rc < 0)
+            reply_error(r,
+                        strstr(err, "no query") ? MHD_HTTP_NOT_FOUND
+                        : strstr(err, "closed") ? MHD_HTTP_CONFLICT
+                                                : MHD_HTTP_BAD_REQUEST,
+                        err);
+        else
+            reply_json(r, json_pack("{s:I, s:s}", "query", (json_int_t)id,
+                                    "status", answer ? "answered" : "closed"));
+    }
+    json_decref(j);
+}
+
+void h_query_answer(struct call *c, struct reply *r)
+{
+    query_move(c, r, true);
+}
+
+void h_query_close(struct call *c, struct reply *r)
+{
+    query_move(c, r, false);
+}
+
+/* ---- signatures ---- */
+
+static int signature_json(void *ctx, const struct signature_row *g)
+{
+    json_array_append_new(
+        ctx, json_pack("{s:I, s:s?, s:s, s:s, s:s, s:s, s:b, s:s?, s:s?, "
+                       "s:s?}",
+                       "id", (json_int_t)g->id, "visit", g->visit, "meaning",
+                       g->meaning, "user", g->user, "ts", g->ts,
+                       "content_hash", g->content_hash, "valid",
+                       g->voided_ts == NULL, "voided_ts", g->voided_ts,
+                       "voided_by", g->voided_by, "voided_reason",
+                       g->voided_reason));
+    return 0;
+}
+
+json_t *signatures_json(struct server *srv, const char *usubjid)
+{
+    json_t *a = json_array();
+    char err[STORE_ERR];
+    if (store_signature_each(srv->store, usubjid, signature_json, a, err) <
+        0) {
+        json_decref(a);
+        return NULL;
+    }
+    return a;
+}
+
+void h_sign(struct call *c, struct reply *r)
+{
+    json_t *j = parse_body(c, r);
+    if (!j)
+        return;
+    const char *meaning = str_field(j, "meaning", r);
+    const char *pw = meaning ? str_field(j, "password", r) : NULL;
+    if (pw) {
+        const char *visit = json_string_value(json_object_get(j, "visit"));
+        char err[STORE_ERR] = "";
+        pthread_mutex_lock(&c->srv->store_lock);
+        long id = store_sign(c->srv->store, c->arg, visit, meaning,
+                             c->who->user, pw, err);
+        pthread_mutex_unlock(&c->srv->store_lock);
+        if (id == 0)
+            reply_error(r, MHD_HTTP_UNAUTHORIZED,
+                        "the password is not right: nothing was signed");
+        else if (id < 0)
+            reply_error(r, strstr(err, "no data") ? MHD_HTTP_NOT_FOUND
+                                                  : MHD_HTTP_BAD_REQUEST,
+                        err);
+        else {
+            reply_json(r, json_pack("{s:I, s:s, s:s?, s:s}", "signature",
+                                    (json_int_t)id, "usubjid", c->arg,
+                                    "visit", visit, "meaning", meaning));
+            r->status = MHD_HTTP_CREATED;
+        }
+    }
+    json_decref(j);
+}
+
+/* ---- what the subject page shows beside the response calls ---- */
+
+static int record_json(void *ctx, long id, const char *domain,
+                       const char *data)
+{
+    json_t *o = ctx;
+    json_t *rows = json_object_get(o, domain);
+    if (!rows) {
+        rows = json_array();
+        json_object_set_new(o, domain, rows);
+    }
+    json_t *row = json_loads(data, 0, NULL);
+    if (!row)
+        row = json_object();
+    json_array_append_new(rows, json_pack("{s:I, s:o}", "id", (json_int_t)id,
+                                          "values", row));
+    return 0;
+}
+
+json_t *subject_extras(struct server *srv, const struct study *s,
+                       const struct subject *sj,
+                       const struct subject_result *res)
+{
+    char err[STORE_ERR];
+    json_t *recs = json_object();
+    store_records_each(srv->store, sj->usubjid, record_json, recs, err);
+    struct sched_visit *v = NULL;
+    time_t now = time(NULL);
+    int32_t today = (int32_t)(now / 86400);
+    size_t n = subject_schedule(s, sj, res, today, &v);
+    json_t *sched = json_array();
+    for (size_t i = 0; i < n; i++) {
+        char due[11], lo[11], hi[11], done[11] = "";
+        date_format(v[i].due, due);
+        date_format(v[i].lo, lo);
+        date_format(v[i].hi, hi);
+        if (v[i].done != DATE_NONE)
+            date_format(v[i].done, done);
+        json_array_append_new(
+            sched, json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:b, s:b}",
+                             "kind", v[i].kind, "number", v[i].number, "due",
+                             due, "from", lo, "to", hi, "done", done,
+                             "overdue", v[i].overdue, "late", v[i].late));
+    }
+    free(v);
+    json_t *q = queries_json(srv, sj->usubjid);
+    json_t *g = signatures_json(srv, sj->usubjid);
+    return json_pack("{s:o, s:o, s:o, s:o}", "records", recs, "schedule",
+                     sched, "queries", q ? q : json_array(), "signatures",
+                     g ? g : json_array());
+}

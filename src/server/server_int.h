@@ -1,0 +1,174 @@
+/*
+ * server_int.h - private to server/: the server, a request's call and
+ * reply, and the helpers the handlers of server.c and capture.c share.
+ */
+#ifndef BALIST_SERVER_INT_H
+#define BALIST_SERVER_INT_H
+
+#include "server.h"
+
+#include "criteria.h"
+#include "endpoints.h"
+#include "io.h"
+#include "store.h"
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <time.h>
+
+#define COOKIE "balist_session"
+#define MAX_SESSIONS 1024
+#define MAX_FAILS 256
+
+enum role_bit {
+    R_ADMIN = 1 << 0,
+    R_INVESTIGATOR = 1 << 1,
+    R_COORDINATOR = 1 << 2,
+    R_RADIOLOGIST = 1 << 3,
+    R_MONITOR = 1 << 4,
+    R_STATISTICIAN = 1 << 5,
+};
+#define R_ANYONE_SIGNED_IN 0x3F
+#define R_STUDY_READERS                                                      \
+    (R_INVESTIGATOR | R_COORDINATOR | R_RADIOLOGIST | R_MONITOR |            \
+     R_STATISTICIAN)
+
+
+struct session {
+    char token[65], csrf[65];
+    char user[64], role[32];
+    time_t last;
+};
+
+struct failure {
+    char user[64];
+    unsigned n;
+    time_t until;
+};
+
+struct server {
+    struct server_config cfg;
+    struct MHD_Daemon *daemon;
+    struct store *store;
+    pthread_mutex_t store_lock; /* one store connection, one user at once */
+    pthread_mutex_t lock;       /* sessions and failures */
+    struct session sessions[MAX_SESSIONS];
+    struct failure fails[MAX_FAILS];
+    /* The subjects list as last derived (under store_lock): valid while
+     * the audit head and the day are the same. */
+    long list_seq;
+    int32_t list_day;
+    char *list_text;
+};
+
+/* One request: its body as it arrives, then what the route decided. */
+struct request {
+    char *body;
+    size_t len;
+    bool too_big;
+};
+
+struct reply {
+    unsigned status;
+    json_t *json; /* owned */
+    char *text;   /* owned; sent instead of json when set */
+    const char *set_cookie;
+    char cookie_buf[256];
+};
+
+struct call {
+    struct server *srv;
+    struct MHD_Connection *conn;
+    const struct session *who; /* a copy, or NULL */
+    struct session who_copy;
+    const char *body;
+    size_t len;
+    const char *arg; /* the path's {id}, if any */
+};
+
+
+unsigned role_bit(const char *role);
+
+/* ---- replies and request bodies ---- */
+void reply_error(struct reply *r, unsigned status, const char *msg);
+void reply_json(struct reply *r, json_t *j);
+/* The body as a JSON object, or NULL with a 400 reply. */
+json_t *parse_body(const struct call *c, struct reply *r);
+/* A required string member, or NULL with a 400 reply. */
+const char *str_field(json_t *o, const char *key, struct reply *r);
+json_t *crit_json(const struct crit_result *x);
+json_t *mm(int64_t v);
+const char *newl_name(enum newl n);
+/* The loader's errors as [{file, line, column, message}]. */
+json_t *problems_json(const struct diags *d);
+
+/* Where the proposal's rows go: appended to the working folder's files
+ * (to judge them), and kept for the store (to save them). */
+struct sink {
+    const char *dir;
+    struct store_row *rows; /* each row's domain, columns, values owned */
+    size_t n, cap;
+    bool strict;       /* refuse a value for a column the file lacks */
+    char missing[160]; /* then: which */
+};
+
+/* Appends one row to the working folder's file, in the file's columns,
+ * and keeps it for the store. Returns 0, -1 (I/O), or -2 when strict and
+ * a value has no column (k->missing says which). */
+int sink_row(struct sink *k, const char *file, const char *const *cols,
+             const char *const *vals, size_t n);
+void sink_release(struct sink *k);
+
+/* A change to one subject staged in a working folder: the subject's
+ * saved data exported and loaded (s, sj), new rows appended (sink) and
+ * the whole loaded again before anything is written. The store lock is
+ * held from stage_open to stage_save. */
+struct stage {
+    char dir[4096];
+    struct sink sink;
+    struct study s;
+    struct diags d;
+    const struct subject *sj; /* NULL: no such subject (yet) */
+    char studyid[128];
+};
+void stage_init(struct stage *g);
+/* Exports and loads usubjid's data; 409 when the saved data has errors. */
+int stage_open(struct server *srv, struct stage *g, const char *usubjid,
+               struct reply *r);
+/* Loads again with the appended rows; 422 with the problems. */
+int stage_reload(struct stage *g, const char *usubjid, struct reply *r);
+/* Writes the appended rows in one transaction (ids into the array), then
+ * brings the subject's automatic queries up to date. */
+int stage_save(struct server *srv, struct stage *g, const char *user,
+               json_t *ids, struct reply *r);
+void stage_close(struct stage *g);
+/* The next --SEQ of a subject in a domain file, and a visit's VISITNUM
+ * (vnum may be NULL). */
+void stage_numbers(const struct stage *g, const char *file,
+                   const char *usubjid, const char *visit, char seq[32],
+                   char vnum[32]);
+
+/* ---- capture.c: enrolment, records, queries, signatures, audit ---- */
+json_t *queries_json(struct server *srv, const char *usubjid);
+json_t *signatures_json(struct server *srv, const char *usubjid);
+/* Records by domain, schedule, queries and signatures of a subject. */
+json_t *subject_extras(struct server *srv, const struct study *s,
+                       const struct subject *sj,
+                       const struct subject_result *res);
+void h_enrol(struct call *c, struct reply *r);
+void h_record_add(struct call *c, struct reply *r);
+void h_record_change(struct call *c, struct reply *r);
+void h_record_audit(struct call *c, struct reply *r);
+void h_queries(struct call *c, struct reply *r);
+void h_query_raise(struct call *c, struct reply *r);
+void h_query_answer(struct call *c, struct reply *r);
+void h_query_close(struct call *c, struct reply *r);
+void h_sign(struct call *c, struct reply *r);
+/* After a write to a subject (the store lock held): raises and closes its
+ * automatic queries from the checks of the study as now saved. */
+void sync_findings(struct server *srv, const struct study *s,
+                   const struct subject *sj, const char *user);
+
+#endif

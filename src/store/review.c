@@ -1,0 +1,450 @@
+/*
+ * review.c - the data review side of the store: queries (raised by a
+ * monitor or by BALIST's checks, answered by the site, closed) and
+ * investigators' electronic signatures, voided by a later change. Each
+ * step is one transaction with its audit rows, like every other write.
+ */
+#include "store_int.h"
+
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const store_schema_v2[] = {
+    "CREATE TABLE queries (id BIGINT PRIMARY KEY, usubjid TEXT NOT NULL, "
+    "visit TEXT, record_id BIGINT, kind TEXT NOT NULL, check_key TEXT, "
+    "text TEXT NOT NULL, status TEXT NOT NULL, raised_by TEXT NOT NULL, "
+    "raised_ts TEXT NOT NULL, answer TEXT, answered_by TEXT, answered_ts "
+    "TEXT, closed_by TEXT, closed_ts TEXT, close_note TEXT)",
+    "CREATE INDEX queries_subject ON queries (usubjid)",
+    "CREATE TABLE signatures (id BIGINT PRIMARY KEY, usubjid TEXT NOT "
+    "NULL, visit TEXT, meaning TEXT NOT NULL, username TEXT NOT NULL, ts "
+    "TEXT NOT NULL, content_hash TEXT NOT NULL, voided_ts TEXT, voided_by "
+    "TEXT, voided_reason TEXT)",
+    "CREATE INDEX signatures_subject ON signatures (usubjid)",
+    NULL};
+
+static long next_id(struct store *st, const char *table, char *err)
+{
+    char sql[96], v[32];
+    snprintf(sql, sizeof sql, "SELECT COALESCE(MAX(id), 0) + 1 FROM %s",
+             table);
+    return store_query1(st, sql, NULL, v, sizeof v, err) == 1
+               ? strtol(v, NULL, 10)
+               : -1;
+}
+
+/* Runs sql with n text parameters (NULL binds NULL). */
+static int run(struct store *st, const char *sql, const char *const *v,
+               int n, char *err)
+{
+    struct stmt *s = st->ops->prepare(st, sql, err);
+    if (!s)
+        return -1;
+    for (int i = 0; i < n; i++)
+        st->ops->bind(s, i + 1, v[i]);
+    int rc = st->ops->step(s, err);
+    st->ops->finalize(s);
+    return rc < 0 ? -1 : 0;
+}
+
+/* ---- queries ---- */
+
+static long raise_in(struct txn *t, const char *usubjid, const char *visit,
+                     long record_id, const char *kind, const char *key,
+                     const char *text, char *err)
+{
+    struct store *st = t->st;
+    long id = next_id(st, "queries", err);
+    if (id < 0)
+        return -1;
+    char idb[32], rid[32];
+    snprintf(idb, sizeof idb, "%ld", id);
+    snprintf(rid, sizeof rid, "%ld", record_id);
+    const char *v[] = {idb,  usubjid, visit, record_id ? rid : NULL,
+                       kind, key,     text,  t->user,
+                       t->ts};
+    if (run(st,
+            "INSERT INTO queries (id, usubjid, visit, record_id, kind, "
+            "check_key, text, status, raised_by, raised_ts) VALUES (?, ?, ?, "
+            "?, ?, ?, ?, 'open', ?, ?)",
+            v, 9, err) < 0 ||
+        audit(t, "INSERT", "queries", id, usubjid, "text", NULL, text, NULL,
+              err) < 0)
+        return -1;
+    return id;
+}
+
+long store_query_raise(struct store *st, const char *usubjid,
+                       const char *visit, long record_id, const char *kind,
+                       const char *check_key, const char *text,
+                       const char *user, char *err)
+{
+    if (!usubjid || !*usubjid || !text || !*text) {
+        snprintf(err, STORE_ERR, "a query needs a subject and a text");
+        return -1;
+    }
+    struct txn t;
+    if (txn_begin(st, &t, user, err) < 0)
+        return -1;
+    long id = raise_in(&t, usubjid, visit && *visit ? visit : NULL,
+                       record_id, kind, check_key, text, err);
+    return txn_end(&t, id > 0, err) < 0 ? -1 : id;
+}
+
+/* The status and subject of query id; 1 found, 0 not, negative error. */
+static int query_state(struct store *st, long id, char status[16],
+                       char usubjid[128], char *err)
+{
+    char idb[32];
+    snprintf(idb, sizeof idb, "%ld", id);
+    struct stmt *s = st->ops->prepare(
+        st, "SELECT status, usubjid FROM queries WHERE id = ?", err);
+    if (!s)
+        return -1;
+    st->ops->bind(s, 1, idb);
+    int rc = st->ops->step(s, err);
+    if (rc == 1) {
+        snprintf(status, 16, "%s", st->ops->col(s, 0));
+        snprintf(usubjid, 128, "%s", st->ops->col(s, 1));
+    }
+    st->ops->finalize(s);
+    return rc;
+}
+
+/* Moves query id to status `to` (answer or close), audited. */
+static int query_step(struct txn *t, long id, const char *to,
+                      const char *text, char *err)
+{
+    struct store *st = t->st;
+    char status[16], subj[128];
+    int rc = query_state(st, id, status, subj, err);
+    if (rc <= 0) {
+        if (rc == 0)
+            snprintf(err, STORE_ERR, "no query %ld", id);
+        return -1;
+    }
+    if (!strcmp(status, "closed")) {
+        snprintf(err, STORE_ERR, "query %ld is closed", id);
+        return -1;
+    }
+    char idb[32];
+    snprintf(idb, sizeof idb, "%ld", id);
+    const char *v[] = {text, t->user, t->ts, idb};
+    bool answer = !strcmp(to, "answered");
+    if (run(st,
+            answer ? "UPDATE queries SET status = 'answered', answer = ?, "
+                     "answered_by = ?, answered_ts = ? WHERE id = ?"
+                   : "UPDATE queries SET status = 'closed', close_note = ?, "
+                     "closed_by = ?, closed_ts = ? WHERE id = ?",
+            v, 4, err) < 0)
+        return -1;
+    return audit(t, "UPDATE", "queries", id, subj, "status", status, to, text,
+                 err);
+}
+
+static int query_change(struct store *st, long id, const char *to,
+                        const char *text, const char *user, char *err)
+{
+    if (!text || !*text) {
+        snprintf(err, STORE_ERR, "%s",
+                 !strcmp(to, "answered") ? "an answer needs a text"
+                                         : "closing a query needs a note");
+        return -1;
+    }
+    struct txn t;
+    if (txn_begin(st, &t, user, err) < 0)
+        return -1;
+    int rc = query_step(&t, id, to, text, err);
+    return txn_end(&t, rc == 0, err);
+}
+
+int store_query_answer(struct store *st, long id, const char *answer,
+                       const char *user, char *err)
+{
+    return query_change(st, id, "answered", answer, user, err);
+}
+
+int store_query_close(struct store *st, long id, const char *note,
+                      const char *user, char *err)
+{
+    return query_change(st, id, "closed", note, user, err);
+}
+
+#define QUERY_COLS                                                           \
+    "id, record_id, usubjid, visit, kind, check_key, text, status, "         \
+    "raised_by, raised_ts, answer, answered_by, answered_ts, closed_by, "   \
+    "closed_ts, close_note"
+
+static void query_fill(struct store *st, struct stmt *s, struct query_row *q)
+{
+    const char *id = st->ops->col(s, 0), *rid = st->ops->col(s, 1);
+    q->id = id ? strtol(id, NULL, 10) : 0;
+    q->record_id = rid ? strtol(rid, NULL, 10) : 0;
+    const char **f[] = {&q->usubjid,     &q->visit,     &q->kind,
+                        &q->check_key,   &q->text,      &q->status,
+                        &q->raised_by,   &q->raised_ts, &q->answer,
+                        &q->answered_by, &q->answered_ts, &q->closed_by,
+                        &q->closed_ts,   &q->close_note};
+    for (int i = 0; i < 14; i++)
+        *f[i] = st->ops->col(s, i + 2);
+}
+
+int store_query_each(struct store *st, const char *usubjid,
+                     int (*fn)(void *ctx, const struct query_row *q),
+                     void *ctx, char *err)
+{
+    struct stmt *s = st->ops->prepare(
+        st,
+        "SELECT " QUERY_COLS " FROM queries WHERE CAST(? AS TEXT) IS NULL "
+        "OR usubjid = ? ORDER BY id",
+        err);
+    if (!s)
+        return -1;
+    st->ops->bind(s, 1, usubjid);
+    st->ops->bind(s, 2, usubjid);
+    int rc;
+    while ((rc = st->ops->step(s, err)) == 1) {
+        struct query_row q;
+        query_fill(st, s, &q);
+        if (fn(ctx, &q)) {
+            rc = 0;
+            break;
+        }
+    }
+    st->ops->finalize(s);
+    return rc < 0 ? -1 : 0;
+}
+
+/* An automatic query already raised for a check: its id and status. */
+struct auto_q {
+    long id;
+    char *key, status[16];
+};
+
+int store_queries_sync(struct store *st, const char *usubjid,
+                       const struct store_finding *f, size_t n,
+                       const char *user, int *raised, int *closed,
+                       char *err)
+{
+    int nr = 0, nc = 0;
+    struct txn t;
+    if (txn_begin(st, &t, user, err) < 0)
+        return -1;
+    struct auto_q *have = NULL;
+    size_t nh = 0, cap = 0;
+    bool ok = true;
+    struct stmt *s = st->ops->prepare(
+        st,
+        "SELECT id, check_key, status FROM queries WHERE usubjid = ? AND "
+        "kind = 'auto' ORDER BY id",
+        err);
+    if (!s) {
+        ok = false;
+    } else {
+        st->ops->bind(s, 1, usubjid);
+        int rc;
+        while ((rc = st->ops->step(s, err)) == 1) {
+            struct auto_q *a = VEC_PUSH(have, nh, cap);
+            a->id = strtol(st->ops->col(s, 0), NULL, 10);
+            const char *k = st->ops->col(s, 1);
+            a->key = xstrdup(k ? k : "");
+            snprintf(a->status, sizeof a->status, "%s", st->ops->col(s, 2));
+        }
+        st->ops->finalize(s);
+        ok = rc == 0;
+    }
+    /* Raised once per key: a closed query is not raised again. */
+    for (size_t i = 0; ok && i < n; i++) {
+        bool known = false;
+        for (size_t k = 0; k < nh && !known; k++)
+            known = !strcmp(have[k].key, f[i].key);
+        if (!known) {
+            ok = raise_in(&t, usubjid, f[i].visit, 0, "auto", f[i].key,
+                          f[i].text, err) > 0;
+            nr += ok;
+        }
+    }
+    for (size_t k = 0; ok && k < nh; k++) {
+        if (!strcmp(have[k].status, "closed"))
+            continue;
+        bool still = false;
+        for (size_t i = 0; i < n && !still; i++)
+            still = !strcmp(have[k].key, f[i].key);
+        if (!still) {
+            ok = query_step(&t, have[k].id, "closed",
+                            "resolved: the data no longer shows the "
+                            "discrepancy",
+                            err) == 0;
+            nc += ok;
+        }
+    }
+    for (size_t k = 0; k < nh; k++)
+        free(have[k].key);
+    free(have);
+    if (txn_end(&t, ok, err) < 0)
+        return -1;
+    if (raised)
+        *raised = nr;
+    if (closed)
+        *closed = nc;
+    return 0;
+}
+
+/* ---- signatures ---- */
+
+/* SHA-256 over the subject's records (those of one visit when visit is
+ * not NULL), in id order: each id and its JSON data. */
+static int content_hash(struct store *st, const char *usubjid,
+                        const char *visit, char hex[65], char *err)
+{
+    struct stmt *s = st->ops->prepare(
+        st, "SELECT id, data FROM records WHERE usubjid = ? ORDER BY id",
+        err);
+    if (!s)
+        return -1;
+    st->ops->bind(s, 1, usubjid);
+    crypto_hash_sha256_state h;
+    crypto_hash_sha256_init(&h);
+    int rc;
+    while ((rc = st->ops->step(s, err)) == 1) {
+        const char *id = st->ops->col(s, 0), *data = st->ops->col(s, 1);
+        if (visit) {
+            json_t *o = json_loads(data, 0, NULL);
+            const char *v = json_string_value(json_object_get(o, "VISIT"));
+            bool mine = v && !strcmp(v, visit);
+            json_decref(o);
+            if (!mine)
+                continue;
+        }
+        crypto_hash_sha256_update(&h, (const unsigned char *)id, strlen(id));
+        crypto_hash_sha256_update(&h, (const unsigned char *)"\x1f", 1);
+        crypto_hash_sha256_update(&h, (const unsigned char *)data,
+                                  strlen(data));
+        crypto_hash_sha256_update(&h, (const unsigned char *)"\x1e", 1);
+    }
+    st->ops->finalize(s);
+    unsigned char d[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_final(&h, d);
+    sodium_bin2hex(hex, 65, d, sizeof d);
+    return rc < 0 ? -1 : 0;
+}
+
+long store_sign(struct store *st, const char *usubjid, const char *visit,
+                const char *meaning, const char *user, const char *password,
+                char *err)
+{
+    if (!usubjid || !*usubjid || !meaning || !*meaning) {
+        snprintf(err, STORE_ERR, "a signature needs a subject and a meaning");
+        return -1;
+    }
+    char role[32];
+    int ok = store_user_check(st, user, password, role, sizeof role, err);
+    if (ok <= 0)
+        return ok;
+    if (strcmp(role, "investigator") != 0) {
+        snprintf(err, STORE_ERR, "only an investigator signs");
+        return -1;
+    }
+    if (visit && !*visit)
+        visit = NULL;
+    err[0] = 0;
+    char n[32];
+    struct txn t;
+    if (txn_begin(st, &t, user, err) < 0)
+        return -1;
+    /* Something to sign: the subject (or the visit) has records. */
+    char hash[65];
+    long id = -1;
+    if (store_query1(st, "SELECT COUNT(*) FROM records WHERE usubjid = ?",
+                     usubjid, n, sizeof n, err) == 1 &&
+        strtol(n, NULL, 10) > 0 &&
+        content_hash(st, usubjid, visit, hash, err) == 0) {
+        id = next_id(st, "signatures", err);
+    } else if (!*err) {
+        snprintf(err, STORE_ERR, "subject %s has no data to sign", usubjid);
+    }
+    if (id > 0) {
+        char idb[32];
+        snprintf(idb, sizeof idb, "%ld", id);
+        const char *v[] = {idb, usubjid, visit, meaning, t.user, t.ts, hash};
+        if (run(st,
+                "INSERT INTO signatures (id, usubjid, visit, meaning, "
+                "username, ts, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                v, 7, err) < 0 ||
+            audit(&t, "SIGN", "signatures", id, usubjid,
+                  visit ? visit : "(subject)", NULL, meaning, NULL, err) < 0)
+            id = -1;
+    }
+    return txn_end(&t, id > 0, err) < 0 ? -1 : id;
+}
+
+int signatures_void(struct txn *t, const char *usubjid, const char *visit,
+                    const char *why, char *err)
+{
+    if (!usubjid || !*usubjid)
+        return 0;
+    struct store *st = t->st;
+    struct stmt *s = st->ops->prepare(
+        st,
+        "SELECT id, visit FROM signatures WHERE usubjid = ? AND voided_ts "
+        "IS NULL AND (visit IS NULL OR visit = ?) ORDER BY id",
+        err);
+    if (!s)
+        return -1;
+    st->ops->bind(s, 1, usubjid);
+    st->ops->bind(s, 2, visit);
+    long *ids = NULL;
+    size_t n = 0, cap = 0;
+    int rc;
+    while ((rc = st->ops->step(s, err)) == 1)
+        *VEC_PUSH(ids, n, cap) = strtol(st->ops->col(s, 0), NULL, 10);
+    st->ops->finalize(s);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        char idb[32];
+        snprintf(idb, sizeof idb, "%ld", ids[i]);
+        const char *v[] = {t->ts, t->user, why, idb};
+        if (run(st,
+                "UPDATE signatures SET voided_ts = ?, voided_by = ?, "
+                "voided_reason = ? WHERE id = ?",
+                v, 4, err) < 0 ||
+            audit(t, "UNSIGN", "signatures", ids[i], usubjid, "signature",
+                  "signed", "voided by a change", why, err) < 0)
+            rc = -1;
+    }
+    free(ids);
+    return rc < 0 ? -1 : 0;
+}
+
+int store_signature_each(struct store *st, const char *usubjid,
+                         int (*fn)(void *ctx, const struct signature_row *g),
+                         void *ctx, char *err)
+{
+    struct stmt *s = st->ops->prepare(
+        st,
+        "SELECT id, usubjid, visit, meaning, username, ts, content_hash, "
+        "voided_ts, voided_by, voided_reason FROM signatures WHERE "
+        "usubjid = ? ORDER BY id",
+        err);
+    if (!s)
+        return -1;
+    st->ops->bind(s, 1, usubjid);
+    int rc;
+    while ((rc = st->ops->step(s, err)) == 1) {
+        struct signature_row g;
+        g.id = strtol(st->ops->col(s, 0), NULL, 10);
+        const char **f[] = {&g.usubjid, &g.visit,        &g.meaning,
+                            &g.user,    &g.ts,           &g.content_hash,
+                            &g.voided_ts, &g.voided_by, &g.voided_reason};
+        for (int i = 0; i < 9; i++)
+            *f[i] = st->ops->col(s, i + 1);
+        if (fn(ctx, &g)) {
+            rc = 0;
+            break;
+        }
+    }
+    st->ops->finalize(s);
+    return rc < 0 ? -1 : 0;
+}
