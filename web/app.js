@@ -1,9 +1,11 @@
 // BALIST web pages: plain JavaScript, no build step. Every decision is
-// the server's; the page shows what /api/v1 answers.
+// the server's (eligibility, response calls, queries, who may do what);
+// the page shows what /api/v1 answers, and says so when it refuses.
 "use strict";
 
 let csrf = "";
 let role = "";
+let me = "";
 
 async function api(method, path, body) {
   const opt = { method, headers: {}, credentials: "same-origin" };
@@ -21,7 +23,7 @@ async function api(method, path, body) {
 function el(tag, attrs, ...kids) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
-  for (const k of kids) e.append(k);
+  for (const k of kids) if (k !== null && k !== undefined) e.append(k);
   return e;
 }
 
@@ -31,6 +33,16 @@ function resp(call, why) {
   if (why) cell.append(el("div", { class: "why" }, why));
   return cell;
 }
+
+// The server's refusal, in words (problems with file, line and column).
+function why(r) {
+  let t = r.data.error || ("error " + r.status);
+  if (r.data.problems) t += ": " + r.data.problems.map((x) => x.message).join("; ");
+  return t;
+}
+
+const SITE = ["coordinator", "investigator"];
+const IMAGING = ["radiologist", "investigator"];
 
 async function loginPage() {
   const form = document.getElementById("login");
@@ -45,21 +57,29 @@ async function loginPage() {
 
 // Signs the page in (or sends to the login page); false when it left.
 async function signedIn() {
-  const me = await api("GET", "/me");
-  if (me.status === 401) { location.href = "/login.html"; return false; }
-  csrf = me.data.csrf;
-  role = me.data.role;
-  document.getElementById("who").textContent = me.data.user + " (" + me.data.role + ")";
+  const m = await api("GET", "/me");
+  if (m.status === 401) { location.href = "/login.html"; return false; }
+  csrf = m.data.csrf;
+  role = m.data.role;
+  me = m.data.user;
+  document.getElementById("who").textContent = me + " (" + role + ")";
   document.getElementById("logout").addEventListener("click", async () => {
     await api("POST", "/logout");
     location.href = "/login.html";
   });
+  const enrol = document.getElementById("nav-enrol");
+  if (enrol && !SITE.includes(role)) enrol.hidden = true;
   return true;
 }
 
 function fail(r) {
-  document.getElementById("summary").textContent = "";
-  document.getElementById("error").textContent = r.data.error;
+  const s = document.getElementById("summary");
+  if (s) s.textContent = "";
+  document.getElementById("error").textContent = why(r);
+}
+
+function subjectLink(id) {
+  return el("a", { href: "/subject.html?id=" + encodeURIComponent(id) }, id);
 }
 
 async function subjectsPage() {
@@ -68,18 +88,93 @@ async function subjectsPage() {
   if (r.status !== 200) { fail(r); return; }
   const body = document.getElementById("subjects");
   const counts = {};
+  let open = 0, overdue = 0;
   for (const s of r.data.subjects) {
     counts[s.status] = (counts[s.status] || 0) + 1;
+    open += s.open_queries;
+    overdue += s.overdue ? 1 : 0;
+    const due = el("td", {}, s.next_due ? s.next_due + " (" + s.next_kind + ")" : "");
+    if (s.overdue) due.append(" ", el("span", { class: "flag" }, "overdue"));
     body.append(el("tr", { "data-subject": s.usubjid },
-      el("td", {}, el("a", { href: "/subject.html?id=" + encodeURIComponent(s.usubjid) }, s.usubjid)),
-      el("td", {}, s.status),
-      el("td", {}, s.first_dose), resp(s.cbor_cns, s.reason_cns),
-      resp(s.cbor, s.reason)));
+      el("td", {}, subjectLink(s.usubjid)), el("td", {}, s.status),
+      el("td", {}, s.first_dose), due,
+      el("td", { class: "num" }, s.open_queries ? String(s.open_queries) : ""),
+      resp(s.cbor_cns, s.reason_cns), resp(s.cbor, s.reason)));
   }
   document.getElementById("summary").textContent =
     r.data.subjects.length + " subjects: " +
-    Object.entries(counts).map(([k, v]) => v + " " + k).join(", ") + ".";
+    Object.entries(counts).map(([k, v]) => v + " " + k).join(", ") +
+    "; " + open + " open queries; " + overdue + " with an overdue visit.";
 }
+
+// ---- enrolment ----
+
+function enrolPage() {
+  signedIn().then((ok) => {
+    if (!ok) return;
+    const form = document.getElementById("enrol");
+    for (const s of form.querySelectorAll("select[data-kind=yn]"))
+      for (const [v, t] of [["", ""], ["yes", "yes"], ["no", "no"]]) s.append(el("option", { value: v }, t));
+    for (const s of form.querySelectorAll("select[data-kind=ecog]")) {
+      s.append(el("option", { value: "" }, ""));
+      for (let i = 0; i <= 4; i++) s.append(el("option", { value: String(i) }, String(i)));
+    }
+    const save = document.getElementById("enrol-save");
+    const err = document.getElementById("enrol-error");
+    if (!SITE.includes(role)) {
+      err.textContent = "The " + role + " role may not enrol subjects (coordinators and investigators do).";
+      return;
+    }
+    const body = (preview) => {
+      const f = form.elements;
+      const yn = (n) => f[n].value === "" ? null : f[n].value === "yes";
+      const num = (n) => f[n].value === "" ? null : Number(f[n].value);
+      return {
+        preview, usubjid: f.usubjid.value.trim(), siteid: f.siteid.value, sex: f.sex.value,
+        race: f.race.value.toUpperCase(), age: num("age"),
+        consent_date: f.consent_date.value, enrolment_date: f.enrolment_date.value,
+        checklist: {
+          consent: yn("consent"), er_negative: yn("er_negative"), pr_negative: yn("pr_negative"),
+          her2_negative: yn("her2_negative"), brain_met_mm: num("brain_met_mm"), ecog: num("ecog"),
+          organ_function: yn("organ_function"), no_steroids: yn("no_steroids"),
+          steroid_stable_days: num("steroid_stable_days"),
+          prior_trop2_adc: yn("prior_trop2_adc"), prior_pd1_vegf: yn("prior_pd1_vegf"),
+        },
+      };
+    };
+    let timer = null;
+    const decide = async () => {
+      const b = body(true);
+      err.textContent = "";
+      if (!b.usubjid) { save.disabled = true; return; }
+      const r = await api("POST", "/subjects", b);
+      if (r.status !== 200) { err.textContent = why(r); save.disabled = true; return; }
+      const e = r.data.eligibility;
+      for (const it of e.items) {
+        const row = form.querySelector("tr[data-item=" + it.code + "]");
+        if (!row) continue;
+        row.lastElementChild.textContent = !it.answered ? "" : it.met ? "met" : "not met: " + it.why;
+        row.className = !it.answered ? "" : it.met ? "ok" : "bad";
+      }
+      const d = document.getElementById("decision");
+      d.textContent = e.reason;
+      d.className = "decision " + (e.eligible ? "ok" : e.complete ? "bad" : "");
+      save.disabled = !e.complete;
+      save.textContent = e.eligible ? "Enrol" : "Record the screen failure";
+    };
+    form.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(decide, 200); });
+    form.addEventListener("change", () => { clearTimeout(timer); timer = setTimeout(decide, 200); });
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      save.disabled = true;
+      const r = await api("POST", "/subjects", body(false));
+      if (r.status === 201) location.href = "/subject.html?id=" + encodeURIComponent(r.data.usubjid);
+      else { err.textContent = why(r); save.disabled = false; }
+    });
+  });
+}
+
+// ---- one subject ----
 
 function mm(v) { return v === null ? "" : v.toFixed(1); }
 
@@ -97,7 +192,7 @@ async function subjectPage() {
   for (const c of d.criteria) {
     const sec = el("section", { class: "crit", "data-criterion": c.criterion });
     sec.append(el("h3", {}, c.criterion));
-    const best = el("p", {});
+    const best = el("p", { class: "best" });
     best.append("Confirmed best response: ", el("span", { class: "resp " + c.cbor }, c.cbor),
       " ", el("span", { class: "why" }, c.cbor_reason));
     sec.append(best);
@@ -109,31 +204,38 @@ async function subjectPage() {
       el("th", {}, "Overall"))));
     const tb = el("tbody", {});
     for (const p of c.timepoints) {
-      const row = el("tr", { class: p.baseline || p.counts_for_best_response ? "" : "excluded" },
+      tb.append(el("tr", { class: p.baseline || p.counts_for_best_response ? "" : "excluded" },
         el("td", {}, p.visit), el("td", {}, p.date), el("td", { class: "num" }, String(p.day)),
         el("td", { class: "num" }, mm(p.sum_mm)), el("td", { class: "num" }, mm(p.nadir_mm)),
         el("td", {}, p.baseline ? "" : p.target), el("td", {}, p.baseline ? "" : p.nontarget),
         el("td", {}, p.baseline ? "" : p.new_lesion),
-        p.baseline ? el("td", {}, "baseline") : resp(p.overall, p.reason));
-      tb.append(row);
+        p.baseline ? el("td", {}, "baseline") : resp(p.overall, p.reason)));
     }
     t.append(tb);
     sec.append(t);
     box.append(sec);
   }
-  entryForm(d, role);
+  entryForm(d);
+  schedule(d);
+  records(d);
+  queries(d);
+  signatures(d);
 }
 
-// The assessment form: the subject's lesions carried from baseline, the
-// calls recomputed by the server as you type (/preview), then Save.
-function entryForm(d, role) {
-  if (role !== "investigator" && role !== "radiologist") return;
+// The assessment form: the subject's lesions carried from baseline (or,
+// with none yet, the baseline lesions to identify), the RANO-BM inputs
+// and the site's own calls; the server's calls as you type, then Save.
+function entryForm(d) {
+  if (!IMAGING.includes(role)) return;
   const sec = document.getElementById("entry");
   sec.hidden = false;
   const body = sec.querySelector("tbody");
   const fields = [];
-  for (const l of d.lesions) {
-    if (l.rano === "NEW" || l.recist === "NEW") continue;
+  const idents = [];
+  for (const s of sec.querySelectorAll("select[data-resp]"))
+    for (const v of ["", "CR", "PR", "SD", "NON-CR/NON-PD", "PD", "NE"]) s.append(el("option", { value: v }, v || "not recorded"));
+  const known = d.lesions.filter((l) => l.rano !== "NEW" && l.recist !== "NEW");
+  for (const l of known) {
     const target = l.rano === "TARGET" || l.recist === "TARGET";
     let input;
     if (target) {
@@ -148,13 +250,53 @@ function entryForm(d, role) {
     body.append(el("tr", {}, el("td", {}, l.id), el("td", {}, l.location),
       el("td", {}, l.rano), el("td", {}, l.recist), el("td", {}, input)));
   }
-  const proposal = () => ({
-    visit: document.getElementById("visit").value,
-    date: document.getElementById("date").value,
-    lesions: fields.filter((f) => f.input.value !== "").map((f) => f.target
-      ? { id: f.id, diameter_mm: Number(f.input.value) }
-      : { id: f.id, state: f.input.value }),
-  });
+  if (!known.length) {
+    // Baseline: the lesions are identified here.
+    document.getElementById("add-lesion-row").hidden = false;
+    document.getElementById("new-lesion-row").hidden = true;
+    const cls = (name) => el("select", { "aria-label": name },
+      el("option", { value: "" }, "-"), el("option", { value: "TARGET" }, "target"),
+      el("option", { value: "NON-TARGET" }, "non-target"));
+    const add = () => {
+      const n = idents.length + 1;
+      const row = {
+        id: el("input", { value: "T" + String(n).padStart(2, "0"), "aria-label": "lesion " + n + " id", class: "short" }),
+        loc: el("input", { placeholder: "FRONTAL LOBE", "aria-label": "lesion " + n + " location" }),
+        rano: cls("lesion " + n + " RANO-BM"), recist: cls("lesion " + n + " RECIST 1.1"),
+        diam: el("input", { type: "number", step: "0.1", min: "0", "aria-label": "lesion " + n + " diameter (mm)" }),
+      };
+      idents.push(row);
+      body.append(el("tr", {}, el("td", {}, row.id), el("td", {}, row.loc), el("td", {}, row.rano),
+        el("td", {}, row.recist), el("td", {}, row.diam)));
+    };
+    document.getElementById("add-lesion").addEventListener("click", add);
+    add();
+  }
+  const val = (i) => document.getElementById(i).value;
+  const proposal = () => {
+    const p = {
+      visit: val("visit"), date: val("date"),
+      lesions: fields.filter((f) => f.input.value !== "").map((f) => f.target
+        ? { id: f.id, diameter_mm: Number(f.input.value) }
+        : { id: f.id, state: f.input.value }),
+      recorded: {},
+    };
+    if (idents.length) {
+      const used = idents.filter((x) => x.id.value && (x.rano.value || x.recist.value));
+      p.identify = used.map((x) => ({ id: x.id.value, location: x.loc.value.toUpperCase(),
+        rano: x.rano.value, recist: x.recist.value }));
+      for (const x of used) {
+        if (x.diam.value !== "") p.lesions.push({ id: x.id.value, diameter_mm: Number(x.diam.value) });
+        else p.lesions.push({ id: x.id.value, state: "PRESENT" });
+      }
+    }
+    if (val("new-state")) p.new_lesions = [{ id: val("new-id") || "N01", location: val("new-loc").toUpperCase(), state: val("new-state") }];
+    if (val("neuro")) p.neuro_status = val("neuro");
+    if (val("steroid")) p.steroid_status = val("steroid");
+    if (val("rec-rano")) p.recorded["RANO-BM"] = val("rec-rano");
+    if (val("rec-recist")) p.recorded["RECIST 1.1"] = val("rec-recist");
+    return p;
+  };
   const calls = document.getElementById("calls");
   const save = document.getElementById("save");
   const err = document.getElementById("entry-error");
@@ -163,29 +305,265 @@ function entryForm(d, role) {
     const p = proposal();
     err.textContent = "";
     save.disabled = true;
-    if (!p.visit || !p.date || !p.lesions.length) { calls.textContent = ""; return; }
+    if (!p.visit || !p.date || (!p.lesions.length && !p.new_lesions)) { calls.textContent = ""; return; }
     const r = await api("POST", "/subjects/" + encodeURIComponent(d.usubjid) + "/preview", p);
     calls.textContent = "";
-    if (r.status !== 200) {
-      err.textContent = r.data.error + (r.data.problems ? ": " + r.data.problems.map((x) => x.message).join("; ") : "");
-      return;
-    }
+    if (r.status !== 200) { err.textContent = why(r); return; }
     for (const c of r.data.criteria) {
-      const tp = c.timepoints.find((t) => t.date === p.date && !t.baseline);
-      if (!tp) continue;
+      const tp = c.timepoints.find((t) => t.date === p.date);
       const line = el("p", { "data-call": c.criterion });
-      line.append(c.criterion + ": ", el("span", { class: "resp " + tp.overall }, tp.overall), " ",
-        el("span", { class: "why" }, tp.reason));
+      if (!tp) {
+        line.append(c.criterion + ": not counted (", el("span", { class: "why" }, "no time point on this date: after the data cut-off, or before the baseline"), ")");
+      } else if (tp.baseline) {
+        line.append(c.criterion + ": baseline, sum " + mm(tp.sum_mm) + " mm");
+      } else {
+        line.append(c.criterion + ": ", el("span", { class: "resp " + tp.overall }, tp.overall), " ",
+          el("span", { class: "why" }, tp.reason));
+      }
+      line.append(el("br"), "Best so far: ", el("span", { class: "resp " + c.cbor }, c.cbor), " ",
+        el("span", { class: "why" }, c.cbor_reason));
       calls.append(line);
     }
+    for (const f of r.data.findings) calls.append(el("p", { class: "finding" }, "Will raise a query: " + f));
     save.disabled = false;
   };
   sec.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(preview, 250); });
+  sec.addEventListener("change", () => { clearTimeout(timer); timer = setTimeout(preview, 250); });
   save.addEventListener("click", async () => {
     save.disabled = true;
     const r = await api("POST", "/subjects/" + encodeURIComponent(d.usubjid) + "/assessments", proposal());
     if (r.status === 201) location.reload();
-    else err.textContent = r.data.error;
+    else err.textContent = why(r);
+  });
+}
+
+function schedule(d) {
+  const tb = document.querySelector("#schedule tbody");
+  for (const v of d.schedule) {
+    const state = v.done ? (v.late ? "done, late" : "done") : v.overdue ? "overdue" : "due";
+    tb.append(el("tr", { class: v.overdue ? "bad" : "" },
+      el("td", {}, (v.kind === "dosing" ? "Cycle " : "Imaging ") + v.number),
+      el("td", {}, v.due), el("td", {}, v.from + " to " + v.to), el("td", {}, v.done),
+      el("td", {}, v.overdue ? el("span", { class: "flag" }, state) : state)));
+  }
+}
+
+// The records of the subject, by domain: each row can show its history
+// and, for a role that enters that domain, have a value changed with a
+// reason.
+const DOMAINS = [
+  ["tr", "Tumour measurements", ["VISIT", "TRDTC", "TRLNKID", "TRTESTCD", "TRORRES", "TRORRESU", "TRSTAT"], IMAGING],
+  ["rs", "Recorded responses and RANO-BM inputs", ["VISIT", "RSDTC", "RSCAT", "RSTESTCD", "RSORRES"], IMAGING],
+  ["ex", "Dosing", ["VISIT", "EXTRT", "EXDOSE", "EXDOSU", "EXADJ", "EXSTDTC"], SITE],
+  ["ae", "Adverse events", ["AETERM", "AETOXGR", "AESER", "AEREL", "AEACN", "AESTDTC", "AEENDTC"], SITE],
+  ["cm", "Medication", ["CMTRT", "CMDOSE", "CMDOSU", "CMDOSFRQ", "CMSTDTC", "CMENDTC"], SITE],
+  ["ds", "Disposition", ["DSDECOD", "DSTERM", "DSSTDTC"], SITE],
+  ["ie", "Eligibility answers", ["IETESTCD", "IETEST", "IEORRES"], SITE],
+  ["tu", "Lesions", ["VISIT", "TULNKID", "TUORRES", "TULOC", "TUCAT"], IMAGING],
+];
+
+function records(d) {
+  const box = document.getElementById("records");
+  for (const [dom, title, cols, roles] of DOMAINS) {
+    const rows = d.records[dom];
+    if (!rows || !rows.length) continue;
+    const det = el("details", { "data-domain": dom });
+    if (dom === "tr" || dom === "ex" || dom === "ae") det.open = true;
+    det.append(el("summary", {}, title + " (" + rows.length + ")"));
+    const t = el("table", {});
+    t.append(el("thead", {}, el("tr", {}, ...cols.map((c) => el("th", {}, c)), el("th", {}, ""))));
+    const tb = el("tbody", {});
+    for (const row of rows) {
+      const tr = el("tr", { "data-record": String(row.id) }, ...cols.map((c) => el("td", {}, row.values[c] || "")));
+      const act = el("td", { class: "actions" });
+      const hist = el("button", { type: "button", class: "light" }, "History");
+      hist.addEventListener("click", () => audit(row.id, title));
+      act.append(hist);
+      if (roles.includes(role)) {
+        const edit = el("button", { type: "button", class: "light" }, "Change");
+        edit.addEventListener("click", () => changeForm(tr, row, cols));
+        act.append(" ", edit);
+      }
+      tr.append(act);
+      tb.append(tr);
+    }
+    t.append(tb);
+    det.append(t);
+    box.append(det);
+  }
+  addForms(d);
+}
+
+function changeForm(tr, row, cols) {
+  if (tr.nextSibling && tr.nextSibling.classList && tr.nextSibling.classList.contains("change")) return;
+  const field = el("select", { "aria-label": "field" }, ...Object.keys(row.values)
+    .filter((k) => !["STUDYID", "DOMAIN", "USUBJID"].includes(k)).map((k) => el("option", { value: k }, k)));
+  const value = el("input", { "aria-label": "new value" });
+  const reason = el("input", { "aria-label": "reason for the change", placeholder: "reason (required)" });
+  const go = el("button", { type: "button" }, "Save the change");
+  const err = el("span", { class: "error" });
+  const sync = () => { value.value = row.values[field.value] || ""; };
+  if (cols.includes("TRORRES")) field.value = "TRORRES";
+  sync();
+  field.addEventListener("change", sync);
+  go.addEventListener("click", async () => {
+    const f = field.value;
+    const values = { [f]: value.value };
+    // A measurement is kept as measured and standardised (text, number):
+    // they change together, in one transaction, with the one reason.
+    if (f === "TRORRES" || f === "RSORRES")
+      for (const twin of [f.slice(0, 2) + "STRESC", f.slice(0, 2) + "STRESN"])
+        if (twin in row.values && (twin.endsWith("C") || (value.value !== "" && !isNaN(Number(value.value)))))
+          values[twin] = value.value;
+    const r = await api("PUT", "/records/" + row.id, { values, reason: reason.value });
+    if (r.status === 200) location.reload();
+    else err.textContent = why(r);
+  });
+  const cell = el("td", { colspan: String(cols.length + 1) }, "Change ", field, " to ", value, " because ", reason, " ", go, " ", err);
+  tr.after(el("tr", { class: "change" }, cell));
+}
+
+async function audit(id, title) {
+  const r = await api("GET", "/records/" + id + "/audit");
+  const box = document.getElementById("audit");
+  box.hidden = false;
+  document.getElementById("audit-title").textContent = "History of record " + id + " (" + title + ")";
+  const tb = box.querySelector("tbody");
+  tb.textContent = "";
+  if (r.status !== 200) { tb.append(el("tr", {}, el("td", { colspan: "7" }, why(r)))); return; }
+  for (const a of r.data.audit)
+    tb.append(el("tr", {}, el("td", {}, a.ts.replace("T", " ").slice(0, 19)), el("td", {}, a.user),
+      el("td", {}, a.action), el("td", {}, a.field || ""),
+      el("td", {}, a.action === "INSERT" ? "" : a.old || ""),
+      el("td", {}, a.action === "INSERT" ? "first entry" : a.new || ""), el("td", {}, a.reason || "")));
+  box.scrollIntoView();
+}
+
+// Dosing and adverse events, for the roles that enter them.
+function addForms(d) {
+  if (!SITE.includes(role)) return;
+  const box = document.getElementById("add-forms");
+  const form = (dom, title, inputs) => {
+    const f = el("form", { class: "add", "data-add": dom });
+    f.append(el("h4", {}, title));
+    const row = el("div", { class: "row wrap" });
+    for (const [name, label, attrs] of inputs) {
+      let input;
+      if (attrs && attrs.options) {
+        input = el("select", { name, "aria-label": label }, ...attrs.options.map((o) => el("option", { value: o }, o)));
+      } else input = el("input", Object.assign({ name, "aria-label": label, placeholder: label }, attrs || {}));
+      row.append(el("label", {}, label, input));
+    }
+    f.append(row, el("button", { type: "submit" }, "Add"), el("span", { class: "error" }));
+    f.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const values = {};
+      for (const i of f.querySelectorAll("input,select")) if (i.value !== "") values[i.name] = i.value;
+      const r = await api("POST", "/subjects/" + encodeURIComponent(d.usubjid) + "/records", { domain: dom, values });
+      if (r.status === 201) location.reload();
+      else f.querySelector(".error").textContent = why(r);
+    });
+    box.append(f);
+  };
+  form("ex", "Add a dose", [["EXTRT", "Drug", { options: ["IVONESCIMAB", "SACITUZUMAB GOVITECAN"] }],
+    ["VISIT", "Visit", { placeholder: "CYCLE 2 DAY 1" }], ["EXDOSE", "Dose", { type: "number", step: "any" }],
+    ["EXDOSU", "Unit", { options: ["mg/kg"] }], ["EXADJ", "Reduction or delay: reason", {}],
+    ["EXSTDTC", "Date", { type: "date" }]]);
+  form("ae", "Add an adverse event", [["AETERM", "Term", {}], ["AETOXGR", "CTCAE grade", { options: ["1", "2", "3", "4", "5"] }],
+    ["AESER", "Serious", { options: ["N", "Y"] }], ["AEREL", "Related", { options: ["NOT RELATED", "RELATED"] }],
+    ["AEACN", "Action taken", { options: ["DOSE NOT CHANGED", "DOSE REDUCED", "DRUG INTERRUPTED", "DRUG WITHDRAWN", "NOT APPLICABLE"] }],
+    ["AESTDTC", "Start", { type: "date" }], ["AEENDTC", "End", { type: "date" }]]);
+}
+
+function queryRow(q, withSubject) {
+  const tr = el("tr", { "data-query": String(q.id), class: q.status });
+  tr.append(el("td", {}, String(q.id)));
+  if (withSubject) tr.append(el("td", {}, subjectLink(q.usubjid)));
+  tr.append(el("td", {}, q.visit || ""),
+    el("td", {}, (q.kind === "auto" ? "automatic check" : q.raised_by) + ", " + q.raised_ts.slice(0, 10)),
+    el("td", {}, q.text), el("td", {}, q.status));
+  const ans = el("td", {});
+  if (q.answer) ans.append(el("div", {}, q.answer + " (" + q.answered_by + ")"));
+  if (q.close_note) ans.append(el("div", { class: "why" }, "closed: " + q.close_note + " (" + q.closed_by + ")"));
+  const act = (label, path, key) => {
+    const input = el("input", { placeholder: label, "aria-label": label + " for query " + q.id });
+    const b = el("button", { type: "button", class: "light" }, label);
+    const err = el("span", { class: "error" });
+    b.addEventListener("click", async () => {
+      const r = await api("POST", "/queries/" + q.id + "/" + path, { [key]: input.value });
+      if (r.status === 200) location.reload();
+      else err.textContent = why(r);
+    });
+    ans.append(el("div", { class: "row" }, input, b, err));
+  };
+  if (q.status !== "closed" && ["investigator", "coordinator", "radiologist"].includes(role)) act("Answer", "answer", "answer");
+  if (q.status !== "closed" && role === "monitor") act("Close", "close", "note");
+  tr.append(ans);
+  return tr;
+}
+
+function queries(d) {
+  const tb = document.querySelector("#subject-queries tbody");
+  for (const q of d.queries) tb.append(queryRow(q, false));
+  if (role === "monitor" || role === "investigator") {
+    const f = document.getElementById("raise");
+    f.hidden = false;
+    f.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const r = await api("POST", "/subjects/" + encodeURIComponent(d.usubjid) + "/queries",
+        { text: document.getElementById("raise-text").value });
+      if (r.status === 201) location.reload();
+      else document.getElementById("error").textContent = why(r);
+    });
+  }
+}
+
+async function queriesPage() {
+  if (!(await signedIn())) return;
+  const r = await api("GET", "/queries");
+  if (r.status !== 200) { fail(r); return; }
+  const tb = document.getElementById("queries");
+  const show = document.getElementById("show-closed");
+  const draw = () => {
+    tb.textContent = "";
+    for (const q of r.data.queries) if (show.checked || q.status !== "closed") tb.append(queryRow(q, true));
+  };
+  show.addEventListener("change", draw);
+  draw();
+  const n = (s) => r.data.queries.filter((q) => q.status === s).length;
+  document.getElementById("summary").textContent =
+    n("open") + " open, " + n("answered") + " answered, " + n("closed") + " closed.";
+}
+
+function signatures(d) {
+  const tb = document.querySelector("#signatures tbody");
+  const valid = d.signatures.filter((g) => g.valid);
+  for (const g of d.signatures)
+    tb.append(el("tr", { class: g.valid ? "" : "excluded" }, el("td", {}, g.visit || "whole subject"),
+      el("td", {}, g.meaning), el("td", {}, g.user), el("td", {}, g.ts.replace("T", " ").slice(0, 19)),
+      el("td", {}, g.valid ? "valid" : "voided " + g.voided_ts.slice(0, 10) + " by a change: " + g.voided_reason)));
+  document.getElementById("signature-state").textContent = valid.length
+    ? "Signed: " + valid.map((g) => (g.visit || "whole subject") + " by " + g.user).join("; ")
+    : "Not signed.";
+  const note = document.getElementById("sign-note");
+  if (role !== "investigator") {
+    note.textContent = "Only an investigator signs (you are " + role + ").";
+    return;
+  }
+  const f = document.getElementById("sign");
+  f.hidden = false;
+  const visits = new Set(d.criteria.flatMap((c) => c.timepoints.map((t) => t.visit)));
+  const sel = document.getElementById("sign-visit");
+  for (const v of visits) if (v) sel.append(el("option", { value: v }, "visit " + v));
+  f.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const body = { meaning: document.getElementById("sign-meaning").value,
+      password: document.getElementById("sign-password").value };
+    if (sel.value) body.visit = sel.value;
+    const r = await api("POST", "/subjects/" + encodeURIComponent(d.usubjid) + "/sign", body);
+    document.getElementById("sign-password").value = "";
+    if (r.status === 201) location.reload();
+    else document.getElementById("sign-error").textContent = why(r);
   });
 }
 
@@ -194,4 +572,85 @@ document.addEventListener("DOMContentLoaded", () => {
   if (page === "login") loginPage();
   else if (page === "subjects") subjectsPage();
   else if (page === "subject") subjectPage();
+  else if (page === "enrol") enrolPage();
+  else if (page === "queries") queriesPage();
+  else if (page === "dashboard") dashboardPage();
 });
+
+// ---- the dashboard: the report module's numbers and plot, live ----
+
+function svgNode(text) {
+  const doc = new DOMParser().parseFromString(text, "image/svg+xml");
+  const root = doc.documentElement;
+  return root && root.nodeName === "svg" ? document.importNode(root, true) : el("p", {}, "no plot");
+}
+
+// Cumulative enrolment by month as a small bar chart (SVG, no library).
+function enrolmentChart(months) {
+  const NS = "http://www.w3.org/2000/svg";
+  const w = 640, h = 180, pad = 30;
+  const svg = document.createElementNS(NS, "svg");
+  svg.setAttribute("viewBox", "0 0 " + w + " " + h);
+  svg.setAttribute("role", "img");
+  svg.setAttribute("aria-label", "cumulative enrolment by month");
+  const max = Math.max(1, ...months.map((m) => m.enrolled));
+  const bw = (w - 2 * pad) / Math.max(1, months.length);
+  months.forEach((m, i) => {
+    const bh = (h - 2 * pad) * m.enrolled / max;
+    const r = document.createElementNS(NS, "rect");
+    r.setAttribute("x", String(pad + i * bw + 1));
+    r.setAttribute("y", String(h - pad - bh));
+    r.setAttribute("width", String(Math.max(1, bw - 2)));
+    r.setAttribute("height", String(bh));
+    r.setAttribute("class", "bar");
+    const t = document.createElementNS(NS, "title");
+    t.textContent = m.month + ": " + m.enrolled + " enrolled";
+    r.append(t);
+    svg.append(r);
+    if (i === 0 || i === months.length - 1 || i % 3 === 0) {
+      const lab = document.createElementNS(NS, "text");
+      lab.setAttribute("x", String(pad + i * bw + bw / 2));
+      lab.setAttribute("y", String(h - 10));
+      lab.setAttribute("text-anchor", "middle");
+      lab.setAttribute("class", "axis");
+      lab.textContent = m.month;
+      svg.append(lab);
+    }
+  });
+  const top = document.createElementNS(NS, "text");
+  top.setAttribute("x", String(pad));
+  top.setAttribute("y", "16");
+  top.setAttribute("class", "axis");
+  top.textContent = max + " enrolled";
+  svg.append(top);
+  return svg;
+}
+
+async function dashboardPage() {
+  if (!(await signedIn())) return;
+  const r = await api("GET", "/dashboard");
+  if (r.status !== 200) { fail(r); return; }
+  const d = r.data;
+  document.getElementById("summary").textContent = d.studyid + ": " + d.subjects + " subjects in the database" +
+    (d.data_cutoff ? "; data cut-off " + d.data_cutoff + " (records after it are not counted)." : ".");
+  const orr = d.efficacy.find((x) => x.ITEM === "CNS ORR" && x.POPULATION === "CNS-evaluable");
+  const cards = document.getElementById("cards");
+  const card = (title, value, sub) => cards.append(el("div", { class: "card-small" }, el("div", { class: "why" }, title),
+    el("div", { class: "big" }, value), el("div", { class: "why" }, sub)));
+  const enrolled = d.enrolment.length ? d.enrolment[d.enrolment.length - 1].enrolled : 0;
+  card("Enrolled", String(enrolled), "subjects with an enrolment milestone or a dose");
+  if (orr) card("CNS ORR (RANO-BM, confirmed)", orr.ESTIMATE + "%", orr.n + "/" + orr.N + ", 95% CI " + orr.LOWER + "-" + orr.UPPER + " (exact)");
+  document.getElementById("enrolment").append(enrolmentChart(d.enrolment));
+  document.getElementById("km").append(svgNode(d.km_pfscns_svg));
+  const eb = document.querySelector("#efficacy tbody");
+  for (const x of d.efficacy) {
+    if (x.SECTION === "Analysis sets") continue;
+    eb.append(el("tr", {}, el("td", {}, x.ITEM), el("td", {}, x.POPULATION),
+      el("td", { class: "num" }, x.N ? x.n + "/" + x.N : x.n), el("td", { class: "num" }, x.ESTIMATE + (x.UNIT === "%" ? "%" : x.UNIT ? " " + x.UNIT : "")),
+      el("td", { class: "num" }, x.LOWER || x.UPPER ? x.LOWER + " to " + x.UPPER : ""), el("td", { class: "why" }, x.METHOD)));
+  }
+  const sb = document.querySelector("#safety tbody");
+  for (const x of d.safety.filter((t) => t.TABLE.startsWith("Overview"))) {
+    sb.append(el("tr", {}, el("td", {}, x.ITEM), el("td", { class: "num" }, x.n + "/" + x.N), el("td", { class: "num" }, x.PCT)));
+  }
+}

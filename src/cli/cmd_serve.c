@@ -4,6 +4,7 @@
  */
 #include "cli.h"
 #include "io.h"
+#include "report.h"
 #include "server.h"
 #include "store.h"
 
@@ -117,6 +118,7 @@ int cmd_serve(int argc, char **argv)
     int sig;
     sigwait(&set, &sig);
     server_stop(srv);
+    report_fonts_release(); /* the dashboard's plots */
     printf("stopped\n");
     free(cert_pem);
     free(key_pem);

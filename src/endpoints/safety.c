@@ -341,7 +341,9 @@ static void exposure(const struct protocol *p, const struct subject *sj,
     size_t n = 0;
     for (size_t i = 0; i < sj->n_doses; i++)
         if (!strcmp(sj->doses[i].trt, dr->name) && sj->doses[i].dose > 0 &&
-            sj->doses[i].start != DATE_NONE)
+            sj->doses[i].start != DATE_NONE &&
+            (p->data_cutoff == DATE_NONE ||
+             sj->doses[i].start <= p->data_cutoff)) /* known at the cut-off */
             d[n++] = &sj->doses[i];
     if (!n) {
         free(d);
@@ -402,10 +404,14 @@ void safety_tables(const struct study *s, struct table *t)
     size_t subj_idx = 0;
     for (size_t i = 0; i < s->n_subjects; i++) {
         const struct subject *sj = &s->subjects[i];
+        /* The all-treated set, as SAFFL (endpoints_subject): a dose above
+         * zero on or before the data cut-off. */
         bool treated = false;
+        int32_t cut = s->proto.data_cutoff;
         for (size_t k = 0; k < sj->n_doses && !treated; k++)
             treated = sj->doses[k].dose > 0 &&
-                      sj->doses[k].start != DATE_NONE;
+                      sj->doses[k].start != DATE_NONE &&
+                      (cut == DATE_NONE || sj->doses[k].start <= cut);
         if (!treated)
             continue;
         size_t si = subj_idx++;

@@ -326,6 +326,54 @@ static int write_plots(const struct report_data *r, const char *dir,
     return 0;
 }
 
+/* An SVG drawn into memory (the web dashboard). */
+struct membuf {
+    char *p;
+    size_t n, cap;
+};
+
+static cairo_status_t mem_write(void *ctx, const unsigned char *data,
+                                unsigned int len)
+{
+    struct membuf *b = ctx;
+    if (b->n + len + 1 > b->cap) {
+        size_t cap = (b->n + len + 1) * 2;
+        char *q = realloc(b->p, cap);
+        if (!q)
+            return CAIRO_STATUS_NO_MEMORY;
+        b->p = q;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->n, data, len);
+    b->n += len;
+    b->p[b->n] = 0;
+    return CAIRO_STATUS_SUCCESS;
+}
+
+char *report_plot_svg(const struct report_data *r, const char *name)
+{
+    int k = 0;
+    while (k < P_N && strcmp(plot_files[k], name) != 0)
+        k++;
+    if (k == P_N)
+        return NULL;
+    double w = 640, h = plot_height(r, (enum plot_kind)k);
+    struct membuf b = {NULL, 0, 0};
+    cairo_surface_t *svg =
+        cairo_svg_surface_create_for_stream(mem_write, &b, w, h);
+    cairo_t *cr = cairo_create(svg);
+    draw(cr, w, h, r, (enum plot_kind)k);
+    cairo_destroy(cr);
+    cairo_surface_finish(svg);
+    cairo_status_t st = cairo_surface_status(svg);
+    cairo_surface_destroy(svg);
+    if (st != CAIRO_STATUS_SUCCESS) {
+        free(b.p);
+        return NULL;
+    }
+    return b.p;
+}
+
 /* ---- the workbook ---- */
 
 static void sheet_of(lxw_workbook *wb, lxw_format *bold, const char *name,

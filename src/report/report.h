@@ -66,6 +66,11 @@ void report_release(struct report_data *r);
 int report_write(const struct report_data *r, const struct report_meta *m,
                  const char *dir, char *err);
 
+/* One plot as SVG text (malloc'd), by its file name without extension
+ * ("km_pfs", "waterfall_cns", ...); NULL for an unknown name or when
+ * drawing fails. */
+char *report_plot_svg(const struct report_data *r, const char *name);
+
 /*
  * Frees the font caches of cairo and fontconfig, which live for the
  * process. Call once, when no drawing can follow (at the command's or

@@ -12,6 +12,7 @@
 #include "server_int.h"
 
 #include "endpoints.h"
+#include "report.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -603,14 +604,52 @@ static int record_domain(struct server *srv, long id, char domain[16])
     return rc;
 }
 
+/* The fields of a change: {"field": F, "value": V} or {"values": {F: V,
+ * ...}} (several fields of the record in one transaction: a diameter is
+ * kept as measured, as standard text and as a number). NULL with a 400
+ * reply when malformed. */
+static size_t change_fields(json_t *j, const char ***f, const char ***v,
+                            struct reply *r)
+{
+    json_t *many = json_object_get(j, "values");
+    size_t n = json_is_object(many) ? json_object_size(many) : 1;
+    *f = calloc(n + 1, sizeof **f);
+    *v = calloc(n + 1, sizeof **v);
+    if (!*f || !*v) {
+        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
+        return 0;
+    }
+    if (!json_is_object(many)) {
+        (*f)[0] = str_field(j, "field", r);
+        (*v)[0] = (*f)[0] ? str_field(j, "value", r) : NULL;
+        return (*v)[0] ? 1 : 0;
+    }
+    size_t k = 0;
+    const char *key;
+    json_t *x;
+    json_object_foreach(many, key, x)
+    {
+        if (!json_is_string(x)) {
+            reply_error(r, MHD_HTTP_BAD_REQUEST,
+                        "'values' maps each field to its new text");
+            return 0;
+        }
+        (*f)[k] = key;
+        (*v)[k++] = json_string_value(x);
+    }
+    if (!k)
+        reply_error(r, MHD_HTTP_BAD_REQUEST, "'values' names no field");
+    return k;
+}
+
 void h_record_change(struct call *c, struct reply *r)
 {
     json_t *j = parse_body(c, r);
     if (!j)
         return;
-    const char *field = str_field(j, "field", r);
-    const char *value = field ? str_field(j, "value", r) : NULL;
-    const char *reason = value ? str_field(j, "reason", r) : NULL;
+    const char **fields = NULL, **values = NULL;
+    size_t n = change_fields(j, &fields, &values, r);
+    const char *reason = n ? str_field(j, "reason", r) : NULL;
     char *end;
     long id = strtol(c->arg, &end, 10);
     if (reason && (*end || id <= 0)) {
@@ -622,13 +661,16 @@ void h_record_change(struct call *c, struct reply *r)
                     "a reason is required for a change after first entry");
         reason = NULL;
     }
-    if (reason && (!strcmp(field, "STUDYID") || !strcmp(field, "DOMAIN") ||
-                   !strcmp(field, "USUBJID"))) {
-        reply_error(r, MHD_HTTP_BAD_REQUEST,
-                    "STUDYID, DOMAIN and USUBJID are not changed here");
-        reason = NULL;
-    }
+    for (size_t i = 0; reason && i < n; i++)
+        if (!strcmp(fields[i], "STUDYID") || !strcmp(fields[i], "DOMAIN") ||
+            !strcmp(fields[i], "USUBJID")) {
+            reply_error(r, MHD_HTTP_BAD_REQUEST,
+                        "STUDYID, DOMAIN and USUBJID are not changed here");
+            reason = NULL;
+        }
     if (!reason) {
+        free(fields);
+        free(values);
         json_decref(j);
         return;
     }
@@ -642,7 +684,7 @@ void h_record_change(struct call *c, struct reply *r)
         reply_error(r, MHD_HTTP_NOT_FOUND, "no such record");
     } else if (may_write(c, domain, r)) {
         struct store_check chk = {check_change, &k};
-        if (store_record_update_checked(c->srv->store, id, field, value,
+        if (store_record_update_checked(c->srv->store, id, fields, values, n,
                                         c->who->user, reason, &chk,
                                         err) < 0) {
             if (!r->json)
@@ -652,13 +694,18 @@ void h_record_change(struct call *c, struct reply *r)
         } else {
             if (k.g.sj)
                 sync_findings(c->srv, &k.g.s, k.g.sj, c->who->user);
-            reply_json(r, json_pack("{s:I, s:s, s:s, s:s}", "record",
-                                    (json_int_t)id, "field", field, "value",
-                                    value, "reason", reason));
+            json_t *ch = json_object();
+            for (size_t i = 0; i < n; i++)
+                json_object_set_new(ch, fields[i], json_string(values[i]));
+            reply_json(r, json_pack("{s:I, s:o, s:s}", "record",
+                                    (json_int_t)id, "values", ch, "reason",
+                                    reason));
         }
     }
     pthread_mutex_unlock(&c->srv->store_lock);
     stage_close(&k.g);
+    free(fields);
+    free(values);
     json_decref(j);
 }
 
@@ -936,4 +983,93 @@ json_t *subject_extras(struct server *srv, const struct study *s,
     return json_pack("{s:o, s:o, s:o, s:o}", "records", recs, "schedule",
                      sched, "queries", q ? q : json_array(), "signatures",
                      g ? g : json_array());
+}
+
+/* ---- the dashboard ---- */
+
+static json_t *table_json(const struct table *t)
+{
+    json_t *rows = json_array();
+    for (size_t i = 0; i < t->nrow; i++) {
+        json_t *o = json_object();
+        for (size_t k = 0; k < t->ncol; k++) {
+            const char *v = t->cells[i * t->ncol + k];
+            json_object_set_new(o, t->cols[k], json_string(v ? v : ""));
+        }
+        json_array_append_new(rows, o);
+    }
+    return rows;
+}
+
+static int cmp_day(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Enrolment by month (cumulative), the efficacy and safety summaries of
+ * the report (CNS ORR with its exact CI among them), the disposition,
+ * and the Kaplan-Meier plot of PFS as SVG: all from the report module,
+ * so the page and `balist report` agree. */
+static json_t *dashboard(struct call *c, struct reply *r)
+{
+    struct study s;
+    struct diags d;
+    if (load_locked(c, r, &s, &d) < 0)
+        return NULL;
+    struct report_data rd;
+    report_collect(&s, &rd);
+    int32_t *days = calloc(s.n_subjects + 1, sizeof *days);
+    size_t n = 0;
+    struct derive_options dop = {false};
+    for (size_t i = 0; days && i < s.n_subjects; i++) {
+        struct subject_result res;
+        endpoints_subject(&s, &s.subjects[i], &dop, &res);
+        int32_t day = s.subjects[i].origin != DATE_NONE
+                          ? s.subjects[i].origin
+                          : s.subjects[i].first_dose;
+        if (res.enrolled && day != DATE_NONE)
+            days[n++] = day;
+        subject_result_release(&res);
+    }
+    if (days)
+        qsort(days, n, sizeof *days, cmp_day);
+    json_t *months = json_array();
+    for (size_t i = 0; i < n; i++) {
+        char ym[11];
+        date_format(days[i], ym);
+        ym[7] = 0;
+        json_t *last = json_array_get(months, json_array_size(months) - 1);
+        if (last && !strcmp(json_string_value(json_object_get(last, "month")),
+                            ym))
+            json_object_set_new(last, "enrolled", json_integer((json_int_t)i + 1));
+        else
+            json_array_append_new(months,
+                                  json_pack("{s:s, s:I}", "month", ym,
+                                            "enrolled", (json_int_t)i + 1));
+    }
+    free(days);
+    char *km = report_plot_svg(&rd, "km_pfscns");
+    char *km2 = report_plot_svg(&rd, "km_pfs");
+    char cut[11] = "";
+    if (s.proto.data_cutoff != DATE_NONE)
+        date_format(s.proto.data_cutoff, cut);
+    json_t *o = json_pack("{s:s, s:s, s:I, s:o, s:o, s:o, s:o, s:s, s:s}",
+                          "studyid", rd.studyid, "data_cutoff", cut,
+                          "subjects", (json_int_t)s.n_subjects, "enrolment",
+                          months, "efficacy", table_json(&rd.efficacy),
+                          "safety", table_json(&rd.safety), "disposition",
+                          table_json(&rd.disposition), "km_pfscns_svg",
+                          km ? km : "", "km_pfs_svg", km2 ? km2 : "");
+    free(km);
+    free(km2);
+    report_release(&rd);
+    diags_release(&d);
+    study_release(&s);
+    return o;
+}
+
+void h_dashboard(struct call *c, struct reply *r)
+{
+    cached_reply(c, r, &c->srv->dash, dashboard);
 }

@@ -284,8 +284,8 @@ static void h_users(struct call *c, struct reply *r)
 
 /* The database's study, loaded for a request (the store lock held); on
  * failure the reply says why (409) and the caller returns. */
-static int load_locked(struct call *c, struct reply *r, struct study *s,
-                       struct diags *d)
+int load_locked(struct call *c, struct reply *r, struct study *s,
+                struct diags *d)
 {
     struct load_options o;
     load_options_init(&o);
@@ -386,9 +386,8 @@ static json_t *subjects_list(struct call *c, struct reply *r)
     return out;
 }
 
-/* The list is derived again only when the audit head (any write, by this
- * server or another program) or the day has changed. */
-static void h_subjects(struct call *c, struct reply *r)
+void cached_reply(struct call *c, struct reply *r, struct cached *k,
+                  json_t *(*build)(struct call *c, struct reply *r))
 {
     struct server *srv = c->srv;
     char err[STORE_ERR];
@@ -397,26 +396,31 @@ static void h_subjects(struct call *c, struct reply *r)
     pthread_mutex_lock(&srv->store_lock);
     if (store_audit_head(srv->store, &head, err) < 0)
         head = -1;
-    if (!srv->list_text || head < 0 || head != srv->list_seq ||
-        today != srv->list_day) {
-        json_t *j = subjects_list(c, r);
+    if (!k->text || head < 0 || head != k->seq || today != k->day) {
+        json_t *j = build(c, r);
         if (j) {
-            free(srv->list_text);
-            srv->list_text =
-                json_dumps(j, JSON_INDENT(1) | JSON_REAL_PRECISION(10));
-            srv->list_seq = head;
-            srv->list_day = today;
+            free(k->text);
+            k->text = json_dumps(j, JSON_INDENT(1) | JSON_REAL_PRECISION(10));
+            k->seq = head;
+            k->day = today;
             json_decref(j);
         }
     }
-    if (!r->json && srv->list_text) {
+    if (!r->json && k->text) {
         r->status = MHD_HTTP_OK;
-        r->text = strdup(srv->list_text);
+        r->text = strdup(k->text);
     } else if (!r->json) {
         reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
-                    "the subjects could not be listed");
+                    "the study could not be derived");
     }
     pthread_mutex_unlock(&srv->store_lock);
+}
+
+/* The list is derived again only when the audit head or the day has
+ * changed. */
+static void h_subjects(struct call *c, struct reply *r)
+{
+    cached_reply(c, r, &c->srv->list, subjects_list);
 }
 
 json_t *mm(int64_t v)
@@ -1000,6 +1004,7 @@ static const struct route routes[] = {
     {"GET", "/api/v1/records/{}/audit", h_record_audit, R_STUDY_READERS,
      false},
     {"GET", "/api/v1/queries", h_queries, R_STUDY_READERS, false},
+    {"GET", "/api/v1/dashboard", h_dashboard, R_STUDY_READERS, false},
     {"POST", "/api/v1/subjects/{}/queries", h_query_raise,
      R_MONITOR | R_INVESTIGATOR, true},
     {"POST", "/api/v1/queries/{}/answer", h_query_answer,
@@ -1351,6 +1356,7 @@ void server_stop(struct server *s)
     pthread_mutex_destroy(&s->lock);
     pthread_mutex_destroy(&s->store_lock);
     sodium_memzero(s->sessions, sizeof s->sessions);
-    free(s->list_text);
+    free(s->list.text);
+    free(s->dash.text);
     free(s);
 }

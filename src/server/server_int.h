@@ -48,6 +48,14 @@ struct failure {
     time_t until;
 };
 
+/* A reply derived from the whole study, kept while the audit head (any
+ * write, by this server or another program) and the day are the same. */
+struct cached {
+    long seq;
+    int32_t day;
+    char *text;
+};
+
 struct server {
     struct server_config cfg;
     struct MHD_Daemon *daemon;
@@ -56,11 +64,9 @@ struct server {
     pthread_mutex_t lock;       /* sessions and failures */
     struct session sessions[MAX_SESSIONS];
     struct failure fails[MAX_FAILS];
-    /* The subjects list as last derived (under store_lock): valid while
-     * the audit head and the day are the same. */
-    long list_seq;
-    int32_t list_day;
-    char *list_text;
+    /* The subjects list and the dashboard as last derived (under
+     * store_lock). */
+    struct cached list, dash;
 };
 
 /* One request: its body as it arrives, then what the route decided. */
@@ -151,6 +157,14 @@ void stage_numbers(const struct stage *g, const char *file,
                    char vnum[32]);
 
 /* ---- capture.c: enrolment, records, queries, signatures, audit ---- */
+/* Loads the whole study (the store lock held); 409 when it has errors. */
+int load_locked(struct call *c, struct reply *r, struct study *s,
+                struct diags *d);
+void h_dashboard(struct call *c, struct reply *r);
+/* Replies with k's text, built again by build (the store lock held) when
+ * stale. */
+void cached_reply(struct call *c, struct reply *r, struct cached *k,
+                  json_t *(*build)(struct call *c, struct reply *r));
 json_t *queries_json(struct server *srv, const char *usubjid);
 json_t *signatures_json(struct server *srv, const char *usubjid);
 /* Records by domain, schedule, queries and signatures of a subject. */

@@ -1091,13 +1091,14 @@ int store_record_update(struct store *st, long id, const char *field,
                         const char *value, const char *user,
                         const char *reason, char *err)
 {
-    return store_record_update_checked(st, id, field, value, user, reason,
-                                       NULL, err);
+    return store_record_update_checked(st, id, &field, &value, 1, user,
+                                       reason, NULL, err);
 }
 
-int store_record_update_checked(struct store *st, long id, const char *field,
-                                const char *value, const char *user,
-                                const char *reason,
+int store_record_update_checked(struct store *st, long id,
+                                const char *const *fields,
+                                const char *const *values, size_t n,
+                                const char *user, const char *reason,
                                 const struct store_check *check, char *err)
 {
     if (need_reason(reason, err) < 0)
@@ -1111,47 +1112,54 @@ int store_record_update_checked(struct store *st, long id, const char *field,
     bool ok = rc == 1;
     if (rc == 0)
         snprintf(err, STORE_ERR, "no record %ld", id);
-    if (ok && !domain_has(st, domain, field, err)) {
-        snprintf(err, STORE_ERR, "%s has no column %s", domain, field);
-        ok = false;
-    }
+    for (size_t i = 0; ok && i < n; i++)
+        if (!domain_has(st, domain, fields[i], err)) {
+            snprintf(err, STORE_ERR, "%s has no column %s", domain,
+                     fields[i]);
+            ok = false;
+        }
+    char *subj = NULL;
     if (ok) {
-        const char *old = json_string_value(json_object_get(o, field));
-        char *old_copy = xstrdup(old ? old : "");
         const char *usubjid = json_string_value(json_object_get(o,
                                                                 "USUBJID"));
-        char *subj = xstrdup(usubjid ? usubjid : "");
-        if (strcmp(old_copy, value ? value : "") != 0) {
-            json_object_set_new(o, field, json_string(value ? value : ""));
-            char *data = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-            const char *nu = json_string_value(json_object_get(o,
-                                                               "USUBJID"));
-            struct stmt *s = st->ops->prepare(
-                st, "UPDATE records SET data = ?, usubjid = ? WHERE id = ?",
-                err);
-            char idb[32];
-            snprintf(idb, sizeof idb, "%ld", id);
-            ok = s != NULL;
-            if (ok) {
-                st->ops->bind(s, 1, data);
-                st->ops->bind(s, 2, nu);
-                st->ops->bind(s, 3, idb);
-                ok = st->ops->step(s, err) >= 0;
-                st->ops->finalize(s);
-            }
-            ok = ok && audit(&t, "UPDATE", domain, id, subj, field, old_copy,
-                             value ? value : "", reason, err) == 0;
-            const char *visit = json_string_value(json_object_get(o,
-                                                                  "VISIT"));
-            ok = ok && signatures_void(&t, subj, visit && *visit ? visit
-                                                                 : NULL,
-                                       reason, err) == 0;
-            ok = ok && (!check || check->fn(check->ctx, st, subj, err) == 0);
-            free(data);
+        subj = xstrdup(usubjid ? usubjid : "");
+    }
+    /* Each field that changes: its own audit row, the same reason. */
+    size_t changed = 0;
+    for (size_t i = 0; ok && i < n; i++) {
+        const char *v = values[i] ? values[i] : "";
+        const char *old = json_string_value(json_object_get(o, fields[i]));
+        char *old_copy = xstrdup(old ? old : "");
+        if (strcmp(old_copy, v) != 0) {
+            json_object_set_new(o, fields[i], json_string(v));
+            ok = audit(&t, "UPDATE", domain, id, subj, fields[i], old_copy, v,
+                       reason, err) == 0;
+            changed++;
         }
         free(old_copy);
-        free(subj);
     }
+    if (ok && changed) {
+        char *data = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        const char *nu = json_string_value(json_object_get(o, "USUBJID"));
+        struct stmt *s = st->ops->prepare(
+            st, "UPDATE records SET data = ?, usubjid = ? WHERE id = ?", err);
+        char idb[32];
+        snprintf(idb, sizeof idb, "%ld", id);
+        ok = s != NULL;
+        if (ok) {
+            st->ops->bind(s, 1, data);
+            st->ops->bind(s, 2, nu);
+            st->ops->bind(s, 3, idb);
+            ok = st->ops->step(s, err) >= 0;
+            st->ops->finalize(s);
+        }
+        free(data);
+        const char *visit = json_string_value(json_object_get(o, "VISIT"));
+        ok = ok && signatures_void(&t, subj, visit && *visit ? visit : NULL,
+                                   reason, err) == 0;
+        ok = ok && (!check || check->fn(check->ctx, st, subj, err) == 0);
+    }
+    free(subj);
     json_decref(o);
     return txn_end(&t, ok, err);
 }

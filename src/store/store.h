@@ -94,10 +94,13 @@ struct store_check {
     int (*fn)(void *ctx, struct store *st, const char *usubjid, char *err);
     void *ctx;
 };
-/* store_record_update with a check (NULL: none). */
-int store_record_update_checked(struct store *st, long id, const char *field,
-                                const char *value, const char *user,
-                                const char *reason,
+/* Changes n fields of one record in one transaction (an audit row for
+ * each field that changes, all with the reason), then runs the check
+ * (NULL: none). */
+int store_record_update_checked(struct store *st, long id,
+                                const char *const *fields,
+                                const char *const *values, size_t n,
+                                const char *user, const char *reason,
                                 const struct store_check *check, char *err);
 /* A subject's records (usubjid NULL: the rows of no subject), in domain
  * and position order: id, domain and the row as JSON text. */
