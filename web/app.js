@@ -215,6 +215,14 @@ async function subjectPage() {
     sec.append(t);
     box.append(sec);
   }
+  const can = {
+    investigator: "You enter and change all data, answer queries and sign.",
+    coordinator: "You enter enrolment, dosing, adverse events and medication, and answer queries; tumour assessments are the radiologist's, signatures the investigator's.",
+    radiologist: "You enter and change tumour assessments and answer queries.",
+    monitor: "Read-only: you review the data, raise queries and close them; you cannot enter or change data.",
+    statistician: "Read-only: you review the data.",
+  };
+  document.getElementById("role-note").textContent = can[role] || "";
   entryForm(d);
   schedule(d);
   records(d);

@@ -1,0 +1,266 @@
+// The BALIST web pages in a real browser (Debian's chromium, driven by
+// playwright-core): a coordinator enrols a subject through the
+// eligibility checklist and records a dose; an investigator enters the
+// baseline and two follow-up assessments and sees PR, then confirmed PR,
+// with the reason; corrects a diameter with a reason and finds it in the
+// audit view; signs, and sees the signature voided by a later change; a
+// coordinator cannot sign and a monitor cannot write (the server refuses,
+// the page says so); a discrepancy query appears, is answered and is
+// closed. Screenshots of each page go to SHOTS.
+//
+//   node web.test.js URL SHOTS_DIR
+"use strict";
+
+const { chromium } = require("playwright-core");
+const assert = require("node:assert/strict");
+const path = require("node:path");
+
+const [url, shots] = process.argv.slice(2);
+const S = "BAL-001-0099";
+let step = 0;
+
+async function shot(page, name) {
+  step++;
+  await page.screenshot({ path: path.join(shots, String(step).padStart(2, "0") + "-" + name + ".png"), fullPage: true });
+}
+
+function ok(name) { console.log("ok - " + name); }
+
+async function login(page, user, password) {
+  await page.goto(url + "/login.html");
+  await page.fill("#user", user);
+  await page.fill("#password", password);
+  await page.click("button[type=submit]");
+  await page.waitForURL(url + "/");
+  await page.waitForSelector("#subjects tr");
+}
+
+async function logout(page) {
+  await page.click("#logout");
+  await page.waitForURL(url + "/login.html");
+}
+
+// Waits until the server's calls for the date typed are shown.
+async function callsFor(page, criterion) {
+  const loc = page.locator("#calls p[data-call='" + criterion + "']");
+  await loc.waitFor();
+  return loc.innerText();
+}
+
+async function saveAssessment(page) {
+  await page.waitForSelector("#save:not([disabled])");
+  await Promise.all([page.waitForEvent("load"), page.click("#save")]);
+  await page.waitForSelector("section.crit");
+}
+
+async function apiFromPage(page, method, p, body) {
+  return page.evaluate(async ([m, q, b]) => {
+    const me = await (await fetch("/api/v1/me")).json();
+    const r = await fetch("/api/v1" + q, {
+      method: m, headers: { "Content-Type": "application/json", "X-CSRF-Token": me.csrf },
+      body: JSON.stringify(b) });
+    return { status: r.status, body: await r.json() };
+  }, [method, p, body]);
+}
+
+(async () => {
+  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox"] });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+
+  // ---- sign-in ----
+  await page.goto(url + "/");
+  await page.waitForURL(url + "/login.html");
+  await page.fill("#user", "cora");
+  await page.fill("#password", "wrong password");
+  await page.click("button[type=submit]");
+  await page.waitForSelector("#error:has-text('wrong user name or password')");
+  await shot(page, "login-refused");
+  ok("an anonymous visitor is sent to the login page; a wrong password is refused");
+
+  await login(page, "cora", "coordinator pass");
+  assert.match(await page.innerText("#summary"), /^40 subjects: /);
+  assert.equal(await page.locator("#subjects tr").count(), 40);
+  await shot(page, "subjects");
+  ok("the coordinator sees the 40 subjects with status, next visit and open queries");
+
+  // ---- enrolment through the checklist ----
+  await page.click("#nav-enrol");
+  await page.waitForURL(url + "/enrol.html");
+  await page.fill("#usubjid", S);
+  await page.fill("#age", "47");
+  await page.fill("#race", "white");
+  await page.fill("#consent_date", "2026-05-01");
+  await page.fill("#enrolment_date", "2026-05-07");
+  const answers = { consent: "yes", er_negative: "yes", pr_negative: "yes", her2_negative: "no",
+    organ_function: "yes", no_steroids: "yes", prior_trop2_adc: "no", prior_pd1_vegf: "no" };
+  for (const [k, v] of Object.entries(answers)) await page.selectOption("select[name=" + k + "]", v);
+  await page.selectOption("select[name=ecog]", "1");
+  await page.fill("input[name=brain_met_mm]", "8");
+  await page.waitForSelector("#decision:has-text('not eligible')");
+  const no = await page.innerText("#decision");
+  assert.match(no, /IN05 HER2-positive/);
+  assert.match(no, /IN06 largest brain metastasis 8\.0 mm < 10\.0 mm/);
+  await shot(page, "enrol-not-eligible");
+  ok("the checklist says why the patient is not eligible (HER2-positive, brain metastasis 8 mm < 10 mm)");
+  await page.selectOption("select[name=her2_negative]", "yes");
+  await page.fill("input[name=brain_met_mm]", "18");
+  await page.waitForSelector("#decision:has-text('eligible: all 9 inclusion criteria met')");
+  assert.equal(await page.innerText("#enrol-save"), "Enrol");
+  await shot(page, "enrol-eligible");
+  await Promise.all([page.waitForURL(/subject\.html/), page.click("#enrol-save")]);
+  await page.waitForSelector("#title:has-text('" + S + "')");
+  ok("an eligible patient is enrolled and the subject page opens");
+
+  // ---- the coordinator records a dose, cannot sign, cannot enter tumours ----
+  const dose = page.locator("form[data-add=ex]");
+  await dose.locator("input[name=VISIT]").fill("CYCLE 1 DAY 1");
+  await dose.locator("input[name=EXDOSE]").fill("20");
+  await dose.locator("input[name=EXSTDTC]").fill("2026-05-10");
+  await Promise.all([page.waitForEvent("load"), dose.locator("button[type=submit]").click()]);
+  await page.waitForSelector("details[data-domain=ex] tbody tr");
+  assert.match(await page.innerText("details[data-domain=ex]"), /IVONESCIMAB\s+20\s+mg\/kg/);
+  ok("the coordinator records cycle 1 of ivonescimab");
+  assert.equal(await page.isVisible("#entry"), false);
+  assert.equal(await page.isVisible("#sign"), false);
+  assert.match(await page.innerText("#sign-note"), /Only an investigator signs \(you are coordinator\)/);
+  const refused = await apiFromPage(page, "POST", "/subjects/" + S + "/sign",
+    { meaning: "I confirm", password: "coordinator pass" });
+  assert.equal(refused.status, 403);
+  assert.match(refused.body.error, /the coordinator role may not do this/);
+  await shot(page, "subject-coordinator");
+  ok("a coordinator cannot sign: the page says so and the server refuses (403)");
+  await logout(page);
+
+  // ---- the investigator enters the assessments ----
+  await login(page, "alice", "investigator pass");
+  await page.goto(url + "/subject.html?id=" + S);
+  await page.waitForSelector("#entry:not([hidden])");
+  await page.fill("#visit", "SCREENING");
+  await page.fill("#date", "2026-05-05");
+  await page.fill("input[aria-label='lesion 1 location']", "frontal lobe");
+  await page.selectOption("select[aria-label='lesion 1 RANO-BM']", "TARGET");
+  await page.selectOption("select[aria-label='lesion 1 RECIST 1.1']", "TARGET");
+  await page.fill("input[aria-label='lesion 1 diameter (mm)']", "18");
+  await page.click("#add-lesion");
+  await page.fill("input[aria-label='lesion 2 location']", "liver");
+  await page.selectOption("select[aria-label='lesion 2 RECIST 1.1']", "TARGET");
+  await page.fill("input[aria-label='lesion 2 diameter (mm)']", "30");
+  assert.match(await callsFor(page, "RECIST 1.1"), /baseline, sum 48\.0 mm/);
+  await shot(page, "baseline-entry");
+  await saveAssessment(page);
+  ok("the baseline lesions are identified and measured (RECIST 1.1 sum 48 mm)");
+
+  await page.fill("#visit", "WEEK 6");
+  await page.fill("#date", "2026-06-19");
+  await page.fill("input[aria-label='T01 diameter (mm)']", "9");
+  await page.fill("input[aria-label='T02 diameter (mm)']", "18");
+  await page.selectOption("#neuro", "STABLE");
+  await page.selectOption("#steroid", "NONE");
+  await page.selectOption("#rec-rano", "SD");
+  await page.waitForSelector("#calls p[data-call='RANO-BM'] .resp.PR");
+  const w6 = await callsFor(page, "RANO-BM");
+  assert.match(w6, /RANO-BM: PR/);
+  assert.match(w6, /-50\.0% from baseline 18 mm/);
+  assert.match(w6, /neurological status stable/);
+  assert.match(await page.innerText("#calls"), /Will raise a query: The recorded RANO-BM response at WEEK 6 .* is SD; BALIST computes PR/);
+  await shot(page, "week6-preview");
+  ok("week 6 as typed: RANO-BM PR with the reason (-50.0%, steroids, neurological status), and the query to come");
+  await saveAssessment(page);
+  const rano = page.locator("section[data-criterion='RANO-BM']");
+  assert.match(await rano.locator("tbody tr").nth(1).innerText(), /WEEK 6\s+2026-06-19.*PR/s);
+  assert.match(await rano.locator(".best").innerText(), /Confirmed best response: SD .*unconfirmed/);
+  ok("saved: PR at week 6, not yet confirmed (best response SD, with why)");
+
+  await page.fill("#visit", "WEEK 12");
+  await page.fill("#date", "2026-07-31");
+  await page.fill("input[aria-label='T01 diameter (mm)']", "8");
+  await page.fill("input[aria-label='T02 diameter (mm)']", "17");
+  await page.selectOption("#neuro", "STABLE");
+  await page.selectOption("#steroid", "NONE");
+  await page.waitForSelector("#calls p[data-call='RANO-BM'] .resp.PR");
+  assert.match(await callsFor(page, "RANO-BM"), /Best so far: PR PR confirmed: PR on 2026-06-19 \(day 43\), PR on 2026-07-31, 42 days later/);
+  await saveAssessment(page);
+  for (const c of ["RANO-BM", "RECIST 1.1"])
+    assert.match(await page.locator("section[data-criterion='" + c + "'] .best").innerText(),
+      /Confirmed best response: PR PR confirmed: PR on 2026-06-19/);
+  await shot(page, "confirmed-pr");
+  ok("week 12: confirmed PR under both criteria, with the reason");
+
+  // ---- the discrepancy query ----
+  const q = page.locator("#subject-queries tbody tr.open");
+  assert.equal(await q.count(), 1);
+  assert.match(await q.innerText(), /automatic check.*The recorded RANO-BM response at WEEK 6 \(2026-06-19\) is SD; BALIST computes PR/s);
+  ok("the recorded-versus-computed discrepancy became an automatic query");
+  await q.locator("input[aria-label^='Answer']").fill("The site's SD was a transcription error; the measurements are right.");
+  await Promise.all([page.waitForEvent("load"), q.locator("button:has-text('Answer')").click()]);
+  await page.waitForSelector("#subject-queries tbody tr.answered");
+  ok("the investigator answers the query");
+
+  // ---- signature, then a correction with a reason voids it ----
+  await page.fill("#sign-password", "investigator pass");
+  await Promise.all([page.waitForEvent("load"), page.click("#sign button[type=submit]")]);
+  await page.waitForSelector("#signature-state:has-text('Signed: whole subject by alice')");
+  await shot(page, "signed");
+  ok("the investigator signs the subject, password entered again");
+
+  const row = page.locator("details[data-domain=tr] tbody tr", { hasText: "WEEK 12" }).filter({ hasText: "T02" });
+  await row.locator("button:has-text('Change')").click();
+  const change = page.locator("tr.change");
+  await change.locator("input[aria-label='new value']").fill("16.5");
+  await change.locator("input[aria-label='reason for the change']").fill("re-measured on PACS");
+  await Promise.all([page.waitForEvent("load"), change.locator("button:has-text('Save the change')").click()]);
+  await page.waitForSelector("section.crit");
+  const fixed = page.locator("details[data-domain=tr] tbody tr", { hasText: "WEEK 12" }).filter({ hasText: "T02" });
+  assert.match(await fixed.innerText(), /16\.5/);
+  await fixed.locator("button:has-text('History')").click();
+  await page.waitForSelector("#audit:not([hidden]) tbody tr");
+  const hist = await page.innerText("#audit tbody");
+  assert.match(hist, /alice\s+INSERT/);
+  assert.match(hist, /alice\s+UPDATE\s+TRORRES\s+17\.0\s+16\.5\s+re-measured on PACS/);
+  assert.match(hist, /UPDATE\s+TRSTRESN\s+17\.0\s+16\.5\s+re-measured on PACS/);
+  assert.match(await page.innerText("#signature-state"), /Not signed/);
+  assert.match(await page.innerText("#signatures"), /voided .* by a change: re-measured on PACS/);
+  await shot(page, "audit-view");
+  ok("a diameter corrected with a reason is in the record's audit view, and the signature is voided");
+  await logout(page);
+
+  // ---- the monitor: read-only, closes the query ----
+  await login(page, "mona", "monitor pass");
+  await page.goto(url + "/subject.html?id=" + S);
+  await page.waitForSelector("section.crit");
+  assert.equal(await page.isVisible("#entry"), false);
+  assert.equal(await page.locator("button:has-text('Change')").count(), 0);
+  assert.match(await page.innerText("#role-note"), /Read-only: .* you cannot enter or change data/);
+  const write = await apiFromPage(page, "POST", "/subjects/" + S + "/records",
+    { domain: "ae", values: { AETERM: "Headache", AETOXGR: "1", AESTDTC: "2026-06-01" } });
+  assert.equal(write.status, 403);
+  await shot(page, "subject-monitor");
+  ok("a monitor cannot write: the page says read-only and the server refuses (403)");
+  await page.goto(url + "/queries.html");
+  const mq = page.locator("#queries tr", { hasText: S });
+  await mq.waitFor();
+  assert.match(await mq.innerText(), /answered/);
+  await mq.locator("input[aria-label^='Close']").fill("Answer accepted; source verified.");
+  await Promise.all([page.waitForEvent("load"), mq.locator("button:has-text('Close')").click()]);
+  await page.waitForSelector("#summary");
+  await page.check("#show-closed");
+  const closed = page.locator("#queries tr", { hasText: S });
+  assert.match(await closed.innerText(), /closed.*closed: Answer accepted; source verified\. \(mona\)/s);
+  await shot(page, "queries");
+  ok("the monitor closes the answered query");
+
+  // ---- the dashboard ----
+  await page.goto(url + "/dashboard.html");
+  await page.waitForSelector("#km svg");
+  assert.match(await page.innerText("#cards"), /CNS ORR \(RANO-BM, confirmed\)\s+\d+\.\d%/);
+  assert.ok(await page.locator("#enrolment svg rect").count() > 5);
+  assert.ok(await page.locator("#safety tbody tr").count() >= 5);
+  await shot(page, "dashboard");
+  ok("the dashboard shows enrolment, CNS ORR with its exact CI, the KM plot and the safety overview");
+
+  assert.deepEqual(errors, [], "no script errors in the pages");
+  ok("no script errors");
+  await browser.close();
+})().catch((e) => { console.error("not ok - " + (e && e.stack || e)); process.exit(1); });
