@@ -12,7 +12,7 @@ WERROR ?= OFF
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: all build deps demo test asan bench clean format
+.PHONY: all build deps browser-deps demo test asan bench clean format
 
 all: build
 
@@ -22,6 +22,11 @@ build:
 
 deps:
 	@sh scripts/deps.sh
+
+# playwright-core for the browser tests (npm; the browser is Debian's).
+browser-deps:
+	@[ -d tests/browser/node_modules/playwright-core ] || \
+	    npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
 
 demo: deps build
 	@echo
@@ -40,11 +45,12 @@ demo: deps build
 	@echo "== balist report data/demo --out out/report"
 	@./$(BUILD)/balist report data/demo --out out/report
 	@echo "The demo report: $(CURDIR)/out/report/report.pdf"
+	@sh scripts/demo-serve.sh ./$(BUILD)/balist
 
-test: deps build
+test: deps browser-deps build
 	@cd $(BUILD) && sh ../scripts/with-pg.sh ctest --output-on-failure -j $(JOBS)
 
-asan: deps
+asan: deps browser-deps
 	@cmake -S . -B $(ASAN_BUILD) -DBALIST_SANITIZE=ON -DBALIST_WERROR=$(WERROR) \
 	    -DCMAKE_BUILD_TYPE=Debug $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)

@@ -66,8 +66,8 @@ static bool has_rows(const char *dir, const char *name)
     return n >= 2;
 }
 
-int stage_open(struct server *srv, struct stage *g, const char *usubjid,
-               struct reply *r)
+int stage_export(struct server *srv, struct stage *g, const char *usubjid,
+                 struct reply *r)
 {
     char err[STORE_ERR];
     if (make_temp_dir(g->dir, sizeof g->dir, "balist-stage") < 0) {
@@ -82,7 +82,9 @@ int stage_open(struct server *srv, struct stage *g, const char *usubjid,
                     "the study could not be read from the database");
         return -1;
     }
-    if (!has_rows(g->dir, "dm.csv")) {
+    g->sj = NULL;
+    g->exists = has_rows(g->dir, "dm.csv");
+    if (!g->exists) {
         /* No such subject (yet): the protocol alone, for enrolment. */
         char path[4200];
         snprintf(path, sizeof path, "%s/protocol.json", g->dir);
@@ -91,9 +93,17 @@ int stage_open(struct server *srv, struct stage *g, const char *usubjid,
         if (text)
             protocol_parse(&g->s.proto, text, len, "protocol.json", &g->d);
         free(text);
-        g->sj = NULL;
-        return 0;
     }
+    return 0;
+}
+
+int stage_open(struct server *srv, struct stage *g, const char *usubjid,
+               struct reply *r)
+{
+    if (stage_export(srv, g, usubjid, r) < 0)
+        return -1;
+    if (!g->exists)
+        return 0;
     if (load_dir(g) < 0) {
         json_t *e = json_pack("{s:s, s:o}", "error",
                               "the subject's saved data has errors",
@@ -126,19 +136,37 @@ int stage_save(struct server *srv, struct stage *g, const char *user,
                json_t *ids, struct reply *r)
 {
     char err[STORE_ERR];
+    /* The checks of the subject as it will be saved: its automatic
+     * queries are written in the same transaction as the rows. */
+    struct finding *f = NULL;
+    size_t nf = 0;
+    if (g->sj) {
+        struct derive_options dop = {false};
+        struct subject_result res;
+        endpoints_subject(&g->s, g->sj, &dop, &res);
+        nf = endpoints_findings(&g->s, g->sj, &res, &f);
+        subject_result_release(&res);
+    }
+    struct store_finding *sf = calloc(nf + 1, sizeof *sf);
     long *idv = calloc(g->sink.n + 1, sizeof *idv);
-    if (!idv || store_records_insert(srv->store, g->sink.rows, g->sink.n,
-                                     user, idv, err) < 0) {
-        free(idv);
+    for (size_t i = 0; sf && i < nf; i++)
+        sf[i] = (struct store_finding){f[i].key,
+                                       f[i].visit[0] ? f[i].visit : NULL,
+                                       f[i].text};
+    int rc = !idv || !sf
+                 ? -1
+                 : store_save(srv->store, g->sink.rows, g->sink.n, user, idv,
+                              g->sj ? g->sj->usubjid : NULL, sf, nf, err);
+    for (size_t k = 0; rc == 0 && k < g->sink.n; k++)
+        json_array_append_new(ids, json_integer(idv[k]));
+    free(idv);
+    free(sf);
+    free(f);
+    if (rc < 0) {
         reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
                     "the data could not be saved; nothing was written");
         return -1;
     }
-    for (size_t k = 0; k < g->sink.n; k++)
-        json_array_append_new(ids, json_integer(idv[k]));
-    free(idv);
-    if (g->sj)
-        sync_findings(srv, &g->s, g->sj, user);
     return 0;
 }
 
@@ -449,8 +477,8 @@ void h_enrol(struct call *c, struct reply *r)
     struct stage g;
     stage_init(&g);
     pthread_mutex_lock(&c->srv->store_lock);
-    if (stage_open(c->srv, &g, usubjid, r) == 0) {
-        if (g.sj) {
+    if (stage_export(c->srv, &g, usubjid, r) == 0) {
+        if (g.exists) {
             reply_error(r, MHD_HTTP_CONFLICT, "that subject already exists");
         } else {
             struct eligibility_result e;
@@ -508,8 +536,8 @@ void h_record_add(struct call *c, struct reply *r)
     pthread_mutex_lock(&c->srv->store_lock);
     if (!cols || !v) {
         reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
-    } else if (stage_open(c->srv, &g, c->arg, r) == 0) {
-        if (!g.sj) {
+    } else if (stage_export(c->srv, &g, c->arg, r) == 0) {
+        if (!g.exists) {
             reply_error(r, MHD_HTTP_NOT_FOUND, "no such subject");
         } else {
             const char *visit =
@@ -810,7 +838,7 @@ void h_query_raise(struct call *c, struct reply *r)
         struct stage g;
         stage_init(&g);
         pthread_mutex_lock(&c->srv->store_lock);
-        if (stage_open(c->srv, &g, c->arg, r) == 0 && !g.sj)
+        if (stage_export(c->srv, &g, c->arg, r) == 0 && !g.exists)
             reply_error(r, MHD_HTTP_NOT_FOUND, "no such subject");
         else if (!r->json)
             id = store_query_raise(c->srv->store, c->arg, visit,

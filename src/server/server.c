@@ -325,67 +325,6 @@ static int count_open(void *ctx, const struct query_row *q)
     return 0;
 }
 
-/* The subjects list (the store lock held): where each stands, the next
- * visit due, open queries and the confirmed best responses (the same
- * derivation as `balist derive`). */
-static json_t *subjects_list(struct call *c, struct reply *r)
-{
-    struct study s;
-    struct diags d;
-    if (load_locked(c, r, &s, &d) < 0)
-        return NULL;
-    json_t *open = json_object();
-    char err[STORE_ERR];
-    store_query_each(c->srv->store, NULL, count_open, open, err);
-    int32_t today = (int32_t)(time(NULL) / 86400);
-    json_t *a = json_array();
-    struct derive_options dop = {false};
-    for (size_t i = 0; i < s.n_subjects; i++) {
-        const struct subject *sj = &s.subjects[i];
-        struct subject_result res;
-        endpoints_subject(&s, sj, &dop, &res);
-        enum subject_status st =
-            subject_status(sj, &res, s.proto.data_cutoff);
-        char first[11] = "", next[11] = "";
-        if (sj->first_dose != DATE_NONE)
-            date_format(sj->first_dose, first);
-        struct sched_visit *v = NULL;
-        size_t nv = subject_schedule(&s, sj, &res, today, &v);
-        const struct sched_visit *due = NULL;
-        bool overdue = false;
-        for (size_t k = 0; k < nv; k++)
-            if (v[k].done == DATE_NONE) {
-                overdue = overdue || v[k].overdue;
-                if (!due || v[k].due < due->due)
-                    due = &v[k];
-            }
-        if (due && st != SUBJ_DEAD)
-            date_format(due->due, next);
-        json_t *q = json_object_get(open, sj->usubjid);
-        json_array_append_new(
-            a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:I, s:s, s:s, "
-                         "s:s, s:s}",
-                         "usubjid", sj->usubjid, "status",
-                         subject_status_name(st), "first_dose", first,
-                         "next_due", next, "next_kind",
-                         due && *next ? due->kind : "", "overdue",
-                         overdue && st != SUBJ_DEAD, "open_queries",
-                         (json_int_t)(q ? json_integer_value(q) : 0),
-                         "cbor_cns", resp_name(res.rano.cbor.resp, false),
-                         "cbor", resp_name(res.recist.cbor.resp, false),
-                         "reason_cns", res.rano.cbor.reason, "reason",
-                         res.recist.cbor.reason));
-        free(v);
-        subject_result_release(&res);
-    }
-    json_decref(open);
-    json_t *out = json_pack("{s:o, s:i, s:i}", "subjects", a, "errors",
-                            (int)d.n_errors, "warnings", (int)d.n_warnings);
-    diags_release(&d);
-    study_release(&s);
-    return out;
-}
-
 void cached_reply(struct call *c, struct reply *r, struct cached *k,
                   json_t *(*build)(struct call *c, struct reply *r))
 {
@@ -416,11 +355,171 @@ void cached_reply(struct call *c, struct reply *r, struct cached *k,
     pthread_mutex_unlock(&srv->store_lock);
 }
 
-/* The list is derived again only when the audit head or the day has
- * changed. */
+/* One subject's line of the list: where it stands, the next visit due,
+ * its open queries and the confirmed best responses (the same derivation
+ * as `balist derive`). */
+static json_t *subject_row(const struct study *s, const struct subject *sj,
+                           int32_t today, json_int_t open_queries)
+{
+    struct derive_options dop = {false};
+    struct subject_result res;
+    endpoints_subject(s, sj, &dop, &res);
+    enum subject_status st = subject_status(sj, &res, s->proto.data_cutoff);
+    char first[11] = "", next[11] = "";
+    if (sj->first_dose != DATE_NONE)
+        date_format(sj->first_dose, first);
+    struct sched_visit *v = NULL;
+    size_t nv = subject_schedule(s, sj, &res, today, &v);
+    const struct sched_visit *due = NULL;
+    bool overdue = false;
+    for (size_t k = 0; k < nv; k++)
+        if (v[k].done == DATE_NONE) {
+            overdue = overdue || v[k].overdue;
+            if (!due || v[k].due < due->due)
+                due = &v[k];
+        }
+    if (due && st != SUBJ_DEAD)
+        date_format(due->due, next);
+    json_t *row = json_pack(
+        "{s:s, s:s, s:s, s:s, s:s, s:b, s:I, s:s, s:s, s:s, s:s}", "usubjid",
+        sj->usubjid, "status", subject_status_name(st), "first_dose", first,
+        "next_due", next, "next_kind", due && *next ? due->kind : "",
+        "overdue", overdue && st != SUBJ_DEAD, "open_queries", open_queries,
+        "cbor_cns", resp_name(res.rano.cbor.resp, false), "cbor",
+        resp_name(res.recist.cbor.resp, false), "reason_cns",
+        res.rano.cbor.reason, "reason", res.recist.cbor.reason);
+    free(v);
+    subject_result_release(&res);
+    return row;
+}
+
+/* The whole list (the store lock held), from the whole study. */
+static json_t *subjects_list(struct call *c, struct reply *r)
+{
+    struct study s;
+    struct diags d;
+    if (load_locked(c, r, &s, &d) < 0)
+        return NULL;
+    json_t *open = json_object();
+    char err[STORE_ERR];
+    store_query_each(c->srv->store, NULL, count_open, open, err);
+    int32_t today = (int32_t)(time(NULL) / 86400);
+    json_t *a = json_array();
+    for (size_t i = 0; i < s.n_subjects; i++) {
+        json_t *q = json_object_get(open, s.subjects[i].usubjid);
+        json_array_append_new(
+            a, subject_row(&s, &s.subjects[i], today,
+                           q ? json_integer_value(q) : 0));
+    }
+    json_decref(open);
+    json_t *out = json_pack("{s:o, s:i, s:i}", "subjects", a, "errors",
+                            (int)d.n_errors, "warnings", (int)d.n_warnings);
+    diags_release(&d);
+    study_release(&s);
+    return out;
+}
+
+/* The subjects changed since the list was made, each derived again from
+ * its own data; -1 when the list must be made again whole. */
+struct changed {
+    char **ids;
+    size_t n, cap;
+};
+
+static int note_changed(void *ctx, const char *usubjid)
+{
+    struct changed *k = ctx;
+    *(char **)VEC_PUSH(k->ids, k->n, k->cap) = xstrdup(usubjid);
+    return 0;
+}
+
+static int update_rows(struct call *c, json_t *doc, long since,
+                       int32_t today)
+{
+    struct changed k = {NULL, 0, 0};
+    bool other = false;
+    char err[STORE_ERR];
+    int rc = store_changed_subjects(c->srv->store, since, note_changed, &k,
+                                    &other, err);
+    if (rc < 0 || other || k.n > 64)
+        rc = -1; /* many or study-wide changes: derive the whole study */
+    json_t *rows = json_object_get(doc, "subjects");
+    for (size_t i = 0; rc == 0 && i < k.n; i++) {
+        struct stage g;
+        stage_init(&g);
+        struct reply r = {0};
+        if (stage_open(c->srv, &g, k.ids[i], &r) < 0) {
+            rc = -1;
+        } else {
+            json_t *open = json_object();
+            store_query_each(c->srv->store, k.ids[i], count_open, open, err);
+            json_t *q = json_object_get(open, k.ids[i]);
+            json_t *row = g.sj ? subject_row(&g.s, g.sj, today,
+                                             q ? json_integer_value(q) : 0)
+                               : NULL;
+            json_decref(open);
+            size_t at = json_array_size(rows);
+            for (size_t j = 0; j < json_array_size(rows); j++)
+                if (!strcmp(json_string_value(json_object_get(
+                                json_array_get(rows, j), "usubjid")),
+                            k.ids[i]))
+                    at = j;
+            if (row && at < json_array_size(rows))
+                json_array_set_new(rows, at, row);
+            else if (row)
+                json_array_append_new(rows, row);
+            else if (at < json_array_size(rows))
+                json_array_remove(rows, at);
+        }
+        json_decref(r.json);
+        stage_close(&g);
+    }
+    for (size_t i = 0; i < k.n; i++)
+        free(k.ids[i]);
+    free(k.ids);
+    return rc;
+}
+
+/* The list is made whole once, then kept up to date subject by subject
+ * from the audit trail: a write to one subject derives that subject
+ * again, not the study. A new day (overdue flags) or a study-wide change
+ * makes it whole again. */
 static void h_subjects(struct call *c, struct reply *r)
 {
-    cached_reply(c, r, &c->srv->list, subjects_list);
+    struct server *srv = c->srv;
+    struct cached *k = &srv->list;
+    char err[STORE_ERR];
+    long head = -1;
+    int32_t today = (int32_t)(time(NULL) / 86400);
+    pthread_mutex_lock(&srv->store_lock);
+    if (store_audit_head(srv->store, &head, err) < 0)
+        head = -1;
+    bool fresh = k->doc && head >= 0 && head == k->seq && today == k->day;
+    if (!fresh && k->doc && head >= 0 && today == k->day &&
+        update_rows(c, k->doc, k->seq, today) == 0) {
+        free(k->text);
+        k->text = json_dumps(k->doc, JSON_INDENT(1) | JSON_REAL_PRECISION(10));
+        k->seq = head;
+        fresh = true;
+    }
+    if (!fresh) {
+        json_decref(k->doc);
+        k->doc = subjects_list(c, r);
+        free(k->text);
+        k->text = k->doc ? json_dumps(k->doc, JSON_INDENT(1) |
+                                                  JSON_REAL_PRECISION(10))
+                         : NULL;
+        k->seq = head;
+        k->day = today;
+    }
+    if (!r->json && k->text) {
+        r->status = MHD_HTTP_OK;
+        r->text = strdup(k->text);
+    } else if (!r->json) {
+        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                    "the subjects could not be listed");
+    }
+    pthread_mutex_unlock(&srv->store_lock);
 }
 
 json_t *mm(int64_t v)
@@ -914,9 +1013,9 @@ static void propose(struct call *c, struct reply *r, bool save)
     stage_init(&g);
     json_t *ids = json_array();
     pthread_mutex_lock(&c->srv->store_lock);
-    if (stage_open(c->srv, &g, c->arg, r) < 0)
+    if (stage_export(c->srv, &g, c->arg, r) < 0)
         goto done;
-    if (!g.sj) {
+    if (!g.exists) {
         reply_error(r, MHD_HTTP_NOT_FOUND, "no such subject");
         goto done;
     }
@@ -1357,6 +1456,7 @@ void server_stop(struct server *s)
     pthread_mutex_destroy(&s->store_lock);
     sodium_memzero(s->sessions, sizeof s->sessions);
     free(s->list.text);
+    json_decref(s->list.doc);
     free(s->dash.text);
     free(s);
 }

@@ -54,6 +54,7 @@ struct cached {
     long seq;
     int32_t day;
     char *text;
+    json_t *doc; /* the subjects list: kept to update row by row */
 };
 
 struct server {
@@ -136,17 +137,22 @@ struct stage {
     struct sink sink;
     struct study s;
     struct diags d;
-    const struct subject *sj; /* NULL: no such subject (yet) */
+    bool exists;              /* the subject has a DM row */
+    const struct subject *sj; /* once loaded; NULL: no such subject */
     char studyid[128];
 };
 void stage_init(struct stage *g);
+/* Exports usubjid's data (exists: it has a DM row; if not, s.proto is
+ * the protocol, for enrolment) without loading it. */
+int stage_export(struct server *srv, struct stage *g, const char *usubjid,
+                 struct reply *r);
 /* Exports and loads usubjid's data; 409 when the saved data has errors. */
 int stage_open(struct server *srv, struct stage *g, const char *usubjid,
                struct reply *r);
 /* Loads again with the appended rows; 422 with the problems. */
 int stage_reload(struct stage *g, const char *usubjid, struct reply *r);
-/* Writes the appended rows in one transaction (ids into the array), then
- * brings the subject's automatic queries up to date. */
+/* Writes the appended rows and brings the subject's automatic queries
+ * up to date, in one transaction (ids into the array). */
 int stage_save(struct server *srv, struct stage *g, const char *user,
                json_t *ids, struct reply *r);
 void stage_close(struct stage *g);

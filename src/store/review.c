@@ -24,6 +24,10 @@ const char *const store_schema_v2[] = {
     "TEXT NOT NULL, content_hash TEXT NOT NULL, voided_ts TEXT, voided_by "
     "TEXT, voided_reason TEXT)",
     "CREATE INDEX signatures_subject ON signatures (usubjid)",
+    /* One subject's rows of a domain in order (the per-subject export of
+     * every web request). */
+    "CREATE INDEX records_subject_domain ON records (usubjid, domain, "
+    "position)",
     NULL};
 
 static long next_id(struct store *st, const char *table, char *err)
@@ -224,15 +228,14 @@ struct auto_q {
     char *key, status[16];
 };
 
-int store_queries_sync(struct store *st, const char *usubjid,
-                       const struct store_finding *f, size_t n,
-                       const char *user, int *raised, int *closed,
-                       char *err)
+/* store_queries_sync inside an open transaction. */
+static int sync_in(struct txn *tp, const char *usubjid,
+                   const struct store_finding *f, size_t n, int *raised,
+                   int *closed, char *err)
 {
+    struct store *st = tp->st;
+    struct txn t = *tp; /* the audit head moves on: copied back below */
     int nr = 0, nc = 0;
-    struct txn t;
-    if (txn_begin(st, &t, user, err) < 0)
-        return -1;
     struct auto_q *have = NULL;
     size_t nh = 0, cap = 0;
     bool ok = true;
@@ -284,13 +287,48 @@ int store_queries_sync(struct store *st, const char *usubjid,
     for (size_t k = 0; k < nh; k++)
         free(have[k].key);
     free(have);
-    if (txn_end(&t, ok, err) < 0)
-        return -1;
+    tp->next_audit = t.next_audit;
+    memcpy(tp->prev, t.prev, sizeof tp->prev);
     if (raised)
         *raised = nr;
     if (closed)
         *closed = nc;
-    return 0;
+    return ok ? 0 : -1;
+}
+
+int store_queries_sync(struct store *st, const char *usubjid,
+                       const struct store_finding *f, size_t n,
+                       const char *user, int *raised, int *closed,
+                       char *err)
+{
+    struct txn t;
+    if (txn_begin(st, &t, user, err) < 0)
+        return -1;
+    int rc = sync_in(&t, usubjid, f, n, raised, closed, err);
+    return txn_end(&t, rc == 0, err);
+}
+
+int store_save(struct store *st, const struct store_row *rows, size_t n,
+               const char *user, long *ids, const char *usubjid,
+               const struct store_finding *f, size_t nf, char *err)
+{
+    struct txn t;
+    if (txn_begin(st, &t, user, err) < 0)
+        return -1;
+    bool ok = true;
+    for (size_t i = 0; ok && i < n; i++) {
+        long id = insert_in(st, &t, rows[i].domain, rows[i].cols,
+                            rows[i].vals, rows[i].n, err);
+        ok = id >= 0;
+        if (ids)
+            ids[i] = id;
+    }
+    /* The automatic queries, by the checks' user. */
+    const char *who = t.user;
+    t.user = "balist-checks";
+    ok = ok && (!usubjid || sync_in(&t, usubjid, f, nf, NULL, NULL, err) == 0);
+    t.user = who;
+    return txn_end(&t, ok, err);
 }
 
 /* ---- signatures ---- */

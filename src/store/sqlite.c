@@ -11,15 +11,35 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Prepared statements are kept for reuse, keyed by their SQL text: the
+ * web application runs the same few dozen statements for every request,
+ * and parsing them again costs more than running them. */
+#define STMT_CACHE 48
+
 struct stmt {
     sqlite3_stmt *s;
     sqlite3 *db;
+    struct lite *owner; /* when from the cache */
+    int slot;
 };
+
+struct lite {
+    sqlite3 *db;
+    struct {
+        char *sql;
+        struct stmt st;
+        bool busy;
+        unsigned long used;
+    } cache[STMT_CACHE];
+    unsigned long clock;
+};
+
+#define DB(st) (((struct lite *)(st)->db)->db)
 
 static int lite_exec(struct store *st, const char *sql, char *err)
 {
     char *msg = NULL;
-    if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+    if (sqlite3_exec(DB(st), sql, NULL, NULL, &msg) != SQLITE_OK) {
         snprintf(err, STORE_ERR, "%s", msg ? msg : "SQLite error");
         sqlite3_free(msg);
         return -1;
@@ -35,14 +55,44 @@ static int lite_begin_write(struct store *st, char *err)
 static struct stmt *lite_prepare(struct store *st, const char *sql,
                                  char *err)
 {
-    struct stmt *s = xcalloc(1, sizeof *s);
-    s->db = st->db;
-    if (sqlite3_prepare_v2(st->db, sql, -1, &s->s, NULL) != SQLITE_OK) {
-        snprintf(err, STORE_ERR, "%s", sqlite3_errmsg(st->db));
-        free(s);
+    struct lite *l = st->db;
+    int free_slot = -1, lru = -1;
+    for (int i = 0; i < STMT_CACHE; i++) {
+        if (l->cache[i].sql && !strcmp(l->cache[i].sql, sql)) {
+            if (l->cache[i].busy)
+                break; /* in use (a nested run): an uncached one */
+            l->cache[i].busy = true;
+            l->cache[i].used = ++l->clock;
+            return &l->cache[i].st;
+        }
+        if (!l->cache[i].sql && free_slot < 0)
+            free_slot = i;
+        if (l->cache[i].sql && !l->cache[i].busy &&
+            (lru < 0 || l->cache[i].used < l->cache[lru].used))
+            lru = i;
+    }
+    sqlite3_stmt *ps;
+    if (sqlite3_prepare_v2(l->db, sql, -1, &ps, NULL) != SQLITE_OK) {
+        snprintf(err, STORE_ERR, "%s", sqlite3_errmsg(l->db));
         return NULL;
     }
-    return s;
+    int slot = free_slot >= 0 ? free_slot : lru;
+    if (slot < 0) { /* every cached one is in use */
+        struct stmt *s = xcalloc(1, sizeof *s);
+        s->db = l->db;
+        s->s = ps;
+        s->slot = -1;
+        return s;
+    }
+    if (l->cache[slot].sql) {
+        sqlite3_finalize(l->cache[slot].st.s);
+        free(l->cache[slot].sql);
+    }
+    l->cache[slot].sql = xstrdup(sql);
+    l->cache[slot].st = (struct stmt){ps, l->db, l, slot};
+    l->cache[slot].busy = true;
+    l->cache[slot].used = ++l->clock;
+    return &l->cache[slot].st;
 }
 
 static void lite_bind(struct stmt *s, int i, const char *v)
@@ -79,13 +129,26 @@ static void lite_finalize(struct stmt *s)
 {
     if (!s)
         return;
+    if (s->owner) { /* back to the cache, ready for the next run */
+        sqlite3_reset(s->s);
+        sqlite3_clear_bindings(s->s);
+        s->owner->cache[s->slot].busy = false;
+        return;
+    }
     sqlite3_finalize(s->s);
     free(s);
 }
 
 static void lite_close(struct store *st)
 {
-    sqlite3_close(st->db);
+    struct lite *l = st->db;
+    for (int i = 0; i < STMT_CACHE; i++)
+        if (l->cache[i].sql) {
+            sqlite3_finalize(l->cache[i].st.s);
+            free(l->cache[i].sql);
+        }
+    sqlite3_close(l->db);
+    free(l);
 }
 
 /* A bulk import is one huge transaction: in WAL mode every page would be
@@ -140,12 +203,15 @@ int store_sqlite_open(const char *path, bool create, struct store *st,
         return -1;
     }
     st->ops = &store_sqlite_ops;
-    st->db = db;
+    struct lite *l = xcalloc(1, sizeof *l);
+    l->db = db;
+    st->db = l;
     sqlite3_busy_timeout(db, 10000);
     if (lite_exec(st, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; "
                       "PRAGMA synchronous=FULL",
                   err) < 0) {
         sqlite3_close(db);
+        free(l);
         return -1;
     }
     return 0;

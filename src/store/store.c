@@ -700,6 +700,157 @@ long store_import(struct store *st, const char *dir, const char *user,
 
 /* ---- export ---- */
 
+/* A record's data, {"COL": "text", ...} as the store writes it, read
+ * straight into the domain's columns (jansson would build a hash table
+ * per row: the export of every web request spent half its time there). */
+struct flat_row {
+    const char **val; /* per column; NULL when absent */
+    char *buf;        /* the unescaped texts */
+    size_t cap;
+    char **unused;
+    size_t ncol;
+};
+
+static void flat_release(struct flat_row *f)
+{
+    free(f->val);
+    free(f->buf);
+}
+
+/* One JSON string at *p (after its quote) unescaped into out; returns the
+ * end (after the closing quote) or NULL. */
+static const char *flat_string(const char *p, char *out, size_t *len)
+{
+    size_t n = 0;
+    while (*p && *p != '"') {
+        unsigned c = (unsigned char)*p++;
+        if (c != '\\') {
+            out[n++] = (char)c;
+            continue;
+        }
+        char e = *p++;
+        switch (e) {
+        case '"': case '\\': case '/': out[n++] = e; break;
+        case 'b': out[n++] = '\b'; break;
+        case 'f': out[n++] = '\f'; break;
+        case 'n': out[n++] = '\n'; break;
+        case 'r': out[n++] = '\r'; break;
+        case 't': out[n++] = '\t'; break;
+        case 'u': {
+            unsigned long u = 0;
+            for (int i = 0; i < 4; i++) {
+                char h = *p++;
+                u = u * 16 + (unsigned long)(h >= '0' && h <= '9' ? h - '0'
+                                            : h >= 'a' && h <= 'f' ? h - 'a' + 10
+                                            : h >= 'A' && h <= 'F' ? h - 'A' + 10
+                                                                   : 99);
+                if (u > 0xFFFF || !h)
+                    return NULL;
+            }
+            if (u >= 0xD800 && u < 0xDC00 && p[0] == '\\' && p[1] == 'u') {
+                unsigned long lo = strtoul((char[5]){p[2], p[3], p[4], p[5], 0},
+                                           NULL, 16);
+                if (lo >= 0xDC00 && lo < 0xE000) {
+                    u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+                    p += 6;
+                }
+            }
+            if (u < 0x80) {
+                out[n++] = (char)u;
+            } else if (u < 0x800) {
+                out[n++] = (char)(0xC0 | u >> 6);
+                out[n++] = (char)(0x80 | (u & 0x3F));
+            } else if (u < 0x10000) {
+                out[n++] = (char)(0xE0 | u >> 12);
+                out[n++] = (char)(0x80 | ((u >> 6) & 0x3F));
+                out[n++] = (char)(0x80 | (u & 0x3F));
+            } else {
+                out[n++] = (char)(0xF0 | u >> 18);
+                out[n++] = (char)(0x80 | ((u >> 12) & 0x3F));
+                out[n++] = (char)(0x80 | ((u >> 6) & 0x3F));
+                out[n++] = (char)(0x80 | (u & 0x3F));
+            }
+            break;
+        }
+        default:
+            return NULL;
+        }
+    }
+    if (*p != '"')
+        return NULL;
+    out[n] = 0;
+    *len = n;
+    return p + 1;
+}
+
+static const char *skip_ws(const char *p)
+{
+    while (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')
+        p++;
+    return p;
+}
+
+static int flat_read(const char *json, char *const *names, size_t nn,
+                     struct flat_row *f)
+{
+    size_t need = strlen(json) + 1;
+    if (need > f->cap) {
+        free(f->buf);
+        f->buf = xmalloc(need);
+        f->cap = need;
+    }
+    if (f->ncol != nn || !f->val) {
+        free(f->val);
+        f->val = xcalloc(nn + 1, sizeof *f->val);
+        f->ncol = nn;
+    }
+    for (size_t k = 0; k < nn; k++)
+        f->val[k] = NULL;
+    const char *p = skip_ws(json);
+    if (*p++ != '{')
+        return -1;
+    char *out = f->buf;
+    size_t next = 0; /* columns usually come in order */
+    p = skip_ws(p);
+    if (*p == '}')
+        return 0;
+    for (;;) {
+        if (*p++ != '"')
+            return -1;
+        size_t klen, vlen;
+        char *key = out;
+        p = flat_string(p, key, &klen);
+        if (!p)
+            return -1;
+        out += klen + 1;
+        p = skip_ws(p);
+        if (*p++ != ':')
+            return -1;
+        p = skip_ws(p);
+        if (*p++ != '"')
+            return -1;
+        char *val = out;
+        p = flat_string(p, val, &vlen);
+        if (!p)
+            return -1;
+        out += vlen + 1;
+        size_t k = next < nn && !strcmp(names[next], key) ? next : nn;
+        for (size_t j = 0; k == nn && j < nn; j++)
+            if (!strcmp(names[j], key))
+                k = j;
+        if (k < nn) {
+            f->val[k] = val;
+            next = k + 1;
+        }
+        p = skip_ws(p);
+        if (*p == '}')
+            return 0;
+        if (*p++ != ',')
+            return -1;
+        p = skip_ws(p);
+    }
+}
+
 /* The study, or (usubjid not NULL) one subject's rows and the rows of
  * no subject (trial design, protocol), as CSV files in dir. */
 static int export_rows(struct store *st, const char *dir, const char *usubjid,
@@ -765,23 +916,22 @@ static int export_rows(struct store *st, const char *dir, const char *usubjid,
             } else {
                 st->ops->bind(rows, 1, domains[i]);
             }
+            struct flat_row fr = {NULL, NULL, 0, NULL, 0};
             while ((rc = st->ops->step(rows, err)) == 1) {
-                json_error_t je;
-                json_t *o = json_loads(st->ops->col(rows, 0), 0, &je);
-                if (!o) {
+                if (flat_read(st->ops->col(rows, 0), names, nn, &fr) < 0) {
                     /* Never write a row emptied by a bad record. */
                     snprintf(err, STORE_ERR, "a %s record cannot be read: "
-                                             "%s",
-                             domains[i], je.text);
+                                             "not a flat JSON object of "
+                                             "texts",
+                             domains[i]);
                     rc = -1;
                     break;
                 }
                 for (size_t k = 0; k < nn; k++)
-                    csvw_str(w, json_string_value(json_object_get(o,
-                                                                  names[k])));
+                    csvw_str(w, fr.val[k]);
                 csvw_end(w);
-                json_decref(o);
             }
+            flat_release(&fr);
             st->ops->reset(rows);
             if (rc < 0)
                 result = -1;
@@ -904,6 +1054,35 @@ char **store_domain_columns(struct store *st, const char *domain, size_t *n,
     return names;
 }
 
+int store_changed_subjects(struct store *st, long since,
+                           int (*fn)(void *ctx, const char *usubjid),
+                           void *ctx, bool *other, char *err)
+{
+    char b[32];
+    snprintf(b, sizeof b, "%ld", since);
+    struct stmt *s = st->ops->prepare(
+        st,
+        "SELECT DISTINCT usubjid, tbl FROM audit WHERE id > CAST(? AS "
+        "BIGINT)",
+        err);
+    if (!s)
+        return -1;
+    st->ops->bind(s, 1, b);
+    *other = false;
+    int rc;
+    while ((rc = st->ops->step(s, err)) == 1) {
+        const char *u = st->ops->col(s, 0), *tbl = st->ops->col(s, 1);
+        if (!u)
+            *other = *other || strcmp(tbl ? tbl : "", "users") != 0;
+        else if (fn(ctx, u)) {
+            rc = 0;
+            break;
+        }
+    }
+    st->ops->finalize(s);
+    return rc < 0 ? -1 : 0;
+}
+
 int store_audit_head(struct store *st, long *id, char *err)
 {
     char v[32];
@@ -976,9 +1155,9 @@ static const char *row_visit(const char *const *cols,
 
 /* One row into records inside an open transaction, audited. Returns the
  * new id, or -1 with err. */
-static long insert_in(struct store *st, struct txn *t, const char *domain,
-                      const char *const *cols, const char *const *vals,
-                      size_t n, char *err)
+long insert_in(struct store *st, struct txn *t, const char *domain,
+               const char *const *cols, const char *const *vals, size_t n,
+               char *err)
 {
     bool ok = true;
     json_t *o = json_object();
@@ -1007,8 +1186,13 @@ static long insert_in(struct store *st, struct txn *t, const char *domain,
             st->ops->finalize(s);
         }
     }
+    size_t nk = 0;
+    char **known_cols = ok ? store_domain_columns(st, domain, &nk, err) : NULL;
     for (size_t i = 0; ok && i < n; i++) {
-        if (!domain_has(st, domain, cols[i], err)) {
+        bool has = false;
+        for (size_t k = 0; k < nk && !has; k++)
+            has = !strcmp(known_cols[(i + k) % nk], cols[i]);
+        if (!has) {
             snprintf(err, STORE_ERR, "%s has no column %s", domain, cols[i]);
             ok = false;
         }
@@ -1047,6 +1231,9 @@ static long insert_in(struct store *st, struct txn *t, const char *domain,
                                    "a record was added", err) == 0;
     }
     free(data);
+    for (size_t k = 0; k < nk; k++)
+        free(known_cols[k]);
+    free(known_cols);
     return ok ? id : -1;
 }
 

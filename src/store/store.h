@@ -66,6 +66,13 @@ int store_export_subject(struct store *st, const char *dir,
 /* The id of the newest audit row (0 when none): it changes with every
  * write, so it tells a reader whether what it derived is still current. */
 int store_audit_head(struct store *st, long *id, char *err);
+/* The subjects whose data (records, queries, signatures) changed after
+ * audit row `since`, each once (fn returns non-zero to stop); *other is
+ * set when a change concerned no subject (trial design, protocol), users
+ * aside. */
+int store_changed_subjects(struct store *st, long since,
+                           int (*fn)(void *ctx, const char *usubjid),
+                           void *ctx, bool *other, char *err);
 
 /* ---- single-record changes (the web application's writes) ---- */
 
@@ -198,6 +205,13 @@ int store_queries_sync(struct store *st, const char *usubjid,
                        const struct store_finding *f, size_t n,
                        const char *user, int *raised, int *closed,
                        char *err);
+
+/* Rows added (as store_records_insert) and the subject's automatic
+ * queries brought in line with the findings (as store_queries_sync, by
+ * "balist-checks"), in one transaction: all or nothing. */
+int store_save(struct store *st, const struct store_row *rows, size_t n,
+               const char *user, long *ids, const char *usubjid,
+               const struct store_finding *f, size_t nf, char *err);
 
 /* ---- electronic signatures (21 CFR Part 11 spirit) ---- */
 

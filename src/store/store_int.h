@@ -73,6 +73,10 @@ int audit(struct txn *t, const char *action, const char *tbl,
           long record_id, const char *usubjid, const char *field,
           const char *old_v, const char *new_v, const char *reason,
           char *err);
+/* One row into records inside t, audited; the new id or -1. */
+long insert_in(struct store *st, struct txn *t, const char *domain,
+               const char *const *cols, const char *const *vals, size_t n,
+               char *err);
 /* Voids the signatures a change to one of usubjid's records breaks: the
  * subject's own, and the visit's (visit may be NULL), audited. */
 int signatures_void(struct txn *t, const char *usubjid, const char *visit,
