@@ -88,8 +88,8 @@ struct finding {
 /* The edit checks of one subject: a recorded response that differs from
  * the computed one (response-criteria.md sections b-e), a tumour
  * assessment outside its window (section 0, assessment_interval_days and
- * assessment_window_days), an adverse event without a CTCAE grade or a
- * term, or ending before it starts (section i). *out is malloc'd. */
+ * assessment_window_days), an adverse event without a CTCAE grade
+ * (section i). *out is malloc'd. */
 size_t endpoints_findings(const struct study *s, const struct subject *sj,
                           const struct subject_result *r,
                           struct finding **out);

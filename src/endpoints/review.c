@@ -25,8 +25,11 @@ static struct finding *add(struct found *f)
     return x;
 }
 
-/* Recorded versus computed response (response-criteria.md: BALIST's
- * call is from the measurements; a site call that differs is queried). */
+/* Rule QUERY-RESPONSE: a recorded time-point response (RS OVRLRESP)
+ * that differs from the one computed from the measurements
+ * (response-criteria.md sections b-e) is queried; the key names the
+ * criterion, visit and date, so the query is raised once and closes
+ * when the two agree. */
 static void on_disagree(void *ctx, enum criterion c,
                         const struct rs_record *x, const struct tp *tp)
 {
@@ -46,9 +49,9 @@ static void on_disagree(void *ctx, enum criterion c,
              resp_name(tp->overall, false), tp->reason);
 }
 
-/* A tumour assessment outside its window (protocol
- * assessment_interval_days +/- assessment_window_days from the time
- * origin). */
+/* Rule QUERY-WINDOW: a tumour assessment more than
+ * assessment_window_days from its scheduled day (a multiple of
+ * assessment_interval_days from the time origin, section 0) is queried. */
 static void window_checks(const struct study *s, const struct subject *sj,
                           const struct subject_result *r, struct found *f)
 {
@@ -93,7 +96,9 @@ static void window_checks(const struct study *s, const struct subject *sj,
     }
 }
 
-/* Adverse events: CTCAE grade 1-5 needed; an end before the start. */
+/* Rule QUERY-AE: an adverse event needs a CTCAE grade 1-5 (section i).
+ * (A grade without a term, or an end before the start, is the loader's
+ * error: refused at entry with its reason, never saved, so no query.) */
 static void ae_checks(const struct subject *sj, struct found *f)
 {
     for (size_t i = 0; i < sj->n_aes; i++) {
@@ -105,20 +110,6 @@ static void ae_checks(const struct subject *sj, struct found *f)
             snprintf(g->text, sizeof g->text,
                      "Adverse event %ld '%s' has no CTCAE grade (1 to 5).",
                      a->seq, term);
-        }
-        if (!a->term || !*a->term) {
-            struct finding *g = add(f);
-            snprintf(g->key, sizeof g->key, "ae-term/%ld", a->seq);
-            snprintf(g->text, sizeof g->text,
-                     "Adverse event %ld has a grade but no term.", a->seq);
-        }
-        if (a->start != DATE_NONE && a->end != DATE_NONE &&
-            a->end < a->start) {
-            struct finding *g = add(f);
-            snprintf(g->key, sizeof g->key, "ae-dates/%ld/%s", a->seq, term);
-            snprintf(g->text, sizeof g->text,
-                     "Adverse event %ld '%s' ends before it starts.", a->seq,
-                     term);
         }
     }
 }
@@ -160,6 +151,13 @@ static void yes_no(struct elig_item *x, enum tri v, enum tri want,
         snprintf(x->why, sizeof x->why, "%s", if_not);
 }
 
+/* Rule ELIGIBILITY: eligible when every item is answered and met:
+ * age >= elig_min_age; written consent; ER-, PR- and HER2-negative
+ * (TNBC); the largest brain metastasis >= elig_min_brain_met_mm (RANO-BM
+ * measurable); ECOG <= elig_max_ecog; adequate organ function; no
+ * corticosteroids or a dose stable for >= elig_steroid_stable_days; no
+ * prior TROP2-directed ADC and no prior PD-1/VEGF bispecific. An
+ * unanswered item makes the decision incomplete, not negative. */
 void eligibility_decide(const struct protocol *p, const struct eligibility *e,
                         struct eligibility_result *r)
 {
@@ -263,6 +261,11 @@ static void sched_add(struct sched_visit **v, size_t *n, size_t *cap,
     x->late = done != DATE_NONE && done > x->hi;
 }
 
+/* Rule SCHEDULE: dosing cycles every cycle_days from the first dose,
+ * done by a dose within half a cycle, late beyond delay_tolerance_days,
+ * while on treatment; imaging every assessment_interval_days from the
+ * origin, +/- assessment_window_days, until the first progression or
+ * death; overdue when today is past the window with nothing recorded. */
 size_t subject_schedule(const struct study *s, const struct subject *sj,
                         const struct subject_result *r, int32_t today,
                         struct sched_visit **out)

@@ -1062,7 +1062,8 @@ int store_changed_subjects(struct store *st, long since,
     snprintf(b, sizeof b, "%ld", since);
     struct stmt *s = st->ops->prepare(
         st,
-        "SELECT DISTINCT usubjid, tbl FROM audit WHERE id > CAST(? AS "
+        "SELECT DISTINCT usubjid, CASE WHEN usubjid IS NULL AND tbl <> "
+        "'users' THEN 'other' ELSE '' END FROM audit WHERE id > CAST(? AS "
         "BIGINT)",
         err);
     if (!s)
@@ -1071,9 +1072,9 @@ int store_changed_subjects(struct store *st, long since,
     *other = false;
     int rc;
     while ((rc = st->ops->step(s, err)) == 1) {
-        const char *u = st->ops->col(s, 0), *tbl = st->ops->col(s, 1);
+        const char *u = st->ops->col(s, 0), *what = st->ops->col(s, 1);
         if (!u)
-            *other = *other || strcmp(tbl ? tbl : "", "users") != 0;
+            *other = *other || (what && *what);
         else if (fn(ctx, u)) {
             rc = 0;
             break;

@@ -138,6 +138,103 @@ expect "... the audit chain verifies" 0 "SHA-256 chain intact" "$BAL" audit "$db
 expect "... the subject's assessments now have it" 0 '"date": "2026-08-22"' status GET /api/v1/subjects/BAL-001-0040 -b "$work/ja"
 expect "... balist derive of the database: RANO-BM PD at WEEK 24" 0 "BAL-001-0040,OVRCNS,WEEK 24,2026-08-22,PD" sh -c "'$BAL' derive '$db' --out '$work/d2' --quiet >/dev/null 2>&1; awk -F, '\$3 == \"OVRCNS\" { print \$2 \",\" \$3 \",\" \$8 \",\" \$9 \",\" \$11 }' '$work/d2/adrs.csv'"
 
+# ---- data capture: enrolment, records, changes, audit, queries,
+# signatures, dashboard ----
+echo 'coordinator pass phrase' | "$BAL" user "$db" add cora --role coordinator >/dev/null 2>&1
+login alice 'correct horse battery' "$work/ja2" >/dev/null
+acsrf=$(csrf_of)
+login cora 'coordinator pass phrase' "$work/jc" >/dev/null
+ccsrf=$(csrf_of)
+login mona 'monitor pass phrase' "$work/jm2" >/dev/null
+mcsrf=$(csrf_of)
+A="-b $work/ja2 -H X-CSRF-Token:$acsrf"
+login root 'admin pass phrase' "$work/jr2" >/dev/null
+C="-b $work/jc -H X-CSRF-Token:$ccsrf"
+M="-b $work/jm2 -H X-CSRF-Token:$mcsrf"
+n1=$(audit_rows)
+for r in "POST /api/v1/subjects" "POST /api/v1/subjects/BAL-001-0001/records" \
+    "PUT /api/v1/records/1" "GET /api/v1/records/1/audit" "GET /api/v1/queries" \
+    "POST /api/v1/subjects/BAL-001-0001/queries" "POST /api/v1/queries/1/answer" \
+    "POST /api/v1/queries/1/close" "POST /api/v1/subjects/BAL-001-0001/sign" \
+    "GET /api/v1/dashboard"; do
+    set -- $r
+    expect "anonymous: $r (401)" 0 "401" status $1 $2 -d '{}'
+    case $1 in POST | PUT)
+        expect "no CSRF token: $r (403)" 0 "403" status $1 $2 -b "$work/ja2" -d '{}'
+        case $2 in */close) W=$M ;; */subjects | */records) W=$C ;; *) W=$A ;; esac
+        expect "malformed JSON: $r (400)" 0 "the request body is not JSON" status $1 $2 $W -d '{"x": '
+        ;;
+    esac
+done
+head -c 1100000 /dev/zero | tr '\0' 'a' >"$work/big2"
+expect "oversized body on a write (413)" 0 "413" status POST /api/v1/subjects/BAL-001-0001/records $A --data-binary @"$work/big2"
+elig='"checklist": {"consent": true, "er_negative": true, "pr_negative": true, "her2_negative": true, "brain_met_mm": 14, "ecog": 1, "organ_function": true, "no_steroids": true, "prior_trop2_adc": false, "prior_pd1_vegf": false}'
+expect "a monitor may not enrol (403)" 0 "the monitor role may not do this" status POST /api/v1/subjects $M -d "{\"usubjid\": \"BAL-001-0101\", $elig}"
+expect "a coordinator may not enter tumour measurements (403)" 0 "the coordinator role may not write tr records" status POST /api/v1/subjects/BAL-001-0001/records $C -d '{"domain": "tr", "values": {"TRLNKID": "T01"}}'
+expect "a coordinator may not sign (403)" 0 "the coordinator role may not do this" status POST /api/v1/subjects/BAL-001-0001/sign $C -d '{"meaning": "x", "password": "coordinator pass phrase"}'
+expect "a monitor may not change a record (403)" 0 "403" status PUT /api/v1/records/1 $M -d '{"field": "AGE", "value": "50", "reason": "r"}'
+expect "an investigator may not close a query (403)" 0 "403" status POST /api/v1/queries/1/close $A -d '{"note": "x"}'
+expect "an admin may not read the queries (403)" 0 "403" status GET /api/v1/queries -b "$work/jr2"
+expect "a domain the site does not enter (400)" 0 "is not a domain the site enters" status POST /api/v1/subjects/BAL-001-0001/records $C -d '{"domain": "audit", "values": {}}'
+expect "a column the domain lacks (422)" 0 "ae.csv has no column BOGUS" status POST /api/v1/subjects/BAL-001-0001/records $C -d '{"domain": "ae", "values": {"AETERM": "x", "BOGUS": "y", "AESTDTC": "2025-01-01"}}'
+expect "a bad date in a record (422, the loader's message)" 0 "AESTDTC '2025-02-30' must be a day that exists in that month" status POST /api/v1/subjects/BAL-001-0001/records $C -d '{"domain": "ae", "values": {"AETERM": "Rash", "AETOXGR": "1", "AESTDTC": "2025-02-30"}}'
+expect "a change without a reason (400)" 0 "a reason is required" status PUT /api/v1/records/1 $A -d '{"field": "AGE", "value": "50", "reason": ""}'
+expect "a change to no record (404)" 0 "no such record" status PUT /api/v1/records/999999 $A -d '{"field": "AGE", "value": "50", "reason": "r"}'
+expect "... nothing written by the refused requests" 0 "$n1" audit_rows
+
+# Enrolment: the decision as you answer, then saved with its reasons.
+expect "eligibility preview: not eligible, with the reasons" 0 '"reason": "not eligible: IN05 HER2-positive: not triple-negative; IN06 largest brain metastasis 8.0 mm < 10.0 mm"' status POST /api/v1/subjects $C -d '{"preview": true, "usubjid": "BAL-001-0101", "age": 50, "checklist": {"consent": true, "er_negative": true, "pr_negative": true, "her2_negative": false, "brain_met_mm": 8, "ecog": 1, "organ_function": true, "no_steroids": true, "prior_trop2_adc": false, "prior_pd1_vegf": false}}'
+expect "... nothing saved by a preview" 0 "$n1" audit_rows
+expect "eligibility preview: incomplete" 0 '"reason": "incomplete: not answered: IN01 Age at least the minimum' status POST /api/v1/subjects $C -d '{"preview": true, "usubjid": "BAL-001-0101", "checklist": {}}'
+expect "enrol (201)" 0 "201" status POST /api/v1/subjects $C -d "{\"usubjid\": \"BAL-001-0101\", \"age\": 50, \"sex\": \"F\", \"race\": \"WHITE'); DROP TABLE records; --\", \"consent_date\": \"2025-01-02\", \"enrolment_date\": \"2025-01-09\", $elig}"
+expect "... eligible" 0 '"eligible": true' cat "$work/body"
+expect "enrolling the same subject again (409)" 0 "that subject already exists" status POST /api/v1/subjects $C -d "{\"usubjid\": \"BAL-001-0101\", \"age\": 50, $elig}"
+"$BAL" export "$db" --out "$work/e1" >/dev/null 2>&1
+expect "... DM stored, SQL metacharacters verbatim" 0 "WHITE'); DROP TABLE records; --" grep BAL-001-0101 "$work/e1/dm.csv"
+expect "... the disposition: ENROLLED on 2025-01-09" 0 "BAL-001-0101,2,ENROLLED,ENROLLED,PROTOCOL MILESTONE,SCREENING,2025-01-09" grep BAL-001-0101 "$work/e1/ds.csv"
+expect "... eleven checklist answers in ie.csv" 0 "11" sh -c "grep -c BAL-001-0101 '$work/e1/ie.csv'"
+expect "... balist check of the database is clean of errors" 0 "0 errors" "$BAL" check "$db"
+
+# A record added, changed with a reason, and its audit trail.
+expect "an adverse event (201)" 0 "201" status POST /api/v1/subjects/BAL-001-0101/records $C -d '{"domain": "ae", "values": {"AETERM": "Headache'"'"'); DROP TABLE audit; --", "AESTDTC": "2025-01-20"}}'
+aeid=$(sed -n 's/^ *\([0-9][0-9]*\)$/\1/p' "$work/body" | head -1)
+expect "... an automatic query: no CTCAE grade" 0 "has no CTCAE grade (1 to 5)" status GET /api/v1/subjects/BAL-001-0101 $A
+expect "... AESEQ numbered by the server" 0 '"AESEQ": "1"' cat "$work/body"
+n2=$(audit_rows)
+expect "a change that does not load (422)" 0 "the change is not valid; nothing was changed" status PUT /api/v1/records/$aeid $C -d '{"field": "AESTDTC", "value": "2025-13-01", "reason": "typo"}'
+expect "... nothing written" 0 "$n2" audit_rows
+expect "the grade entered, with a reason (200)" 0 '"AETOXGR": "2"' status PUT /api/v1/records/$aeid $C -d '{"values": {"AETOXGR": "2"}, "reason": "grade from the source notes"}'
+expect "... the automatic query closed itself" 0 "resolved: the data no longer shows the discrepancy" status GET /api/v1/subjects/BAL-001-0101 $A
+expect "the record's audit trail: the first entry" 0 '"action": "INSERT"' status GET /api/v1/records/$aeid/audit $A
+expect "... the change, old -> new, with its reason" 0 '"reason": "grade from the source notes"' cat "$work/body"
+expect "... by cora" 0 '"user": "cora"' cat "$work/body"
+
+# Queries: raised by a monitor, answered by the site, closed.
+expect "the automatic queries of the demo (16 recorded responses differ)" 0 "16" sh -c "curl -s -b '$work/ja2' '$U/api/v1/queries' | grep -c '\"check\": \"response/'"
+expect "a monitor raises a query (201)" 0 "201" status POST /api/v1/subjects/BAL-001-0101/queries $M -d '{"text": "Please attach the HER2 report; <script>alert(1)</script>"}'
+qid=$(sed -n 's/.*"query": \([0-9]*\).*/\1/p' "$work/body")
+expect "... the site answers (200)" 0 '"status": "answered"' status POST /api/v1/queries/$qid/answer $C -d '{"answer": "Attached to the source file."}'
+expect "... the monitor closes it (200)" 0 '"status": "closed"' status POST /api/v1/queries/$qid/close $M -d '{"note": "Verified."}'
+expect "... a closed query stays closed (409)" 0 "is closed" status POST /api/v1/queries/$qid/answer $C -d '{"answer": "again"}'
+expect "... its text kept verbatim" 0 '<script>alert(1)</script>' status GET /api/v1/queries $M
+expect "a query on no subject (404)" 0 "404" status POST /api/v1/subjects/NOBODY/queries $M -d '{"text": "x"}'
+
+# Signatures: the password again; a later change voids it.
+expect "sign with a wrong password (401)" 0 "nothing was signed" status POST /api/v1/subjects/BAL-001-0101/sign $A -d '{"meaning": "I confirm the data", "password": "nope"}'
+expect "sign (201)" 0 "201" status POST /api/v1/subjects/BAL-001-0101/sign $A -d '{"meaning": "I confirm the data", "password": "correct horse battery"}'
+expect "... valid" 0 '"valid": true' status GET /api/v1/subjects/BAL-001-0101 $A
+status PUT /api/v1/records/$aeid $C -d '{"field": "AETOXGR", "value": "3", "reason": "re-graded after review"}' >/dev/null
+expect "... voided by a later change, with its reason" 0 '"voided_reason": "re-graded after review"' status GET /api/v1/subjects/BAL-001-0101 $A
+expect "... audited (UNSIGN)" 0 "UNSIGN" "$BAL" audit "$db" --table signatures
+
+# The dashboard: the report module's numbers, live.
+expect "dashboard (200)" 0 '"ITEM": "CNS ORR"' status GET /api/v1/dashboard $M
+expect "... the KM plot as SVG" 0 '"km_pfscns_svg": "<?xml' cat "$work/body"
+expect "... enrolment by month" 0 '"month": "2024-09"' cat "$work/body"
+expect "the subjects list kept up to date: 41 subjects" 0 "41" sh -c "curl -s -b '$work/ja2' '$U/api/v1/subjects' | grep -c '\"usubjid\"'"
+expect "... BAL-001-0101 with its open queries counted" 0 '"usubjid": "BAL-001-0101"' curl -s -b "$work/ja2" "$U/api/v1/subjects"
+expect "the audit chain verifies" 0 "SHA-256 chain intact" "$BAL" audit "$db" --verify
+
 # Logout ends the session.
 expect "logout (200)" 0 '"signed_out": true' status POST /api/v1/logout -b "$work/ja" -H "X-CSRF-Token: $csrf"
 expect "... the cookie no longer works (401)" 0 "401" status GET /api/v1/me -b "$work/ja"

@@ -404,6 +404,271 @@ PG_TEST(test_pg_all_or_nothing, import_all_or_nothing)
 PG_TEST(test_pg_changes, changes_and_audit)
 PG_TEST(test_pg_users, users)
 
+/* ---- data review: queries, signatures, checked changes, saves ---- */
+
+struct qcount {
+    int n, open, answered, closed;
+    char last_status[16];
+};
+
+static int count_query(void *ctx, const struct query_row *q)
+{
+    struct qcount *k = ctx;
+    k->n++;
+    k->open += !strcmp(q->status, "open");
+    k->answered += !strcmp(q->status, "answered");
+    k->closed += !strcmp(q->status, "closed");
+    snprintf(k->last_status, sizeof k->last_status, "%s", q->status);
+    return 0;
+}
+
+struct gcount {
+    int valid, voided;
+    char reason[128];
+};
+
+static int count_sig(void *ctx, const struct signature_row *g)
+{
+    struct gcount *k = ctx;
+    if (g->voided_ts) {
+        k->voided++;
+        snprintf(k->reason, sizeof k->reason, "%s", g->voided_reason);
+    } else {
+        k->valid++;
+    }
+    return 0;
+}
+
+static int refuse(void *ctx, struct store *st, const char *usubjid, char *err)
+{
+    (void)st;
+    *(int *)ctx += 1;
+    snprintf(err, STORE_ERR, "refused for %s", usubjid);
+    return -1;
+}
+
+static int note_subject(void *ctx, const char *usubjid)
+{
+    char *seen = ctx;
+    strcat(seen, usubjid);
+    strcat(seen, ";");
+    return 0;
+}
+
+static long audit_count(struct store *st)
+{
+    struct counter k = {0};
+    char err[STORE_ERR];
+    assert_int_equal(store_audit_each(st, NULL, count_row, &k, err), 0);
+    return k.n;
+}
+
+static void review(enum engine e)
+{
+    struct ctx c;
+    fresh(&c, e);
+    struct store *st = open_init(&c);
+    char err[STORE_ERR];
+    write_text(c.dir, "dm.csv", "USUBJID,AGE\nS-1,50\nS-2,60\n");
+    write_text(c.dir, "tr.csv",
+               "USUBJID,TRLNKID,VISIT,TRORRES,TRSTRESN\n"
+               "S-1,T01,WEEK 6,20,20\nS-1,T01,WEEK 12,18,18\n"
+               "S-2,T01,WEEK 6,15,15\n");
+    assert_int_equal(store_import(st, c.dir, "coordinator1", err), 5);
+    /* Records: dm 1, 2; tr 3 (S-1 week 6), 4 (S-1 week 12), 5 (S-2). */
+    assert_int_equal(store_user_add(st, "ivy", "investigator", "pw-ivy-123",
+                                    "admin1", err),
+                     0);
+    assert_int_equal(store_user_add(st, "cody", "coordinator", "pw-cody-123",
+                                    "admin1", err),
+                     0);
+
+    /* A manual query: raised, answered, closed; a closed one stays so. */
+    long q = store_query_raise(st, "S-1", "WEEK 6", 3, "manual", NULL,
+                               "Please check T01", "monitor1", err);
+    assert_true(q == 1);
+    assert_true(store_query_raise(st, "", NULL, 0, "manual", NULL, "x",
+                                  "monitor1", err) < 0);
+    assert_true(store_query_close(st, q, "", "monitor1", err) < 0);
+    assert_int_equal(store_query_answer(st, q, "Checked: 20 mm", "ivy", err),
+                     0);
+    assert_int_equal(store_query_close(st, q, "Verified", "monitor1", err),
+                     0);
+    assert_true(store_query_answer(st, q, "again", "ivy", err) < 0);
+    assert_non_null(strstr(err, "is closed"));
+    assert_true(store_query_close(st, 99, "x", "monitor1", err) < 0);
+    assert_non_null(strstr(err, "no query 99"));
+
+    /* Automatic queries follow the findings: raised once per key, closed
+     * when the finding goes, not raised again after a monitor closed it. */
+    struct store_finding f2[] = {{"k1", "WEEK 6", "finding one"},
+                                 {"k2", NULL, "finding two"}};
+    int raised = -1, closed = -1;
+    assert_int_equal(store_queries_sync(st, "S-1", f2, 2, "balist-checks",
+                                        &raised, &closed, err),
+                     0);
+    assert_int_equal(raised, 2);
+    assert_int_equal(closed, 0);
+    assert_int_equal(store_queries_sync(st, "S-1", f2, 2, "balist-checks",
+                                        &raised, &closed, err),
+                     0);
+    assert_int_equal(raised, 0);
+    assert_int_equal(store_queries_sync(st, "S-1", f2 + 1, 1,
+                                        "balist-checks", &raised, &closed,
+                                        err),
+                     0);
+    assert_int_equal(raised, 0);
+    assert_int_equal(closed, 1); /* k1 resolved by the data */
+    assert_int_equal(store_queries_sync(st, "S-1", f2, 2, "balist-checks",
+                                        &raised, &closed, err),
+                     0);
+    assert_int_equal(raised, 0); /* k1 was closed: not raised again */
+    struct qcount k = {0};
+    assert_int_equal(store_query_each(st, "S-1", count_query, &k, err), 0);
+    assert_int_equal(k.n, 3);
+    assert_int_equal(k.closed, 2);
+    assert_int_equal(k.open, 1);
+    memset(&k, 0, sizeof k);
+    assert_int_equal(store_query_each(st, "S-2", count_query, &k, err), 0);
+    assert_int_equal(k.n, 0);
+
+    /* Signatures: the password again, investigators only; a change voids
+     * the subject's and that visit's signatures, not another visit's or
+     * another subject's. */
+    assert_int_equal(store_sign(st, "S-1", NULL, "I confirm", "ivy", "nope",
+                                err),
+                     0);
+    assert_true(store_sign(st, "S-1", NULL, "I confirm", "cody",
+                           "pw-cody-123", err) < 0);
+    assert_non_null(strstr(err, "only an investigator signs"));
+    assert_true(store_sign(st, "S-9", NULL, "I confirm", "ivy", "pw-ivy-123",
+                           err) < 0);
+    assert_true(store_sign(st, "S-1", NULL, "I confirm", "ivy", "pw-ivy-123",
+                           err) > 0);
+    assert_true(store_sign(st, "S-1", "WEEK 12", "I confirm", "ivy",
+                           "pw-ivy-123", err) > 0);
+    assert_true(store_sign(st, "S-2", NULL, "I confirm", "ivy", "pw-ivy-123",
+                           err) > 0);
+    assert_int_equal(store_record_update(st, 3, "TRSTRESN", "19", "rad1",
+                                         "re-measured", err),
+                     0);
+    struct gcount g = {0};
+    assert_int_equal(store_signature_each(st, "S-1", count_sig, &g, err), 0);
+    assert_int_equal(g.voided, 1); /* the subject's */
+    assert_int_equal(g.valid, 1);  /* WEEK 12's stands */
+    assert_string_equal(g.reason, "re-measured");
+    memset(&g, 0, sizeof g);
+    assert_int_equal(store_signature_each(st, "S-2", count_sig, &g, err), 0);
+    assert_int_equal(g.valid, 1);
+
+    /* A change of several fields is one transaction with an audit row per
+     * field; a check that refuses rolls all of it back. */
+    long before = audit_count(st);
+    int calls = 0;
+    struct store_check no = {refuse, &calls};
+    assert_true(store_record_update_checked(
+                    st, 4, (const char *const[]){"TRORRES", "TRSTRESN"},
+                    (const char *const[]){"17", "17"}, 2, "rad1", "typo",
+                    &no, err) < 0);
+    assert_int_equal(calls, 1);
+    assert_string_equal(err, "refused for S-1");
+    assert_int_equal(audit_count(st), before);
+    char v[64];
+    assert_int_equal(store_record_get(st, 4, "TRSTRESN", v, sizeof v, err),
+                     1);
+    assert_string_equal(v, "18");
+    long head0;
+    assert_int_equal(store_audit_head(st, &head0, err), 0);
+    assert_int_equal(store_record_update_checked(
+                         st, 4, (const char *const[]){"TRORRES", "TRSTRESN"},
+                         (const char *const[]){"17", "17"}, 2, "rad1", "typo",
+                         NULL, err),
+                     0);
+    /* two field rows, and WEEK 12's signature voided */
+    assert_int_equal(audit_count(st), before + 3);
+    char seen[256] = "";
+    bool other = true;
+    assert_int_equal(store_changed_subjects(st, head0, note_subject, seen,
+                                            &other, err),
+                     0);
+    assert_string_equal(seen, "S-1;");
+    assert_false(other);
+
+    /* A save: rows and queries in one transaction, or nothing. */
+    before = audit_count(st);
+    struct store_row bad[] = {
+        {"tr", (const char *const[]){"USUBJID", "TRLNKID", "VISIT"},
+         (const char *const[]){"S-2", "T01", "WEEK 12"}, 3},
+        {"tr", (const char *const[]){"USUBJID", "NOPE"},
+         (const char *const[]){"S-2", "x"}, 2},
+    };
+    struct store_finding f1[] = {{"k9", "WEEK 12", "finding nine"}};
+    long ids[2];
+    assert_true(store_save(st, bad, 2, "rad1", ids, "S-2", f1, 1, err) < 0);
+    assert_int_equal(audit_count(st), before);
+    memset(&k, 0, sizeof k);
+    assert_int_equal(store_query_each(st, "S-2", count_query, &k, err), 0);
+    assert_int_equal(k.n, 0);
+    assert_int_equal(store_save(st, bad, 1, "rad1", ids, "S-2", f1, 1, err),
+                     0);
+    assert_int_equal(store_query_each(st, "S-2", count_query, &k, err), 0);
+    assert_int_equal(k.n, 1);
+    assert_string_equal(k.last_status, "open");
+
+    /* One subject's export: its rows and none of the other's. */
+    char out[4200];
+    snprintf(out, sizeof out, "%s/one", c.dir);
+    assert_int_equal(store_export_subject(st, out, "S-2", err), 0);
+    char p[4300];
+    snprintf(p, sizeof p, "%s/tr.csv", out);
+    size_t len;
+    char *t = read_file(p, &len);
+    assert_non_null(t);
+    assert_null(strstr(t, "S-1"));
+    assert_non_null(strstr(t, "S-2,T01,WEEK 6,15,15"));
+    assert_non_null(strstr(t, "S-2,T01,WEEK 12,,"));
+    free(t);
+    long n_rows, bad_id;
+    assert_int_equal(store_audit_verify(st, &n_rows, &bad_id, err), 0);
+    store_close(st);
+    done(&c);
+}
+
+/* Texts with every JSON escape survive import -> export byte for byte. */
+static void escapes(enum engine e)
+{
+    struct ctx c;
+    fresh(&c, e);
+    struct store *st = open_init(&c);
+    char err[STORE_ERR];
+    const char *csv = "USUBJID,AETERM\n"
+                      "S-1,\"He said \"\"ouch\"\" \\ back/slash\n"
+                      "new line\ttab \x7f \xc3\xa9 \xe6\xbc\xa2 "
+                      "\xf0\x9f\x98\x80\"\n";
+    write_text(c.dir, "ae.csv", csv);
+    write_text(c.dir, "dm.csv", "USUBJID\nS-1\n");
+    assert_int_equal(store_import(st, c.dir, "tester", err), 2);
+    char out[4200];
+    snprintf(out, sizeof out, "%s/out", c.dir);
+    assert_int_equal(store_export(st, out, err), 0);
+    same_files(c.dir, out, "ae.csv");
+    store_close(st);
+    done(&c);
+}
+
+static void test_sqlite_review(void **s)
+{
+    (void)s;
+    review(LITE);
+}
+static void test_sqlite_escapes(void **s)
+{
+    (void)s;
+    escapes(LITE);
+}
+PG_TEST(test_pg_review, review)
+PG_TEST(test_pg_escapes, escapes)
+
 /* ---- crash safety (SQLite): SIGKILL in the middle of many writes ---- */
 
 static void test_sqlite_crash(void **state)
@@ -492,6 +757,10 @@ int main(void)
         cmocka_unit_test(test_pg_all_or_nothing),
         cmocka_unit_test(test_pg_changes),
         cmocka_unit_test(test_pg_users),
+        cmocka_unit_test(test_sqlite_review),
+        cmocka_unit_test(test_sqlite_escapes),
+        cmocka_unit_test(test_pg_review),
+        cmocka_unit_test(test_pg_escapes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
