@@ -186,6 +186,7 @@ async function apiFromPage(page, method, p, body) {
     assert.match(await page.locator("section[data-criterion='" + c + "'] .best").innerText(),
       /Confirmed best response: PR PR confirmed: PR on 2026-06-19/);
   await shot(page, "confirmed-pr");
+  await page.screenshot({ path: path.join(shots, "readme.png") }); // the README's
   ok("week 12: confirmed PR under both criteria, with the reason");
 
   // ---- the discrepancy query ----

@@ -35,7 +35,7 @@ port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$work/serve.out")
 expect "the browser walk-through (see the ok lines)" 0 "ok - no script errors" \
     node "$SRC/tests/browser/web.test.js" "http://127.0.0.1:$port" "$SHOTS"
 sed 's/^/    /' "$work/out"
-expect "a screenshot of each page" 0 "" sh -c "[ \$(ls '$SHOTS'/*.png | wc -l) -ge 12 ]"
+expect "a screenshot of each page" 0 "" sh -c "[ \$(ls '$SHOTS'/*.png | wc -l) -ge 13 ]"
 kill $pid 2>/dev/null
 wait $pid 2>/dev/null
 
