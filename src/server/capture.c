@@ -182,11 +182,9 @@ static int scan_row(void *ctx, const struct csv_rec *r)
 {
     struct scan *x = ctx;
     if (r->line == 1) {
-        char seq[16];
         for (size_t i = 0; i < r->n; i++) {
             const char *h = r->f[i];
             size_t n = strlen(h);
-            snprintf(seq, sizeof seq, "%s", h);
             if (n == 5 && !strcmp(h + 2, "SEQ"))
                 x->seq_col = (int)i;
             if (!strcmp(h, "VISIT"))
@@ -381,7 +379,7 @@ static int write_enrolment(struct stage *g, const char *usubjid, json_t *j,
                                        "IEDTC"};
     for (size_t i = 0; i < e->n; i++) {
         const struct elig_item *x = &e->items[i];
-        char seq[16];
+        char seq[32];
         snprintf(seq, sizeof seq, "%zu", i + 1);
         /* Y: the inclusion criterion holds / the exclusion applies. */
         const char *yn = !x->known ? ""
@@ -400,7 +398,7 @@ static int write_enrolment(struct stage *g, const char *usubjid, json_t *j,
     stage_numbers(g, "ds.csv", usubjid, NULL, seq, NULL);
     long n = strtol(seq, NULL, 10);
     if (*consent) {
-        char s1[16];
+        char s1[32];
         snprintf(s1, sizeof s1, "%ld", n++);
         const char *v[] = {g->studyid, "DS", usubjid, s1,
                            "INFORMED CONSENT OBTAINED",
@@ -410,7 +408,7 @@ static int write_enrolment(struct stage *g, const char *usubjid, json_t *j,
             goto io;
     }
     if (e->complete) {
-        char s2[16];
+        char s2[32];
         snprintf(s2, sizeof s2, "%ld", n);
         const char *v[] = {g->studyid,
                            "DS",

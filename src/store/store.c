@@ -1022,7 +1022,7 @@ int store_study_id(struct store *st, char *buf, size_t size, char *err)
     const char *v = json_string_value(json_object_get(o, "STUDYID"));
     snprintf(buf, size, "%s", v ? v : "");
     json_decref(o);
-    return v && *v ? 1 : 0;
+    return *buf ? 1 : 0;
 }
 
 char **store_domain_columns(struct store *st, const char *domain, size_t *n,
