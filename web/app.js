@@ -548,18 +548,30 @@ function signatures(d) {
   const valid = d.signatures.filter((g) => g.valid);
   for (const g of d.signatures)
     tb.append(el("tr", { class: g.valid ? "" : "excluded" }, el("td", {}, g.visit || "whole subject"),
-      el("td", {}, g.meaning), el("td", {}, g.user), el("td", {}, g.ts.replace("T", " ").slice(0, 19)),
+      el("td", {}, (g.kind === "verification" ? "Verified: " : "Signed: ") + g.meaning), el("td", {}, g.user),
+      el("td", {}, g.ts.replace("T", " ").slice(0, 19)),
       el("td", {}, g.valid ? "valid" : "voided " + g.voided_ts.slice(0, 10) + " by a change: " + g.voided_reason)));
-  document.getElementById("signature-state").textContent = valid.length
-    ? "Signed: " + valid.map((g) => (g.visit || "whole subject") + " by " + g.user).join("; ")
-    : "Not signed.";
+  const signed = valid.filter((g) => g.kind !== "verification");
+  const verified = valid.filter((g) => g.kind === "verification");
+  document.getElementById("signature-state").textContent =
+    (signed.length ? "Signed: " + signed.map((g) => (g.visit || "whole subject") + " by " + g.user).join("; ") : "Not signed.") +
+    (verified.length ? " Source data verified: " + verified.map((g) => (g.visit || "whole subject") + " by " + g.user).join("; ") + "." : "");
   const note = document.getElementById("sign-note");
-  if (role !== "investigator") {
+  if (role !== "investigator" && role !== "monitor") {
     note.textContent = "Only an investigator signs (you are " + role + ").";
     return;
   }
+  const verify = role === "monitor";
   const f = document.getElementById("sign");
   f.hidden = false;
+  if (verify) {
+    note.textContent = "Monitors mark data source-verified; investigators sign.";
+    f.querySelector("button[type=submit]").textContent = "Mark verified";
+    const m = document.getElementById("sign-meaning");
+    m.textContent = "";
+    for (const t of ["Source data verified against the medical record", "Tumour measurements verified against the images"])
+      m.append(el("option", {}, t));
+  }
   const visits = new Set(d.criteria.flatMap((c) => c.timepoints.map((t) => t.visit)));
   const sel = document.getElementById("sign-visit");
   for (const v of visits) if (v) sel.append(el("option", { value: v }, "visit " + v));
@@ -568,7 +580,7 @@ function signatures(d) {
     const body = { meaning: document.getElementById("sign-meaning").value,
       password: document.getElementById("sign-password").value };
     if (sel.value) body.visit = sel.value;
-    const r = await api("POST", "/subjects/" + encodeURIComponent(d.usubjid) + "/sign", body);
+    const r = await api("POST", "/subjects/" + encodeURIComponent(d.usubjid) + (verify ? "/verify" : "/sign"), body);
     document.getElementById("sign-password").value = "";
     if (r.status === 201) location.reload();
     else document.getElementById("sign-error").textContent = why(r);
@@ -650,6 +662,7 @@ async function dashboardPage() {
   if (orr) card("CNS ORR (RANO-BM, confirmed)", orr.ESTIMATE + "%", orr.n + "/" + orr.N + ", 95% CI " + orr.LOWER + "-" + orr.UPPER + " (exact)");
   document.getElementById("enrolment").append(enrolmentChart(d.enrolment));
   document.getElementById("km").append(svgNode(d.km_pfscns_svg));
+  document.getElementById("exports").hidden = !["statistician", "investigator", "monitor"].includes(role);
   const eb = document.querySelector("#efficacy tbody");
   for (const x of d.efficacy) {
     if (x.SECTION === "Analysis sets") continue;

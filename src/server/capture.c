@@ -905,9 +905,10 @@ void h_query_close(struct call *c, struct reply *r)
 static int signature_json(void *ctx, const struct signature_row *g)
 {
     json_array_append_new(
-        ctx, json_pack("{s:I, s:s?, s:s, s:s, s:s, s:s, s:b, s:s?, s:s?, "
-                       "s:s?}",
-                       "id", (json_int_t)g->id, "visit", g->visit, "meaning",
+        ctx, json_pack("{s:I, s:s?, s:s, s:s, s:s, s:s, s:s, s:b, s:s?, "
+                       "s:s?, s:s?}",
+                       "id", (json_int_t)g->id, "visit", g->visit, "kind",
+                       g->kind, "meaning",
                        g->meaning, "user", g->user, "ts", g->ts,
                        "content_hash", g->content_hash, "valid",
                        g->voided_ts == NULL, "voided_ts", g->voided_ts,
@@ -928,7 +929,7 @@ json_t *signatures_json(struct server *srv, const char *usubjid)
     return a;
 }
 
-void h_sign(struct call *c, struct reply *r)
+static void sign(struct call *c, struct reply *r, const char *kind)
 {
     json_t *j = parse_body(c, r);
     if (!j)
@@ -939,7 +940,7 @@ void h_sign(struct call *c, struct reply *r)
         const char *visit = json_string_value(json_object_get(j, "visit"));
         char err[STORE_ERR] = "";
         pthread_mutex_lock(&c->srv->store_lock);
-        long id = store_sign(c->srv->store, c->arg, visit, meaning,
+        long id = store_sign(c->srv->store, c->arg, visit, kind, meaning,
                              c->who->user, pw, err);
         pthread_mutex_unlock(&c->srv->store_lock);
         if (id == 0)
@@ -950,13 +951,24 @@ void h_sign(struct call *c, struct reply *r)
                                                   : MHD_HTTP_BAD_REQUEST,
                         err);
         else {
-            reply_json(r, json_pack("{s:I, s:s, s:s?, s:s}", "signature",
-                                    (json_int_t)id, "usubjid", c->arg,
-                                    "visit", visit, "meaning", meaning));
+            reply_json(r, json_pack("{s:I, s:s, s:s, s:s?, s:s}", "signature",
+                                    (json_int_t)id, "kind", kind, "usubjid",
+                                    c->arg, "visit", visit, "meaning",
+                                    meaning));
             r->status = MHD_HTTP_CREATED;
         }
     }
     json_decref(j);
+}
+
+void h_sign(struct call *c, struct reply *r)
+{
+    sign(c, r, "signature");
+}
+
+void h_verify(struct call *c, struct reply *r)
+{
+    sign(c, r, "verification");
 }
 
 /* ---- what the subject page shows beside the response calls ---- */
@@ -1098,4 +1110,63 @@ static json_t *dashboard(struct call *c, struct reply *r)
 void h_dashboard(struct call *c, struct reply *r)
 {
     cached_reply(c, r, &c->srv->dash, dashboard);
+}
+
+/* ---- exports: the ADaM datasets of `balist derive`, from the database ---- */
+
+void h_export(struct call *c, struct reply *r)
+{
+    static const char *const names[] = {"adsl.csv", "adrs.csv", "adtte.csv",
+                                        "adtr.csv", "adae.csv", NULL};
+    int which = -1;
+    for (int i = 0; names[i]; i++)
+        if (!strcmp(c->arg, names[i]))
+            which = i;
+    if (which < 0) {
+        reply_error(r, MHD_HTTP_NOT_FOUND,
+                    "no such dataset (adsl.csv, adrs.csv, adtte.csv, "
+                    "adtr.csv, adae.csv)");
+        return;
+    }
+    struct study s;
+    struct diags d;
+    pthread_mutex_lock(&c->srv->store_lock);
+    int rc = load_locked(c, r, &s, &d);
+    pthread_mutex_unlock(&c->srv->store_lock);
+    if (rc < 0)
+        return;
+    struct adam_tables t;
+    adam_tables_init(&t, &s.proto);
+    struct derive_options dop = {false};
+    for (size_t i = 0; i < s.n_subjects; i++) {
+        struct subject_summary sum;
+        adam_subject(&s, &s.subjects[i], &dop, &t, &sum);
+    }
+    const struct table *tabs[] = {&t.adsl, &t.adrs, &t.adtte, &t.adtr,
+                                  &t.adae};
+    char *text = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&text, &len);
+    struct csvw *w = fp ? malloc(sizeof *w) : NULL;
+    if (w) {
+        csvw_from_fp(w, fp);
+        table_csv_header(w, tabs[which]);
+        table_csv_rows(w, tabs[which]);
+        rc = csvw_close(w);
+    }
+    free(w);
+    if (fp && fclose(fp) == 0 && w && rc == 0) {
+        r->status = MHD_HTTP_OK;
+        r->text = text;
+        r->content_type = "text/csv; charset=utf-8";
+        snprintf(r->disposition, sizeof r->disposition,
+                 "attachment; filename=\"%s\"", names[which]);
+    } else {
+        free(text);
+        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                    "the dataset could not be written");
+    }
+    adam_tables_release(&t);
+    diags_release(&d);
+    study_release(&s);
 }

@@ -1104,6 +1104,9 @@ static const struct route routes[] = {
      false},
     {"GET", "/api/v1/queries", h_queries, R_STUDY_READERS, false},
     {"GET", "/api/v1/dashboard", h_dashboard, R_STUDY_READERS, false},
+    /* The ADaM datasets as `balist derive` writes them. */
+    {"GET", "/api/v1/exports/{}", h_export,
+     R_STATISTICIAN | R_INVESTIGATOR | R_MONITOR, false},
     {"POST", "/api/v1/subjects/{}/queries", h_query_raise,
      R_MONITOR | R_INVESTIGATOR, true},
     {"POST", "/api/v1/queries/{}/answer", h_query_answer,
@@ -1111,6 +1114,8 @@ static const struct route routes[] = {
     {"POST", "/api/v1/queries/{}/close", h_query_close, R_MONITOR, true},
     /* An investigator's signature (the password entered again). */
     {"POST", "/api/v1/subjects/{}/sign", h_sign, R_INVESTIGATOR, true},
+    /* A monitor's source data verification (the password again). */
+    {"POST", "/api/v1/subjects/{}/verify", h_verify, R_MONITOR, true},
 };
 
 /* A pattern's "{}" matches one non-empty path segment, which becomes
@@ -1195,7 +1200,10 @@ static enum MHD_Result send_json(struct MHD_Connection *conn,
     json_decref(r->json);
     r->json = NULL;
     MHD_add_response_header(resp, "Content-Type",
-                            "application/json; charset=utf-8");
+                            r->content_type ? r->content_type
+                                            : "application/json; charset=utf-8");
+    if (r->disposition[0])
+        MHD_add_response_header(resp, "Content-Disposition", r->disposition);
     MHD_add_response_header(resp, "Cache-Control", "no-store");
     if (r->set_cookie)
         MHD_add_response_header(resp, "Set-Cookie", r->set_cookie);

@@ -81,6 +81,8 @@ struct reply {
     unsigned status;
     json_t *json; /* owned */
     char *text;   /* owned; sent instead of json when set */
+    const char *content_type; /* of text; NULL: JSON */
+    char disposition[128];    /* Content-Disposition, or "" */
     const char *set_cookie;
     char cookie_buf[256];
 };
@@ -167,6 +169,7 @@ void stage_numbers(const struct stage *g, const char *file,
 int load_locked(struct call *c, struct reply *r, struct study *s,
                 struct diags *d);
 void h_dashboard(struct call *c, struct reply *r);
+void h_export(struct call *c, struct reply *r);
 /* Replies with k's text, built again by build (the store lock held) when
  * stale. */
 void cached_reply(struct call *c, struct reply *r, struct cached *k,
@@ -186,6 +189,7 @@ void h_query_raise(struct call *c, struct reply *r);
 void h_query_answer(struct call *c, struct reply *r);
 void h_query_close(struct call *c, struct reply *r);
 void h_sign(struct call *c, struct reply *r);
+void h_verify(struct call *c, struct reply *r);
 /* After a write to a subject (the store lock held): raises and closes its
  * automatic queries from the checks of the study as now saved. */
 void sync_findings(struct server *srv, const struct study *s,

@@ -20,9 +20,9 @@ const char *const store_schema_v2[] = {
     "TEXT, closed_by TEXT, closed_ts TEXT, close_note TEXT)",
     "CREATE INDEX queries_subject ON queries (usubjid)",
     "CREATE TABLE signatures (id BIGINT PRIMARY KEY, usubjid TEXT NOT "
-    "NULL, visit TEXT, meaning TEXT NOT NULL, username TEXT NOT NULL, ts "
-    "TEXT NOT NULL, content_hash TEXT NOT NULL, voided_ts TEXT, voided_by "
-    "TEXT, voided_reason TEXT)",
+    "NULL, visit TEXT, kind TEXT NOT NULL, meaning TEXT NOT NULL, username "
+    "TEXT NOT NULL, ts TEXT NOT NULL, content_hash TEXT NOT NULL, voided_ts "
+    "TEXT, voided_by TEXT, voided_reason TEXT)",
     "CREATE INDEX signatures_subject ON signatures (usubjid)",
     /* One subject's rows of a domain in order (the per-subject export of
      * every web request). */
@@ -371,9 +371,14 @@ static int content_hash(struct store *st, const char *usubjid,
 }
 
 long store_sign(struct store *st, const char *usubjid, const char *visit,
-                const char *meaning, const char *user, const char *password,
-                char *err)
+                const char *kind, const char *meaning, const char *user,
+                const char *password, char *err)
 {
+    bool verify = kind && !strcmp(kind, "verification");
+    if (!kind || (!verify && strcmp(kind, "signature") != 0)) {
+        snprintf(err, STORE_ERR, "a signature or a verification");
+        return -1;
+    }
     if (!usubjid || !*usubjid || !meaning || !*meaning) {
         snprintf(err, STORE_ERR, "a signature needs a subject and a meaning");
         return -1;
@@ -382,8 +387,10 @@ long store_sign(struct store *st, const char *usubjid, const char *visit,
     int ok = store_user_check(st, user, password, role, sizeof role, err);
     if (ok <= 0)
         return ok;
-    if (strcmp(role, "investigator") != 0) {
-        snprintf(err, STORE_ERR, "only an investigator signs");
+    if (strcmp(role, verify ? "monitor" : "investigator") != 0) {
+        snprintf(err, STORE_ERR, "%s",
+                 verify ? "only a monitor marks data verified"
+                        : "only an investigator signs");
         return -1;
     }
     if (visit && !*visit)
@@ -407,12 +414,13 @@ long store_sign(struct store *st, const char *usubjid, const char *visit,
     if (id > 0) {
         char idb[32];
         snprintf(idb, sizeof idb, "%ld", id);
-        const char *v[] = {idb, usubjid, visit, meaning, t.user, t.ts, hash};
+        const char *v[] = {idb,    usubjid, visit, kind,
+                           meaning, t.user, t.ts,  hash};
         if (run(st,
-                "INSERT INTO signatures (id, usubjid, visit, meaning, "
-                "username, ts, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                v, 7, err) < 0 ||
-            audit(&t, "SIGN", "signatures", id, usubjid,
+                "INSERT INTO signatures (id, usubjid, visit, kind, meaning, "
+                "username, ts, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                v, 8, err) < 0 ||
+            audit(&t, verify ? "VERIFY" : "SIGN", "signatures", id, usubjid,
                   visit ? visit : "(subject)", NULL, meaning, NULL, err) < 0)
             id = -1;
     }
@@ -449,7 +457,7 @@ int signatures_void(struct txn *t, const char *usubjid, const char *visit,
                 "voided_reason = ? WHERE id = ?",
                 v, 4, err) < 0 ||
             audit(t, "UNSIGN", "signatures", ids[i], usubjid, "signature",
-                  "signed", "voided by a change", why, err) < 0)
+                  "valid", "voided by a change", why, err) < 0)
             rc = -1;
     }
     free(ids);
@@ -462,9 +470,9 @@ int store_signature_each(struct store *st, const char *usubjid,
 {
     struct stmt *s = st->ops->prepare(
         st,
-        "SELECT id, usubjid, visit, meaning, username, ts, content_hash, "
-        "voided_ts, voided_by, voided_reason FROM signatures WHERE "
-        "usubjid = ? ORDER BY id",
+        "SELECT id, usubjid, visit, kind, meaning, username, ts, "
+        "content_hash, voided_ts, voided_by, voided_reason FROM signatures "
+        "WHERE usubjid = ? ORDER BY id",
         err);
     if (!s)
         return -1;
@@ -473,10 +481,11 @@ int store_signature_each(struct store *st, const char *usubjid,
     while ((rc = st->ops->step(s, err)) == 1) {
         struct signature_row g;
         g.id = strtol(st->ops->col(s, 0), NULL, 10);
-        const char **f[] = {&g.usubjid, &g.visit,        &g.meaning,
-                            &g.user,    &g.ts,           &g.content_hash,
-                            &g.voided_ts, &g.voided_by, &g.voided_reason};
-        for (int i = 0; i < 9; i++)
+        const char **f[] = {&g.usubjid,   &g.visit,       &g.kind,
+                            &g.meaning,   &g.user,        &g.ts,
+                            &g.content_hash, &g.voided_ts, &g.voided_by,
+                            &g.voided_reason};
+        for (int i = 0; i < 10; i++)
             *f[i] = st->ops->col(s, i + 1);
         if (fn(ctx, &g)) {
             rc = 0;

@@ -213,23 +213,24 @@ int store_save(struct store *st, const struct store_row *rows, size_t n,
                const char *user, long *ids, const char *usubjid,
                const struct store_finding *f, size_t nf, char *err);
 
-/* ---- electronic signatures (21 CFR Part 11 spirit) ---- */
+/* ---- electronic signatures and source data verification ---- */
 
-/* An investigator's signature of a subject's data (visit NULL) or of one
- * visit's, with its meaning ("I have reviewed ... and confirm ..."). A
- * later change to a signed record voids it (audited, with the change's
- * reason). content_hash is the SHA-256 of what was signed. */
+/* An investigator's signature ("signature") or a monitor's source data
+ * verification ("verification") of a subject's data (visit NULL) or of
+ * one visit's, with its meaning ("I have reviewed ... and confirm ...").
+ * A later change to a record it covers voids it (audited, with the
+ * change's reason). content_hash is the SHA-256 of what was signed. */
 struct signature_row {
     long id;
-    const char *usubjid, *visit, *meaning, *user, *ts, *content_hash,
+    const char *usubjid, *visit, *kind, *meaning, *user, *ts, *content_hash,
         *voided_ts, *voided_by, *voided_reason;
 };
-/* The password is checked again here (a signature is a deliberate act);
- * returns the signature's id, 0 when the password is wrong, negative on
- * error. */
+/* The password is checked again here (a deliberate act, 21 CFR Part 11
+ * spirit), and the role (investigator signs, monitor verifies); returns
+ * the id, 0 when the password is wrong, negative on error. */
 long store_sign(struct store *st, const char *usubjid, const char *visit,
-                const char *meaning, const char *user, const char *password,
-                char *err);
+                const char *kind, const char *meaning, const char *user,
+                const char *password, char *err);
 int store_signature_each(struct store *st, const char *usubjid,
                          int (*fn)(void *ctx, const struct signature_row *g),
                          void *ctx, char *err);

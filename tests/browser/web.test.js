@@ -234,6 +234,10 @@ async function apiFromPage(page, method, p, body) {
   assert.equal(await page.isVisible("#entry"), false);
   assert.equal(await page.locator("button:has-text('Change')").count(), 0);
   assert.match(await page.innerText("#role-note"), /Read-only: .* you cannot enter or change data/);
+  await page.fill("#sign-password", "monitor pass");
+  await Promise.all([page.waitForEvent("load"), page.click("#sign button:has-text('Mark verified')")]);
+  await page.waitForSelector("#signature-state:has-text('Source data verified: whole subject by mona')");
+  ok("the monitor marks the subject source-verified, password entered again");
   const write = await apiFromPage(page, "POST", "/subjects/" + S + "/records",
     { domain: "ae", values: { AETERM: "Headache", AETOXGR: "1", AESTDTC: "2026-06-01" } });
   assert.equal(write.status, 403);

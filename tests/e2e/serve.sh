@@ -227,6 +227,21 @@ status PUT /api/v1/records/$aeid $C -d '{"field": "AETOXGR", "value": "3", "reas
 expect "... voided by a later change, with its reason" 0 '"voided_reason": "re-graded after review"' status GET /api/v1/subjects/BAL-001-0101 $A
 expect "... audited (UNSIGN)" 0 "UNSIGN" "$BAL" audit "$db" --table signatures
 
+expect "a monitor verifies a visit's source data (201)" 0 '"kind": "verification"' status POST /api/v1/subjects/BAL-001-0101/verify $M -d '{"meaning": "Source data verified", "password": "monitor pass phrase"}'
+expect "an investigator may not verify (403)" 0 "the investigator role may not do this" status POST /api/v1/subjects/BAL-001-0101/verify $A -d '{"meaning": "x", "password": "correct horse battery"}'
+expect "... the verification is listed, valid" 0 '"kind": "verification"' status GET /api/v1/subjects/BAL-001-0101 $A
+
+# Exports: the ADaM datasets of balist derive, from the database.
+echo 'statistician pass phrase' | "$BAL" user "$db" add stan --role statistician >/dev/null 2>&1
+login stan 'statistician pass phrase' "$work/js" >/dev/null
+expect "a statistician downloads adrs.csv" 0 "200 text/csv; charset=utf-8" sh -c "curl -s -b '$work/js' -o '$work/adrs-api.csv' -w '%{http_code} %{content_type}' '$U/api/v1/exports/adrs.csv'"
+"$BAL" derive "$db" --out "$work/d3" --quiet >/dev/null 2>&1
+expect "... the same file as balist derive's" 0 "" cmp "$work/d3/adrs.csv" "$work/adrs-api.csv"
+expect "... adsl.csv too" 0 "" sh -c "curl -s -b '$work/js' '$U/api/v1/exports/adsl.csv' | cmp - '$work/d3/adsl.csv'"
+expect "no such dataset (404)" 0 "no such dataset" status GET /api/v1/exports/secrets.csv -b "$work/js"
+expect "a coordinator may not export (403)" 0 "403" status GET /api/v1/exports/adsl.csv -b "$work/jc"
+expect "anonymous: exports (401)" 0 "401" status GET /api/v1/exports/adsl.csv
+
 # The dashboard: the report module's numbers, live.
 expect "dashboard (200)" 0 '"ITEM": "CNS ORR"' status GET /api/v1/dashboard $M
 expect "... the KM plot as SVG" 0 '"km_pfscns_svg": "<?xml' cat "$work/body"

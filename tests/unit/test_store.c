@@ -535,19 +535,19 @@ static void review(enum engine e)
     /* Signatures: the password again, investigators only; a change voids
      * the subject's and that visit's signatures, not another visit's or
      * another subject's. */
-    assert_int_equal(store_sign(st, "S-1", NULL, "I confirm", "ivy", "nope",
+    assert_int_equal(store_sign(st, "S-1", NULL, "signature", "I confirm", "ivy", "nope",
                                 err),
                      0);
-    assert_true(store_sign(st, "S-1", NULL, "I confirm", "cody",
+    assert_true(store_sign(st, "S-1", NULL, "signature", "I confirm", "cody",
                            "pw-cody-123", err) < 0);
     assert_non_null(strstr(err, "only an investigator signs"));
-    assert_true(store_sign(st, "S-9", NULL, "I confirm", "ivy", "pw-ivy-123",
+    assert_true(store_sign(st, "S-9", NULL, "signature", "I confirm", "ivy", "pw-ivy-123",
                            err) < 0);
-    assert_true(store_sign(st, "S-1", NULL, "I confirm", "ivy", "pw-ivy-123",
+    assert_true(store_sign(st, "S-1", NULL, "signature", "I confirm", "ivy", "pw-ivy-123",
                            err) > 0);
-    assert_true(store_sign(st, "S-1", "WEEK 12", "I confirm", "ivy",
+    assert_true(store_sign(st, "S-1", "WEEK 12", "signature", "I confirm", "ivy",
                            "pw-ivy-123", err) > 0);
-    assert_true(store_sign(st, "S-2", NULL, "I confirm", "ivy", "pw-ivy-123",
+    assert_true(store_sign(st, "S-2", NULL, "signature", "I confirm", "ivy", "pw-ivy-123",
                            err) > 0);
     assert_int_equal(store_record_update(st, 3, "TRSTRESN", "19", "rad1",
                                          "re-measured", err),
@@ -560,6 +560,21 @@ static void review(enum engine e)
     memset(&g, 0, sizeof g);
     assert_int_equal(store_signature_each(st, "S-2", count_sig, &g, err), 0);
     assert_int_equal(g.valid, 1);
+    /* Source data verification: a monitor's, voided the same way. */
+    assert_int_equal(store_user_add(st, "mo", "monitor", "pw-mo-12345",
+                                    "admin1", err),
+                     0);
+    assert_true(store_sign(st, "S-2", NULL, "verification", "SDV done", "ivy",
+                           "pw-ivy-123", err) < 0);
+    assert_non_null(strstr(err, "only a monitor marks data verified"));
+    assert_true(store_sign(st, "S-2", "WEEK 6", "verification", "SDV done",
+                           "mo", "pw-mo-12345", err) > 0);
+    assert_int_equal(store_record_update(st, 5, "TRSTRESN", "14", "rad1",
+                                         "transcription", err),
+                     0);
+    memset(&g, 0, sizeof g);
+    assert_int_equal(store_signature_each(st, "S-2", count_sig, &g, err), 0);
+    assert_int_equal(g.voided, 2); /* the signature and the verification */
 
     /* A change of several fields is one transaction with an audit row per
      * field; a check that refuses rolls all of it back. */
@@ -625,7 +640,7 @@ static void review(enum engine e)
     char *t = read_file(p, &len);
     assert_non_null(t);
     assert_null(strstr(t, "S-1"));
-    assert_non_null(strstr(t, "S-2,T01,WEEK 6,15,15"));
+    assert_non_null(strstr(t, "S-2,T01,WEEK 6,15,14")); /* corrected */
     assert_non_null(strstr(t, "S-2,T01,WEEK 12,,"));
     free(t);
     long n_rows, bad_id;
