@@ -546,16 +546,32 @@ async function queriesPage() {
 function signatures(d) {
   const tb = document.querySelector("#signatures tbody");
   const valid = d.signatures.filter((g) => g.valid);
-  for (const g of d.signatures)
-    tb.append(el("tr", { class: g.valid ? "" : "excluded" }, el("td", {}, g.visit || "whole subject"),
-      el("td", {}, (g.kind === "verification" ? "Verified: " : "Signed: ") + g.meaning), el("td", {}, g.user),
-      el("td", {}, g.ts.replace("T", " ").slice(0, 19)),
-      el("td", {}, g.valid ? "valid" : "voided " + g.voided_ts.slice(0, 10) + " by a change: " + g.voided_reason)));
-  const signed = valid.filter((g) => g.kind !== "verification");
-  const verified = valid.filter((g) => g.kind === "verification");
+  const KIND = { signature: "Signed: ", verification: "Verified: ", lock: "Locked: " };
+  for (const g of d.signatures) {
+    const state = el("td", {});
+    if (g.valid) state.append(g.kind === "lock" ? "locked: no change until unlocked" : "valid");
+    else state.append((g.kind === "lock" ? "unlocked " : "voided ") + g.voided_ts.slice(0, 10) +
+      (g.kind === "lock" ? " by " + g.voided_by + ": " : " by a change: ") + g.voided_reason);
+    if (g.valid && g.kind === "lock" && (role === "investigator" || role === "monitor")) {
+      const reasonIn = el("input", { placeholder: "reason", "aria-label": "reason to unlock" });
+      const b = el("button", { type: "button", class: "light" }, "Unlock");
+      const err = el("span", { class: "error" });
+      b.addEventListener("click", async () => {
+        const r = await api("POST", "/locks/" + g.id + "/unlock", { reason: reasonIn.value });
+        if (r.status === 200) location.reload();
+        else err.textContent = why(r);
+      });
+      state.append(el("div", { class: "row" }, reasonIn, b, err));
+    }
+    tb.append(el("tr", { class: g.valid ? "" : "excluded", "data-kind": g.kind }, el("td", {}, g.visit || "whole subject"),
+      el("td", {}, KIND[g.kind] + g.meaning), el("td", {}, g.user),
+      el("td", {}, g.ts.replace("T", " ").slice(0, 19)), state));
+  }
+  const of = (k) => valid.filter((g) => g.kind === k).map((g) => (g.visit || "whole subject") + " by " + g.user).join("; ");
   document.getElementById("signature-state").textContent =
-    (signed.length ? "Signed: " + signed.map((g) => (g.visit || "whole subject") + " by " + g.user).join("; ") : "Not signed.") +
-    (verified.length ? " Source data verified: " + verified.map((g) => (g.visit || "whole subject") + " by " + g.user).join("; ") + "." : "");
+    (of("signature") ? "Signed: " + of("signature") + "." : "Not signed.") +
+    (of("verification") ? " Source data verified: " + of("verification") + "." : "") +
+    (of("lock") ? " Locked: " + of("lock") + "." : "");
   const note = document.getElementById("sign-note");
   if (role !== "investigator" && role !== "monitor") {
     note.textContent = "Only an investigator signs (you are " + role + ").";
@@ -581,6 +597,14 @@ function signatures(d) {
       password: document.getElementById("sign-password").value };
     if (sel.value) body.visit = sel.value;
     const r = await api("POST", "/subjects/" + encodeURIComponent(d.usubjid) + (verify ? "/verify" : "/sign"), body);
+    document.getElementById("sign-password").value = "";
+    if (r.status === 201) location.reload();
+    else document.getElementById("sign-error").textContent = why(r);
+  });
+  document.getElementById("lock").addEventListener("click", async () => {
+    const body = { meaning: "locked for review", password: document.getElementById("sign-password").value };
+    if (sel.value) body.visit = sel.value;
+    const r = await api("POST", "/subjects/" + encodeURIComponent(d.usubjid) + "/lock", body);
     document.getElementById("sign-password").value = "";
     if (r.status === 201) location.reload();
     else document.getElementById("sign-error").textContent = why(r);

@@ -163,8 +163,12 @@ int stage_save(struct server *srv, struct stage *g, const char *user,
     free(sf);
     free(f);
     if (rc < 0) {
-        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
-                    "the data could not be saved; nothing was written");
+        reply_error(r,
+                    strstr(err, "is locked") ? MHD_HTTP_CONFLICT
+                                             : MHD_HTTP_INTERNAL_SERVER_ERROR,
+                    strstr(err, "is locked")
+                        ? err
+                        : "the data could not be saved; nothing was written");
         return -1;
     }
     return 0;
@@ -714,8 +718,10 @@ void h_record_change(struct call *c, struct reply *r)
                                         c->who->user, reason, &chk,
                                         err) < 0) {
             if (!r->json)
-                reply_error(r, strstr(err, "no column") ? MHD_HTTP_BAD_REQUEST
-                                                        : 422,
+                reply_error(r,
+                            strstr(err, "no column")   ? MHD_HTTP_BAD_REQUEST
+                            : strstr(err, "is locked") ? MHD_HTTP_CONFLICT
+                                                       : 422,
                             err);
         } else {
             if (k.g.sj)
@@ -969,6 +975,38 @@ void h_sign(struct call *c, struct reply *r)
 void h_verify(struct call *c, struct reply *r)
 {
     sign(c, r, "verification");
+}
+
+void h_lock(struct call *c, struct reply *r)
+{
+    sign(c, r, "lock");
+}
+
+void h_unlock(struct call *c, struct reply *r)
+{
+    json_t *j = parse_body(c, r);
+    if (!j)
+        return;
+    const char *reason = str_field(j, "reason", r);
+    char *end;
+    long id = strtol(c->arg, &end, 10);
+    if (reason) {
+        char err[STORE_ERR] = "";
+        pthread_mutex_lock(&c->srv->store_lock);
+        int rc = *end || id <= 0 ? -1
+                                 : store_unlock(c->srv->store, id,
+                                                c->who->user, reason, err);
+        pthread_mutex_unlock(&c->srv->store_lock);
+        if (rc < 0)
+            reply_error(r, !*err || strstr(err, "no lock")
+                               ? MHD_HTTP_NOT_FOUND
+                               : MHD_HTTP_BAD_REQUEST,
+                        *err ? err : "no such lock");
+        else
+            reply_json(r, json_pack("{s:I, s:s}", "lock", (json_int_t)id,
+                                    "status", "unlocked"));
+    }
+    json_decref(j);
 }
 
 /* ---- what the subject page shows beside the response calls ---- */

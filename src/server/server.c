@@ -1116,6 +1116,11 @@ static const struct route routes[] = {
     {"POST", "/api/v1/subjects/{}/sign", h_sign, R_INVESTIGATOR, true},
     /* A monitor's source data verification (the password again). */
     {"POST", "/api/v1/subjects/{}/verify", h_verify, R_MONITOR, true},
+    /* A lock: no change to the subject (or visit) until unlocked. */
+    {"POST", "/api/v1/subjects/{}/lock", h_lock, R_INVESTIGATOR | R_MONITOR,
+     true},
+    {"POST", "/api/v1/locks/{}/unlock", h_unlock,
+     R_INVESTIGATOR | R_MONITOR, true},
 };
 
 /* A pattern's "{}" matches one non-empty path segment, which becomes

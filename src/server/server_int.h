@@ -190,6 +190,8 @@ void h_query_answer(struct call *c, struct reply *r);
 void h_query_close(struct call *c, struct reply *r);
 void h_sign(struct call *c, struct reply *r);
 void h_verify(struct call *c, struct reply *r);
+void h_lock(struct call *c, struct reply *r);
+void h_unlock(struct call *c, struct reply *r);
 /* After a write to a subject (the store lock held): raises and closes its
  * automatic queries from the checks of the study as now saved. */
 void sync_findings(struct server *srv, const struct study *s,

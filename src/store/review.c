@@ -375,8 +375,9 @@ long store_sign(struct store *st, const char *usubjid, const char *visit,
                 const char *password, char *err)
 {
     bool verify = kind && !strcmp(kind, "verification");
-    if (!kind || (!verify && strcmp(kind, "signature") != 0)) {
-        snprintf(err, STORE_ERR, "a signature or a verification");
+    bool lock = kind && !strcmp(kind, "lock");
+    if (!kind || (!verify && !lock && strcmp(kind, "signature") != 0)) {
+        snprintf(err, STORE_ERR, "a signature, a verification or a lock");
         return -1;
     }
     if (!usubjid || !*usubjid || !meaning || !*meaning) {
@@ -387,10 +388,12 @@ long store_sign(struct store *st, const char *usubjid, const char *visit,
     int ok = store_user_check(st, user, password, role, sizeof role, err);
     if (ok <= 0)
         return ok;
-    if (strcmp(role, verify ? "monitor" : "investigator") != 0) {
+    if (lock ? strcmp(role, "monitor") && strcmp(role, "investigator")
+             : strcmp(role, verify ? "monitor" : "investigator")) {
         snprintf(err, STORE_ERR, "%s",
-                 verify ? "only a monitor marks data verified"
-                        : "only an investigator signs");
+                 lock     ? "only an investigator or a monitor locks data"
+                 : verify ? "only a monitor marks data verified"
+                          : "only an investigator signs");
         return -1;
     }
     if (visit && !*visit)
@@ -420,23 +423,48 @@ long store_sign(struct store *st, const char *usubjid, const char *visit,
                 "INSERT INTO signatures (id, usubjid, visit, kind, meaning, "
                 "username, ts, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 v, 8, err) < 0 ||
-            audit(&t, verify ? "VERIFY" : "SIGN", "signatures", id, usubjid,
+            audit(&t, lock ? "LOCK" : verify ? "VERIFY" : "SIGN",
+                  "signatures", id, usubjid,
                   visit ? visit : "(subject)", NULL, meaning, NULL, err) < 0)
             id = -1;
     }
     return txn_end(&t, id > 0, err) < 0 ? -1 : id;
 }
 
-int signatures_void(struct txn *t, const char *usubjid, const char *visit,
+int on_record_change(struct txn *t, const char *usubjid, const char *visit,
                     const char *why, char *err)
 {
     if (!usubjid || !*usubjid)
         return 0;
     struct store *st = t->st;
+    /* A lock refuses the change. */
     struct stmt *s = st->ops->prepare(
         st,
+        "SELECT username, ts, visit FROM signatures WHERE kind = 'lock' AND "
+        "usubjid = ? AND voided_ts IS NULL AND (visit IS NULL OR visit = ?) "
+        "ORDER BY id",
+        err);
+    if (!s)
+        return -1;
+    st->ops->bind(s, 1, usubjid);
+    st->ops->bind(s, 2, visit);
+    int lk = st->ops->step(s, err);
+    if (lk == 1) {
+        const char *v = st->ops->col(s, 2);
+        snprintf(err, STORE_ERR,
+                 "%s%s%s is locked (by %s, %.10s): unlock it first, with a "
+                 "reason",
+                 usubjid, v ? " visit " : "", v ? v : "", st->ops->col(s, 0),
+                 st->ops->col(s, 1));
+    }
+    st->ops->finalize(s);
+    if (lk != 0)
+        return -1;
+    s = st->ops->prepare(
+        st,
         "SELECT id, visit FROM signatures WHERE usubjid = ? AND voided_ts "
-        "IS NULL AND (visit IS NULL OR visit = ?) ORDER BY id",
+        "IS NULL AND kind <> 'lock' AND (visit IS NULL OR visit = ?) ORDER "
+        "BY id",
         err);
     if (!s)
         return -1;
@@ -462,6 +490,38 @@ int signatures_void(struct txn *t, const char *usubjid, const char *visit,
     }
     free(ids);
     return rc < 0 ? -1 : 0;
+}
+
+int store_unlock(struct store *st, long id, const char *user,
+                 const char *reason, char *err)
+{
+    if (!reason || !*reason) {
+        snprintf(err, STORE_ERR, "unlocking needs a reason");
+        return -1;
+    }
+    struct txn t;
+    if (txn_begin(st, &t, user, err) < 0)
+        return -1;
+    char idb[32], subj[128] = "";
+    snprintf(idb, sizeof idb, "%ld", id);
+    int rc = store_query1(st,
+                          "SELECT usubjid FROM signatures WHERE kind = "
+                          "'lock' AND voided_ts IS NULL AND id = CAST(? AS "
+                          "BIGINT)",
+                          idb, subj, sizeof subj, err);
+    if (rc == 0)
+        snprintf(err, STORE_ERR, "no lock %ld in force", id);
+    bool ok = rc == 1;
+    if (ok) {
+        const char *v[] = {t.ts, t.user, reason, idb};
+        ok = run(st,
+                 "UPDATE signatures SET voided_ts = ?, voided_by = ?, "
+                 "voided_reason = ? WHERE id = CAST(? AS BIGINT)",
+                 v, 4, err) == 0 &&
+             audit(&t, "UNLOCK", "signatures", id, subj, "lock", "locked",
+                   "unlocked", reason, err) == 0;
+    }
+    return txn_end(&t, ok, err);
 }
 
 int store_signature_each(struct store *st, const char *usubjid,

@@ -1228,7 +1228,7 @@ long insert_in(struct store *st, struct txn *t, const char *domain,
         }
         ok = ok && audit(t, "INSERT", domain, id, usubjid, NULL, NULL, data,
                          NULL, err) == 0;
-        ok = ok && signatures_void(t, usubjid, row_visit(cols, vals, n),
+        ok = ok && on_record_change(t, usubjid, row_visit(cols, vals, n),
                                    "a record was added", err) == 0;
     }
     free(data);
@@ -1343,7 +1343,7 @@ int store_record_update_checked(struct store *st, long id,
         }
         free(data);
         const char *visit = json_string_value(json_object_get(o, "VISIT"));
-        ok = ok && signatures_void(&t, subj, visit && *visit ? visit : NULL,
+        ok = ok && on_record_change(&t, subj, visit && *visit ? visit : NULL,
                                    reason, err) == 0;
         ok = ok && (!check || check->fn(check->ctx, st, subj, err) == 0);
     }
@@ -1384,7 +1384,7 @@ int store_record_delete(struct store *st, long id, const char *user,
         ok = ok && audit(&t, "DELETE", domain, id, usubjid, NULL, data, NULL,
                          reason, err) == 0;
         const char *visit = json_string_value(json_object_get(o, "VISIT"));
-        ok = ok && signatures_void(&t, usubjid, visit && *visit ? visit : NULL,
+        ok = ok && on_record_change(&t, usubjid, visit && *visit ? visit : NULL,
                                    reason, err) == 0;
         free(data);
     }

@@ -215,8 +215,9 @@ int store_save(struct store *st, const struct store_row *rows, size_t n,
 
 /* ---- electronic signatures and source data verification ---- */
 
-/* An investigator's signature ("signature") or a monitor's source data
- * verification ("verification") of a subject's data (visit NULL) or of
+/* An investigator's signature ("signature"), a monitor's source data
+ * verification ("verification") or a lock ("lock") of a subject's data
+ * (visit NULL) or of
  * one visit's, with its meaning ("I have reviewed ... and confirm ...").
  * A later change to a record it covers voids it (audited, with the
  * change's reason). content_hash is the SHA-256 of what was signed. */
@@ -231,6 +232,11 @@ struct signature_row {
 long store_sign(struct store *st, const char *usubjid, const char *visit,
                 const char *kind, const char *meaning, const char *user,
                 const char *password, char *err);
+/* A lock ("lock", by an investigator or a monitor, through store_sign)
+ * refuses every change to the subject's (or the visit's) records until it
+ * is unlocked, with a reason (audited LOCK, UNLOCK). */
+int store_unlock(struct store *st, long id, const char *user,
+                 const char *reason, char *err);
 int store_signature_each(struct store *st, const char *usubjid,
                          int (*fn)(void *ctx, const struct signature_row *g),
                          void *ctx, char *err);

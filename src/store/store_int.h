@@ -77,9 +77,11 @@ int audit(struct txn *t, const char *action, const char *tbl,
 long insert_in(struct store *st, struct txn *t, const char *domain,
                const char *const *cols, const char *const *vals, size_t n,
                char *err);
-/* Voids the signatures a change to one of usubjid's records breaks: the
- * subject's own, and the visit's (visit may be NULL), audited. */
-int signatures_void(struct txn *t, const char *usubjid, const char *visit,
+/* Before a change to one of usubjid's records commits (visit may be
+ * NULL): refused (-1, err says who locked it) when the subject or that
+ * visit is locked; else the signatures and verifications it breaks are
+ * voided (the subject's own and the visit's), audited. */
+int on_record_change(struct txn *t, const char *usubjid, const char *visit,
                     const char *why, char *err);
 /* The schema added in version 2 (queries, signatures), the same SQL for
  * both engines. */

@@ -238,6 +238,29 @@ async function apiFromPage(page, method, p, body) {
   await Promise.all([page.waitForEvent("load"), page.click("#sign button:has-text('Mark verified')")]);
   await page.waitForSelector("#signature-state:has-text('Source data verified: whole subject by mona')");
   ok("the monitor marks the subject source-verified, password entered again");
+  await page.fill("#sign-password", "monitor pass");
+  await Promise.all([page.waitForEvent("load"), page.click("#lock")]);
+  await page.waitForSelector("#signature-state:has-text('Locked: whole subject by mona')");
+  await shot(page, "locked");
+  ok("the monitor locks the subject");
+  await logout(page);
+  await login(page, "alice", "investigator pass");
+  await page.goto(url + "/subject.html?id=" + S);
+  await page.waitForSelector("section.crit");
+  const locked = await apiFromPage(page, "PUT", "/records/" + await page.locator("details[data-domain=tr] tbody tr").first().getAttribute("data-record"),
+    { values: { TRORRES: "18.5" }, reason: "late correction" });
+  assert.equal(locked.status, 409);
+  assert.match(locked.body.error, /BAL-001-0099 is locked \(by mona, .*\): unlock it first, with a reason/);
+  const lockRow = page.locator("#signatures tr[data-kind=lock]");
+  await lockRow.locator("input[aria-label='reason to unlock']").fill("a late correction from the site");
+  await Promise.all([page.waitForEvent("load"), lockRow.locator("button:has-text('Unlock')").click()]);
+  await page.waitForSelector("#signatures tr[data-kind=lock]:has-text('unlocked')");
+  assert.match(await page.innerText("#signatures"), /unlocked .* by alice: a late correction from the site/);
+  ok("a locked subject refuses a change (409, the page's API says who locked it); the investigator unlocks it with a reason");
+  await logout(page);
+  await login(page, "mona", "monitor pass");
+  await page.goto(url + "/subject.html?id=" + S);
+  await page.waitForSelector("section.crit");
   const write = await apiFromPage(page, "POST", "/subjects/" + S + "/records",
     { domain: "ae", values: { AETERM: "Headache", AETOXGR: "1", AESTDTC: "2026-06-01" } });
   assert.equal(write.status, 403);

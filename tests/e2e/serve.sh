@@ -231,6 +231,19 @@ expect "a monitor verifies a visit's source data (201)" 0 '"kind": "verification
 expect "an investigator may not verify (403)" 0 "the investigator role may not do this" status POST /api/v1/subjects/BAL-001-0101/verify $A -d '{"meaning": "x", "password": "correct horse battery"}'
 expect "... the verification is listed, valid" 0 '"kind": "verification"' status GET /api/v1/subjects/BAL-001-0101 $A
 
+# Locks: no change until unlocked with a reason.
+expect "a coordinator may not lock (403)" 0 "403" status POST /api/v1/subjects/BAL-001-0101/lock $C -d '{"meaning": "x", "password": "coordinator pass phrase"}'
+expect "a monitor locks the subject (201)" 0 '"kind": "lock"' status POST /api/v1/subjects/BAL-001-0101/lock $M -d '{"meaning": "locked for review", "password": "monitor pass phrase"}'
+lockid=$(sed -n 's/.*"signature": \([0-9]*\).*/\1/p' "$work/body")
+n3=$(audit_rows)
+expect "... a change is refused (409, who locked it)" 0 "BAL-001-0101 is locked (by mona" status PUT /api/v1/records/$aeid $C -d '{"field": "AETOXGR", "value": "4", "reason": "r"}'
+expect "... a new record too" 0 "409" status POST /api/v1/subjects/BAL-001-0101/records $C -d '{"domain": "ae", "values": {"AETERM": "Rash", "AETOXGR": "1", "AESTDTC": "2025-02-01"}}'
+expect "... nothing written" 0 "$n3" audit_rows
+expect "unlock without a reason (400)" 0 "unlocking needs a reason" status POST /api/v1/locks/$lockid/unlock $A -d '{"reason": ""}'
+expect "unlock (200)" 0 '"status": "unlocked"' status POST /api/v1/locks/$lockid/unlock $A -d '{"reason": "a late lab result"}'
+expect "... the change goes through" 0 "200" status PUT /api/v1/records/$aeid $C -d '{"field": "AETOXGR", "value": "4", "reason": "worsened"}'
+expect "... audited LOCK and UNLOCK" 0 "UNLOCK" "$BAL" audit "$db" --table signatures
+
 # Exports: the ADaM datasets of balist derive, from the database.
 echo 'statistician pass phrase' | "$BAL" user "$db" add stan --role statistician >/dev/null 2>&1
 login stan 'statistician pass phrase' "$work/js" >/dev/null

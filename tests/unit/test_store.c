@@ -575,6 +575,37 @@ static void review(enum engine e)
     memset(&g, 0, sizeof g);
     assert_int_equal(store_signature_each(st, "S-2", count_sig, &g, err), 0);
     assert_int_equal(g.voided, 2); /* the signature and the verification */
+    /* Locks: every change refused until unlocked, with a reason; a visit's
+     * lock leaves the other visits open. */
+    long lock = store_sign(st, "S-2", NULL, "lock", "database lock", "mo",
+                           "pw-mo-12345", err);
+    assert_true(lock > 0);
+    assert_true(store_sign(st, "S-2", NULL, "lock", "x", "cody",
+                           "pw-cody-123", err) < 0);
+    assert_true(store_record_update(st, 5, "TRSTRESN", "13", "rad1", "r",
+                                    err) < 0);
+    assert_non_null(strstr(err, "S-2 is locked (by mo, "));
+    assert_true(store_record_insert(
+                    st, "tr", (const char *const[]){"USUBJID", "TRLNKID"},
+                    (const char *const[]){"S-2", "T09"}, 2, "rad1", err) < 0);
+    assert_true(store_unlock(st, lock, "mo", "", err) < 0);
+    assert_int_equal(store_unlock(st, lock, "mo", "a late lab result", err),
+                     0);
+    assert_true(store_unlock(st, lock, "mo", "again", err) < 0);
+    assert_int_equal(store_record_update(st, 5, "TRSTRESN", "13", "rad1",
+                                         "r", err),
+                     0);
+    long vlock = store_sign(st, "S-1", "WEEK 12", "lock", "visit lock",
+                            "ivy", "pw-ivy-123", err);
+    assert_true(vlock > 0);
+    assert_int_equal(store_record_update(st, 3, "TRSTRESN", "22", "rad1",
+                                         "r", err),
+                     0);
+    assert_true(store_record_update(st, 4, "TRSTRESN", "22", "rad1", "r",
+                                    err) < 0);
+    assert_non_null(strstr(err, "S-1 visit WEEK 12 is locked"));
+    assert_int_equal(store_unlock(st, vlock, "ivy", "query answered", err),
+                     0);
 
     /* A change of several fields is one transaction with an audit row per
      * field; a check that refuses rolls all of it back. */
@@ -640,7 +671,7 @@ static void review(enum engine e)
     char *t = read_file(p, &len);
     assert_non_null(t);
     assert_null(strstr(t, "S-1"));
-    assert_non_null(strstr(t, "S-2,T01,WEEK 6,15,14")); /* corrected */
+    assert_non_null(strstr(t, "S-2,T01,WEEK 6,15,13")); /* corrected */
     assert_non_null(strstr(t, "S-2,T01,WEEK 12,,"));
     free(t);
     long n_rows, bad_id;
