@@ -98,3 +98,7 @@ for n in ${STORE_SIZES:-10000 100000}; do
     done
     rm -rf "$work/st$n"
 done
+
+# The web application under load (wrk).
+echo
+sh "$(dirname "$0")/serve.sh" "$BUILD"
