@@ -651,7 +651,8 @@ function enrolmentChart(months) {
     t.textContent = m.month + ": " + m.enrolled + " enrolled";
     r.append(t);
     svg.append(r);
-    if (i === 0 || i === months.length - 1 || i % 3 === 0) {
+    const last = months.length - 1;
+    if (i === 0 || (i % 3 === 0 && last - i >= 2) || i === last) {
       const lab = document.createElementNS(NS, "text");
       lab.setAttribute("x", String(pad + i * bw + bw / 2));
       lab.setAttribute("y", String(h - 10));
@@ -687,11 +688,18 @@ async function dashboardPage() {
   document.getElementById("enrolment").append(enrolmentChart(d.enrolment));
   document.getElementById("km").append(svgNode(d.km_pfscns_svg));
   document.getElementById("exports").hidden = !["statistician", "investigator", "monitor"].includes(role);
+  // The report's efficacy rows under their section (the endpoint), as
+  // the report's table sets them.
   const eb = document.querySelector("#efficacy tbody");
+  let section = "";
   for (const x of d.efficacy) {
-    if (x.SECTION === "Analysis sets") continue;
+    if (x.SECTION !== section) {
+      section = x.SECTION;
+      eb.append(el("tr", { class: "section" }, el("th", { colspan: "6" }, section)));
+    }
+    const nN = x.n && x.N ? x.n + "/" + x.N : x.n || x.N;
     eb.append(el("tr", {}, el("td", {}, x.ITEM), el("td", {}, x.POPULATION),
-      el("td", { class: "num" }, x.N ? x.n + "/" + x.N : x.n), el("td", { class: "num" }, x.ESTIMATE + (x.UNIT === "%" ? "%" : x.UNIT ? " " + x.UNIT : "")),
+      el("td", { class: "num" }, nN), el("td", { class: "num" }, x.ESTIMATE + (x.UNIT === "%" ? "%" : x.UNIT ? " " + x.UNIT : "")),
       el("td", { class: "num" }, x.LOWER || x.UPPER ? x.LOWER + " to " + x.UPPER : ""), el("td", { class: "why" }, x.METHOD)));
   }
   const sb = document.querySelector("#safety tbody");
