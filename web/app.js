@@ -349,9 +349,14 @@ function schedule(d) {
   const tb = document.querySelector("#schedule tbody");
   for (const v of d.schedule) {
     const state = v.done ? (v.late ? "done, late" : "done") : v.overdue ? "overdue" : "due";
+    const done = el("td", {}, v.done);
+    for (const x of v.doses || [])
+      done.append(el("div", { class: x.reduced ? "finding" : "why" },
+        x.drug + " " + (x.dose === null ? "?" : x.dose) + " " + x.unit +
+        (x.reduced ? " (reduced from " + x.planned + ")" : "") + (x.adjustment ? ": " + x.adjustment : "")));
     tb.append(el("tr", { class: v.overdue ? "bad" : "" },
       el("td", {}, (v.kind === "dosing" ? "Cycle " : "Imaging ") + v.number),
-      el("td", {}, v.due), el("td", {}, v.from + " to " + v.to), el("td", {}, v.done),
+      el("td", {}, v.due), el("td", {}, v.from + " to " + v.to), done,
       el("td", {}, v.overdue ? el("span", { class: "flag" }, state) : state)));
   }
 }

@@ -266,6 +266,34 @@ static void sched_add(struct sched_visit **v, size_t *n, size_t *cap,
  * while on treatment; imaging every assessment_interval_days from the
  * origin, +/- assessment_window_days, until the first progression or
  * death; overdue when today is past the window with nothing recorded. */
+/* A cycle's doses: each drug's first in the cycle, against the
+ * protocol's planned dose (a dose below it is a reduction, as the safety
+ * tables count one). */
+static void cycle_doses(const struct protocol *p, const struct subject *sj,
+                        struct sched_visit *x, int32_t due)
+{
+    for (size_t k = 0; k < sj->n_doses && x->n_doses < SCHED_DOSES; k++) {
+        const struct dose *d = &sj->doses[k];
+        if (d->start == DATE_NONE || d->start < due - p->cycle_days / 2 ||
+            d->start >= due + p->cycle_days / 2)
+            continue;
+        bool seen = false;
+        for (int j = 0; j < x->n_doses && !seen; j++)
+            seen = !strcmp(x->doses[j]->trt, d->trt);
+        if (seen)
+            continue;
+        double planned = NAN;
+        for (size_t j = 0; j < p->n_drugs; j++)
+            if (!strcmp(p->drugs[j].name, d->trt))
+                planned = p->drugs[j].planned_dose;
+        x->doses[x->n_doses] = d;
+        x->planned[x->n_doses] = planned;
+        x->reduced[x->n_doses] = !isnan(planned) && !isnan(d->dose) &&
+                                 d->dose < planned * 0.999;
+        x->n_doses++;
+    }
+}
+
 size_t subject_schedule(const struct study *s, const struct subject *sj,
                         const struct subject_result *r, int32_t today,
                         struct sched_visit **out)
@@ -300,6 +328,7 @@ size_t subject_schedule(const struct study *s, const struct subject *sj,
             }
             sched_add(&v, &n, &cap, "dosing", c, due, p->delay_tolerance_days,
                       done, today);
+            cycle_doses(p, sj, &v[n - 1], due);
         }
     }
     /* Imaging every assessment_interval_days +/- the window, until

@@ -1047,11 +1047,29 @@ json_t *subject_extras(struct server *srv, const struct study *s,
         date_format(v[i].hi, hi);
         if (v[i].done != DATE_NONE)
             date_format(v[i].done, done);
+        json_t *doses = json_array();
+        for (int k = 0; k < v[i].n_doses; k++) {
+            const struct dose *d = v[i].doses[k];
+            char on[11];
+            date_format(d->start, on);
+            json_array_append_new(
+                doses,
+                json_pack("{s:s, s:s, s:o, s:s, s:o, s:b, s:s}", "drug",
+                          d->trt, "date", on, "dose",
+                          isnan(d->dose) ? json_null() : json_real(d->dose),
+                          "unit", d->unit ? d->unit : "", "planned",
+                          isnan(v[i].planned[k])
+                              ? json_null()
+                              : json_real(v[i].planned[k]),
+                          "reduced", v[i].reduced[k], "adjustment",
+                          d->adj ? d->adj : ""));
+        }
         json_array_append_new(
-            sched, json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:b, s:b}",
+            sched, json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:b, s:b, s:o}",
                              "kind", v[i].kind, "number", v[i].number, "due",
                              due, "from", lo, "to", hi, "done", done,
-                             "overdue", v[i].overdue, "late", v[i].late));
+                             "overdue", v[i].overdue, "late", v[i].late,
+                             "doses", doses));
     }
     free(v);
     json_t *q = queries_json(srv, sj->usubjid);

@@ -117,7 +117,8 @@ static void load_subject(struct study *s, char **dir)
     write_text(*dir, "ex.csv",
                "STUDYID,DOMAIN,USUBJID,EXTRT,EXDOSE,EXDOSU,EXSTDTC\n"
                "S,EX,S-1,IVONESCIMAB,20,mg/kg,2025-01-01\n"
-               "S,EX,S-1,IVONESCIMAB,20,mg/kg,2025-01-22\n");
+               "S,EX,S-1,IVONESCIMAB,20,mg/kg,2025-01-22\n"
+               "S,EX,S-1,SACITUZUMAB GOVITECAN,7.5,mg/kg,2025-01-22\n");
     write_text(*dir, "tu.csv",
                "STUDYID,DOMAIN,USUBJID,TULNKID,TUTESTCD,TUORRES,TUSTRESC,"
                "TULOC,VISIT,TUDTC\n"
@@ -202,7 +203,7 @@ static void test_findings(void **state)
 /* EVIDENCE: SCHEDULE. On 2025-04-10 (day 99): cycles every 21 days from
  * the first dose, two given, cycles 3 to 5 overdue (past due + 3 days),
  * cycle 6 due; imaging at days 42 and 84 done (day 94 is late), the next
- * at day 126 due. */
+ * at day 126 due; each cycle's doses with reductions. */
 static void test_schedule(void **state)
 {
     (void)state;
@@ -237,6 +238,15 @@ static void test_schedule(void **state)
                         "imaging1 2025-02-12 2025-02-12; "
                         "imaging2 2025-03-26 2025-04-05 late; "
                         "imaging3 2025-05-07 -; ");
+    /* Each cycle's doses against the planned ones: cycle 2's
+     * sacituzumab govitecan 7.5 mg/kg is a reduction from 10. */
+    assert_int_equal(v[0].n_doses, 1);
+    assert_string_equal(v[0].doses[0]->trt, "IVONESCIMAB");
+    assert_true(v[0].planned[0] == 20.0 && !v[0].reduced[0]);
+    assert_int_equal(v[1].n_doses, 2);
+    assert_string_equal(v[1].doses[1]->trt, "SACITUZUMAB GOVITECAN");
+    assert_true(v[1].planned[1] == 10.0 && v[1].reduced[1]);
+    assert_int_equal(v[2].n_doses, 0);
     free(v);
     subject_result_release(&res);
     study_release(&s);
