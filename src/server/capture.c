@@ -508,6 +508,19 @@ void h_enrol(struct call *c, struct reply *r)
 
 /* ---- a row added to a subject's domain ---- */
 
+/* An SDTM variable name: a capital letter, then up to seven capitals or
+ * digits (what a column of a new domain may be called). */
+static bool sdtm_name(const char *k)
+{
+    size_t n = strlen(k);
+    if (n < 1 || n > 8 || k[0] < 'A' || k[0] > 'Z')
+        return false;
+    for (size_t i = 1; i < n; i++)
+        if (!((k[i] >= 'A' && k[i] <= 'Z') || (k[i] >= '0' && k[i] <= '9')))
+            return false;
+    return true;
+}
+
 void h_record_add(struct call *c, struct reply *r)
 {
     json_t *j = parse_body(c, r);
@@ -557,13 +570,15 @@ void h_record_add(struct call *c, struct reply *r)
             json_t *x;
             json_object_foreach(vals, key, x)
             {
-                if (!json_is_string(x) || !strcmp(key, "STUDYID") ||
+                if (!json_is_string(x) || !sdtm_name(key) ||
+                    !strcmp(key, "STUDYID") ||
                     !strcmp(key, "DOMAIN") || !strcmp(key, "USUBJID") ||
                     !strcmp(key, seqcol)) {
                     char msg[160];
                     snprintf(msg, sizeof msg,
                              "values.%.60s: a text value of a column the "
-                             "site enters is expected",
+                             "site enters is expected (an SDTM name: A-Z, "
+                             "0-9, at most 8)",
                              key);
                     reply_error(r, MHD_HTTP_BAD_REQUEST, msg);
                     bad = true;
@@ -942,6 +957,12 @@ static void sign(struct call *c, struct reply *r, const char *kind)
         return;
     const char *meaning = str_field(j, "meaning", r);
     const char *pw = meaning ? str_field(j, "password", r) : NULL;
+    if (pw && lockout_left(c->srv, c->who->user) > 0) {
+        reply_error(r, MHD_HTTP_TOO_MANY_REQUESTS,
+                    "too many wrong passwords for this account; try again "
+                    "later");
+        pw = NULL;
+    }
     if (pw) {
         const char *visit = json_string_value(json_object_get(j, "visit"));
         char err[STORE_ERR] = "";
@@ -949,9 +970,11 @@ static void sign(struct call *c, struct reply *r, const char *kind)
         long id = store_sign(c->srv->store, c->arg, visit, kind, meaning,
                              c->who->user, pw, err);
         pthread_mutex_unlock(&c->srv->store_lock);
-        if (id == 0)
+        if (id == 0) {
+            password_failed(c->srv, c->who->user); /* as at login */
             reply_error(r, MHD_HTTP_UNAUTHORIZED,
                         "the password is not right: nothing was signed");
+        }
         else if (id < 0)
             reply_error(r, strstr(err, "no data") ? MHD_HTTP_NOT_FOUND
                                                   : MHD_HTTP_BAD_REQUEST,

@@ -137,6 +137,31 @@ static struct failure *failure_of(struct server *s, const char *user,
     return free_slot;
 }
 
+/* Seconds the account is still locked out for (0: not locked). */
+long lockout_left(struct server *s, const char *user)
+{
+    time_t now = time(NULL);
+    pthread_mutex_lock(&s->lock);
+    struct failure *f = failure_of(s, user, false);
+    long wait = f && f->until > now ? (long)(f->until - now) : 0;
+    pthread_mutex_unlock(&s->lock);
+    return wait;
+}
+
+/* A wrong password (at login, or entered again to sign): the fifth in a
+ * row locks the account for lockout_minutes. */
+void password_failed(struct server *s, const char *user)
+{
+    time_t now = time(NULL);
+    pthread_mutex_lock(&s->lock);
+    struct failure *g = failure_of(s, user, true);
+    if (++g->n >= s->cfg.max_failures) {
+        g->until = now + (time_t)s->cfg.lockout_minutes * 60;
+        g->n = 0;
+    }
+    pthread_mutex_unlock(&s->lock);
+}
+
 /* ---- handlers ---- */
 
 json_t *parse_body(const struct call *c, struct reply *r)
@@ -191,10 +216,7 @@ static void h_login(struct call *c, struct reply *r)
     }
     struct server *s = c->srv;
     time_t now = time(NULL);
-    pthread_mutex_lock(&s->lock);
-    struct failure *f = failure_of(s, user, false);
-    long wait = f && f->until > now ? (long)(f->until - now) : 0;
-    pthread_mutex_unlock(&s->lock);
+    long wait = lockout_left(s, user);
     if (wait > 0) {
         char msg[160];
         snprintf(msg, sizeof msg,
@@ -226,16 +248,13 @@ static void h_login(struct call *c, struct reply *r)
                  s->cfg.cert_pem ? "; Secure" : "");
         r->set_cookie = r->cookie_buf;
         reply_json(r, me_json(x));
+        pthread_mutex_unlock(&s->lock);
     } else {
-        struct failure *g = failure_of(s, user, true);
-        if (++g->n >= s->cfg.max_failures) {
-            g->until = now + (time_t)s->cfg.lockout_minutes * 60;
-            g->n = 0;
-        }
+        pthread_mutex_unlock(&s->lock);
+        password_failed(s, user);
         reply_error(r, MHD_HTTP_UNAUTHORIZED,
                     "wrong user name or password");
     }
-    pthread_mutex_unlock(&s->lock);
     json_decref(j);
 }
 

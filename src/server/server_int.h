@@ -99,6 +99,10 @@ struct call {
 
 
 unsigned role_bit(const char *role);
+/* Seconds the account is still locked out for after failed passwords. */
+long lockout_left(struct server *s, const char *user);
+/* Counts a wrong password toward the account's lockout. */
+void password_failed(struct server *s, const char *user);
 
 /* ---- replies and request bodies ---- */
 void reply_error(struct reply *r, unsigned status, const char *msg);

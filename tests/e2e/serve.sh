@@ -176,6 +176,7 @@ expect "a monitor may not change a record (403)" 0 "403" status PUT /api/v1/reco
 expect "an investigator may not close a query (403)" 0 "403" status POST /api/v1/queries/1/close $A -d '{"note": "x"}'
 expect "an admin may not read the queries (403)" 0 "403" status GET /api/v1/queries -b "$work/jr2"
 expect "a domain the site does not enter (400)" 0 "is not a domain the site enters" status POST /api/v1/subjects/BAL-001-0001/records $C -d '{"domain": "audit", "values": {}}'
+expect "a column name that is not an SDTM name (400)" 0 "an SDTM name" status POST /api/v1/subjects/BAL-001-0001/records $C -d '{"domain": "ae", "values": {"AETERM\", x": "y"}}'
 expect "a column the domain lacks (422)" 0 "ae.csv has no column BOGUS" status POST /api/v1/subjects/BAL-001-0001/records $C -d '{"domain": "ae", "values": {"AETERM": "x", "BOGUS": "y", "AESTDTC": "2025-01-01"}}'
 expect "a bad date in a record (422, the loader's message)" 0 "AESTDTC '2025-02-30' must be a day that exists in that month" status POST /api/v1/subjects/BAL-001-0001/records $C -d '{"domain": "ae", "values": {"AETERM": "Rash", "AETOXGR": "1", "AESTDTC": "2025-02-30"}}'
 expect "a change without a reason (400)" 0 "a reason is required" status PUT /api/v1/records/1 $A -d '{"field": "AGE", "value": "50", "reason": ""}'
@@ -284,6 +285,16 @@ expect "a monitor may not preview (403)" 0 "the monitor role may not do this" st
 for k in 1 2 3 4 5; do login mona wrong "$work/j0" >/dev/null; done
 expect "locked after five failures (429)" 0 "too many failed logins" login mona 'monitor pass phrase' "$work/j0"
 expect "... another account is not locked" 0 "200" login alice 'correct horse battery' "$work/j1"
+
+# A wrong password entered to sign counts toward the lockout, as at login.
+echo 'ivan pass phrase' | "$BAL" user "$db" add ivan --role investigator >/dev/null 2>&1
+login ivan 'ivan pass phrase' "$work/ji" >/dev/null
+icsrf=$(csrf_of)
+for k in 1 2 3 4 5; do
+    status POST /api/v1/subjects/BAL-001-0003/sign -b "$work/ji" -H "X-CSRF-Token: $icsrf" -d '{"meaning": "m", "password": "guess"}' >/dev/null
+done
+expect "five wrong passwords to sign: locked (429)" 0 "429" status POST /api/v1/subjects/BAL-001-0003/sign -b "$work/ji" -H "X-CSRF-Token: $icsrf" -d '{"meaning": "m", "password": "ivan pass phrase"}'
+expect "... and at login" 0 "too many failed logins" login ivan 'ivan pass phrase' "$work/ji2"
 
 # Static pages, embedded in the binary.
 expect "the subjects page" 0 "<h2>Subjects</h2>" status GET /
