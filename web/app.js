@@ -255,7 +255,7 @@ function entryForm(d) {
         el("option", { value: "UNEQUIVOCAL PROGRESSION" }, "unequivocal progression"));
     }
     fields.push({ id: l.id, target, input });
-    body.append(el("tr", {}, el("td", {}, l.id), el("td", {}, l.location),
+    body.append(el("tr", {}, el("td", {}, l.id), el("td", {}, l.location + (l.nodal ? " (lymph node)" : "")),
       el("td", {}, l.rano), el("td", {}, l.recist), el("td", {}, input)));
   }
   if (!known.length) {
@@ -486,6 +486,13 @@ function addForms(d) {
     ["AESER", "Serious", { options: ["N", "Y"] }], ["AEREL", "Related", { options: ["NOT RELATED", "RELATED"] }],
     ["AEACN", "Action taken", { options: ["DOSE NOT CHANGED", "DOSE REDUCED", "DRUG INTERRUPTED", "DRUG WITHDRAWN", "NOT APPLICABLE"] }],
     ["AESTDTC", "Start", { type: "date" }], ["AEENDTC", "End", { type: "date" }]]);
+  // Corticosteroids here give RANO-BM its dexamethasone-equivalent dose
+  // (data-format.md "Corticosteroid dose").
+  form("cm", "Add a medication (corticosteroids count for RANO-BM)", [
+    ["CMTRT", "Medication", { placeholder: "DEXAMETHASONE" }], ["CMDOSE", "Dose", { type: "number", step: "any" }],
+    ["CMDOSU", "Unit", { options: ["mg"] }], ["CMDOSFRQ", "Frequency", { options: ["QD", "BID", "TID", "QID", "PRN"] }],
+    ["CMROUTE", "Route", { options: ["ORAL", "INTRAVENOUS"] }], ["CMINDC", "Indication", { placeholder: "CEREBRAL OEDEMA" }],
+    ["CMSTDTC", "Start", { type: "date" }], ["CMENDTC", "End", { type: "date" }]]);
 }
 
 function queryRow(q, withSubject) {
