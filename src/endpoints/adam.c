@@ -606,6 +606,23 @@ void adam_subject(const struct study *s, const struct subject *sj,
     subject_result_release(&res);
 }
 
+int32_t subject_off_study(const struct subject *sj, int32_t cutoff)
+{
+    int32_t off = DATE_NONE;
+    for (size_t i = 0; i < sj->n_ds; i++) {
+        const struct ds_event *e = &sj->ds[i];
+        if (e->date == DATE_NONE || (cutoff != DATE_NONE && e->date > cutoff))
+            continue;
+        bool leaves = !strcmp(e->decod, "WITHDRAWAL OF CONSENT") ||
+                      (!strcmp(e->cat, "DISPOSITION EVENT") &&
+                       !strcmp(e->epoch, "FOLLOW-UP") &&
+                       strcmp(e->decod, "DEATH") != 0);
+        if (leaves && (off == DATE_NONE || e->date < off))
+            off = e->date;
+    }
+    return off;
+}
+
 enum subject_status subject_status(const struct subject *sj,
                                    const struct subject_result *r,
                                    int32_t cutoff)
@@ -613,8 +630,16 @@ enum subject_status subject_status(const struct subject *sj,
     if (sj->death != DATE_NONE &&
         (cutoff == DATE_NONE || sj->death <= cutoff))
         return SUBJ_DEAD;
-    if (!r->saffl)
+    if (subject_off_study(sj, cutoff) != DATE_NONE)
+        return SUBJ_OFF_STUDY;
+    if (!r->saffl) {
+        for (size_t i = 0; i < sj->n_ds; i++)
+            if (!strcmp(sj->ds[i].decod, "SCREEN FAILURE") &&
+                (cutoff == DATE_NONE || sj->ds[i].date == DATE_NONE ||
+                 sj->ds[i].date <= cutoff))
+                return SUBJ_SCREEN_FAILURE;
         return SUBJ_SCREENING;
+    }
     for (size_t i = 0; i < sj->n_ds; i++) {
         const struct ds_event *e = &sj->ds[i];
         if (cutoff != DATE_NONE && e->date != DATE_NONE && e->date > cutoff)
@@ -631,6 +656,10 @@ const char *subject_status_name(enum subject_status st)
     switch (st) {
     case SUBJ_SCREENING:
         return "screening";
+    case SUBJ_SCREEN_FAILURE:
+        return "screen failure";
+    case SUBJ_OFF_STUDY:
+        return "off study";
     case SUBJ_ON_TREATMENT:
         return "on treatment";
     case SUBJ_FOLLOW_UP:

@@ -54,15 +54,21 @@ struct subject_result {
 };
 
 /* Where a subject stands at the data cut-off (DATE_NONE: all data):
- * dead; not yet treated (screening); on treatment (no end-of-treatment
- * disposition event); or off treatment, in follow-up. Events after the
- * cut-off are not yet known at it. */
+ * dead; off study (consent withdrawn, lost to follow-up, or another
+ * disposition event of the follow-up epoch: no longer followed); not yet
+ * treated (screening), or a screen failure; on treatment (no
+ * end-of-treatment disposition event); or off treatment, in follow-up.
+ * Events after the cut-off are not yet known at it. */
 enum subject_status {
     SUBJ_SCREENING,
+    SUBJ_SCREEN_FAILURE,
     SUBJ_ON_TREATMENT,
     SUBJ_FOLLOW_UP,
+    SUBJ_OFF_STUDY,
     SUBJ_DEAD
 };
+/* The date the subject left the study (off study), or DATE_NONE. */
+int32_t subject_off_study(const struct subject *sj, int32_t cutoff);
 enum subject_status subject_status(const struct subject *sj,
                                    const struct subject_result *r,
                                    int32_t cutoff);

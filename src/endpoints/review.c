@@ -309,6 +309,9 @@ size_t subject_schedule(const struct study *s, const struct subject *sj,
     int32_t stop = today;
     if (sj->death != DATE_NONE && (stop == DATE_NONE || sj->death < stop))
         stop = sj->death;
+    int32_t off = subject_off_study(sj, today); /* no longer followed */
+    if (off != DATE_NONE && (stop == DATE_NONE || off < stop))
+        stop = off;
     /* Dosing: one cycle every cycle_days from the first dose, while on
      * treatment; a cycle is done by a dose within the delay tolerance. */
     if (sj->first_dose != DATE_NONE) {

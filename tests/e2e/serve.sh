@@ -189,6 +189,8 @@ expect "... nothing saved by a preview" 0 "$n1" audit_rows
 expect "eligibility preview: incomplete" 0 '"reason": "incomplete: not answered: IN01 Age at least the minimum' status POST /api/v1/subjects $C -d '{"preview": true, "usubjid": "BAL-001-0101", "checklist": {}}'
 expect "enrol (201)" 0 "201" status POST /api/v1/subjects $C -d "{\"usubjid\": \"BAL-001-0101\", \"age\": 50, \"sex\": \"F\", \"race\": \"WHITE'); DROP TABLE records; --\", \"consent_date\": \"2025-01-02\", \"enrolment_date\": \"2025-01-09\", $elig}"
 expect "... eligible" 0 '"eligible": true' cat "$work/body"
+expect "a screen failure is recorded with the reasons (201)" 0 '"eligible": false' status POST /api/v1/subjects $C -d '{"usubjid": "BAL-001-0102", "age": 50, "consent_date": "2025-01-03", "checklist": {"consent": true, "er_negative": false, "pr_negative": true, "her2_negative": true, "brain_met_mm": 14, "ecog": 1, "organ_function": true, "no_steroids": true, "prior_trop2_adc": false, "prior_pd1_vegf": false}}'
+expect "... listed as a screen failure" 0 '"status": "screen failure"' sh -c "curl -s -b '$work/ja2' '$U/api/v1/subjects' | tr -d '\n' | grep -o '\"usubjid\": \"BAL-001-0102\",[^}]*'"
 expect "enrolling the same subject again (409)" 0 "that subject already exists" status POST /api/v1/subjects $C -d "{\"usubjid\": \"BAL-001-0101\", \"age\": 50, $elig}"
 "$BAL" export "$db" --out "$work/e1" >/dev/null 2>&1
 expect "... DM stored, SQL metacharacters verbatim" 0 "WHITE'); DROP TABLE records; --" grep BAL-001-0101 "$work/e1/dm.csv"
@@ -262,7 +264,7 @@ expect "anonymous: exports (401)" 0 "401" status GET /api/v1/exports/adsl.csv
 expect "dashboard (200)" 0 '"ITEM": "CNS ORR"' status GET /api/v1/dashboard $M
 expect "... the KM plot as SVG" 0 '"km_pfscns_svg": "<?xml' cat "$work/body"
 expect "... enrolment by month" 0 '"month": "2024-09"' cat "$work/body"
-expect "the subjects list kept up to date: 41 subjects" 0 "41" sh -c "curl -s -b '$work/ja2' '$U/api/v1/subjects' | grep -c '\"usubjid\"'"
+expect "the subjects list kept up to date: 42 subjects" 0 "42" sh -c "curl -s -b '$work/ja2' '$U/api/v1/subjects' | grep -c '\"usubjid\"'"
 expect "... BAL-001-0101 with its open queries counted" 0 '"usubjid": "BAL-001-0101"' curl -s -b "$work/ja2" "$U/api/v1/subjects"
 expect "the audit chain verifies" 0 "SHA-256 chain intact" "$BAL" audit "$db" --verify
 

@@ -253,12 +253,81 @@ static void test_schedule(void **state)
     tmpdir_remove(dir);
 }
 
+/* Where each subject stands: the words of the subjects list. */
+static void test_statuses(void **state)
+{
+    (void)state;
+    char *dir = tmpdir_make();
+    write_text(dir, "dm.csv",
+               "STUDYID,DOMAIN,USUBJID,DTHDTC,DTHFL\n"
+               "S,DM,SC,,\nS,DM,SF,,\nS,DM,OT,,\nS,DM,FU,,\nS,DM,OS,,\n"
+               "S,DM,WC,,\nS,DM,DD,2025-05-01,Y\n");
+    write_text(dir, "ex.csv",
+               "STUDYID,DOMAIN,USUBJID,EXTRT,EXDOSE,EXDOSU,EXSTDTC\n"
+               "S,EX,OT,IVONESCIMAB,20,mg/kg,2025-01-01\n"
+               "S,EX,FU,IVONESCIMAB,20,mg/kg,2025-01-01\n"
+               "S,EX,OS,IVONESCIMAB,20,mg/kg,2025-01-01\n"
+               "S,EX,WC,IVONESCIMAB,20,mg/kg,2025-01-01\n"
+               "S,EX,DD,IVONESCIMAB,20,mg/kg,2025-01-01\n");
+    write_text(dir, "ds.csv",
+               "STUDYID,DOMAIN,USUBJID,DSDECOD,DSCAT,EPOCH,DSSTDTC\n"
+               "S,DS,SF,SCREEN FAILURE,DISPOSITION EVENT,SCREENING,"
+               "2025-01-05\n"
+               "S,DS,FU,PROGRESSIVE DISEASE,DISPOSITION EVENT,TREATMENT,"
+               "2025-03-01\n"
+               "S,DS,OS,PROGRESSIVE DISEASE,DISPOSITION EVENT,TREATMENT,"
+               "2025-03-01\n"
+               "S,DS,OS,LOST TO FOLLOW-UP,DISPOSITION EVENT,FOLLOW-UP,"
+               "2025-06-01\n"
+               "S,DS,WC,WITHDRAWAL OF CONSENT,DISPOSITION EVENT,TREATMENT,"
+               "2025-02-01\n");
+    struct load_options o;
+    load_options_init(&o);
+    struct diags d;
+    diags_init(&d, 50);
+    struct study s;
+    study_init(&s);
+    int rc = sdtm_load(dir, &o, &s, &d);
+    if (rc)
+        dump_diags(&d);
+    assert_int_equal(rc, 0);
+    static const char *const want[][2] = {
+        {"SC", "screening"},    {"SF", "screen failure"},
+        {"OT", "on treatment"}, {"FU", "follow-up"},
+        {"OS", "off study"},    {"WC", "off study"},
+        {"DD", "dead"}};
+    struct derive_options dop = {false};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const struct subject *sj = study_find(&s, want[i][0]);
+        struct subject_result res;
+        endpoints_subject(&s, sj, &dop, &res);
+        assert_string_equal(subject_status_name(subject_status(sj, &res,
+                                                               DATE_NONE)),
+                            want[i][1]);
+        subject_result_release(&res);
+    }
+    /* At a cut-off before the events, they are not known yet. */
+    const struct subject *os = study_find(&s, "OS");
+    struct subject_result res;
+    endpoints_subject(&s, os, &dop, &res);
+    assert_string_equal(subject_status_name(subject_status(
+                            os, &res, date_from_ymd(2025, 2, 1))),
+                        "on treatment");
+    assert_int_equal(subject_off_study(os, DATE_NONE),
+                     date_from_ymd(2025, 6, 1));
+    subject_result_release(&res);
+    diags_release(&d);
+    study_release(&s);
+    tmpdir_remove(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_eligibility),
         cmocka_unit_test(test_findings),
         cmocka_unit_test(test_schedule),
+        cmocka_unit_test(test_statuses),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
