@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 const char help_serve[] =
     "Usage: balist serve DB [--listen ADDR:PORT] [--cert FILE --key FILE]\n"
@@ -105,11 +104,6 @@ int cmd_serve(int argc, char **argv)
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
-    /* Every write is staged in a private working folder (mkdtemp, 0700):
-     * in memory (/dev/shm) unless TMPDIR says otherwise, which doubles
-     * the saves a second. */
-    if (!getenv("TMPDIR") && access("/dev/shm", W_OK | X_OK) == 0)
-        setenv("TMPDIR", "/dev/shm", 0);
     struct server *srv;
     char err[512];
     if (server_start(&c, &srv, err) < 0) {

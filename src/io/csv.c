@@ -113,6 +113,10 @@ int csv_stream(const char *path, const char *name, csv_rec_fn fn, void *ctx,
     return csv_stream_progress(path, name, fn, ctx, d, NULL);
 }
 
+static int stream_fp(FILE *fp, const char *path, const char *name,
+                     csv_rec_fn fn, void *ctx, struct diags *d,
+                     const struct load_progress *pr);
+
 int csv_stream_progress(const char *path, const char *name, csv_rec_fn fn,
                         void *ctx, struct diags *d,
                         const struct load_progress *pr)
@@ -123,6 +127,28 @@ int csv_stream_progress(const char *path, const char *name, csv_rec_fn fn,
                   strerror(errno));
         return -1;
     }
+    return stream_fp(fp, path, name, fn, ctx, d, pr);
+}
+
+int csv_stream_mem(const char *data, size_t len, const char *name,
+                   csv_rec_fn fn, void *ctx, struct diags *d)
+{
+    if (!len)
+        return 0; /* an empty file: no records */
+    FILE *fp = fmemopen((void *)data, len, "rb");
+    if (!fp) {
+        diags_add(d, SEV_ERROR, D_IO, name, 0, 0, "cannot read %s: %s", name,
+                  strerror(errno));
+        return -1;
+    }
+    return stream_fp(fp, name, name, fn, ctx, d, NULL);
+}
+
+/* Streams an open file (closed here). */
+static int stream_fp(FILE *fp, const char *path, const char *name,
+                     csv_rec_fn fn, void *ctx, struct diags *d,
+                     const struct load_progress *pr)
+{
     struct csv_parser p;
     if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
         fclose(fp);

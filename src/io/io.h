@@ -39,6 +39,31 @@ void load_options_init(struct load_options *o);
 int sdtm_load(const char *dir, const struct load_options *o, struct study *s,
               struct diags *d);
 
+/* A study folder held in memory: its files by name. The web application
+ * stages every change in one, so that no clinical data touches the disk
+ * outside the database, even for a moment. */
+struct memfile {
+    char *name;
+    char *data; /* NUL-terminated */
+    size_t len, cap;
+};
+struct memdir {
+    struct memfile *files;
+    size_t n, cap;
+};
+void memdir_init(struct memdir *m);
+void memdir_release(struct memdir *m);
+/* The file of that name, or NULL. */
+struct memfile *memdir_find(const struct memdir *m, const char *name);
+/* The file of that name, created empty when missing. */
+struct memfile *memdir_file(struct memdir *m, const char *name);
+void memfile_append(struct memfile *f, const char *data, size_t len);
+
+/* sdtm_load of a study folder in memory (the same checks and messages,
+ * file names as in a folder). */
+int sdtm_load_mem(const struct memdir *m, const struct load_options *o,
+                  struct study *s, struct diags *d);
+
 /* Creates a folder and its missing parents (mkdir -p). Returns 0, or -1
  * with errno set. */
 int make_dirs(const char *path);
@@ -66,6 +91,9 @@ int csv_stream(const char *path, const char *name, csv_rec_fn fn, void *ctx,
 int csv_stream_progress(const char *path, const char *name, csv_rec_fn fn,
                         void *ctx, struct diags *d,
                         const struct load_progress *pr);
+/* The same over text in memory. */
+int csv_stream_mem(const char *data, size_t len, const char *name,
+                   csv_rec_fn fn, void *ctx, struct diags *d);
 
 /* Reads a whole file into a NUL-terminated buffer the caller frees.
  * Returns NULL (errno set) on failure. */

@@ -215,14 +215,36 @@ static int supp_row_fn(void *ctx_, const struct csv_rec *r)
     return 0;
 }
 
+/* Whether the study has a file (path set for a folder's). */
+static bool file_exists(const struct loader *L, const char *name, char *path,
+                        size_t size)
+{
+    if (L->mem) {
+        snprintf(path, size, "%s", name);
+        return memdir_find(L->mem, name) != NULL;
+    }
+    struct stat st;
+    snprintf(path, size, "%s/%s", L->dir, name);
+    return stat(path, &st) == 0;
+}
+
+/* Streams one of the study's files. */
+static int study_stream(struct loader *L, const char *path, const char *name,
+                        csv_rec_fn fn, void *ctx)
+{
+    if (L->mem) {
+        const struct memfile *f = memdir_find(L->mem, name);
+        return f ? csv_stream_mem(f->data, f->len, name, fn, ctx, L->d) : -1;
+    }
+    return csv_stream_progress(path, name, fn, ctx, L->d, L->progress);
+}
+
 /* Reads DIR/supp<dom>.csv when it exists; NULL when it does not. */
 static struct supp *supp_read(struct loader *L, const char *dom)
 {
     char file[32], path[PATH_MAX];
     snprintf(file, sizeof file, "supp%s.csv", dom);
-    snprintf(path, sizeof path, "%s/%s", L->dir, file);
-    struct stat stt;
-    if (stat(path, &stt) != 0)
+    if (!file_exists(L, file, path, sizeof path))
         return NULL;
     struct supp *sp = xcalloc(1, sizeof *sp);
     snprintf(sp->name, sizeof sp->name, "%s", file);
@@ -233,7 +255,7 @@ static struct supp *supp_read(struct loader *L, const char *dom)
     x.m.name = sp->name;
     x.m.cols = supp_cols;
     x.m.required = supp_req;
-    csv_stream(path, sp->name, supp_row_fn, &x, L->d);
+    study_stream(L, path, sp->name, supp_row_fn, &x);
     return sp;
 }
 
@@ -437,26 +459,18 @@ int row_date(struct loader *L, const struct dom *m, const struct csv_rec *r,
  * The readers, one per domain, are in sdtm_dom.c. This file drives them.
  */
 
-static bool file_exists(const char *dir, const char *name, char *path,
-                        size_t size)
-{
-    struct stat st;
-    snprintf(path, size, "%s/%s", dir, name);
-    return stat(path, &st) == 0;
-}
-
 int dom_read(struct loader *L, struct dom *m, const char *domain,
              csv_rec_fn fn, void *ctx, bool required)
 {
     char path[PATH_MAX];
-    if (!file_exists(L->dir, m->name, path, sizeof path)) {
+    if (!file_exists(L, m->name, path, sizeof path)) {
         if (required)
             diags_add(L->d, SEV_ERROR, D_IO, m->name, 0, 0,
                       "missing: a study folder must hold %s", m->name);
         return 1;
     }
     m->supp = supp_read(L, domain);
-    int rc = csv_stream_progress(path, m->name, fn, ctx, L->d, L->progress);
+    int rc = study_stream(L, path, m->name, fn, ctx);
     supp_finish(L, m->supp, m->name);
     m->supp = NULL;
     for (size_t i = 0; i < m->n_header; i++)
@@ -496,31 +510,56 @@ int dom_dispatch(struct loader *L, struct dom *m, const struct csv_rec *r,
     return row(L, m, r);
 }
 
+static int load(struct loader *L, const struct load_options *o);
+
 int sdtm_load(const char *dir, const struct load_options *o, struct study *s,
               struct diags *d)
 {
-    size_t errors_before = d->n_errors;
     struct loader L = {0};
     L.s = s;
     L.d = d;
     L.dir = dir;
-    L.progress = &o->progress;
-    strmap_init(&L.unknown_reported);
-    strmap_init(&L.imputed_reported);
-
     struct stat st;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
         diags_add(d, SEV_ERROR, D_IO, dir, 0, 0,
                   "not a study folder (a directory of SDTM CSV files)");
-        goto done;
+        return -1;
     }
+    return load(&L, o);
+}
+
+int sdtm_load_mem(const struct memdir *m, const struct load_options *o,
+                  struct study *s, struct diags *d)
+{
+    struct loader L = {0};
+    L.s = s;
+    L.d = d;
+    L.dir = "(memory)";
+    L.mem = m;
+    return load(&L, o);
+}
+
+static int load(struct loader *Lp, const struct load_options *o)
+{
+    struct loader L = *Lp;
+    struct study *s = L.s;
+    struct diags *d = L.d;
+    size_t errors_before = d->n_errors;
+    L.progress = &o->progress;
+    strmap_init(&L.unknown_reported);
+    strmap_init(&L.imputed_reported);
 
     /* The protocol: DIR/protocol.json (or the given file) over defaults. */
     char ppath[PATH_MAX];
     const char *pp = o->protocol_path;
-    if (!pp && file_exists(dir, "protocol.json", ppath, sizeof ppath))
+    const struct memfile *mp = NULL;
+    if (!pp && L.mem)
+        mp = memdir_find(L.mem, "protocol.json");
+    else if (!pp && file_exists(&L, "protocol.json", ppath, sizeof ppath))
         pp = ppath;
-    if (pp) {
+    if (mp) {
+        protocol_parse(&s->proto, mp->data, mp->len, "protocol.json", d);
+    } else if (pp) {
         size_t len;
         char *text = read_file(pp, &len);
         if (!text)

@@ -36,6 +36,7 @@ struct loader {
     struct diags *d;
     const struct protocol *p;
     const char *dir;
+    const struct memdir *mem; /* instead of dir: the files in memory */
     enum evaluator evaluator;
     struct strmap unknown_reported;
     struct strmap imputed_reported;

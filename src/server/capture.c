@@ -24,9 +24,7 @@
 void stage_close(struct stage *g)
 {
     sink_release(&g->sink);
-    if (g->dir[0])
-        remove_flat_dir(g->dir);
-    g->dir[0] = 0;
+    memdir_release(&g->mem);
     diags_release(&g->d);
     study_release(&g->s);
 }
@@ -39,7 +37,7 @@ static int load_dir(struct stage *g)
     diags_release(&g->d);
     study_init(&g->s);
     diags_init(&g->d, 50);
-    return sdtm_load(g->dir, &o, &g->s, &g->d);
+    return sdtm_load_mem(&g->mem, &o, &g->s, &g->d);
 }
 
 void stage_init(struct stage *g)
@@ -47,53 +45,36 @@ void stage_init(struct stage *g)
     memset(g, 0, sizeof *g);
     study_init(&g->s);
     diags_init(&g->d, 50);
-    g->sink.dir = g->dir;
+    memdir_init(&g->mem);
+    g->sink.mem = &g->mem;
 }
 
-/* True when dir/name has a row below its header. */
-static bool has_rows(const char *dir, const char *name)
+/* True when the staged file has a row below its header. */
+static bool has_rows(const struct memdir *m, const char *name)
 {
-    char path[4200], line[256];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *fp = fopen(path, "r");
-    if (!fp)
+    const struct memfile *f = memdir_find(m, name);
+    if (!f)
         return false;
-    int n = 0;
-    while (n < 2 && fgets(line, sizeof line, fp))
-        if (strchr(line, '\n') || feof(fp))
-            n++;
-    fclose(fp);
-    return n >= 2;
+    const char *nl = memchr(f->data, '\n', f->len);
+    return nl && (size_t)(nl - f->data) + 1 < f->len;
 }
 
 int stage_export(struct server *srv, struct stage *g, const char *usubjid,
                  struct reply *r)
 {
     char err[STORE_ERR];
-    if (make_temp_dir(g->dir, sizeof g->dir, "balist-stage") < 0) {
-        g->dir[0] = 0;
-        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
-                    "no temporary folder for the change");
-        return -1;
-    }
-    if (store_export_subject(srv->store, g->dir, usubjid, err) < 0 ||
+    if (store_export_subject_mem(srv->store, &g->mem, usubjid, err) < 0 ||
         store_study_id(srv->store, g->studyid, sizeof g->studyid, err) < 0) {
         reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
                     "the study could not be read from the database");
         return -1;
     }
     g->sj = NULL;
-    g->exists = has_rows(g->dir, "dm.csv");
-    if (!g->exists) {
-        /* No such subject (yet): the protocol alone, for enrolment. */
-        char path[4200];
-        snprintf(path, sizeof path, "%s/protocol.json", g->dir);
-        size_t len;
-        char *text = read_file(path, &len);
-        if (text)
-            protocol_parse(&g->s.proto, text, len, "protocol.json", &g->d);
-        free(text);
-    }
+    g->exists = has_rows(&g->mem, "dm.csv");
+    const struct memfile *pf = memdir_find(&g->mem, "protocol.json");
+    if (!g->exists && pf) /* no such subject (yet): the protocol alone */
+        protocol_parse(&g->s.proto, pf->data, pf->len, "protocol.json",
+                       &g->d);
     return 0;
 }
 
@@ -226,11 +207,11 @@ void stage_numbers(const struct stage *g, const char *file,
                    char vnum[32])
 {
     struct scan x = {-1, -1, -1, -1, visit, usubjid, 0, -1, 0};
-    char path[4200];
-    snprintf(path, sizeof path, "%s/%s", g->dir, file);
+    const struct memfile *f = memdir_find(&g->mem, file);
     struct diags d;
     diags_init(&d, 1);
-    csv_stream(path, file, scan_row, &x, &d);
+    if (f)
+        csv_stream_mem(f->data, f->len, file, scan_row, &x, &d);
     diags_release(&d);
     snprintf(seq, 32, "%ld", x.max_seq + 1);
     if (vnum && x.vnum_col < 0) {

@@ -311,7 +311,7 @@ int load_locked(struct call *c, struct reply *r, struct study *s,
     study_init(s);
     diags_init(d, 20);
     char err[512];
-    int rc = store_load_study(c->srv->store, &o, s, d, NULL, err);
+    int rc = store_load_study_mem(c->srv->store, &o, s, d, err);
     if (rc < 0) {
         char msg[700];
         const struct diag *first = NULL;
@@ -640,68 +640,62 @@ static void h_subject(struct call *c, struct reply *r)
 /* ---- the response calls as you type: a proposed assessment judged
  * without saving ---- */
 
-/* Appends one row to dir/name, each value under the file's column of
- * that name (columns the file lacks are left out). */
-static int append_row(const char *dir, const char *name,
+/* Appends one row to the staged file name: its columns are the file's
+ * (or, for a file not there yet, become its header). */
+static int append_row(struct memdir *m, const char *name,
                       const char *const *cols, const char *const *vals,
-                      size_t n)
+                      size_t n, bool fresh)
 {
-    char path[4200], head[8192] = "";
-    snprintf(path, sizeof path, "%.4000s/%s", dir, name);
-    FILE *fp = fopen(path, "r");
-    if (fp) {
-        if (!fgets(head, sizeof head, fp))
-            head[0] = 0;
-        fclose(fp);
-    }
-    head[strcspn(head, "\r\n")] = 0;
-    bool fresh = !head[0];
-    fp = fopen(path, "a");
+    char *text = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&text, &len);
     if (!fp)
         return -1;
-    struct csvw w;
-    csvw_from_fp(&w, fp);
-    if (fresh) { /* no such file yet: these columns are its header */
-        for (size_t k = 0; k < n; k++)
-            csvw_str(&w, cols[k]);
-        csvw_end(&w);
-        for (size_t k = 0; k < n; k++)
-            csvw_str(&w, vals[k]);
-    } else {
-        for (char *save = NULL, *h = strtok_r(head, ",", &save); h;
-             h = strtok_r(NULL, ",", &save)) {
-            const char *v = "";
-            for (size_t k = 0; k < n; k++)
-                if (!strcmp(cols[k], h))
-                    v = vals[k];
-            csvw_str(&w, v);
-        }
+    struct csvw *w = malloc(sizeof *w);
+    if (!w) {
+        fclose(fp);
+        free(text);
+        return -1;
     }
-    csvw_end(&w);
-    int rc = csvw_close(&w);
-    return fclose(fp) != 0 || rc < 0 ? -1 : 0;
+    csvw_from_fp(w, fp);
+    if (fresh) {
+        for (size_t k = 0; k < n; k++)
+            csvw_str(w, cols[k]);
+        csvw_end(w);
+    }
+    for (size_t k = 0; k < n; k++)
+        csvw_str(w, vals[k]);
+    csvw_end(w);
+    int rc = csvw_close(w);
+    free(w);
+    if (fclose(fp) != 0 || rc < 0) {
+        free(text);
+        return -1;
+    }
+    memfile_append(memdir_file(m, name), text, len);
+    free(text);
+    return 0;
 }
 
-
-/* The header of dir/name split into columns (NULL-free array of n), or
- * NULL with *n 0 when the file does not exist or is empty. */
-static char **file_header(const char *dir, const char *name, size_t *n)
+/* The header of the staged file name split into columns (an array of
+ * n), or NULL with *n 0 when there is no such file or it is empty. */
+static char **file_header(const struct memdir *m, const char *name,
+                          size_t *n)
 {
-    char path[4200], head[8192] = "";
-    snprintf(path, sizeof path, "%.4000s/%s", dir, name);
     *n = 0;
-    FILE *fp = fopen(path, "r");
-    if (!fp)
+    const struct memfile *f = memdir_find(m, name);
+    if (!f || !f->len)
         return NULL;
-    if (!fgets(head, sizeof head, fp))
-        head[0] = 0;
-    fclose(fp);
-    head[strcspn(head, "\r\n")] = 0;
+    size_t hl = strcspn(f->data, "\r\n");
+    char *head = xmalloc(hl + 1);
+    memcpy(head, f->data, hl);
+    head[hl] = 0;
     char **cols = NULL;
     size_t cap = 0;
     for (char *save = NULL, *h = strtok_r(head, ",", &save); h;
          h = strtok_r(NULL, ",", &save))
         *(char **)VEC_PUSH(cols, *n, cap) = xstrdup(h);
+    free(head);
     return cols;
 }
 
@@ -709,7 +703,7 @@ int sink_row(struct sink *k, const char *file, const char *const *cols,
              const char *const *vals, size_t n)
 {
     size_t nh;
-    char **head = file_header(k->dir, file, &nh);
+    char **head = file_header(k->mem, file, &nh);
     /* The row in the file's columns (a new file: the row's columns). */
     size_t nc = head ? nh : n;
     char **c = calloc(nc + 1, sizeof *c), **v = calloc(nc + 1, sizeof *v);
@@ -735,11 +729,12 @@ int sink_row(struct sink *k, const char *file, const char *const *cols,
             rc = -2;
         }
     }
+    bool fresh = !head;
     for (size_t i = 0; i < nh; i++)
         free(head[i]);
     free(head);
-    if (rc == 0 && append_row(k->dir, file, (const char *const *)c,
-                              (const char *const *)v, nc) < 0)
+    if (rc == 0 && append_row(k->mem, file, (const char *const *)c,
+                              (const char *const *)v, nc, fresh) < 0)
         rc = -1;
     if (rc == 0 && k->n == k->cap) {
         size_t cap = k->cap ? 2 * k->cap : 16;
@@ -1405,7 +1400,7 @@ static void checks_sweep(struct server *srv)
     study_init(&s);
     diags_init(&d, 1);
     char err[STORE_ERR];
-    if (store_load_study(srv->store, &o, &s, &d, NULL, err) == 0)
+    if (store_load_study_mem(srv->store, &o, &s, &d, err) == 0)
         for (size_t i = 0; i < s.n_subjects; i++)
             sync_findings(srv, &s, &s.subjects[i], "balist-checks");
     diags_release(&d);

@@ -120,7 +120,7 @@ json_t *problems_json(const struct diags *d);
 /* Where the proposal's rows go: appended to the working folder's files
  * (to judge them), and kept for the store (to save them). */
 struct sink {
-    const char *dir;
+    struct memdir *mem; /* the staged study */
     struct store_row *rows; /* each row's domain, columns, values owned */
     size_t n, cap;
     bool strict;       /* refuse a value for a column the file lacks */
@@ -134,12 +134,12 @@ int sink_row(struct sink *k, const char *file, const char *const *cols,
              const char *const *vals, size_t n);
 void sink_release(struct sink *k);
 
-/* A change to one subject staged in a working folder: the subject's
- * saved data exported and loaded (s, sj), new rows appended (sink) and
- * the whole loaded again before anything is written. The store lock is
- * held from stage_open to stage_save. */
+/* A change to one subject staged in memory: the subject's saved data
+ * exported and loaded (s, sj), new rows appended (sink) and the whole
+ * loaded again before anything is written; nothing touches the disk. The
+ * store lock is held from stage_open to stage_save. */
 struct stage {
-    char dir[4096];
+    struct memdir mem; /* the subject's data, in memory */
     struct sink sink;
     struct study s;
     struct diags d;

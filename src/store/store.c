@@ -853,10 +853,10 @@ static int flat_read(const char *json, char *const *names, size_t nn,
 
 /* The study, or (usubjid not NULL) one subject's rows and the rows of
  * no subject (trial design, protocol), as CSV files in dir. */
-static int export_rows(struct store *st, const char *dir, const char *usubjid,
-                       char *err)
+static int export_rows(struct store *st, const char *dir, struct memdir *mem,
+                       const char *usubjid, char *err)
 {
-    if (make_dirs(dir) < 0) {
+    if (!mem && make_dirs(dir) < 0) {
         snprintf(err, STORE_ERR, "cannot create %.400s: %s", dir,
                  strerror(errno));
         return -1;
@@ -899,9 +899,17 @@ static int export_rows(struct store *st, const char *dir, const char *usubjid,
         if (rc < 0)
             result = -1;
         char path[4096];
-        snprintf(path, sizeof path, "%s/%s.csv", dir, domains[i]);
+        snprintf(path, sizeof path, "%s/%s.csv", mem ? "" : dir, domains[i]);
         struct csvw *w = xmalloc(sizeof *w);
-        if (result == 0 && csvw_open(w, path) < 0) {
+        char *text = NULL;
+        size_t tlen = 0;
+        FILE *mf = NULL;
+        if (mem && result == 0) {
+            mf = open_memstream(&text, &tlen);
+            if (mf)
+                csvw_from_fp(w, mf);
+        }
+        if (result == 0 && (mem ? !mf : csvw_open(w, path) < 0)) {
             snprintf(err, STORE_ERR, "cannot write %.400s: %s", path,
                      strerror(errno));
             result = -1;
@@ -941,6 +949,13 @@ static int export_rows(struct store *st, const char *dir, const char *usubjid,
                 result = -1;
             }
         }
+        if (mf && fclose(mf) == 0 && result == 0)
+            memfile_append(memdir_file(mem, path + 1), text, tlen);
+        else if (mf && result == 0) {
+            snprintf(err, STORE_ERR, "out of memory for %.400s", path);
+            result = -1;
+        }
+        free(text);
         free(w);
         for (size_t k = 0; k < nn; k++)
             free(names[k]);
@@ -957,6 +972,11 @@ static int export_rows(struct store *st, const char *dir, const char *usubjid,
     if (store_query1(st, "SELECT value FROM meta WHERE key = ?", "protocol", proto,
                sizeof proto, err) == 1 &&
         *proto) {
+        if (mem) {
+            memfile_append(memdir_file(mem, "protocol.json"), proto,
+                           strlen(proto));
+            return 0;
+        }
         char path[4096];
         snprintf(path, sizeof path, "%s/protocol.json", dir);
         FILE *fp = fopen(path, "w");
@@ -973,13 +993,19 @@ static int export_rows(struct store *st, const char *dir, const char *usubjid,
 /* The data and domain of a record; 0 when absent. */
 int store_export(struct store *st, const char *dir, char *err)
 {
-    return export_rows(st, dir, NULL, err);
+    return export_rows(st, dir, NULL, NULL, err);
 }
 
 int store_export_subject(struct store *st, const char *dir,
                          const char *usubjid, char *err)
 {
-    return export_rows(st, dir, usubjid, err);
+    return export_rows(st, dir, NULL, usubjid, err);
+}
+
+int store_export_subject_mem(struct store *st, struct memdir *m,
+                             const char *usubjid, char *err)
+{
+    return export_rows(st, NULL, m, usubjid, err);
 }
 
 int store_records_each(struct store *st, const char *usubjid,
@@ -1711,6 +1737,19 @@ int folder_sha256(const char *dir, char hex[65], char *err)
     unsigned char d[crypto_hash_sha256_BYTES];
     crypto_hash_sha256_final(&h, d);
     sodium_bin2hex(hex, 65, d, sizeof d);
+    return rc;
+}
+
+int store_load_study_mem(struct store *st, const struct load_options *o,
+                         struct study *s, struct diags *d, char *err)
+{
+    *err = 0;
+    struct memdir m;
+    memdir_init(&m);
+    int rc = export_rows(st, NULL, &m, NULL, err) < 0
+                 ? -1
+                 : sdtm_load_mem(&m, o, s, d);
+    memdir_release(&m);
     return rc;
 }
 

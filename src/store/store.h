@@ -63,6 +63,9 @@ int store_export(struct store *st, const char *dir, char *err);
  * design), enough to derive that subject as the whole study would. */
 int store_export_subject(struct store *st, const char *dir,
                          const char *usubjid, char *err);
+/* The same into a study folder in memory (initialised by the caller). */
+int store_export_subject_mem(struct store *st, struct memdir *m,
+                             const char *usubjid, char *err);
 /* The id of the newest audit row (0 when none): it changes with every
  * write, so it tells a reader whether what it derived is still current. */
 int store_audit_head(struct store *st, long *id, char *err);
@@ -273,6 +276,12 @@ int store_user_each(struct store *st,
  */
 int store_load_study(struct store *st, const struct load_options *o,
                      struct study *s, struct diags *d, char *sha, char *err);
+
+/* The same, held in memory rather than in a temporary folder (the web
+ * application: nothing of the study is written outside the database;
+ * the study's CSV text and its model are in memory together). */
+int store_load_study_mem(struct store *st, const struct load_options *o,
+                         struct study *s, struct diags *d, char *err);
 
 /* The SHA-256 (hex) of a study folder's data: the names and contents of
  * its .csv files and protocol.json, in name order. */
