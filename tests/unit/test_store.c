@@ -702,6 +702,43 @@ static void escapes(enum engine e)
     done(&c);
 }
 
+/* A version-1 database (before queries and signatures) is migrated when
+ * opened: its data and audit chain kept, the new tables there. */
+static void migrate_v1(enum engine e)
+{
+    struct ctx c;
+    fresh(&c, e);
+    struct store *st = open_init(&c);
+    char err[STORE_ERR];
+    write_text(c.dir, "dm.csv", "USUBJID,AGE\nS-1,50\n");
+    assert_int_equal(store_import(st, c.dir, "tester", err), 1);
+    store_close(st);
+    /* Back to version 1, as the previous BALIST left it. */
+    assert_int_equal(raw_sql(&c, "DROP TABLE queries"), 0);
+    assert_int_equal(raw_sql(&c, "DROP TABLE signatures"), 0);
+    assert_int_equal(raw_sql(&c, "DROP INDEX records_subject_domain"), 0);
+    assert_int_equal(raw_sql(&c, "UPDATE meta SET value = '1' WHERE key = "
+                                 "'schema_version'"),
+                     0);
+    assert_int_equal(store_open(c.url, false, &st, err), 0);
+    char v[64];
+    assert_int_equal(store_record_get(st, 1, "AGE", v, sizeof v, err), 1);
+    assert_string_equal(v, "50");
+    assert_true(store_query_raise(st, "S-1", NULL, 0, "manual", NULL, "q",
+                                  "monitor1", err) == 1);
+    long n_rows, bad_id;
+    assert_int_equal(store_audit_verify(st, &n_rows, &bad_id, err), 0);
+    store_close(st);
+    done(&c);
+}
+
+static void test_sqlite_migrate(void **s)
+{
+    (void)s;
+    migrate_v1(LITE);
+}
+PG_TEST(test_pg_migrate, migrate_v1)
+
 static void test_sqlite_review(void **s)
 {
     (void)s;
@@ -807,6 +844,8 @@ int main(void)
         cmocka_unit_test(test_sqlite_escapes),
         cmocka_unit_test(test_pg_review),
         cmocka_unit_test(test_pg_escapes),
+        cmocka_unit_test(test_sqlite_migrate),
+        cmocka_unit_test(test_pg_migrate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
