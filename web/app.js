@@ -368,7 +368,8 @@ const DOMAINS = [
   ["tr", "Tumour measurements", ["VISIT", "TRDTC", "TRLNKID", "TRTESTCD", "TRORRES", "TRORRESU", "TRSTAT"], IMAGING],
   ["rs", "Recorded responses and RANO-BM inputs", ["VISIT", "RSDTC", "RSCAT", "RSTESTCD", "RSORRES"], IMAGING],
   ["ex", "Dosing", ["VISIT", "EXTRT", "EXDOSE", "EXDOSU", "EXADJ", "EXSTDTC"], SITE],
-  ["ae", "Adverse events", ["AETERM", "AETOXGR", "AESER", "AEREL", "AEACN", "AESTDTC", "AEENDTC"], SITE],
+  ["ae", "Adverse events", ["AESEQ", "AETERM", "AETOXGR", "AESER", "AEREL", "AEACN", "AESTDTC", "AEENDTC"], SITE],
+  ["suppae", "Adverse events: per drug", ["IDVARVAL", "QLABEL", "QVAL"], SITE],
   ["cm", "Medication", ["CMTRT", "CMDOSE", "CMDOSU", "CMDOSFRQ", "CMSTDTC", "CMENDTC"], SITE],
   ["ds", "Disposition", ["DSDECOD", "DSTERM", "DSSTDTC"], SITE],
   ["ie", "Eligibility answers", ["IETESTCD", "IETEST", "IEORRES"], SITE],
@@ -381,7 +382,7 @@ function records(d) {
     const rows = d.records[dom];
     if (!rows || !rows.length) continue;
     const det = el("details", { "data-domain": dom });
-    if (dom === "tr" || dom === "ex" || dom === "ae") det.open = true;
+    if (["tr", "ex", "ae", "suppae"].includes(dom)) det.open = true;
     det.append(el("summary", {}, title + " (" + rows.length + ")"));
     const t = el("table", {});
     t.append(el("thead", {}, el("tr", {}, ...cols.map((c) => el("th", {}, c)), el("th", {}, ""))));
@@ -470,21 +471,43 @@ function addForms(d) {
     f.append(row, el("button", { type: "submit" }, "Add"), el("span", { class: "error" }));
     f.addEventListener("submit", async (ev) => {
       ev.preventDefault();
-      const values = {};
-      for (const i of f.querySelectorAll("input,select")) if (i.value !== "") values[i.name] = i.value;
-      const r = await api("POST", "/subjects/" + encodeURIComponent(d.usubjid) + "/records", { domain: dom, values });
+      const values = {}, qualifiers = {};
+      for (const i of f.querySelectorAll("input,select")) {
+        if (i.value === "") continue;
+        if (i.name.startsWith("q:")) qualifiers[i.name.slice(2)] = i.value;
+        else values[i.name] = i.value;
+      }
+      const q = Object.entries(qualifiers);
+      if (dom === "ae" && q.length) {
+        // The summary columns, as the sponsor's AE dataset carries them.
+        const rel = q.filter(([k]) => drugs.some((x) => x.rel_qnam === k)).map(([, v]) => v);
+        const acn = [...new Set(q.filter(([k]) => drugs.some((x) => x.acn_qnam === k)).map(([, v]) => v))];
+        if (rel.length) values.AEREL = rel.includes("RELATED") ? "RELATED" : "NOT RELATED";
+        if (acn.length) values.AEACN = acn.length === 1 ? acn[0] : "MULTIPLE";
+      }
+      const body = { domain: dom, values };
+      if (q.length) body.qualifiers = qualifiers;
+      const r = await api("POST", "/subjects/" + encodeURIComponent(d.usubjid) + "/records", body);
       if (r.status === 201) location.reload();
       else f.querySelector(".error").textContent = why(r);
     });
     box.append(f);
   };
-  form("ex", "Add a dose", [["EXTRT", "Drug", { options: ["IVONESCIMAB", "SACITUZUMAB GOVITECAN"] }],
+  const drugs = d.drugs.length ? d.drugs : [{ name: "IVONESCIMAB", label: "Ivonescimab" }];
+  form("ex", "Add a dose", [["EXTRT", "Drug", { options: drugs.map((x) => x.name) }],
     ["VISIT", "Visit", { placeholder: "CYCLE 2 DAY 1" }], ["EXDOSE", "Dose", { type: "number", step: "any" }],
     ["EXDOSU", "Unit", { options: ["mg/kg"] }], ["EXADJ", "Reduction or delay: reason", {}],
     ["EXSTDTC", "Date", { type: "date" }]]);
+  // Relatedness and action per study drug are SUPPAE qualifiers (the
+  // protocol's rel_qnam, acn_qnam); AEREL and AEACN sum them up.
+  const ACN = ["DOSE NOT CHANGED", "DOSE REDUCED", "DRUG INTERRUPTED", "DRUG WITHDRAWN", "NOT APPLICABLE"];
+  const perDrug = [];
+  for (const x of drugs) {
+    if (x.rel_qnam) perDrug.push(["q:" + x.rel_qnam, "Related to " + x.label, { options: ["NOT RELATED", "RELATED"] }]);
+    if (x.acn_qnam) perDrug.push(["q:" + x.acn_qnam, "Action with " + x.label, { options: ACN }]);
+  }
   form("ae", "Add an adverse event", [["AETERM", "Term", {}], ["AETOXGR", "CTCAE grade", { options: ["1", "2", "3", "4", "5"] }],
-    ["AESER", "Serious", { options: ["N", "Y"] }], ["AEREL", "Related", { options: ["NOT RELATED", "RELATED"] }],
-    ["AEACN", "Action taken", { options: ["DOSE NOT CHANGED", "DOSE REDUCED", "DRUG INTERRUPTED", "DRUG WITHDRAWN", "NOT APPLICABLE"] }],
+    ["AESER", "Serious", { options: ["N", "Y"] }], ...perDrug,
     ["AESTDTC", "Start", { type: "date" }], ["AEENDTC", "End", { type: "date" }]]);
   // Corticosteroids here give RANO-BM its dexamethasone-equivalent dose
   // (data-format.md "Corticosteroid dose").

@@ -252,8 +252,8 @@ void sync_findings(struct server *srv, const struct study *s,
 
 static unsigned domain_roles(const char *domain)
 {
-    static const char *const site[] = {"dm", "ds", "ie", "ex",
-                                       "ae", "cm", "pr", "ss", NULL};
+    static const char *const site[] = {"dm", "ds", "ie", "ex",     "ae",
+                                       "suppae", "cm", "pr", "ss", NULL};
     static const char *const imaging[] = {"tu", "tr", "rs", NULL};
     for (int i = 0; site[i]; i++)
         if (!strcmp(site[i], domain))
@@ -489,6 +489,67 @@ void h_enrol(struct call *c, struct reply *r)
 
 /* ---- a row added to a subject's domain ---- */
 
+static bool sdtm_name(const char *k);
+
+/* The row's supplemental qualifiers (data-format.md "supp--.csv"), e.g.
+ * an AE's relatedness and action per study drug (the protocol's
+ * rel_qnam, acn_qnam): {"qualifiers": {"AERELIVO": "RELATED", ...}} as
+ * SUPP-- rows tied to the row by its --SEQ. 0, -1 (I/O), -2 (a column the
+ * file lacks: g->sink.missing), -3 (bad input: replied). */
+static int add_qualifiers(struct stage *g, json_t *body,
+                          const char *usubjid, const char *dom,
+                          const char *seqcol, const char *seq,
+                          struct reply *r)
+{
+    json_t *q = json_object_get(body, "qualifiers");
+    if (!q)
+        return 0;
+    if (!json_is_object(q)) {
+        reply_error(r, MHD_HTTP_BAD_REQUEST,
+                    "'qualifiers' maps a QNAM to its value");
+        return -3;
+    }
+    char file[24];
+    snprintf(file, sizeof file, "supp%c%c.csv", dom[0] | 32, dom[1] | 32);
+    const struct protocol *p = &g->s.proto;
+    const char *key;
+    json_t *x;
+    json_object_foreach(q, key, x)
+    {
+        const char *val = json_string_value(x);
+        if (!json_is_string(x) || !sdtm_name(key)) {
+            char msg[160];
+            snprintf(msg, sizeof msg,
+                     "qualifiers.%.40s: a text value under a QNAM (A-Z, "
+                     "0-9, at most 8) is expected",
+                     key);
+            reply_error(r, MHD_HTTP_BAD_REQUEST, msg);
+            return -3;
+        }
+        if (!*val)
+            continue;
+        char label[160] = "";
+        for (size_t i = 0; i < p->n_drugs; i++) {
+            const struct drug *d = &p->drugs[i];
+            if (d->rel_qnam && !strcmp(d->rel_qnam, key))
+                snprintf(label, sizeof label, "Relationship to %s",
+                         d->label ? d->label : d->name);
+            if (d->acn_qnam && !strcmp(d->acn_qnam, key))
+                snprintf(label, sizeof label, "Action Taken with %s",
+                         d->label ? d->label : d->name);
+        }
+        static const char *const cols[] = {"STUDYID", "RDOMAIN", "USUBJID",
+                                           "IDVAR",   "IDVARVAL", "QNAM",
+                                           "QLABEL",  "QVAL"};
+        const char *v[] = {g->studyid, dom, usubjid, seqcol,
+                           seq,        key, label,   val};
+        int rc = sink_row(&g->sink, file, cols, v, 8);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
 /* An SDTM variable name: a capital letter, then up to seven capitals or
  * digits (what a column of a new domain may be called). */
 static bool sdtm_name(const char *k)
@@ -570,7 +631,11 @@ void h_record_add(struct call *c, struct reply *r)
             json_t *ids = json_array();
             g.sink.strict = true;
             int sr = bad ? 0 : sink_row(&g.sink, file, cols, v, k);
-            if (sr == -2)
+            if (sr == 0 && !bad)
+                sr = add_qualifiers(&g, j, c->arg, up, seqcol, seq, r);
+            if (sr == -3)
+                bad = true; /* the reply says why */
+            else if (sr == -2)
                 reply_error(r, 422, g.sink.missing);
             else if (sr < 0)
                 reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
@@ -1078,9 +1143,21 @@ json_t *subject_extras(struct server *srv, const struct study *s,
     free(v);
     json_t *q = queries_json(srv, sj->usubjid);
     json_t *g = signatures_json(srv, sj->usubjid);
-    return json_pack("{s:o, s:o, s:o, s:o}", "records", recs, "schedule",
-                     sched, "queries", q ? q : json_array(), "signatures",
-                     g ? g : json_array());
+    /* The study drugs (protocol), for the dosing and AE forms. */
+    json_t *drugs = json_array();
+    for (size_t i = 0; i < s->proto.n_drugs; i++) {
+        const struct drug *d = &s->proto.drugs[i];
+        json_array_append_new(
+            drugs, json_pack("{s:s, s:s, s:s, s:s, s:f, s:s}", "name", d->name,
+                             "label", d->label ? d->label : d->name,
+                             "rel_qnam", d->rel_qnam ? d->rel_qnam : "",
+                             "acn_qnam", d->acn_qnam ? d->acn_qnam : "",
+                             "planned_dose", d->planned_dose, "dose_unit",
+                             d->dose_unit ? d->dose_unit : ""));
+    }
+    return json_pack("{s:o, s:o, s:o, s:o, s:o}", "records", recs,
+                     "schedule", sched, "queries", q ? q : json_array(),
+                     "signatures", g ? g : json_array(), "drugs", drugs);
 }
 
 /* ---- the dashboard ---- */

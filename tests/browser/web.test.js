@@ -122,6 +122,18 @@ async function apiFromPage(page, method, p, body) {
   await page.waitForSelector("details[data-domain=ex] tbody tr");
   assert.match(await page.innerText("details[data-domain=ex]"), /IVONESCIMAB\s+20\s+mg\/kg/);
   ok("the coordinator records cycle 1 of ivonescimab");
+  const ae = page.locator("form[data-add=ae]");
+  await ae.locator("input[name=AETERM]").fill("Neutropenia");
+  await ae.locator("select[name=AETOXGR]").selectOption("3");
+  await ae.locator("select[name='q:AERELADC']").selectOption("RELATED");
+  await ae.locator("select[name='q:AEACNADC']").selectOption("DOSE REDUCED");
+  await ae.locator("input[name=AESTDTC]").fill("2026-05-20");
+  await Promise.all([page.waitForEvent("load"), ae.locator("button[type=submit]").click()]);
+  await page.waitForSelector("details[data-domain=ae] tbody tr");
+  assert.match(await page.innerText("details[data-domain=ae]"), /Neutropenia\s+3\s+N\s+RELATED\s+MULTIPLE\s+2026-05-20/);
+  assert.match(await page.innerText("details[data-domain=suppae]"), /Relationship to Sacituzumab govitecan\s+RELATED/);
+  assert.match(await page.innerText("details[data-domain=suppae]"), /Action Taken with Sacituzumab govitecan\s+DOSE REDUCED/);
+  ok("the coordinator records a grade 3 AE, related to sacituzumab govitecan only, its dose reduced (per-drug SUPPAE)");
   assert.equal(await page.isVisible("#entry"), false);
   assert.equal(await page.isVisible("#sign"), false);
   assert.match(await page.innerText("#sign-note"), /Only an investigator signs \(you are coordinator\)/);

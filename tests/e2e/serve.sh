@@ -214,6 +214,13 @@ expect "the record's audit trail: the first entry" 0 '"action": "INSERT"' status
 expect "... the change, old -> new, with its reason" 0 '"reason": "grade from the source notes"' cat "$work/body"
 expect "... by cora" 0 '"user": "cora"' cat "$work/body"
 
+# An AE's relatedness and action per study drug: SUPPAE qualifiers.
+expect "an AE with per-drug relatedness and action (201)" 0 "201" status POST /api/v1/subjects/BAL-001-0101/records $C -d '{"domain": "ae", "values": {"AETERM": "Neutropenia", "AEDECOD": "Neutropenia", "AETOXGR": "3", "AESER": "N", "AEREL": "RELATED", "AEACN": "MULTIPLE", "AESTDTC": "2025-01-25"}, "qualifiers": {"AERELIVO": "NOT RELATED", "AERELADC": "RELATED", "AEACNIVO": "DOSE NOT CHANGED", "AEACNADC": "DOSE REDUCED"}}'
+"$BAL" export "$db" --out "$work/e2" >/dev/null 2>&1
+expect "... SUPPAE rows tied by AESEQ 2, labelled from the protocol" 0 "BAL-001-0101,AESEQ,2,AERELADC,Relationship to Sacituzumab govitecan,RELATED" cat "$work/e2/suppae.csv"
+expect "... four of them" 0 "4" sh -c "grep -c '^[^,]*,AE,BAL-001-0101,AESEQ,2,' '$work/e2/suppae.csv'"
+expect "a qualifier that is not a QNAM (400)" 0 "a text value under a QNAM" status POST /api/v1/subjects/BAL-001-0101/records $C -d '{"domain": "ae", "values": {"AETERM": "Rash", "AETOXGR": "1", "AESTDTC": "2025-01-26"}, "qualifiers": {"aerel ivo": "RELATED"}}'
+
 # Queries: raised by a monitor, answered by the site, closed.
 expect "the automatic queries of the demo (16 recorded responses differ)" 0 "16" sh -c "curl -s -b '$work/ja2' '$U/api/v1/queries' | grep -c '\"check\": \"response/'"
 expect "a monitor raises a query (201)" 0 "201" status POST /api/v1/subjects/BAL-001-0101/queries $M -d '{"text": "Please attach the HER2 report; <script>alert(1)</script>"}'
