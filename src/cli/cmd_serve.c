@@ -8,6 +8,7 @@
 #include "server.h"
 #include "store.h"
 
+#include <malloc.h>
 #include <pthread.h>
 
 #include <signal.h>
@@ -104,6 +105,12 @@ int cmd_serve(int argc, char **argv)
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
+    /* Two malloc arenas rather than one per thread: over two million
+     * mixed requests the server's RSS then stays near 25 MB, where with
+     * glibc's default it crept from 29 to 53 MB (fragmentation, not a
+     * leak: LeakSanitizer and valgrind find none). Writes are serialised
+     * by the store anyway. */
+    mallopt(M_ARENA_MAX, 2);
     struct server *srv;
     char err[512];
     if (server_start(&c, &srv, err) < 0) {
