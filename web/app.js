@@ -50,7 +50,7 @@ async function loginPage() {
     ev.preventDefault();
     const r = await api("POST", "/login", {
       user: form.user.value, password: form.password.value });
-    if (r.status === 200) location.href = "/";
+    if (r.status === 200) location.href = r.data.role === "admin" ? "/users.html" : "/";
     else document.getElementById("error").textContent = r.data.error;
   });
 }
@@ -69,7 +69,44 @@ async function signedIn() {
   });
   const enrol = document.getElementById("nav-enrol");
   if (enrol && !SITE.includes(role)) enrol.hidden = true;
+  // An administrator manages accounts and does not see the study.
+  if (role === "admin" && document.body.dataset.page !== "users") {
+    location.href = "/users.html";
+    return false;
+  }
   return true;
+}
+
+async function usersPage() {
+  if (!(await signedIn())) return;
+  const r = await api("GET", "/users");
+  if (r.status !== 200) { fail(r); return; }
+  const tb = document.getElementById("users");
+  for (const u of r.data.users) {
+    const act = el("td", {});
+    if (!u.disabled && u.name !== me) {
+      const b = el("button", { type: "button", class: "light" }, "Disable");
+      b.addEventListener("click", async () => {
+        const x = await api("POST", "/users/" + encodeURIComponent(u.name) + "/disable");
+        if (x.status === 200) location.reload();
+        else document.getElementById("error").textContent = why(x);
+      });
+      act.append(b);
+    }
+    tb.append(el("tr", { "data-user": u.name, class: u.disabled ? "excluded" : "" }, el("td", {}, u.name),
+      el("td", {}, u.role), el("td", {}, u.created.replace("T", " ").slice(0, 19)),
+      el("td", {}, u.disabled ? "disabled" : "active"), act));
+  }
+  const f = document.getElementById("add-user");
+  f.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const e = f.elements;
+    const x = await api("POST", "/users", { name: e.namedItem("name").value,
+      role: e.namedItem("role").value, password: e.namedItem("password").value });
+    e.namedItem("password").value = "";
+    if (x.status === 201) location.reload();
+    else document.getElementById("add-error").textContent = why(x);
+  });
 }
 
 function fail(r) {
@@ -654,6 +691,7 @@ document.addEventListener("DOMContentLoaded", () => {
   else if (page === "enrol") enrolPage();
   else if (page === "queries") queriesPage();
   else if (page === "dashboard") dashboardPage();
+  else if (page === "users") usersPage();
 });
 
 // ---- the dashboard: the report module's numbers and plot, live ----

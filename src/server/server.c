@@ -301,6 +301,67 @@ static void h_users(struct call *c, struct reply *r)
     reply_json(r, json_pack("{s:o}", "users", a));
 }
 
+/* An account added by the admin (Argon2id, audited by the store). */
+static void h_user_add(struct call *c, struct reply *r)
+{
+    json_t *j = parse_body(c, r);
+    if (!j)
+        return;
+    const char *name = str_field(j, "name", r);
+    const char *role = name ? str_field(j, "role", r) : NULL;
+    const char *pw = role ? str_field(j, "password", r) : NULL;
+    if (pw && (strlen(name) > 63 || strpbrk(name, " /\\\"<>"))) {
+        reply_error(r, MHD_HTTP_BAD_REQUEST,
+                    "a user name is 1 to 63 characters without spaces or / "
+                    "\\ \" < >");
+        pw = NULL;
+    }
+    if (pw) {
+        char err[STORE_ERR] = "";
+        pthread_mutex_lock(&c->srv->store_lock);
+        int rc = store_user_add(c->srv->store, name, role, pw, c->who->user,
+                                err);
+        pthread_mutex_unlock(&c->srv->store_lock);
+        if (rc < 0) {
+            reply_error(r, strstr(err, "exists") ? MHD_HTTP_CONFLICT
+                                                 : MHD_HTTP_BAD_REQUEST,
+                        err);
+        } else {
+            reply_json(r, json_pack("{s:s, s:s}", "name", name, "role", role));
+            r->status = MHD_HTTP_CREATED;
+        }
+    }
+    json_decref(j);
+}
+
+/* An account disabled by the admin (its sessions end with it). */
+static void h_user_disable(struct call *c, struct reply *r)
+{
+    if (!strcmp(c->arg, c->who->user)) {
+        reply_error(r, MHD_HTTP_BAD_REQUEST,
+                    "an admin does not disable their own account here");
+        return;
+    }
+    char err[STORE_ERR] = "";
+    pthread_mutex_lock(&c->srv->store_lock);
+    int rc = store_user_disable(c->srv->store, c->arg, c->who->user, err);
+    pthread_mutex_unlock(&c->srv->store_lock);
+    if (rc < 0) {
+        reply_error(r, strstr(err, "no user") ? MHD_HTTP_NOT_FOUND
+                                              : MHD_HTTP_BAD_REQUEST,
+                    err);
+        return;
+    }
+    /* Its sessions end now, not at their idle timeout. */
+    pthread_mutex_lock(&c->srv->lock);
+    for (int i = 0; i < MAX_SESSIONS; i++)
+        if (c->srv->sessions[i].token[0] &&
+            !strcmp(c->srv->sessions[i].user, c->arg))
+            sodium_memzero(&c->srv->sessions[i], sizeof c->srv->sessions[i]);
+    pthread_mutex_unlock(&c->srv->lock);
+    reply_json(r, json_pack("{s:s, s:b}", "name", c->arg, "disabled", 1));
+}
+
 /* The database's study, loaded for a request (the store lock held); on
  * failure the reply says why (409) and the caller returns. */
 int load_locked(struct call *c, struct reply *r, struct study *s,
@@ -1095,6 +1156,8 @@ static const struct route routes[] = {
     {"POST", "/api/v1/logout", h_logout, R_ANYONE_SIGNED_IN, true},
     {"GET", "/api/v1/me", h_me, R_ANYONE_SIGNED_IN, false},
     {"GET", "/api/v1/users", h_users, R_ADMIN, false},
+    {"POST", "/api/v1/users", h_user_add, R_ADMIN, true},
+    {"POST", "/api/v1/users/{}/disable", h_user_disable, R_ADMIN, true},
     {"GET", "/api/v1/subjects", h_subjects, R_STUDY_READERS, false},
     {"GET", "/api/v1/subjects/{}", h_subject, R_STUDY_READERS, false},
     /* Judges a proposed assessment without saving it. */

@@ -300,6 +300,23 @@ async function apiFromPage(page, method, p, body) {
   await shot(page, "dashboard");
   ok("the dashboard shows enrolment, CNS ORR with its exact CI, the KM plot and the safety overview");
 
+  // ---- the administrator: accounts only ----
+  await logout(page);
+  await page.fill("#user", "root");
+  await page.fill("#password", "admin pass phrase");
+  await Promise.all([page.waitForURL(url + "/users.html"), page.click("button[type=submit]")]);
+  await page.waitForSelector("#users tr[data-user=mona]");
+  await page.fill("input[aria-label='user name']", "rita");
+  await page.selectOption("select[aria-label=role]", "radiologist");
+  await page.fill("input[aria-label='first password']", "radiology pass");
+  await Promise.all([page.waitForEvent("load"), page.click("#add-user button[type=submit]")]);
+  await page.waitForSelector("#users tr[data-user=rita]");
+  assert.match(await page.innerText("#users tr[data-user=rita]"), /rita\s+radiologist\s+.*active/);
+  await page.goto(url + "/");
+  await page.waitForURL(url + "/users.html");
+  await shot(page, "accounts");
+  ok("the administrator lands on the accounts page, adds a radiologist, and is kept out of the study's pages");
+
   assert.deepEqual(errors, [], "no script errors in the pages");
   ok("no script errors");
   await browser.close();

@@ -18,6 +18,7 @@ db="$work/t.db"
 echo 'investigator pass' | "$BAL" user "$db" add alice --role investigator >/dev/null 2>&1
 echo 'coordinator pass' | "$BAL" user "$db" add cora --role coordinator >/dev/null 2>&1
 echo 'monitor pass' | "$BAL" user "$db" add mona --role monitor >/dev/null 2>&1
+echo 'admin pass phrase' | "$BAL" user "$db" add root --role admin >/dev/null 2>&1
 
 mkdir -p "$work/tmp" "$SHOTS"
 rm -f "$SHOTS"/*.png

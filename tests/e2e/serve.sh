@@ -286,6 +286,22 @@ expect "monitor may not list accounts (403)" 0 "403" status GET /api/v1/users -b
 expect "admin signs in" 0 '"role": "admin"' login root 'admin pass phrase' "$work/jr"
 expect "admin lists accounts" 0 '"name": "mona"' status GET /api/v1/users -b "$work/jr"
 expect "... no password hash in the answer" 1 "" grep -q 'argon2id' "$work/body"
+login root 'admin pass phrase' "$work/jr" >/dev/null
+rcsrf=$(csrf_of)
+R="-b $work/jr -H X-CSRF-Token:$rcsrf"
+expect "admin adds an account (201)" 0 '"role": "radiologist"' status POST /api/v1/users $R -d '{"name": "rita", "role": "radiologist", "password": "radiology pass"}'
+expect "... she signs in" 0 '"role": "radiologist"' login rita 'radiology pass' "$work/jrt"
+expect "... the same name again (409)" 0 "exists already" status POST /api/v1/users $R -d '{"name": "rita", "role": "monitor", "password": "another pass"}'
+expect "... a short password (400)" 0 "8 characters or more" status POST /api/v1/users $R -d '{"name": "sam", "role": "monitor", "password": "short"}'
+expect "... an unknown role (400)" 0 "is not one of" status POST /api/v1/users $R -d '{"name": "sam", "role": "superuser", "password": "long enough pass"}'
+expect "... a name with a slash (400)" 0 "a user name is 1 to 63 characters" status POST /api/v1/users $R -d '{"name": "a/b", "role": "monitor", "password": "long enough pass"}'
+expect "... without the CSRF token (403)" 0 "403" status POST /api/v1/users -b "$work/jr" -d '{"name": "sam", "role": "monitor", "password": "long enough pass"}'
+expect "an investigator may not add accounts (403)" 0 "403" status POST /api/v1/users -b "$work/ja2" -d '{"name": "sam", "role": "monitor", "password": "long enough pass"}'
+expect "admin disables rita (200)" 0 '"disabled": true' status POST /api/v1/users/rita/disable $R
+expect "... her session ended at once (401)" 0 "401" status GET /api/v1/me -b "$work/jrt"
+expect "... she cannot sign in (401)" 0 "401" login rita 'radiology pass' "$work/jrt2"
+expect "... nor can the admin disable their own account (400)" 0 "their own account" status POST /api/v1/users/root/disable $R
+expect "... audited" 0 "rita (radiologist)" "$BAL" audit "$db" --table users
 expect "admin may not read the study (403)" 0 "the admin role may not do this" status GET /api/v1/subjects -b "$work/jr"
 expect "an admin may not read a subject (403)" 0 "403" status GET /api/v1/subjects/BAL-001-0003 -b "$work/jr"
 expect "a monitor may not preview (403)" 0 "the monitor role may not do this" status POST /api/v1/subjects/BAL-001-0040/preview -b "$work/jm" -d "$prop"
