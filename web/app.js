@@ -62,7 +62,9 @@ async function signedIn() {
   csrf = m.data.csrf;
   role = m.data.role;
   me = m.data.user;
-  document.getElementById("who").textContent = me + " (" + role + ")";
+  const who = document.getElementById("who");
+  who.textContent = me + " (" + role + ") ";
+  who.append(el("a", { href: "/password.html", class: "pwlink" }, "password"));
   document.getElementById("logout").addEventListener("click", async () => {
     await api("POST", "/logout");
     location.href = "/login.html";
@@ -70,7 +72,7 @@ async function signedIn() {
   const enrol = document.getElementById("nav-enrol");
   if (enrol && !SITE.includes(role)) enrol.hidden = true;
   // An administrator manages accounts and does not see the study.
-  if (role === "admin" && document.body.dataset.page !== "users") {
+  if (role === "admin" && !["users", "password"].includes(document.body.dataset.page)) {
     location.href = "/users.html";
     return false;
   }
@@ -692,6 +694,7 @@ document.addEventListener("DOMContentLoaded", () => {
   else if (page === "queries") queriesPage();
   else if (page === "dashboard") dashboardPage();
   else if (page === "users") usersPage();
+  else if (page === "password") passwordPage();
 });
 
 // ---- the dashboard: the report module's numbers and plot, live ----
@@ -779,4 +782,20 @@ async function dashboardPage() {
   for (const x of d.safety.filter((t) => t.TABLE.startsWith("Overview"))) {
     sb.append(el("tr", {}, el("td", {}, x.ITEM), el("td", { class: "num" }, x.n + "/" + x.N), el("td", { class: "num" }, x.PCT)));
   }
+}
+
+async function passwordPage() {
+  if (!(await signedIn())) return;
+  const f = document.getElementById("password");
+  f.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const v = (i) => document.getElementById(i).value;
+    const err = document.getElementById("pw-error");
+    err.textContent = "";
+    if (v("new") !== v("again")) { err.textContent = "the two new passwords differ"; return; }
+    const r = await api("POST", "/me/password", { current: v("current"), new: v("new") });
+    for (const i of ["current", "new", "again"]) document.getElementById(i).value = "";
+    if (r.status === 200) document.getElementById("pw-done").hidden = false;
+    else err.textContent = why(r);
+  });
 }

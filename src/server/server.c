@@ -334,6 +334,52 @@ static void h_user_add(struct call *c, struct reply *r)
     json_decref(j);
 }
 
+/* One's own password changed: the current one entered again (a wrong
+ * one counts toward the lockout); the account's other sessions end. */
+static void h_password(struct call *c, struct reply *r)
+{
+    json_t *j = parse_body(c, r);
+    if (!j)
+        return;
+    const char *old = str_field(j, "current", r);
+    const char *nu = old ? str_field(j, "new", r) : NULL;
+    if (nu && lockout_left(c->srv, c->who->user) > 0) {
+        reply_error(r, MHD_HTTP_TOO_MANY_REQUESTS,
+                    "too many wrong passwords for this account; try again "
+                    "later");
+        nu = NULL;
+    }
+    if (nu) {
+        char role[32], err[STORE_ERR] = "";
+        pthread_mutex_lock(&c->srv->store_lock);
+        int ok = store_user_check(c->srv->store, c->who->user, old, role,
+                                  sizeof role, err);
+        int rc = ok == 1 ? store_user_passwd(c->srv->store, c->who->user, nu,
+                                             c->who->user, err)
+                         : -1;
+        pthread_mutex_unlock(&c->srv->store_lock);
+        if (ok == 0) {
+            password_failed(c->srv, c->who->user);
+            reply_error(r, MHD_HTTP_UNAUTHORIZED,
+                        "the current password is not right");
+        } else if (rc < 0) {
+            reply_error(r, MHD_HTTP_BAD_REQUEST,
+                        *err ? err : "the password could not be changed");
+        } else {
+            pthread_mutex_lock(&c->srv->lock);
+            for (int i = 0; i < MAX_SESSIONS; i++) {
+                struct session *x = &c->srv->sessions[i];
+                if (x->token[0] && !strcmp(x->user, c->who->user) &&
+                    sodium_memcmp(x->token, c->who->token, 64) != 0)
+                    sodium_memzero(x, sizeof *x);
+            }
+            pthread_mutex_unlock(&c->srv->lock);
+            reply_json(r, json_pack("{s:b}", "changed", 1));
+        }
+    }
+    json_decref(j);
+}
+
 /* An account disabled by the admin (its sessions end with it). */
 static void h_user_disable(struct call *c, struct reply *r)
 {
@@ -1155,6 +1201,7 @@ static const struct route routes[] = {
     {"POST", "/api/v1/login", h_login, 0, false},
     {"POST", "/api/v1/logout", h_logout, R_ANYONE_SIGNED_IN, true},
     {"GET", "/api/v1/me", h_me, R_ANYONE_SIGNED_IN, false},
+    {"POST", "/api/v1/me/password", h_password, R_ANYONE_SIGNED_IN, true},
     {"GET", "/api/v1/users", h_users, R_ADMIN, false},
     {"POST", "/api/v1/users", h_user_add, R_ADMIN, true},
     {"POST", "/api/v1/users/{}/disable", h_user_disable, R_ADMIN, true},

@@ -321,6 +321,20 @@ done
 expect "five wrong passwords to sign: locked (429)" 0 "429" status POST /api/v1/subjects/BAL-001-0003/sign -b "$work/ji" -H "X-CSRF-Token: $icsrf" -d '{"meaning": "m", "password": "ivan pass phrase"}'
 expect "... and at login" 0 "too many failed logins" login ivan 'ivan pass phrase' "$work/ji2"
 
+# One's own password: the current one again; other sessions end.
+echo 'pat pass phrase' | "$BAL" user "$db" add pat --role statistician >/dev/null 2>&1
+login pat 'pat pass phrase' "$work/jp1" >/dev/null
+pcsrf=$(csrf_of)
+login pat 'pat pass phrase' "$work/jp2" >/dev/null
+expect "change my password: a wrong current one (401)" 0 "the current password is not right" status POST /api/v1/me/password -b "$work/jp1" -H "X-CSRF-Token: $pcsrf" -d '{"current": "nope", "new": "a new pass phrase"}'
+expect "... too short (400)" 0 "8 characters or more" status POST /api/v1/me/password -b "$work/jp1" -H "X-CSRF-Token: $pcsrf" -d '{"current": "pat pass phrase", "new": "short"}'
+expect "... changed (200)" 0 '"changed": true' status POST /api/v1/me/password -b "$work/jp1" -H "X-CSRF-Token: $pcsrf" -d '{"current": "pat pass phrase", "new": "a new pass phrase"}'
+expect "... this session goes on" 0 "200" status GET /api/v1/me -b "$work/jp1"
+expect "... the other one ended (401)" 0 "401" status GET /api/v1/me -b "$work/jp2"
+expect "... the old password no longer works" 0 "401" login pat 'pat pass phrase' "$work/jp3"
+expect "... the new one does" 0 '"user": "pat"' login pat 'a new pass phrase' "$work/jp3"
+expect "the password page" 0 'id="password"' status GET /password.html
+
 # Static pages, embedded in the binary.
 expect "the subjects page" 0 "<h2>Subjects</h2>" status GET /
 expect "the login page" 0 'id="login"' status GET /login.html
