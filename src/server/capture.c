@@ -1246,7 +1246,7 @@ static json_t *dashboard(struct call *c, struct reply *r)
 
 void h_dashboard(struct call *c, struct reply *r)
 {
-    cached_reply(c, r, &c->srv->dash, dashboard);
+    cached_reply(c, r, &c->srv->dash, dashboard, NULL);
 }
 
 /* ---- exports: the ADaM datasets of `balist derive`, from the database ---- */

@@ -452,7 +452,9 @@ static int count_open(void *ctx, const struct query_row *q)
 }
 
 void cached_reply(struct call *c, struct reply *r, struct cached *k,
-                  json_t *(*build)(struct call *c, struct reply *r))
+                  json_t *(*build)(struct call *c, struct reply *r),
+                  int (*update)(struct call *c, json_t *doc, long since,
+                                int32_t today))
 {
     struct server *srv = c->srv;
     char err[STORE_ERR];
@@ -461,15 +463,23 @@ void cached_reply(struct call *c, struct reply *r, struct cached *k,
     pthread_mutex_lock(&srv->store_lock);
     if (store_audit_head(srv->store, &head, err) < 0)
         head = -1;
-    if (!k->text || head < 0 || head != k->seq || today != k->day) {
-        json_t *j = build(c, r);
-        if (j) {
-            free(k->text);
-            k->text = json_dumps(j, JSON_INDENT(1) | JSON_REAL_PRECISION(10));
-            k->seq = head;
-            k->day = today;
-            json_decref(j);
-        }
+    bool fresh = k->doc && head >= 0 && head == k->seq && today == k->day;
+    if (!fresh && update && k->doc && head >= 0 && today == k->day &&
+        update(c, k->doc, k->seq, today) == 0) {
+        free(k->text);
+        k->text = json_dumps(k->doc, JSON_INDENT(1) | JSON_REAL_PRECISION(10));
+        k->seq = head;
+        fresh = true;
+    }
+    if (!fresh) {
+        json_decref(k->doc);
+        k->doc = build(c, r);
+        free(k->text);
+        k->text = k->doc ? json_dumps(k->doc, JSON_INDENT(1) |
+                                                  JSON_REAL_PRECISION(10))
+                         : NULL;
+        k->seq = head;
+        k->day = today;
     }
     if (!r->json && k->text) {
         r->status = MHD_HTTP_OK;
@@ -612,40 +622,7 @@ static int update_rows(struct call *c, json_t *doc, long since,
  * makes it whole again. */
 static void h_subjects(struct call *c, struct reply *r)
 {
-    struct server *srv = c->srv;
-    struct cached *k = &srv->list;
-    char err[STORE_ERR];
-    long head = -1;
-    int32_t today = (int32_t)(time(NULL) / 86400);
-    pthread_mutex_lock(&srv->store_lock);
-    if (store_audit_head(srv->store, &head, err) < 0)
-        head = -1;
-    bool fresh = k->doc && head >= 0 && head == k->seq && today == k->day;
-    if (!fresh && k->doc && head >= 0 && today == k->day &&
-        update_rows(c, k->doc, k->seq, today) == 0) {
-        free(k->text);
-        k->text = json_dumps(k->doc, JSON_INDENT(1) | JSON_REAL_PRECISION(10));
-        k->seq = head;
-        fresh = true;
-    }
-    if (!fresh) {
-        json_decref(k->doc);
-        k->doc = subjects_list(c, r);
-        free(k->text);
-        k->text = k->doc ? json_dumps(k->doc, JSON_INDENT(1) |
-                                                  JSON_REAL_PRECISION(10))
-                         : NULL;
-        k->seq = head;
-        k->day = today;
-    }
-    if (!r->json && k->text) {
-        r->status = MHD_HTTP_OK;
-        r->text = strdup(k->text);
-    } else if (!r->json) {
-        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
-                    "the subjects could not be listed");
-    }
-    pthread_mutex_unlock(&srv->store_lock);
+    cached_reply(c, r, &c->srv->list, subjects_list, update_rows);
 }
 
 json_t *mm(int64_t v)
@@ -1592,8 +1569,10 @@ void server_stop(struct server *s)
     pthread_mutex_destroy(&s->lock);
     pthread_mutex_destroy(&s->store_lock);
     sodium_memzero(s->sessions, sizeof s->sessions);
-    free(s->list.text);
-    json_decref(s->list.doc);
-    free(s->dash.text);
+    struct cached *caches[] = {&s->list, &s->dash};
+    for (int i = 0; i < 2; i++) {
+        free(caches[i]->text);
+        json_decref(caches[i]->doc);
+    }
     free(s);
 }

@@ -54,7 +54,7 @@ struct cached {
     long seq;
     int32_t day;
     char *text;
-    json_t *doc; /* the subjects list: kept to update row by row */
+    json_t *doc; /* what text is made from (updated in place, or rebuilt) */
 };
 
 struct server {
@@ -174,10 +174,13 @@ int load_locked(struct call *c, struct reply *r, struct study *s,
                 struct diags *d);
 void h_dashboard(struct call *c, struct reply *r);
 void h_export(struct call *c, struct reply *r);
-/* Replies with k's text, built again by build (the store lock held) when
- * stale. */
+/* Replies with k's text (the store lock held meanwhile). When stale:
+ * update (may be NULL) brings k's document up to date from audit row
+ * `since` (0: done; else it is built again), or build makes it whole. */
 void cached_reply(struct call *c, struct reply *r, struct cached *k,
-                  json_t *(*build)(struct call *c, struct reply *r));
+                  json_t *(*build)(struct call *c, struct reply *r),
+                  int (*update)(struct call *c, json_t *doc, long since,
+                                int32_t today));
 json_t *queries_json(struct server *srv, const char *usubjid);
 json_t *signatures_json(struct server *srv, const char *usubjid);
 /* Records by domain, schedule, queries and signatures of a subject. */
