@@ -1003,12 +1003,8 @@ static void sign(struct call *c, struct reply *r, const char *kind)
         return;
     const char *meaning = str_field(j, "meaning", r);
     const char *pw = meaning ? str_field(j, "password", r) : NULL;
-    if (pw && lockout_left(c->srv, c->who->user) > 0) {
-        reply_error(r, MHD_HTTP_TOO_MANY_REQUESTS,
-                    "too many wrong passwords for this account; try again "
-                    "later");
+    if (pw && refuse_if_locked_out(c, r))
         pw = NULL;
-    }
     if (pw) {
         const char *visit = json_string_value(json_object_get(j, "visit"));
         char err[STORE_ERR] = "";

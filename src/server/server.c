@@ -148,6 +148,15 @@ long lockout_left(struct server *s, const char *user)
     return wait;
 }
 
+bool refuse_if_locked_out(struct call *c, struct reply *r)
+{
+    if (lockout_left(c->srv, c->who->user) <= 0)
+        return false;
+    reply_error(r, MHD_HTTP_TOO_MANY_REQUESTS,
+                "too many wrong passwords for this account; try again later");
+    return true;
+}
+
 /* A wrong password (at login, or entered again to sign): the fifth in a
  * row locks the account for lockout_minutes. */
 void password_failed(struct server *s, const char *user)
@@ -343,12 +352,8 @@ static void h_password(struct call *c, struct reply *r)
         return;
     const char *old = str_field(j, "current", r);
     const char *nu = old ? str_field(j, "new", r) : NULL;
-    if (nu && lockout_left(c->srv, c->who->user) > 0) {
-        reply_error(r, MHD_HTTP_TOO_MANY_REQUESTS,
-                    "too many wrong passwords for this account; try again "
-                    "later");
+    if (nu && refuse_if_locked_out(c, r))
         nu = NULL;
-    }
     if (nu) {
         char role[32], err[STORE_ERR] = "";
         pthread_mutex_lock(&c->srv->store_lock);

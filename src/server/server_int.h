@@ -101,6 +101,9 @@ struct call {
 unsigned role_bit(const char *role);
 /* Seconds the account is still locked out for after failed passwords. */
 long lockout_left(struct server *s, const char *user);
+/* True, with a 429 reply, while the caller's account is locked out (a
+ * password entered again is not even checked then). */
+bool refuse_if_locked_out(struct call *c, struct reply *r);
 /* Counts a wrong password toward the account's lockout. */
 void password_failed(struct server *s, const char *user);
 
