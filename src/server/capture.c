@@ -113,36 +113,52 @@ int stage_reload(struct stage *g, const char *usubjid, struct reply *r)
     return 0;
 }
 
+void checks_run(const struct study *s, const struct subject *sj,
+                struct checks *k)
+{
+    memset(k, 0, sizeof k[0]);
+    struct derive_options dop = {false};
+    endpoints_subject(s, sj, &dop, &k->res);
+    k->n = endpoints_findings(s, sj, &k->res, &k->f);
+    k->sf = xcalloc(k->n + 1, sizeof *k->sf);
+    for (size_t i = 0; i < k->n; i++)
+        k->sf[i] = (struct store_finding){
+            k->f[i].key, k->f[i].visit[0] ? k->f[i].visit : NULL,
+            k->f[i].text};
+    k->done = true;
+}
+
+void checks_release(struct checks *k)
+{
+    if (!k->done)
+        return;
+    subject_result_release(&k->res);
+    free(k->f);
+    free(k->sf);
+    k->done = false;
+}
+
 int stage_save(struct server *srv, struct stage *g, const char *user,
-               json_t *ids, struct reply *r)
+               const struct checks *given, json_t *ids, struct reply *r)
 {
     char err[STORE_ERR];
     /* The checks of the subject as it will be saved: its automatic
      * queries are written in the same transaction as the rows. */
-    struct finding *f = NULL;
-    size_t nf = 0;
-    if (g->sj) {
-        struct derive_options dop = {false};
-        struct subject_result res;
-        endpoints_subject(&g->s, g->sj, &dop, &res);
-        nf = endpoints_findings(&g->s, g->sj, &res, &f);
-        subject_result_release(&res);
+    struct checks own = {0};
+    const struct checks *k = given;
+    if (!k && g->sj) {
+        checks_run(&g->s, g->sj, &own);
+        k = &own;
     }
-    struct store_finding *sf = calloc(nf + 1, sizeof *sf);
     long *idv = calloc(g->sink.n + 1, sizeof *idv);
-    for (size_t i = 0; sf && i < nf; i++)
-        sf[i] = (struct store_finding){f[i].key,
-                                       f[i].visit[0] ? f[i].visit : NULL,
-                                       f[i].text};
-    int rc = !idv || !sf
-                 ? -1
-                 : store_save(srv->store, g->sink.rows, g->sink.n, user, idv,
-                              g->sj ? g->sj->usubjid : NULL, sf, nf, err);
-    for (size_t k = 0; rc == 0 && k < g->sink.n; k++)
-        json_array_append_new(ids, json_integer(idv[k]));
+    int rc = !idv ? -1
+                  : store_save(srv->store, g->sink.rows, g->sink.n, user, idv,
+                               k ? g->sj->usubjid : NULL, k ? k->sf : NULL,
+                               k ? k->n : 0, err);
+    for (size_t i = 0; rc == 0 && i < g->sink.n; i++)
+        json_array_append_new(ids, json_integer(idv[i]));
     free(idv);
-    free(sf);
-    free(f);
+    checks_release(&own);
     if (rc < 0) {
         reply_error(r,
                     strstr(err, "is locked") ? MHD_HTTP_CONFLICT
@@ -225,27 +241,16 @@ void stage_numbers(const struct stage *g, const char *file,
 /* ---- automatic queries ---- */
 
 void sync_findings(struct server *srv, const struct study *s,
-                   const struct subject *sj, const char *user)
+                   const struct subject *sj)
 {
-    struct derive_options dop = {false};
-    struct subject_result res;
-    endpoints_subject(s, sj, &dop, &res);
-    struct finding *f = NULL;
-    size_t n = endpoints_findings(s, sj, &res, &f);
-    struct store_finding *sf = calloc(n + 1, sizeof *sf);
-    for (size_t i = 0; sf && i < n; i++)
-        sf[i] = (struct store_finding){f[i].key,
-                                       f[i].visit[0] ? f[i].visit : NULL,
-                                       f[i].text};
+    struct checks k;
+    checks_run(s, sj, &k);
     char err[STORE_ERR];
     /* A failure here leaves the saved data as it is; the queries catch
      * up at the next write. */
-    if (sf)
-        store_queries_sync(srv->store, sj->usubjid, sf, n, "balist-checks",
-                           NULL, NULL, err);
-    free(sf);
-    free(f);
-    subject_result_release(&res);
+    store_queries_sync(srv->store, sj->usubjid, k.sf, k.n, "balist-checks",
+                       NULL, NULL, err);
+    checks_release(&k);
 }
 
 /* ---- who may write which domain ---- */
@@ -473,7 +478,7 @@ void h_enrol(struct call *c, struct reply *r)
                                         elig_json(&e)));
             } else if (write_enrolment(&g, usubjid, j, &e, r) == 0 &&
                        stage_reload(&g, usubjid, r) == 0 &&
-                       stage_save(c->srv, &g, c->who->user, ids, r) == 0) {
+                       stage_save(c->srv, &g, c->who->user, NULL, ids, r) == 0) {
                 reply_json(r, json_pack("{s:s, s:b, s:O, s:o}", "usubjid",
                                         usubjid, "saved", 1, "records", ids,
                                         "eligibility", elig_json(&e)));
@@ -641,7 +646,7 @@ void h_record_add(struct call *c, struct reply *r)
                 reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
                             "the working folder could not be written");
             if (!bad && (sr < 0 || stage_reload(&g, c->arg, r) < 0 ||
-                         stage_save(c->srv, &g, c->who->user, ids, r) < 0))
+                         stage_save(c->srv, &g, c->who->user, NULL, ids, r) < 0))
                 bad = true;
             if (!bad && !r->json) {
                 reply_json(r, json_pack("{s:s, s:s, s:O}", "usubjid", c->arg,
@@ -664,6 +669,8 @@ struct change_check {
     struct server *srv;
     struct stage g;
     struct reply *r;
+    struct store_check chk; /* its findings: those of the subject changed */
+    struct checks checks;
 };
 
 /* Inside the change's transaction: the subject as changed must load. */
@@ -681,6 +688,11 @@ static int check_change(void *ctx, struct store *st, const char *usubjid,
                                             "nothing was changed"));
         }
         return -1;
+    }
+    if (k->g.sj) { /* its automatic queries, in the same transaction */
+        checks_run(&k->g.s, k->g.sj, &k->checks);
+        k->chk.findings = k->checks.sf;
+        k->chk.n_findings = k->checks.n;
     }
     return 0;
 }
@@ -766,17 +778,19 @@ void h_record_change(struct call *c, struct reply *r)
         return;
     }
     struct change_check k;
+    memset(&k, 0, sizeof k);
     k.srv = c->srv;
     k.r = r;
+    k.chk.fn = check_change;
+    k.chk.ctx = &k;
     stage_init(&k.g);
     char domain[16] = "", err[STORE_ERR] = "";
     pthread_mutex_lock(&c->srv->store_lock);
     if (record_domain(c->srv, id, domain) != 1) {
         reply_error(r, MHD_HTTP_NOT_FOUND, "no such record");
     } else if (may_write(c, domain, r)) {
-        struct store_check chk = {check_change, &k};
         if (store_record_update_checked(c->srv->store, id, fields, values, n,
-                                        c->who->user, reason, &chk,
+                                        c->who->user, reason, &k.chk,
                                         err) < 0) {
             if (!r->json)
                 reply_error(r,
@@ -785,8 +799,6 @@ void h_record_change(struct call *c, struct reply *r)
                                                        : 422,
                             err);
         } else {
-            if (k.g.sj)
-                sync_findings(c->srv, &k.g.s, k.g.sj, c->who->user);
             json_t *ch = json_object();
             for (size_t i = 0; i < n; i++)
                 json_object_set_new(ch, fields[i], json_string(values[i]));
@@ -796,6 +808,7 @@ void h_record_change(struct call *c, struct reply *r)
         }
     }
     pthread_mutex_unlock(&c->srv->store_lock);
+    checks_release(&k.checks);
     stage_close(&k.g);
     free(fields);
     free(values);

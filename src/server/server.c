@@ -1114,6 +1114,7 @@ static void propose(struct call *c, struct reply *r, bool save)
     }
     struct stage g;
     stage_init(&g);
+    struct checks k = {0};
     json_t *ids = json_array();
     pthread_mutex_lock(&c->srv->store_lock);
     if (stage_export(c->srv, &g, c->arg, r) < 0)
@@ -1133,28 +1134,24 @@ static void propose(struct call *c, struct reply *r, bool save)
     }
     if (stage_reload(&g, c->arg, r) < 0 || !g.sj)
         goto done;
-    if (save && stage_save(c->srv, &g, c->who->user, ids, r) < 0)
+    /* Derived and checked once: for the save's queries and the reply. */
+    checks_run(&g.s, g.sj, &k);
+    if (save && stage_save(c->srv, &g, c->who->user, &k, ids, r) < 0)
         goto done;
-    struct derive_options dop = {false};
-    struct subject_result res;
-    endpoints_subject(&g.s, g.sj, &dop, &res);
-    struct finding *f = NULL;
-    size_t nf = endpoints_findings(&g.s, g.sj, &res, &f);
     json_t *fa = json_array();
-    for (size_t k = 0; k < nf; k++)
-        if (!strcmp(f[k].visit, p.visit))
-            json_array_append_new(fa, json_string(f[k].text));
-    free(f);
+    for (size_t i = 0; i < k.n; i++)
+        if (!strcmp(k.f[i].visit, p.visit))
+            json_array_append_new(fa, json_string(k.f[i].text));
     reply_json(r, json_pack("{s:s, s:s, s:s, s:b, s:O, s:[o, o], s:o}",
                             "usubjid", g.sj->usubjid, "visit", p.visit,
                             "date", p.date, "saved", save, "records", ids,
-                            "criteria", crit_json(&res.rano),
-                            crit_json(&res.recist), "findings", fa));
+                            "criteria", crit_json(&k.res.rano),
+                            crit_json(&k.res.recist), "findings", fa));
     if (save)
         r->status = MHD_HTTP_CREATED;
-    subject_result_release(&res);
 done:
     pthread_mutex_unlock(&c->srv->store_lock);
+    checks_release(&k);
     json_decref(ids);
     stage_close(&g);
     json_decref(j);
@@ -1494,7 +1491,7 @@ static void checks_sweep(struct server *srv)
     char err[STORE_ERR];
     if (store_load_study_mem(srv->store, &o, &s, &d, err) == 0)
         for (size_t i = 0; i < s.n_subjects; i++)
-            sync_findings(srv, &s, &s.subjects[i], "balist-checks");
+            sync_findings(srv, &s, &s.subjects[i]);
     diags_release(&d);
     study_release(&s);
 }

@@ -160,10 +160,23 @@ int stage_open(struct server *srv, struct stage *g, const char *usubjid,
                struct reply *r);
 /* Loads again with the appended rows; 422 with the problems. */
 int stage_reload(struct stage *g, const char *usubjid, struct reply *r);
+/* A subject derived and checked once: its results, its findings (the
+ * edit checks) and the same as the store takes them. */
+struct checks {
+    bool done;
+    struct subject_result res;
+    struct finding *f;
+    struct store_finding *sf;
+    size_t n;
+};
+void checks_run(const struct study *s, const struct subject *sj,
+                struct checks *k);
+void checks_release(struct checks *k); /* nothing when not run */
 /* Writes the appended rows and brings the subject's automatic queries
- * up to date, in one transaction (ids into the array). */
+ * up to date, in one transaction (ids into the array). k: the checks of
+ * the staged subject when the caller has them, else NULL. */
 int stage_save(struct server *srv, struct stage *g, const char *user,
-               json_t *ids, struct reply *r);
+               const struct checks *k, json_t *ids, struct reply *r);
 void stage_close(struct stage *g);
 /* The next --SEQ of a subject in a domain file, and a visit's VISITNUM
  * (vnum may be NULL). */
@@ -205,6 +218,6 @@ void h_unlock(struct call *c, struct reply *r);
 /* After a write to a subject (the store lock held): raises and closes its
  * automatic queries from the checks of the study as now saved. */
 void sync_findings(struct server *srv, const struct study *s,
-                   const struct subject *sj, const char *user);
+                   const struct subject *sj);
 
 #endif

@@ -323,12 +323,18 @@ int store_save(struct store *st, const struct store_row *rows, size_t n,
         if (ids)
             ids[i] = id;
     }
-    /* The automatic queries, by the checks' user. */
-    const char *who = t.user;
-    t.user = "balist-checks";
-    ok = ok && (!usubjid || sync_in(&t, usubjid, f, nf, NULL, NULL, err) == 0);
-    t.user = who;
+    ok = ok && (!usubjid || checks_sync_in(&t, usubjid, f, nf, err) == 0);
     return txn_end(&t, ok, err);
+}
+
+int checks_sync_in(struct txn *t, const char *usubjid,
+                   const struct store_finding *f, size_t n, char *err)
+{
+    const char *who = t->user;
+    t->user = "balist-checks";
+    int rc = sync_in(t, usubjid, f, n, NULL, NULL, err);
+    t->user = who;
+    return rc;
 }
 
 /* ---- signatures ---- */

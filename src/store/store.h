@@ -97,12 +97,22 @@ int store_records_insert(struct store *st, const struct store_row *rows,
 int store_record_update(struct store *st, long id, const char *field,
                         const char *value, const char *user,
                         const char *reason, char *err);
+/* One discrepancy found by the checks (endpoints_findings). */
+struct store_finding {
+    const char *key, *visit, *text;
+};
+
 /* A check run inside a write's transaction, after the change and before
  * the commit, on the same connection (so it sees the change): non-zero
  * rolls the change back. The caller fills err. */
 struct store_check {
     int (*fn)(void *ctx, struct store *st, const char *usubjid, char *err);
     void *ctx;
+    /* Set by fn (or NULL): the subject's findings as changed; its
+     * automatic queries are synced in the same transaction
+     * (store_queries_sync). Valid until the update returns. */
+    const struct store_finding *findings;
+    size_t n_findings;
 };
 /* Changes n fields of one record in one transaction (an audit row for
  * each field that changes, all with the reason), then runs the check
@@ -193,10 +203,6 @@ int store_query_each(struct store *st, const char *usubjid,
                      int (*fn)(void *ctx, const struct query_row *q),
                      void *ctx, char *err);
 
-/* One discrepancy found by the checks (endpoints_findings). */
-struct store_finding {
-    const char *key, *visit, *text;
-};
 /*
  * Brings a subject's automatic queries in line with what the checks find
  * now, in one transaction: a finding with no query of its key yet is

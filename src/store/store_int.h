@@ -83,6 +83,10 @@ long insert_in(struct store *st, struct txn *t, const char *domain,
  * voided (the subject's own and the visit's), audited. */
 int on_record_change(struct txn *t, const char *usubjid, const char *visit,
                     const char *why, char *err);
+/* The subject's automatic queries brought in line with the findings
+ * (store_queries_sync) inside t, by the checks' user "balist-checks". */
+int checks_sync_in(struct txn *t, const char *usubjid,
+                   const struct store_finding *f, size_t n, char *err);
 /* The schema added in version 2 (queries, signatures), the same SQL for
  * both engines. */
 extern const char *const store_schema_v2[];

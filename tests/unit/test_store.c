@@ -447,6 +447,19 @@ static int refuse(void *ctx, struct store *st, const char *usubjid, char *err)
     return -1;
 }
 
+/* A check that accepts the change and reports one finding for the
+ * subject as changed. */
+static const struct store_finding found_k7[] = {{"k7", NULL, "seven"}};
+static int accept_with_finding(void *ctx, struct store *st,
+                               const char *usubjid, char *err)
+{
+    (void)st, (void)usubjid, (void)err;
+    struct store_check *self = ctx;
+    self->findings = found_k7;
+    self->n_findings = 1;
+    return 0;
+}
+
 static int note_subject(void *ctx, const char *usubjid)
 {
     char *seen = ctx;
@@ -611,7 +624,7 @@ static void review(enum engine e)
      * field; a check that refuses rolls all of it back. */
     long before = audit_count(st);
     int calls = 0;
-    struct store_check no = {refuse, &calls};
+    struct store_check no = {refuse, &calls, NULL, 0};
     assert_true(store_record_update_checked(
                     st, 4, (const char *const[]){"TRORRES", "TRSTRESN"},
                     (const char *const[]){"17", "17"}, 2, "rad1", "typo",
@@ -632,6 +645,19 @@ static void review(enum engine e)
                      0);
     /* two field rows, and WEEK 12's signature voided */
     assert_int_equal(audit_count(st), before + 3);
+    /* A checked change syncs the subject's automatic queries in its own
+     * transaction. */
+    struct store_check with = {accept_with_finding, NULL, NULL, 0};
+    with.ctx = &with;
+    assert_int_equal(store_record_update_checked(
+                         st, 3, (const char *const[]){"TRORRES"},
+                         (const char *const[]){"19.5"}, 1, "rad1", "r", &with,
+                         err),
+                     0);
+    memset(&k, 0, sizeof k);
+    assert_int_equal(store_query_each(st, "S-1", count_query, &k, err), 0);
+    assert_int_equal(k.n, 4); /* k7 raised */
+    assert_string_equal(k.last_status, "open");
     char seen[256] = "";
     bool other = true;
     assert_int_equal(store_changed_subjects(st, head0, note_subject, seen,
