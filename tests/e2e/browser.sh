@@ -20,21 +20,12 @@ echo 'coordinator pass' | "$BAL" user "$db" add cora --role coordinator >/dev/nu
 echo 'monitor pass' | "$BAL" user "$db" add mona --role monitor >/dev/null 2>&1
 echo 'admin pass phrase' | "$BAL" user "$db" add root --role admin >/dev/null 2>&1
 
-mkdir -p "$work/tmp" "$SHOTS"
+mkdir -p "$SHOTS"
 rm -f "$SHOTS"/*.png
-TMPDIR="$work/tmp" "$BAL" serve "$db" --listen 127.0.0.1:0 >"$work/serve.out" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null; rm -rf "$work"' EXIT
-i=0
-while ! grep -q "Ctrl-C" "$work/serve.out" 2>/dev/null && [ $i -lt 100 ]; do
-    sleep 0.1
-    i=$((i + 1))
-done
-port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$work/serve.out")
-[ -n "$port" ] || { cat "$work/serve.out"; echo "the server did not start"; exit 1; }
+serve_start "$work/serve.out" "$db" --listen 127.0.0.1:0
 
 expect "the browser walk-through (see the ok lines)" 0 "ok - no script errors" \
-    node "$SRC/tests/browser/web.test.js" "http://127.0.0.1:$port" "$SHOTS"
+    node "$SRC/tests/browser/web.test.js" "$U" "$SHOTS"
 sed 's/^/    /' "$work/out"
 expect "a screenshot of each page" 0 "" sh -c "[ \$(ls '$SHOTS'/*.png | wc -l) -ge 13 ]"
 kill $pid 2>/dev/null

@@ -22,6 +22,27 @@ expect() {
     fi
 }
 
+# serve_start OUT ARGS...: starts `balist serve ARGS` in the background
+# (its output in OUT, TMPDIR $work/tmp) and waits for it; sets pid, U (the
+# URL it serves, http or https) and port. Stops it at exit; exits when it
+# does not start.
+serve_start() {
+    out=$1
+    shift
+    mkdir -p "$work/tmp"
+    TMPDIR="$work/tmp" "$BAL" serve "$@" >"$out" 2>&1 &
+    pid=$!
+    trap 'kill $pid 2>/dev/null; rm -rf "$work"' EXIT
+    i=0
+    while ! grep -q "Ctrl-C" "$out" 2>/dev/null && [ $i -lt 100 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    U=$(sed -n 's|.* at \(https*://127\.0\.0\.1:[0-9]*\)/.*|\1|p' "$out")
+    port=${U##*:}
+    [ -n "$U" ] || { cat "$out"; echo "the server did not start"; exit 1; }
+}
+
 finish() {
     echo "$passed passed, $failed failed"
     [ "$failed" -eq 0 ]

@@ -14,18 +14,7 @@ echo 'correct horse battery' | "$BAL" user "$db" add alice --role investigator >
 echo 'monitor pass phrase' | "$BAL" user "$db" add mona --role monitor >/dev/null 2>&1
 echo 'admin pass phrase' | "$BAL" user "$db" add root --role admin >/dev/null 2>&1
 
-mkdir -p "$work/tmp"
-TMPDIR="$work/tmp" "$BAL" serve "$db" --listen 127.0.0.1:0 >"$work/serve.out" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null; rm -rf "$work"' EXIT
-i=0
-while ! grep -q "Ctrl-C" "$work/serve.out" 2>/dev/null && [ $i -lt 100 ]; do
-    sleep 0.1
-    i=$((i + 1))
-done
-port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$work/serve.out")
-[ -n "$port" ] || { cat "$work/serve.out"; echo "the server did not start"; exit 1; }
-U="http://127.0.0.1:$port"
+serve_start "$work/serve.out" "$db" --listen 127.0.0.1:0
 
 # status METHOD PATH [curl args...]: prints the HTTP status, then the body
 status() {
@@ -357,14 +346,8 @@ expect "stops on SIGTERM" 0 "stopped" cat "$work/serve.out"
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/key.pem" \
     -out "$work/cert.pem" -days 2 -subj "/CN=127.0.0.1" >/dev/null 2>&1
 expect "--cert without --key" 2 "--cert and --key go together" "$BAL" serve "$db" --cert "$work/cert.pem"
-"$BAL" serve "$db" --listen 127.0.0.1:0 --cert "$work/cert.pem" --key "$work/key.pem" >"$work/tls.out" 2>&1 &
-pid=$!
-i=0
-while ! grep -q "Ctrl-C" "$work/tls.out" 2>/dev/null && [ $i -lt 100 ]; do
-    sleep 0.1
-    i=$((i + 1))
-done
-tport=$(sed -n 's|.*https://127.0.0.1:\([0-9]*\)/.*|\1|p' "$work/tls.out")
+serve_start "$work/tls.out" "$db" --listen 127.0.0.1:0 --cert "$work/cert.pem" --key "$work/key.pem"
+tport=$port
 expect "serves HTTPS" 0 "https://127.0.0.1:" cat "$work/tls.out"
 expect "HTTPS sign-in: the cookie is Secure" 0 "" sh -c "curl -sk -D - -o /dev/null -H 'Content-Type: application/json' -d '{\"user\": \"alice\", \"password\": \"correct horse battery\"}' 'https://127.0.0.1:$tport/api/v1/login' | grep -i '^Set-Cookie: balist_session=[0-9a-f]\{64\}; Path=/; HttpOnly; SameSite=Strict; Secure'"
 expect "plain HTTP to the HTTPS port gets nothing" 0 "000" sh -c "curl -s -m 3 -o /dev/null -w '%{http_code}' 'http://127.0.0.1:$tport/api/v1/me'; true"

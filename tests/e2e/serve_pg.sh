@@ -14,18 +14,7 @@ psql "$db" -qc "SET client_min_messages = warning; DROP SCHEMA public CASCADE; C
 echo 'investigator pass' | "$BAL" user "$db" add alice --role investigator >/dev/null 2>&1
 echo 'coordinator pass' | "$BAL" user "$db" add cora --role coordinator >/dev/null 2>&1
 echo 'monitor pass' | "$BAL" user "$db" add mona --role monitor >/dev/null 2>&1
-mkdir -p "$work/tmp"
-TMPDIR="$work/tmp" "$BAL" serve "$db" --listen 127.0.0.1:0 >"$work/serve.out" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null; rm -rf "$work"' EXIT
-i=0
-while ! grep -q "Ctrl-C" "$work/serve.out" 2>/dev/null && [ $i -lt 100 ]; do
-    sleep 0.1
-    i=$((i + 1))
-done
-port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$work/serve.out")
-[ -n "$port" ] || { cat "$work/serve.out"; echo "the server did not start"; exit 1; }
-U="http://127.0.0.1:$port"
+serve_start "$work/serve.out" "$db" --listen 127.0.0.1:0
 status() {
     m=$1 p=$2
     shift 2
