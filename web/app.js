@@ -55,6 +55,24 @@ async function loginPage() {
   });
 }
 
+// The header of every signed-in page: the places this role may go, who
+// is signed in, their password and sign-out.
+function header() {
+  const top = document.getElementById("top");
+  const links = role === "admin" ? [["/users.html", "Accounts"]]
+    : [["/", "Subjects"], ...(SITE.includes(role) ? [["/enrol.html", "Enrol"]] : []),
+      ["/queries.html", "Queries"], ["/dashboard.html", "Dashboard"]];
+  const logout = el("button", { class: "plain", id: "logout", type: "button" }, "Sign out");
+  logout.addEventListener("click", async () => {
+    await api("POST", "/logout");
+    location.href = "/login.html";
+  });
+  top.append(el("h1", {}, el("a", { href: links[0][0], class: "home" }, "BALIST")),
+    el("nav", {}, ...links.map(([href, text]) => el("a", { href }, text))),
+    el("span", { class: "who" }, el("span", { id: "who" }, me + " (" + role + ") ",
+      el("a", { href: "/password.html", class: "pwlink" }, "password")), logout));
+}
+
 // Signs the page in (or sends to the login page); false when it left.
 async function signedIn() {
   const m = await api("GET", "/me");
@@ -62,15 +80,7 @@ async function signedIn() {
   csrf = m.data.csrf;
   role = m.data.role;
   me = m.data.user;
-  const who = document.getElementById("who");
-  who.textContent = me + " (" + role + ") ";
-  who.append(el("a", { href: "/password.html", class: "pwlink" }, "password"));
-  document.getElementById("logout").addEventListener("click", async () => {
-    await api("POST", "/logout");
-    location.href = "/login.html";
-  });
-  const enrol = document.getElementById("nav-enrol");
-  if (enrol && !SITE.includes(role)) enrol.hidden = true;
+  header();
   // An administrator manages accounts and does not see the study.
   if (role === "admin" && !["users", "password"].includes(document.body.dataset.page)) {
     location.href = "/users.html";

@@ -86,7 +86,7 @@ async function apiFromPage(page, method, p, body) {
   ok("the coordinator sees the 40 subjects with status, next visit and open queries");
 
   // ---- enrolment through the checklist ----
-  await page.click("#nav-enrol");
+  await page.click("header nav a:has-text('Enrol')");
   await page.waitForURL(url + "/enrol.html");
   await page.fill("#usubjid", S);
   await page.fill("#age", "47");
@@ -246,6 +246,7 @@ async function apiFromPage(page, method, p, body) {
   assert.equal(await page.isVisible("#entry"), false);
   assert.equal(await page.locator("button:has-text('Change')").count(), 0);
   assert.match(await page.innerText("#role-note"), /Read-only: .* you cannot enter or change data/);
+  assert.equal(await page.locator("header nav a:has-text('Enrol')").count(), 0);
   await page.fill("#sign-password", "monitor pass");
   await Promise.all([page.waitForEvent("load"), page.click("#sign button:has-text('Mark verified')")]);
   await page.waitForSelector("#signature-state:has-text('Source data verified: whole subject by mona')");
