@@ -471,14 +471,9 @@ function changeForm(tr, row, cols) {
   field.addEventListener("change", sync);
   go.addEventListener("click", async () => {
     const f = field.value;
-    const values = { [f]: value.value };
-    // A measurement is kept as measured and standardised (text, number):
-    // they change together, in one transaction, with the one reason.
-    if (f === "TRORRES" || f === "RSORRES")
-      for (const twin of [f.slice(0, 2) + "STRESC", f.slice(0, 2) + "STRESN"])
-        if (twin in row.values && (twin.endsWith("C") || (value.value !== "" && !isNaN(Number(value.value)))))
-          values[twin] = value.value;
-    const r = await api("PUT", "/records/" + row.id, { values, reason: reason.value });
+    // The server carries a collected result's standardised twins along
+    // (TRSTRESC, TRSTRESN, TRSTRESU), in the change's one transaction.
+    const r = await api("PUT", "/records/" + row.id, { values: { [f]: value.value }, reason: reason.value });
     if (r.status === 200) location.reload();
     else err.textContent = why(r);
   });
@@ -527,13 +522,8 @@ function addForms(d) {
         else values[i.name] = i.value;
       }
       const q = Object.entries(qualifiers);
-      if (dom === "ae" && q.length) {
-        // The summary columns, as the sponsor's AE dataset carries them.
-        const rel = q.filter(([k]) => drugs.some((x) => x.rel_qnam === k)).map(([, v]) => v);
-        const acn = [...new Set(q.filter(([k]) => drugs.some((x) => x.acn_qnam === k)).map(([, v]) => v))];
-        if (rel.length) values.AEREL = rel.includes("RELATED") ? "RELATED" : "NOT RELATED";
-        if (acn.length) values.AEACN = acn.length === 1 ? acn[0] : "MULTIPLE";
-      }
+      // An AE's AEREL and AEACN follow from the per-drug qualifiers on the
+      // server (sdtm_ae_summary).
       const body = { domain: dom, values };
       if (q.length) body.qualifiers = qualifiers;
       const r = await api("POST", "/subjects/" + encodeURIComponent(d.usubjid) + "/records", body);
@@ -548,7 +538,8 @@ function addForms(d) {
     ["EXDOSU", "Unit", { options: ["mg/kg"] }], ["EXADJ", "Reduction or delay: reason", {}],
     ["EXSTDTC", "Date", { type: "date" }]]);
   // Relatedness and action per study drug are SUPPAE qualifiers (the
-  // protocol's rel_qnam, acn_qnam); AEREL and AEACN sum them up.
+  // protocol's rel_qnam, acn_qnam); the server sums them up in AEREL and
+  // AEACN.
   const ACN = ["DOSE NOT CHANGED", "DOSE REDUCED", "DRUG INTERRUPTED", "DRUG WITHDRAWN", "NOT APPLICABLE"];
   const perDrug = [];
   for (const x of drugs) {

@@ -93,6 +93,7 @@ enum diag_code {
     D_SUMDIAM,         /* a recorded sum disagrees with the lesions */
     D_DATE_ORDER,      /* an end before its start */
     D_RECORDED,        /* a recorded response differs from the computed */
+    D_MISMATCH,        /* two columns of one value disagree */
     D_CODE_COUNT
 };
 
@@ -216,6 +217,14 @@ void table_release(struct table *t);
 int parse_double(const char *s, size_t len, double *out);
 /* Parses an optional sign and digits into a long. Returns 0 or -1. */
 int parse_long(const char *s, size_t len, long *out);
+/* A length in mm as fixed point, mm x DIAM_SCALE (core.h "Diameters"),
+ * rounded to the nearest 0.0001 mm; *rounded tells whether the value had
+ * more decimals than that. Returns 0, or -1 when mm is negative, more than
+ * 10 m or not a number. */
+int diam_from_mm(double mm, int32_t *out, bool *rounded);
+/* Formats mm x DIAM_SCALE exactly as "12.5" (up to 4 decimals, no
+ * trailing zeros). */
+void diam_format(int64_t v, char *buf, size_t size);
 
 /* ------------------------------------------------------------------------
  * Protocol parameters (response-criteria.md section k, data-format.md).

@@ -171,8 +171,5 @@ void reason_append(char *buf, size_t size, const char *fmt, ...)
 int32_t crit_new_therapy(const struct subject *sj, const struct protocol *p,
                          const char **what);
 
-/* Formats mm x DIAM_SCALE as "12.5" (up to 4 decimals, no trailing
- * zeros). */
-void fmt_mm(int64_t v, char *buf, size_t size);
 
 #endif

@@ -93,8 +93,8 @@ int irecist_derive(const struct study *s, const struct subject *sj,
         if (src->sum >= 0 && up->sum >= 0 &&
             src->sum - up->sum >= 5 * DIAM_SCALE) {
             char a[32], b[32];
-            fmt_mm(src->sum, a, sizeof a);
-            fmt_mm(up->sum, b, sizeof b);
+            diam_format(src->sum, a, sizeof a);
+            diam_format(up->sum, b, sizeof b);
             snprintf(more, sizeof more, "sum %s mm, +5 mm or more over the "
                                         "iUPD sum %s mm",
                      a, b);

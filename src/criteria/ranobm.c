@@ -167,20 +167,20 @@ static void rano_pd_text(const struct work *w, char *buf, size_t size,
                          int64_t inc, int64_t ref)
 {
     char a[32], b[32], p[16];
-    fmt_mm(s, a, sizeof a);
-    fmt_mm(n, b, sizeof b);
+    diam_format(s, a, sizeof a);
+    diam_format(n, b, sizeof b);
     pct(s - n, n, p, sizeof p);
     snprintf(buf, size, "%ssum %s mm is %s over nadir %s mm", lead, a, p, b);
     if (grown >= 0) {
         char i[32], rf[32];
-        fmt_mm(inc, i, sizeof i);
-        fmt_mm(ref, rf, sizeof rf);
+        diam_format(inc, i, sizeof i);
+        diam_format(ref, rf, sizeof rf);
         reason_append(buf, size, " and target %s grew +%s mm from %s mm",
                       w->sj->lesions[w->r->target_lesions[grown]].linkid, i,
                       rf);
     } else {
         char i[32];
-        fmt_mm(s - n, i, sizeof i);
+        diam_format(s - n, i, sizeof i);
         reason_append(buf, size, " and +%s mm", i);
     }
 }

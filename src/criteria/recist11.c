@@ -22,10 +22,10 @@ static void pd_text(char *buf, size_t size, const char *lead, int64_t s,
                     int64_t n)
 {
     char a[32], b[32], p[16], inc[32];
-    fmt_mm(s, a, sizeof a);
-    fmt_mm(n, b, sizeof b);
+    diam_format(s, a, sizeof a);
+    diam_format(n, b, sizeof b);
     pct(s - n, n, p, sizeof p);
-    fmt_mm(s - n, inc, sizeof inc);
+    diam_format(s - n, inc, sizeof inc);
     snprintf(buf, size, "%ssum %s mm is %s over nadir %s mm and +%s mm", lead,
              a, p, b, inc);
 }
@@ -78,7 +78,7 @@ void recist_target(struct work *w, size_t t)
     }
     if (reappeared) {
         char v[32], d[11];
-        fmt_mm(reappeared_v, v, sizeof v);
+        diam_format(reappeared_v, v, sizeof v);
         date_format(r->tp[w->confirmed_cr_at].date, d);
         tp->target = RESP_PD;
         snprintf(why, wsz, "target %s reappeared (%s mm) after the CR "
@@ -102,7 +102,7 @@ void recist_target(struct work *w, size_t t)
     }
     int64_t S = smin;
     char sa[32];
-    fmt_mm(S, sa, sizeof sa);
+    diam_format(S, sa, sizeof sa);
     bool pd = recist_pd(S, N);
     /* cr_before_pd (b.2 step 2, [CHOICE]): CR is tested first. */
     if (cr && (p->cr_before_pd || !pd)) {

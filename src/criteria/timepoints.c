@@ -66,38 +66,6 @@ int resp_aval(enum resp r)
     }
 }
 
-void fmt_mm(int64_t v, char *buf, size_t size)
-{
-    /* Exact: mm x 10^4 as a decimal, trailing zeros removed; by hand, as
-     * it is called for every value written. */
-    char tmp[32];
-    size_t n = 0;
-    int64_t a = v < 0 ? -v : v;
-    int64_t whole = a / DIAM_SCALE, frac = a % DIAM_SCALE;
-    if (frac) {
-        int digits = 4;
-        while (frac % 10 == 0) {
-            frac /= 10;
-            digits--;
-        }
-        for (int i = 0; i < digits; i++) {
-            tmp[n++] = (char)('0' + frac % 10);
-            frac /= 10;
-        }
-        tmp[n++] = '.';
-    }
-    do {
-        tmp[n++] = (char)('0' + whole % 10);
-        whole /= 10;
-    } while (whole);
-    if (v < 0)
-        tmp[n++] = '-';
-    size_t k = 0;
-    while (n && k + 1 < size)
-        buf[k++] = tmp[--n];
-    buf[k] = '\0';
-}
-
 void pct(int64_t num, int64_t den, char *buf, size_t size)
 {
     /* num/den as a signed percentage with one decimal, rounded half away
@@ -164,8 +132,8 @@ void target_pr_or_sd(struct work *w, size_t t, int64_t S, const char *what)
     const struct protocol *p = w->p;
     int64_t B = r->tp[0].sum, N = tp->nadir;
     char sa[32], sb[32], pc[16];
-    fmt_mm(S, sa, sizeof sa);
-    fmt_mm(B, sb, sizeof sb);
+    diam_format(S, sa, sizeof sa);
+    diam_format(B, sb, sizeof sb);
     pct(S - B, B, pc, sizeof pc);
     if (pr_relative(S, B)) {
         tp->target = RESP_PR;
@@ -187,7 +155,7 @@ void target_pr_or_sd(struct work *w, size_t t, int64_t S, const char *what)
         return;
     }
     char nb[32], pn[16];
-    fmt_mm(N, nb, sizeof nb);
+    diam_format(N, nb, sizeof nb);
     pct(S - N, N, pn, sizeof pn);
     tp->target = RESP_SD;
     reason_set(tp->trg_reason, sizeof tp->trg_reason,

@@ -196,7 +196,7 @@ static void set_mm(struct table *t, size_t r, const char *col, int64_t v)
     char b[32];
     if (v < 0)
         return;
-    fmt_mm(v, b, sizeof b);
+    diam_format(v, b, sizeof b);
     table_set(t, r, col, b);
 }
 
@@ -206,7 +206,7 @@ static void set_change(struct table *t, size_t r, const char *chg,
     if (v < 0 || ref < 0)
         return;
     char b[32];
-    fmt_mm(v - ref, b, sizeof b);
+    diam_format(v - ref, b, sizeof b);
     table_set(t, r, chg, b);
     /* PCHGNAD is empty when the nadir is 0 (data-format.md). */
     if (ref > 0)
@@ -258,7 +258,7 @@ static void adtr_rows(const struct study *s, const struct subject *sj,
                 continue;
             }
             char b[32];
-            fmt_mm(v, b, sizeof b);
+            diam_format(v, b, sizeof b);
             reason_append(reason, sizeof reason, "%s%s %s", *reason ? " + " :
                           "sum of targets: ", id, b);
         }

@@ -68,17 +68,6 @@ static bool same_assess(const struct measurement *mv, const struct assess *a)
     return mv->assess == a->id;
 }
 
-static void fmt_mm(int32_t diam, char *buf, size_t size)
-{
-    /* Up to 4 decimals, trailing zeros removed. */
-    snprintf(buf, size, "%.4f", (double)diam / DIAM_SCALE);
-    char *e = buf + strlen(buf) - 1;
-    while (*e == '0')
-        *e-- = '\0';
-    if (*e == '.')
-        *e = '\0';
-}
-
 static void check_baseline(struct loader *L, struct subject *sj)
 {
     const struct protocol *p = L->p;
@@ -174,8 +163,8 @@ static void check_baseline(struct loader *L, struct subject *sj)
             }
             if (bm->kind == MV_TSTM || bm->diam < thr) {
                 char v[32], t[32];
-                fmt_mm(bm->diam, v, sizeof v);
-                fmt_mm(thr, t, sizeof t);
+                diam_format(bm->diam, v, sizeof v);
+                diam_format(thr, t, sizeof t);
                 diags_add(L->d, SEV_WARNING, D_MEASURABLE, "tr.csv",
                           bm->line, 0,
                           "%s target lesion %s of subject %s measures %s mm "

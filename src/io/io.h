@@ -64,6 +64,32 @@ void memfile_append(struct memfile *f, const char *data, size_t len);
 int sdtm_load_mem(const struct memdir *m, const struct load_options *o,
                   struct study *s, struct diags *d);
 
+/* A length as SDTM records it (value, unit mm or cm, blank: mm) in mm x
+ * DIAM_SCALE. Returns 0, 1 when it had more decimals than 0.0001 mm (then
+ * rounded), -1 when value is not a length of 0 to 10 m, -2 when the unit
+ * is not mm or cm. */
+int sdtm_length_mm(const char *value, const char *unit, int32_t *diam);
+
+/* What the standardised columns of a result become when its collected
+ * value (--ORRES, --ORRESU) is entered or changed (data-format.md
+ * "Measurements"). has_number: the domain has --STRESN and --STRESU. */
+struct sdtm_std {
+    char stresc[256], stresn[32], stresu[8];
+    bool has_number;
+};
+/* domain "TR", "RS" or "TU". Returns 0, or -1 for another domain or a
+ * value longer than stresc holds. */
+int sdtm_standardise(const char *domain, const char *orres,
+                     const char *orresu, struct sdtm_std *out);
+
+/* AEREL and AEACN as they follow from an AE's per-drug SUPPAE qualifiers
+ * (the protocol's rel_qnam and acn_qnam): rel "RELATED" when any drug is
+ * related, else "NOT RELATED"; acn the one action, or "MULTIPLE". Each is
+ * "" when no qualifier of its kind is given. */
+void sdtm_ae_summary(const struct protocol *p, const char *const *qnam,
+                     const char *const *qval, size_t n, char rel[32],
+                     char acn[32]);
+
 /* Creates a folder and its missing parents (mkdir -p). Returns 0, or -1
  * with errno set. */
 int make_dirs(const char *path);

@@ -859,26 +859,15 @@ static int32_t assess_id(struct tr_ctx *x, size_t subj, const char *visit,
     return c->id;
 }
 
-/* Parses a length with its unit into mm x DIAM_SCALE. Returns 0, -1 on a
- * bad number, -2 on a bad unit. */
+/* Parses a length with its unit into mm x DIAM_SCALE (sdtm_std.c).
+ * Returns 0, -1 on a bad number, -2 on a bad unit. */
 static int parse_length(const char *v, const char *unit, int32_t *out,
                         bool *rounded)
 {
-    double x;
-    if (parse_double(v, strlen(v), &x) < 0)
-        return -1;
-    if (!*unit || !strcmp(unit, "MM"))
-        ;
-    else if (!strcmp(unit, "CM"))
-        x *= 10;
-    else
-        return -2;
-    if (x < 0 || x > 10000)
-        return -1;
-    double scaled = x * DIAM_SCALE;
-    double r = floor(scaled + 0.5);
-    *rounded = fabs(scaled - r) > 1e-6 * (1 + fabs(scaled));
-    *out = (int32_t)r;
+    int rc = sdtm_length_mm(v, unit, out);
+    if (rc < 0)
+        return rc;
+    *rounded = rc == 1;
     return 0;
 }
 
@@ -944,16 +933,6 @@ static int64_t target_sum(const struct subject *sj, int crit, int32_t assess)
     return sum;
 }
 
-static void fmt_mm4(int64_t v, char *buf, size_t size)
-{
-    snprintf(buf, size, "%.4f", (double)v / DIAM_SCALE);
-    char *e = buf + strlen(buf) - 1;
-    while (*e == '0')
-        *e-- = '\0';
-    if (*e == '.')
-        *e = '\0';
-}
-
 /* Cross-checks the recorded sums against the lesions: a difference of
  * more than 0.1 mm is a warning. A sum without TRCAT matches either
  * criterion. */
@@ -981,8 +960,8 @@ static void check_sums(struct loader *L, const struct tr_ctx *x)
         if (best < 0 || best_diff <= tol)
             continue;
         char rec[32], got[32];
-        fmt_mm4(sr->diam, rec, sizeof rec);
-        fmt_mm4(best, got, sizeof got);
+        diam_format(sr->diam, rec, sizeof rec);
+        diam_format(best, got, sizeof got);
         diags_add(L->d, SEV_WARNING, D_SUMDIAM, "tr.csv", sr->line, 0,
                   "SUMDIAM %s mm recorded for subject %s, but the %s target "
                   "lesions add up to %s mm at that assessment",
@@ -1192,6 +1171,31 @@ static int tr_row(struct loader *L, struct dom *m, const struct csv_rec *r,
                   "%s '%s' has more decimals than 0.0001 mm; rounded "
                   "(subject %s, lesion %s)",
                   m->cols[nc], num, sj->usubjid, linkid);
+    /* The result as collected and its standardised number are one
+     * measurement (data-format.md "Measurements"): when both are lengths
+     * they must agree, or nobody can tell which one was meant. */
+    if (nc == TR_TRSTRESN) {
+        const char *orres = dom_get(m, r, TR_TRORRES);
+        char *ounit = term(L, m, r, TR_TRORRESU);
+        int32_t odiam;
+        bool orounded;
+        if (*orres && parse_length(orres, ounit, &odiam, &orounded) == 0 &&
+            odiam != mv->diam) {
+            char a[32], b[32];
+            diam_format(odiam, a, sizeof a);
+            diam_format(mv->diam, b, sizeof b);
+            diags_add(L->d, SEV_ERROR, D_MISMATCH, m->name, r->line,
+                      dom_colno(m, TR_TRORRES),
+                      "TRORRES '%s%s%s' is %s mm but TRSTRESN is %s mm: the "
+                      "standardised result must be the collected one in mm "
+                      "(subject %s, lesion %s, visit %s)",
+                      orres, *ounit ? " " : "",
+                      dom_get(m, r, TR_TRORRESU), a, b, sj->usubjid,
+                      linkid, *mv->visit ? mv->visit : "-");
+            x->n--;
+            return 0;
+        }
+    }
     mv->kind = MV_VALUE;
     return 0;
 }

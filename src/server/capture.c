@@ -633,6 +633,28 @@ void h_record_add(struct call *c, struct reply *r)
                 }
                 cols[k] = key, v[k++] = json_string_value(x);
             }
+            /* An AE's summary columns from its per-drug qualifiers,
+             * unless the caller gave them. */
+            char rel[32] = "", acn[32] = "";
+            json_t *qs = json_object_get(j, "qualifiers");
+            if (!bad && !strcmp(up, "AE") && json_is_object(qs)) {
+                const char *qn[32], *qv[32];
+                size_t nq = 0;
+                const char *qk;
+                json_t *qx;
+                json_object_foreach(qs, qk, qx)
+                {
+                    if (nq < 32 && json_is_string(qx)) {
+                        qn[nq] = qk;
+                        qv[nq++] = json_string_value(qx);
+                    }
+                }
+                sdtm_ae_summary(&g.s.proto, qn, qv, nq, rel, acn);
+                if (*rel && !json_object_get(vals, "AEREL"))
+                    cols[k] = "AEREL", v[k++] = rel;
+                if (*acn && !json_object_get(vals, "AEACN"))
+                    cols[k] = "AEACN", v[k++] = acn;
+            }
             json_t *ids = json_array();
             g.sink.strict = true;
             int sr = bad ? 0 : sink_row(&g.sink, file, cols, v, k);
@@ -716,8 +738,9 @@ static size_t change_fields(json_t *j, const char ***f, const char ***v,
 {
     json_t *many = json_object_get(j, "values");
     size_t n = json_is_object(many) ? json_object_size(many) : 1;
-    *f = calloc(n + 1, sizeof **f);
-    *v = calloc(n + 1, sizeof **v);
+    /* Room for the standardised twins (add_twins). */
+    *f = calloc(n + 4, sizeof **f);
+    *v = calloc(n + 4, sizeof **v);
     if (!*f || !*v) {
         reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
         return 0;
@@ -743,6 +766,66 @@ static size_t change_fields(json_t *j, const char ***f, const char ***v,
     if (!k)
         reply_error(r, MHD_HTTP_BAD_REQUEST, "'values' names no field");
     return k;
+}
+
+/* The standardised twins a change carries along (add_twins). */
+struct twins {
+    struct sdtm_std std;
+    char names[3][16];
+};
+
+/* A change of a collected result (TRORRES, TRORRESU, RSORRES...) carries
+ * its standardised twins along, as sdtm_standardise says, for the columns
+ * the record has and the caller did not change itself (then the loader
+ * checks that the two agree). fields and values have room for 3 more. */
+static void add_twins(struct server *srv, long id, const char *domain,
+                      const char **fields, const char **values, size_t *n,
+                      struct twins *tw)
+{
+    char dom[4], orres[16], orresu[16];
+    snprintf(dom, sizeof dom, "%.2s", domain);
+    for (char *p = dom; *p; p++)
+        *p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+    snprintf(orres, sizeof orres, "%sORRES", dom);
+    snprintf(orresu, sizeof orresu, "%sORRESU", dom);
+    const char *res = NULL, *unit = NULL;
+    for (size_t i = 0; i < *n; i++) {
+        if (!strcmp(fields[i], orres))
+            res = values[i];
+        else if (!strcmp(fields[i], orresu))
+            unit = values[i];
+    }
+    if (!res && !unit)
+        return;
+    char err[STORE_ERR], cur_res[256] = "", cur_unit[64] = "";
+    if (!res) {
+        if (store_record_get(srv->store, id, orres, cur_res, sizeof cur_res,
+                             err) != 1)
+            return;
+        res = cur_res;
+    }
+    if (!unit) {
+        if (store_record_get(srv->store, id, orresu, cur_unit,
+                             sizeof cur_unit, err) < 0)
+            return;
+        unit = cur_unit;
+    }
+    if (sdtm_standardise(dom, res, unit, &tw->std) < 0)
+        return;
+    const char *twin[3] = {"STRESC", "STRESN", "STRESU"};
+    const char *val[3] = {tw->std.stresc, tw->std.stresn, tw->std.stresu};
+    for (int t = 0; t < (tw->std.has_number ? 3 : 1); t++) {
+        char have[8];
+        snprintf(tw->names[t], sizeof tw->names[t], "%s%s", dom, twin[t]);
+        bool given = false;
+        for (size_t i = 0; i < *n && !given; i++)
+            given = !strcmp(fields[i], tw->names[t]);
+        if (given || store_record_get(srv->store, id, tw->names[t], have,
+                                      sizeof have, err) != 1)
+            continue;
+        fields[*n] = tw->names[t];
+        values[(*n)++] = val[t];
+    }
 }
 
 void h_record_change(struct call *c, struct reply *r)
@@ -785,10 +868,12 @@ void h_record_change(struct call *c, struct reply *r)
     k.chk.ctx = &k;
     stage_init(&k.g);
     char domain[16] = "", err[STORE_ERR] = "";
+    struct twins tw;
     pthread_mutex_lock(&c->srv->store_lock);
     if (record_domain(c->srv, id, domain) != 1) {
         reply_error(r, MHD_HTTP_NOT_FOUND, "no such record");
     } else if (may_write(c, domain, r)) {
+        add_twins(c->srv, id, domain, fields, values, &n, &tw);
         if (store_record_update_checked(c->srv->store, id, fields, values, n,
                                         c->who->user, reason, &k.chk,
                                         err) < 0) {

@@ -979,9 +979,23 @@ static int write_proposal(struct stage *g, const struct proposal *p,
             reply_error(r, MHD_HTTP_BAD_REQUEST, msg);
             return -1;
         }
+        /* The diameter exactly as entered, to the model's 0.0001 mm. */
         char num[32] = "";
+        int32_t diam_e4;
+        bool rounded = false;
+        if (json_is_number(d) &&
+            (diam_from_mm(json_number_value(d), &diam_e4, &rounded) < 0 ||
+             rounded)) {
+            char msg[160];
+            snprintf(msg, sizeof msg,
+                     "lesions[%zu].diameter_mm must be a length in mm from 0 "
+                     "to 10000 with at most 4 decimals",
+                     i);
+            reply_error(r, MHD_HTTP_BAD_REQUEST, msg);
+            return -1;
+        }
         if (json_is_number(d))
-            snprintf(num, sizeof num, "%.1f", json_number_value(d));
+            diam_format(diam_e4, num, sizeof num);
         const char *state = json_is_string(st) ? json_string_value(st) : "";
         bool diam = json_is_number(d) || (not_done && !*state);
         const char *v[] = {p->studyid, "TR", p->usubjid, next_seq(&tr),

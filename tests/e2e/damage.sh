@@ -46,6 +46,16 @@ fresh
 setf 2 13 in tr.csv
 check "unit not mm or cm" 1 "tr.csv:2:13: error: unit 'IN' of LDIAM must be mm or cm (subject BAL-001-0001, lesion T01, visit SCREENING)"
 
+# The result as collected and its standardised number must agree: the
+# loader reads TRSTRESN, so a TRORRES corrected alone would be ignored.
+fresh
+setf 2 9 3.5 tr.csv
+check "TRORRES disagrees with TRSTRESN" 1 "tr.csv:2:9: error: TRORRES '3.5 mm' is 3.5 mm but TRSTRESN is 33.4 mm: the standardised result must be the collected one in mm (subject BAL-001-0001, lesion T01, visit SCREENING)"
+fresh
+setf 2 9 3.34 tr.csv
+setf 2 10 cm tr.csv
+check "... 3.34 cm is 33.4 mm: no error" 0 ": 0 errors,"
+
 fresh
 setf 2 6 T99 tr.csv
 check "lesion without TU row" 1 "tr.csv:2:6: error: TRLNKID 'T99' has no TU row (subject BAL-001-0001; every measured lesion must be identified in tu.csv)"

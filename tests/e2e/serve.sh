@@ -106,6 +106,11 @@ expect "preview: no such subject (404)" 0 "404" status POST /api/v1/subjects/BAL
 expect "preview: SQL and quotes in text are data" 0 "422" status POST /api/v1/subjects/BAL-001-0040/preview -b "$work/ja" -d '{"visit": "W\"); DROP TABLE records; --", "date": "2026-08-22", "lesions": [{"id": "T01'"'"' OR 1=1", "diameter_mm": 5}]}'
 expect "... the database is still the demo study" 0 "" sh -c "'$BAL' export '$db' --out '$work/after2' >/dev/null 2>&1 && diff -r '$SRC/data/demo' '$work/after2'"
 
+# A diameter is kept as entered, to the model's 0.0001 mm (it was once
+# rounded to 0.1 mm: 14.04 became 14.0), and more decimals than that are
+# refused rather than rounded.
+expect "preview: 14.04 mm stays 14.04 mm" 0 '"reason": "PD: sum 14.04 mm is +97.7% over nadir 7.1 mm' status POST /api/v1/subjects/BAL-001-0040/preview -b "$work/ja" -d '{"visit": "WEEK 24", "date": "2026-08-22", "lesions": [{"id": "T01", "diameter_mm": 14.04}]}'
+expect "preview: 14.00001 mm is refused (400)" 0 "lesions[0].diameter_mm must be a length in mm from 0 to 10000 with at most 4 decimals" status POST /api/v1/subjects/BAL-001-0040/preview -b "$work/ja" -d '{"visit": "WEEK 24", "date": "2026-08-22", "lesions": [{"id": "T01", "diameter_mm": 14.00001}]}'
 # Saving: refused requests write nothing (the audit trail keeps its
 # length), then the assessment is saved in one audited transaction and
 # the command line derives what the page showed.
@@ -119,6 +124,7 @@ expect "save an invalid assessment (422)" 0 "422" status POST /api/v1/subjects/B
 expect "save an empty assessment (400)" 0 "the assessment has no lesions" status POST /api/v1/subjects/BAL-001-0040/assessments -b "$work/ja" -H "X-CSRF-Token: $csrf" -d '{"visit": "WEEK 24", "date": "2026-08-22", "lesions": []}'
 expect "... nothing written by the refused requests" 0 "$n0" audit_rows
 expect "save (201)" 0 "201" status POST /api/v1/subjects/BAL-001-0040/assessments -b "$work/ja" -H "X-CSRF-Token: $csrf" -d "$prop"
+trid=$(sed -n 's/^ *\([0-9][0-9]*\),\{0,1\}$/\1/p' "$work/body" | head -1)
 expect "... saved, two records" 0 '"saved": true' cat "$work/body"
 expect "... the call as previewed" 0 '"reason": "PD: sum 14 mm is +97.2% over nadir 7.1 mm' cat "$work/body"
 expect "... two audit rows more" 0 "$((n0 + 2))" audit_rows
@@ -126,6 +132,17 @@ expect "... by alice, in tr" 0 "alice,INSERT,tr," "$BAL" audit "$db" --user alic
 expect "... the audit chain verifies" 0 "SHA-256 chain intact" "$BAL" audit "$db" --verify
 expect "... the subject's assessments now have it" 0 '"date": "2026-08-22"' status GET /api/v1/subjects/BAL-001-0040 -b "$work/ja"
 expect "... balist derive of the database: RANO-BM PD at WEEK 24" 0 "BAL-001-0040,OVRCNS,WEEK 24,2026-08-22,PD" sh -c "'$BAL' derive '$db' --out '$work/d2' --quiet >/dev/null 2>&1; awk -F, '\$3 == \"OVRCNS\" { print \$2 \",\" \$3 \",\" \$8 \",\" \$9 \",\" \$11 }' '$work/d2/adrs.csv'"
+
+# A change of the collected result carries its standardised twins along
+# (the loader reads TRSTRESN first; once a TRORRES change was ignored):
+# T01 at WEEK 24 corrected from 14 mm to 0.71 cm is 7.1 mm, the nadir
+# itself (+0%), so no longer PD: an imaging PR (-53.6% from 15.3 mm) that
+# is NE, as the visit has no neurological status.
+expect "a TRORRES change: TRSTRESN follows (200)" 0 '"TRSTRESN": "7.1"' status PUT /api/v1/records/$trid -b "$work/ja" -H "X-CSRF-Token: $csrf" -d '{"values": {"TRORRES": "0.71", "TRORRESU": "cm"}, "reason": "read again in cm"}'
+expect "... TRSTRESC and TRSTRESU too" 0 '"TRSTRESU": "mm"' cat "$work/body"
+expect "... audited field by field" 0 "alice,UPDATE,tr,$trid,BAL-001-0040,TRSTRESN,14,7.1,read again in cm" sh -c "'$BAL' audit '$db' --subject BAL-001-0040 | cut -d, -f3-11"
+expect "... balist derive: no longer PD at WEEK 24" 0 "BAL-001-0040,OVRCNS,WEEK 24,2026-08-22,NE,NE: imaging PR (CNS sum 7.1 mm is -53.6%" sh -c "'$BAL' derive '$db' --out '$work/d2b' --quiet >/dev/null 2>&1; awk -F, '\$3 == \"OVRCNS\" { print \$2 \",\" \$3 \",\" \$8 \",\" \$9 \",\" \$11 \",\" \$14 }' '$work/d2b/adrs.csv' | tr -d '\"'"
+expect "a TRSTRESN that disagrees with TRORRES (422)" 0 "TRORRES '0.71 cm' is 7.1 mm but TRSTRESN is 9 mm" status PUT /api/v1/records/$trid -b "$work/ja" -H "X-CSRF-Token: $csrf" -d '{"field": "TRSTRESN", "value": "9", "reason": "x"}'
 
 # ---- data capture: enrolment, records, changes, audit, queries,
 # signatures, dashboard ----
@@ -208,6 +225,14 @@ expect "an AE with per-drug relatedness and action (201)" 0 "201" status POST /a
 "$BAL" export "$db" --out "$work/e2" >/dev/null 2>&1
 expect "... SUPPAE rows tied by AESEQ 2, labelled from the protocol" 0 "BAL-001-0101,AESEQ,2,AERELADC,Relationship to Sacituzumab govitecan,RELATED" cat "$work/e2/suppae.csv"
 expect "... four of them" 0 "4" sh -c "grep -c '^[^,]*,AE,BAL-001-0101,AESEQ,2,' '$work/e2/suppae.csv'"
+# AEREL and AEACN follow from the per-drug qualifiers (the server's, no
+# longer the page's): related to the ADC alone is RELATED; two different
+# actions are MULTIPLE; one action for both drugs is that action.
+status POST /api/v1/subjects/BAL-001-0101/records $C -d '{"domain": "ae", "values": {"AETERM": "Nausea", "AETOXGR": "2", "AESTDTC": "2025-01-27"}, "qualifiers": {"AERELIVO": "NOT RELATED", "AERELADC": "RELATED", "AEACNIVO": "DOSE NOT CHANGED", "AEACNADC": "DOSE REDUCED"}}' >/dev/null
+status POST /api/v1/subjects/BAL-001-0101/records $C -d '{"domain": "ae", "values": {"AETERM": "Fatigue", "AETOXGR": "1", "AESTDTC": "2025-01-28"}, "qualifiers": {"AERELIVO": "NOT RELATED", "AERELADC": "NOT RELATED", "AEACNIVO": "DOSE NOT CHANGED", "AEACNADC": "DOSE NOT CHANGED"}}' >/dev/null
+"$BAL" export "$db" --out "$work/e2b" >/dev/null 2>&1
+expect "an AE's AEREL and AEACN from its qualifiers: RELATED, MULTIPLE" 0 "Nausea RELATED MULTIPLE" awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i } { print $c["AETERM"], $c["AEREL"], $c["AEACN"] }' "$work/e2b/ae.csv"
+expect "... NOT RELATED, DOSE NOT CHANGED" 0 "Fatigue NOT RELATED DOSE NOT CHANGED" awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i } { print $c["AETERM"], $c["AEREL"], $c["AEACN"] }' "$work/e2b/ae.csv"
 expect "a qualifier that is not a QNAM (400)" 0 "a text value under a QNAM" status POST /api/v1/subjects/BAL-001-0101/records $C -d '{"domain": "ae", "values": {"AETERM": "Rash", "AETOXGR": "1", "AESTDTC": "2025-01-26"}, "qualifiers": {"aerel ivo": "RELATED"}}'
 
 # Queries: raised by a monitor, answered by the site, closed.
