@@ -282,6 +282,7 @@ struct protocol {
     bool aval_plus_one;
     int assessment_interval_days;
     int assessment_window_days;
+    int assessment_span_days; /* scans of one visit label this close */
     /* section a */
     int baseline_max_days_before;
     enum baseline_anchor baseline_anchor;

@@ -66,6 +66,7 @@ static const struct key keys[] = {
      1, 3650},
     {"assessment_window_days", K_INT, O(assessment_window_days), NULL, 0,
      365},
+    {"assessment_span_days", K_INT, O(assessment_span_days), NULL, 0, 365},
     {"baseline_max_days_before", K_INT, O(baseline_max_days_before), NULL,
      0, 3650},
     {"baseline_anchor", K_ENUM, O(baseline_anchor), n_anchor, 0, 0},
@@ -207,6 +208,7 @@ void protocol_init(struct protocol *p)
     p->aval_plus_one = true;
     p->assessment_interval_days = 42;
     p->assessment_window_days = 7;
+    p->assessment_span_days = 14;
     p->baseline_max_days_before = 28;
     p->baseline_anchor = ANCHOR_FIRST_DOSE;
     p->tstm_value_mm = 5;

@@ -799,11 +799,6 @@ struct tr_ctx {
     size_t last_first;      /* its first cluster, SIZE_MAX: none yet */
 };
 
-/* Scans of one assessment may span a few days (response-criteria.md
- * section 0); rows of one visit label further apart than this are
- * separate assessments. */
-#define ASSESS_SPAN_DAYS 14
-
 static int32_t assess_id(struct tr_ctx *x, size_t subj, const char *visit,
                          int32_t date, long line, const char *usubjid)
 {
@@ -831,7 +826,10 @@ static int32_t assess_id(struct tr_ctx *x, size_t subj, const char *visit,
         if (a == DATE_NONE || date == DATE_NONE)
             return x->cl[i].id;
         int32_t gap = date > a ? date - a : a - date;
-        if (*visit ? gap <= ASSESS_SPAN_DAYS : gap == 0)
+        /* Scans of one assessment may span a few days (response-criteria.md
+         * section 0): rows of one visit label more than the protocol's
+         * assessment_span_days apart are separate assessments. */
+        if (*visit ? gap <= x->L->p->assessment_span_days : gap == 0)
             return x->cl[i].id;
     }
     struct aclust *c = VEC_PUSH(x->cl, x->n_cl, x->cap_cl);
@@ -853,7 +851,7 @@ static int32_t assess_id(struct tr_ctx *x, size_t subj, const char *visit,
                       "visit %s of subject %s holds scans on %s and %s, "
                       "more than %d days apart: they are taken as two "
                       "assessments",
-                      visit, usubjid, a, b, ASSESS_SPAN_DAYS);
+                      visit, usubjid, a, b, x->L->p->assessment_span_days);
         }
     }
     return c->id;

@@ -821,6 +821,33 @@ static void test_reused_visit_label(void **state)
               "scans on 2025-03-01 and 2025-06-01, more than 14 days apart: "
               "they are taken as two assessments [duplicate]");
     fx_free(f);
+    /* The span is the protocol's: 92 days apart are one assessment with
+     * assessment_span_days 100 (no warning); 14 days apart are two with
+     * 13. */
+    f = fx_new();
+    write_text(f->dir, "protocol.json", "{\"assessment_span_days\": 100}");
+    tr_plus(f, "S-001,T01,LDIAM,13,mm,13,13,mm,,INVESTIGATOR,UNSCHEDULED,"
+               "2025-03-01\n"
+               "S-001,T01,LDIAM,12,mm,12,12,mm,,INVESTIGATOR,UNSCHEDULED,"
+               "2025-06-01\n");
+    fx_load(f);
+    assert_int_equal(f->rc, -1); /* one lesion, two results, one visit */
+    expect(f, "tr.csv:12: error: lesion T01 of subject S-001 has two LDIAM "
+              "results at visit UNSCHEDULED (the other at line 11), with "
+              "different values [duplicate]");
+    fx_free(f);
+    f = fx_new();
+    write_text(f->dir, "protocol.json", "{\"assessment_span_days\": 13}");
+    tr_plus(f, "S-001,T01,LDIAM,13,mm,13,13,mm,,INVESTIGATOR,UNSCHEDULED,"
+               "2025-03-01\n"
+               "S-001,T01,LDIAM,12,mm,12,12,mm,,INVESTIGATOR,UNSCHEDULED,"
+               "2025-03-15\n");
+    fx_load(f);
+    assert_int_equal(f->rc, 0);
+    expect(f, "tr.csv:12: warning: visit UNSCHEDULED of subject S-001 holds "
+              "scans on 2025-03-01 and 2025-03-15, more than 13 days apart: "
+              "they are taken as two assessments [duplicate]");
+    fx_free(f);
 }
 
 static void test_sumdiam_cross_check(void **state)
