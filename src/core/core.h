@@ -422,6 +422,15 @@ struct measurement {
     long line;
 };
 
+/* A sum of target diameters recorded by the site (TR SUMDIAM): never an
+ * input, kept to be cross-checked (criteria/baseline.c). */
+struct recorded_sum {
+    int32_t assess; /* the assessment it belongs to */
+    int32_t diam;   /* mm x DIAM_SCALE */
+    int crit;       /* enum criterion, -1 when TRCAT is blank */
+    long line;
+};
+
 enum rs_kind {
     RS_OVRLRESP, RS_TRGRESP, RS_NTRGRESP, RS_NEWLIND, RS_NEWLPROG,
     RS_BESTRESP, RS_NEURO, RS_STEROID, RS_OTHER
@@ -510,6 +519,8 @@ struct subject {
     size_t n_lesions, cap_lesions;
     struct measurement *meas;
     size_t n_meas, cap_meas;
+    struct recorded_sum *sums;
+    size_t n_sums, cap_sums;
     struct rs_record *rs;
     size_t n_rs, cap_rs;
     struct cm_record *cm;

@@ -25,6 +25,7 @@ void study_release(struct study *s)
         struct subject *sj = &s->subjects[i];
         free(sj->lesions);
         free(sj->meas);
+        free(sj->sums);
         free(sj->rs);
         free(sj->cm);
         free(sj->pr);

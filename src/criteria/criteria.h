@@ -133,6 +133,61 @@ int crit_from_recorded(const struct study *s, const struct subject *sj,
 
 void crit_result_release(struct crit_result *r);
 
+/* ------------------------------------------------------------------------
+ * What a lesion is (lesion.c): the loader calls these for every TU and TR
+ * row, so that these questions are decided in one place.
+ */
+/* Sets the lesion's location (upper case, kept, not copied) and with it
+ * whether it is intracranial and whether it is a lymph node. */
+void lesion_locate(struct lesion *les, const struct protocol *p, char *loc);
+/* Sets the lesion's class for criterion crit, or, crit -1 (no criterion
+ * named), for RECIST 1.1 and, when it is intracranial, for RANO-BM. */
+void lesion_classify(struct lesion *les, int crit, enum lesion_class cls);
+/* Rank of a diameter test for a lesion: lower is preferred; 0 = the test
+ * does not measure this kind of lesion. */
+int lesion_test_rank(enum diam_test t, bool nodal);
+
+/* ------------------------------------------------------------------------
+ * The baseline (baseline.c, section a).
+ */
+enum baseline_status {
+    BASELINE_OK,
+    BASELINE_NO_ANCHOR, /* no first dose (or origin): not treated */
+    BASELINE_NONE,      /* no assessment on or before the anchor */
+    BASELINE_TOO_EARLY  /* more than baseline_max_days_before before it */
+};
+struct baseline {
+    enum baseline_status status;
+    int32_t anchor;          /* first dose or origin; DATE_NONE */
+    const char *anchor_name; /* "the first dose", "the origin" */
+    int index;               /* of the baseline in dates; -1 none */
+    int gap_days;            /* anchor - its date */
+};
+/* The date the baseline is judged against, and its name for messages
+ * (may be NULL). */
+int32_t baseline_anchor(const struct protocol *p, const struct subject *sj,
+                        const char **name);
+/* Chooses the baseline among n assessment dates sorted ascending. */
+void baseline_choose(const struct protocol *p, const struct subject *sj,
+                     const int32_t *dates, size_t n, struct baseline *out);
+
+enum measurable { MEAS_OK, MEAS_TOO_SMALL, MEAS_NOT_MEASURABLE_SITE };
+/* Whether a target lesion's baseline measurement bm makes it measurable
+ * under criterion c; *threshold and *what name the rule applied. */
+enum measurable baseline_measurable(const struct lesion *les,
+                                    enum criterion c,
+                                    const struct measurement *bm,
+                                    int32_t *threshold, const char **what);
+/* The most target lesions criterion c allows. */
+int baseline_max_targets(enum criterion c);
+/* The sum of criterion c's target diameters at one assessment (mm x
+ * DIAM_SCALE), or -1 when a target has no value there. */
+int64_t baseline_target_sum(const struct subject *sj, enum criterion c,
+                            int32_t assess);
+/* Warns in d of each recorded sum (subject.sums) that disagrees with the
+ * lesions. */
+void baseline_check_sums(const struct subject *sj, struct diags *d);
+
 /* True when time point j confirms the CR/PR at i (section f.1). */
 bool crit_confirms(const struct crit_result *r, const struct protocol *p,
                    size_t i, size_t j);

@@ -42,8 +42,7 @@ int crit_from_recorded(const struct study *s, const struct subject *sj,
     memset(out, 0, sizeof *out);
     out->crit = c;
     out->recorded = true;
-    int32_t anchor = p->baseline_anchor == ANCHOR_ORIGIN ? sj->origin
-                                                         : sj->first_dose;
+    int32_t anchor = baseline_anchor(p, sj, NULL);
     size_t cap = 0;
     /* tp[0]: the baseline the site judged against (not in RS). */
     struct tp *b = VEC_PUSH(out->tp, out->n_tp, cap);

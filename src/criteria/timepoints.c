@@ -301,47 +301,42 @@ static void build_tps(struct work *w)
         qsort(r->tp, r->n_tp, sizeof *r->tp, cmp_tp);
 }
 
-/* Chooses the baseline (section a): the last assessment on or before the
- * anchor (first dose by default), not more than baseline_max_days_before
- * days before it; earlier assessments are dropped. */
+/* Chooses the baseline among the time points (section a, baseline.c);
+ * earlier assessments are dropped. */
 static void choose_baseline(struct work *w)
 {
     struct crit_result *r = w->r;
-    const struct subject *sj = w->sj;
-    const struct protocol *p = w->p;
-    int32_t anchor = p->baseline_anchor == ANCHOR_ORIGIN ? sj->origin
-                                                         : sj->first_dose;
-    const char *aname = p->baseline_anchor == ANCHOR_ORIGIN ? "the origin"
-                                                            : "the first dose";
+    int32_t *dates = xcalloc(r->n_tp + 1, sizeof *dates);
+    for (size_t i = 0; i < r->n_tp; i++)
+        dates[i] = r->tp[i].date;
+    struct baseline b;
+    baseline_choose(w->p, w->sj, dates, r->n_tp, &b);
+    free(dates);
     r->baseline_ok = false;
-    if (anchor == DATE_NONE) {
+    if (b.status == BASELINE_NO_ANCHOR) {
         snprintf(r->baseline_why, sizeof r->baseline_why,
-                 "no %s date (not treated)", aname + 4);
+                 "no %s date (not treated)", b.anchor_name + 4);
         return;
     }
-    int b = -1;
-    for (size_t i = 0; i < r->n_tp; i++)
-        if (r->tp[i].date <= anchor)
-            b = (int)i;
-    if (b < 0) {
+    if (b.status == BASELINE_NONE) {
         snprintf(r->baseline_why, sizeof r->baseline_why,
-                 "no tumour assessment on or before %s", aname);
+                 "no tumour assessment on or before %s", b.anchor_name);
         return;
     }
     /* Drop what precedes the baseline. */
-    if (b > 0) {
-        memmove(r->tp, r->tp + b, (r->n_tp - (size_t)b) * sizeof *r->tp);
-        r->n_tp -= (size_t)b;
+    if (b.index > 0) {
+        memmove(r->tp, r->tp + b.index,
+                (r->n_tp - (size_t)b.index) * sizeof *r->tp);
+        r->n_tp -= (size_t)b.index;
     }
     r->tp[0].baseline = true;
-    int gap = anchor - r->tp[0].date;
-    if (gap > p->baseline_max_days_before) {
+    if (b.status == BASELINE_TOO_EARLY) {
         char d[11];
         date_format(r->tp[0].date, d);
         snprintf(r->baseline_why, sizeof r->baseline_why,
                  "the baseline scan of %s is %d days before %s (more than "
                  "%d)",
-                 d, gap, aname, p->baseline_max_days_before);
+                 d, b.gap_days, b.anchor_name, w->p->baseline_max_days_before);
         return;
     }
     r->baseline_ok = true;

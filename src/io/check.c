@@ -1,12 +1,13 @@
 /*
  * check.c - the cross-file checks run after a study is read
- * (shared/spec/data-format.md, and response-criteria.md sections a.1-a.3
- * for what a valid baseline is): the baseline assessment and its window,
+ * (shared/spec/data-format.md): the baseline assessment and its window,
  * target lesions without a baseline value, baseline targets below the
  * measurability threshold of their criterion, target counts, and dates
- * after the data cut-off. These are warnings about the data as it stands:
- * the response engine decides what follows from them (NE, no evaluable
- * baseline).
+ * after the data cut-off. What a valid baseline and a measurable lesion
+ * are is criteria/baseline.c's to say (response-criteria.md a.1-a.3);
+ * this file turns its answers into warnings about the data as it stands,
+ * with file and line. The response engine decides what follows from them
+ * (NE, no evaluable baseline).
  */
 #include "sdtm_int.h"
 
@@ -73,39 +74,39 @@ static void check_baseline(struct loader *L, struct subject *sj)
     const struct protocol *p = L->p;
     if (!sj->n_meas)
         return;
-    int32_t anchor = p->baseline_anchor == ANCHOR_ORIGIN ? sj->origin
-                                                         : sj->first_dose;
-    if (anchor == DATE_NONE)
-        return; /* not treated: no baseline to judge */
     struct assess *a;
     size_t n = assessments(sj, &a);
-    /* Baseline: the last assessment on or before the anchor (a). */
-    const struct assess *base = NULL;
+    int32_t *dates = xcalloc(n + 1, sizeof *dates);
     for (size_t i = 0; i < n; i++)
-        if (a[i].date <= anchor)
-            base = &a[i];
+        dates[i] = a[i].date;
+    struct baseline b;
+    baseline_choose(p, sj, dates, n, &b);
+    free(dates);
+    if (b.status == BASELINE_NO_ANCHOR) {
+        free(a);
+        return; /* not treated: no baseline to judge */
+    }
     char ad[11], bd[11];
-    date_format(anchor, ad);
-    const char *aname = p->baseline_anchor == ANCHOR_ORIGIN ? "the origin"
-                                                            : "the first dose";
-    if (!base) {
+    date_format(b.anchor, ad);
+    if (b.status == BASELINE_NONE) {
         diags_add(L->d, SEV_WARNING, D_BASELINE, "tr.csv",
                   n ? a[0].line : 0, 0,
                   "subject %s has no tumour assessment on or before %s "
                   "(%s): no valid baseline",
-                  sj->usubjid, aname, ad);
+                  sj->usubjid, b.anchor_name, ad);
         free(a);
         return;
     }
+    const struct assess *base = &a[b.index];
     date_format(base->date, bd);
-    int gap = anchor - base->date;
-    if (gap > p->baseline_max_days_before) {
+    if (b.status == BASELINE_TOO_EARLY) {
         diags_add(L->d, SEV_WARNING, D_BASELINE, "tr.csv", base->line, 0,
                   "baseline assessment of subject %s (visit %s, %s) is %d "
                   "days before %s (%s), more than baseline_max_days_before "
                   "%d: no valid baseline",
-                  sj->usubjid, *base->visit ? base->visit : "-", bd, gap,
-                  aname, ad, p->baseline_max_days_before);
+                  sj->usubjid, *base->visit ? base->visit : "-", bd,
+                  b.gap_days, b.anchor_name, ad,
+                  p->baseline_max_days_before);
         free(a);
         return;
     }
@@ -137,31 +138,19 @@ static void check_baseline(struct loader *L, struct subject *sj)
                           *base->visit ? base->visit : "-", bd);
                 continue;
             }
-            /* Measurability (a.1, a.2): RANO-BM LD >= 10 mm and not
-             * leptomeningeal; RECIST non-nodal LD >= 10 mm, node SA >= 15
-             * mm. */
+            /* Measurability (a.1, a.2): criteria/baseline.c. */
             int32_t thr;
             const char *what;
-            if (c == CRIT_RANOBM) {
-                thr = 10 * DIAM_SCALE;
-                what = "longest diameter";
-                if (strstr(les->loc, "LEPTOMENING")) {
-                    diags_add(L->d, SEV_WARNING, D_MEASURABLE, "tr.csv",
-                              bm->line, 0,
-                              "RANO-BM target lesion %s of subject %s is "
-                              "leptomeningeal, which is non-measurable "
-                              "disease (response-criteria.md a.1)",
-                              les->linkid, sj->usubjid);
-                    continue;
-                }
-            } else if (les->is_nodal) {
-                thr = 15 * DIAM_SCALE;
-                what = "short axis";
-            } else {
-                thr = 10 * DIAM_SCALE;
-                what = "longest diameter";
-            }
-            if (bm->kind == MV_TSTM || bm->diam < thr) {
+            enum measurable ms = baseline_measurable(les, (enum criterion)c,
+                                                     bm, &thr, &what);
+            if (ms == MEAS_NOT_MEASURABLE_SITE) {
+                diags_add(L->d, SEV_WARNING, D_MEASURABLE, "tr.csv",
+                          bm->line, 0,
+                          "RANO-BM target lesion %s of subject %s is "
+                          "leptomeningeal, which is non-measurable "
+                          "disease (response-criteria.md a.1)",
+                          les->linkid, sj->usubjid);
+            } else if (ms == MEAS_TOO_SMALL) {
                 char v[32], t[32];
                 diam_format(bm->diam, v, sizeof v);
                 diam_format(thr, t, sizeof t);
@@ -181,12 +170,13 @@ static void check_baseline(struct loader *L, struct subject *sj)
     /* Target counts: RANO-BM up to 5; RECIST up to 5 (the per-organ
      * limit of 2 needs organ coding that TULOC does not always give). */
     for (int c = 0; c < CRIT_N; c++)
-        if (n_target[c] > 5)
+        if (n_target[c] > baseline_max_targets((enum criterion)c))
             diags_add(L->d, SEV_WARNING, D_MEASURABLE, "tu.csv",
                       sj->lesions[0].line, 0,
                       "subject %s has %d %s target lesions; the criterion "
-                      "allows at most 5",
-                      sj->usubjid, n_target[c], criterion_name(c));
+                      "allows at most %d",
+                      sj->usubjid, n_target[c], criterion_name(c),
+                      baseline_max_targets((enum criterion)c));
     free(a);
 }
 

@@ -646,14 +646,12 @@ static int tu_row(struct loader *L, struct dom *m, const struct csv_rec *r)
         les = VEC_PUSH(sj->lesions, sj->n_lesions, sj->cap_lesions);
         memset(les, 0, sizeof *les);
         les->linkid = linkid;
-        les->loc = loc;
+        lesion_locate(les, L->p, loc);
         les->visit = visit;
         les->line = r->line;
         les->parent = -1;
         les->merged_into = -1;
         les->merge_first = -1;
-        les->is_cns = protocol_is_cns(L->p, loc);
-        les->is_nodal = strstr(loc, "LYMPH NODE") != NULL;
         les->is_merge = merge || strchr(linkid, '/') != NULL;
         les->equivocal = equivocal;
         les->date = DATE_NONE;
@@ -663,19 +661,9 @@ static int tu_row(struct loader *L, struct dom *m, const struct csv_rec *r)
          * parent is resolved after all rows are read. */
         (void)split;
     }
-    if (!*les->loc && *loc) {
-        les->loc = loc;
-        les->is_cns = protocol_is_cns(L->p, loc);
-        les->is_nodal = strstr(loc, "LYMPH NODE") != NULL;
-    }
-    /* Criterion of a lesion (data-format.md): from the carrier, else
-     * RANO-BM sees the CNS lesions and RECIST 1.1 sees all. */
-    if (crit >= 0) {
-        les->cls[crit] = cls;
-    } else {
-        les->cls[CRIT_RECIST] = cls;
-        les->cls[CRIT_RANOBM] = les->is_cns ? cls : LC_NONE;
-    }
+    if (!*les->loc && *loc)
+        lesion_locate(les, L->p, loc);
+    lesion_classify(les, crit, cls);
     return 0;
 }
 DOM_STREAM_FN(tu_stream, tu_row)
@@ -773,22 +761,13 @@ struct aclust {
     size_t next;    /* next cluster of the same subject and label */
 };
 
-/* A sum of diameters recorded by the site (SUMDIAM). */
-struct sumrec {
-    size_t subj;
-    int32_t assess;
-    int32_t diam;
-    int crit; /* -1: TRCAT blank */
-    long line;
-};
-
 struct tr_ctx {
     struct loader *L;
     struct dom m;
     struct trcand *c;
     size_t n, cap;
-    struct sumrec *sums;
-    size_t n_sums, cap_sums;
+    size_t *sum_subj; /* subjects with a SUMDIAM, in order of the first */
+    size_t n_sum_subj, cap_sum_subj;
     struct strmap clusters; /* subject \x1f visit -> first cluster */
     struct aclust *cl;
     size_t n_cl, cap_cl;
@@ -891,80 +870,19 @@ static void keep_sum(struct loader *L, const struct dom *m,
     char *visit = term(L, m, r, TR_VISIT);
     if (assessment_date(L, m, r, TR_TRDTC, sj, visit, &date, &imp) < 0)
         return;
-    struct sumrec *sr = VEC_PUSH(x->sums, x->n_sums, x->cap_sums);
-    sr->subj = (size_t)(sj - L->s->subjects);
-    sr->assess = assess_id(x, sr->subj, visit, date, r->line, sj->usubjid);
+    size_t subj = (size_t)(sj - L->s->subjects);
+    struct subject *msj = &L->s->subjects[subj];
+    if (!msj->n_sums)
+        *(size_t *)VEC_PUSH(x->sum_subj, x->n_sum_subj, x->cap_sum_subj) =
+            subj;
+    struct recorded_sum *sr = VEC_PUSH(msj->sums, msj->n_sums, msj->cap_sums);
+    sr->assess = assess_id(x, subj, visit, date, r->line, sj->usubjid);
     sr->diam = diam;
     char *cat = term(L, m, r, TR_TRCAT);
     sr->crit = *cat ? criterion_of(cat) : -1;
     if (sr->crit == -2)
         sr->crit = CRIT_RECIST;
     sr->line = r->line;
-}
-
-/* The sum of a criterion's target diameters at one assessment, or -1 when
- * a target has no value there (then the sum is not known). */
-static int64_t target_sum(const struct subject *sj, int crit, int32_t assess)
-{
-    int64_t sum = 0;
-    for (size_t li = 0; li < sj->n_lesions; li++) {
-        const struct lesion *l = &sj->lesions[li];
-        if (l->cls[crit] != LC_TARGET)
-            continue;
-        const struct measurement *mv = NULL;
-        for (size_t k = 0; k < sj->n_meas; k++)
-            if (sj->meas[k].lesion == (int)li &&
-                sj->meas[k].assess == assess &&
-                sj->meas[k].kind != MV_STATE &&
-                (sj->meas[k].crit_mask & (1u << crit)))
-                mv = &sj->meas[k];
-        if (mv && (mv->kind == MV_VALUE || mv->kind == MV_TSTM)) {
-            sum += mv->diam;
-            continue;
-        }
-        /* Fragments and merged masses appear only at some assessments;
-         * a merged parent counts 0 (data-format.md "Merged lesions"). */
-        if (!mv && (l->parent >= 0 || l->is_merge || l->merged_into >= 0))
-            continue;
-        return -1;
-    }
-    return sum;
-}
-
-/* Cross-checks the recorded sums against the lesions: a difference of
- * more than 0.1 mm is a warning. A sum without TRCAT matches either
- * criterion. */
-static void check_sums(struct loader *L, const struct tr_ctx *x)
-{
-    const int64_t tol = DIAM_SCALE / 10;
-    for (size_t i = 0; i < x->n_sums; i++) {
-        const struct sumrec *sr = &x->sums[i];
-        const struct subject *sj = &L->s->subjects[sr->subj];
-        int64_t best = -1, best_diff = INT64_MAX;
-        int best_crit = CRIT_RECIST;
-        for (int c = 0; c < CRIT_N; c++) {
-            if (sr->crit >= 0 && c != sr->crit)
-                continue;
-            int64_t s = target_sum(sj, c, sr->assess);
-            if (s < 0)
-                continue;
-            int64_t diff = s > sr->diam ? s - sr->diam : sr->diam - s;
-            if (diff < best_diff) {
-                best_diff = diff;
-                best = s;
-                best_crit = c;
-            }
-        }
-        if (best < 0 || best_diff <= tol)
-            continue;
-        char rec[32], got[32];
-        diam_format(sr->diam, rec, sizeof rec);
-        diam_format(best, got, sizeof got);
-        diags_add(L->d, SEV_WARNING, D_SUMDIAM, "tr.csv", sr->line, 0,
-                  "SUMDIAM %s mm recorded for subject %s, but the %s target "
-                  "lesions add up to %s mm at that assessment",
-                  rec, sj->usubjid, criterion_name(best_crit), got);
-    }
 }
 
 static int tr_row(struct loader *L, struct dom *m, const struct csv_rec *r,
@@ -1031,26 +949,20 @@ static int tr_row(struct loader *L, struct dom *m, const struct csv_rec *r,
         memset(les, 0, sizeof *les);
         les->linkid = linkid;
         const char *ql = qual_get(q, nq, "TRLOC");
-        les->loc = upcase_copy(L, ql ? ql : "");
+        lesion_locate(les, L->p, upcase_copy(L, ql ? ql : ""));
         les->visit = term(L, m, r, TR_VISIT);
         les->line = r->line;
         les->parent = les->merged_into = les->merge_first = -1;
         les->from_tr = true;
-        les->is_cns = protocol_is_cns(L->p, les->loc);
-        les->is_nodal = strstr(les->loc, "LYMPH NODE") != NULL;
         les->date = DATE_NONE;
-        les->cls[CRIT_RECIST] = cls;
-        les->cls[CRIT_RANOBM] = les->is_cns ? cls : LC_NONE;
+        lesion_classify(les, -1, cls);
         li = (int)(sj->n_lesions - 1);
     }
     struct lesion *les = &sj->lesions[li];
     if (!*les->loc) {
         const char *ql = qual_get(q, nq, "TRLOC");
-        if (ql && *ql) {
-            les->loc = upcase_copy(L, ql);
-            les->is_cns = protocol_is_cns(L->p, les->loc);
-            les->is_nodal = strstr(les->loc, "LYMPH NODE") != NULL;
-        }
+        if (ql && *ql)
+            lesion_locate(les, L->p, upcase_copy(L, ql));
     }
 
     struct trcand *c = VEC_PUSH(x->c, x->n, x->cap);
@@ -1209,17 +1121,6 @@ static int tr_stream(void *ctx, const struct csv_rec *r)
     return tr_row(x->L, &x->m, r, x);
 }
 
-/* Rank of a diameter test for a lesion: lower is preferred; 0 = not used
- * for this kind of lesion (data-format.md "Measurements": nodal LPERP >
- * SAXIS > DIAMETER; non-nodal LDIAM > DIAMETER; never two axes added). */
-static int test_rank(enum diam_test t, bool nodal)
-{
-    if (nodal)
-        return t == DT_LPERP ? 1 : t == DT_SAXIS ? 2 : t == DT_DIAMETER ? 3
-                                                                        : 0;
-    return t == DT_LDIAM ? 1 : t == DT_DIAMETER ? 2 : 0;
-}
-
 static int cmp_cand(const void *a, const void *b)
 {
     const struct trcand *x = a, *y = b;
@@ -1293,7 +1194,7 @@ static void tr_resolve(struct loader *L, struct tr_ctx *x)
             if (x->c[k].dup || mv->kind == MV_STATE || mv->test == DT_NONE)
                 continue;
             had_diam = true;
-            int rk = test_rank(mv->test, les->is_nodal);
+            int rk = lesion_test_rank(mv->test, les->is_nodal);
             if (!rk)
                 continue;
             if (rk < any_rank) {
@@ -1350,8 +1251,10 @@ int sdtm_read_tr(struct loader *L)
     int rc = dom_read(L, &x.m, "tr", tr_stream, &x, false);
     L->s->n_tr_rows = x.m.rows;
     tr_resolve(L, &x);
-    check_sums(L, &x);
-    free(x.sums);
+    /* The recorded sums against the lesions (criteria/baseline.c). */
+    for (size_t i = 0; i < x.n_sum_subj; i++)
+        baseline_check_sums(&L->s->subjects[x.sum_subj[i]], L->d);
+    free(x.sum_subj);
     free(x.c);
     free(x.cl);
     free(x.n_assess);

@@ -6,6 +6,8 @@
 
 #include "io_int.h"
 
+#include "criteria.h"
+
 #define DOM_MAXCOL 48
 
 /* What the evaluator selection saw in one file. */
