@@ -122,7 +122,8 @@ void bor_derive(struct crit_result *r, const struct protocol *p,
     cb->tp = ub->tp = cb->tp_confirm = ub->tp_confirm = -1;
     r->cb = false;
     r->cb_reason[0] = '\0';
-    /* f.3: no evaluable baseline. */
+    /* Rule BOR-NO-BASELINE: without an evaluable baseline the best
+     * response is NE and there is no clinical benefit (f.3, a.3). */
     if (!r->baseline_ok) {
         set_bor(cb, r, RESP_NE, -1, -1);
         set_bor(ub, r, RESP_NE, -1, -1);
@@ -156,7 +157,11 @@ void bor_derive(struct crit_result *r, const struct protocol *p,
         snprintf(tail, sizeof tail, "; assessments after %s not counted",
                  r->window_why);
 
-    /* ---- confirmed (f.1) ---- */
+    /* ---- confirmed (f.1) ----
+     * Rule BOR-CONFIRMED: the best response is the best CR or PR that a
+     * later time point confirms (CONFIRM-DAYS, CONFIRM-BETWEEN); else SD
+     * when an SD, or an unconfirmed response, lasted the SD minimum from
+     * the origin (BOR-SD-MIN); else PD or NE (f.1). */
     int first_resp = -1;
     enum resp best = RESP_NONE;
     int bi = -1, bj = -1;
@@ -277,7 +282,9 @@ void bor_derive(struct crit_result *r, const struct protocol *p,
     }
     reason_append(cb->reason, sizeof cb->reason, "%s", tail);
 
-    /* ---- unconfirmed (f.2): the best single time point ---- */
+    /* ---- unconfirmed (f.2) ----
+     * Rule BOR-UNCONFIRMED: the best single time point, CR > PR > SD >
+     * NON-CR/NON-PD > PD, SD only when it lasted the SD minimum (f.2). */
     static const enum resp order[] = {RESP_CR,   RESP_PR,   RESP_SD,
                                       RESP_NONCRNONPD, RESP_IUPD, RESP_ICPD,
                                       RESP_PD};
@@ -309,7 +316,10 @@ void bor_derive(struct crit_result *r, const struct protocol *p,
     }
     reason_append(ub->reason, sizeof ub->reason, "%s", tail);
 
-    /* ---- clinical benefit (h.2): confirmed CR, PR or SD ---- */
+    /* ---- clinical benefit (h.2) ----
+     * Rule CBR: clinical benefit is a confirmed best response of CR, PR or
+     * SD (SD lasting the criterion's SD minimum, 28 days for RANO-BM), or
+     * with cbr_sd_rule sustained an SD held across two assessments (h.2). */
     enum resp c = cb->resp;
     if (p->cbr_sd_rule == CBR_SUSTAINED && c == RESP_SD) {
         /* [CHOICE] cbr_sd_rule sustained: SD held across two assessments

@@ -360,8 +360,9 @@ void ranobm_overall(struct work *w, size_t t)
                  m2);
 
     enum resp T = tp->target, NT = tp->nontarget;
-    /* Row 1: target PD, non-target PD, an unequivocal new CNS lesion or
-     * clinical deterioration is PD (e.3; d: "worse" -> PD). */
+    /* Rule RANO-E3-1-PD: target PD, non-target PD, an unequivocal new CNS
+     * lesion or clinical deterioration is PD (e.3 row 1; d: "worse" ->
+     * PD). */
     if (T == RESP_PD || NT == RESP_PD || tp->newl == NEWL_YES ||
         clin == CLIN_WORSE) {
         tp->overall = RESP_PD;
@@ -384,7 +385,10 @@ void ranobm_overall(struct work *w, size_t t)
                           carried ? " (carried forward)" : "");
         return;
     }
-    /* Imaging level (e.3, below the table). */
+    /* Rule RANO-IMAGING: the imaging level (e.3, below the table): target
+     * CR with non-targets CR (or none) is CR, target CR otherwise PR,
+     * target PR is PR, else SD; without target disease, non-targets CR
+     * and no new lesion is CR, else NON-CR/NON-PD. */
     enum resp img;
     bool ntonly = !r->n_target_lesions;
     if (ntonly) {
@@ -396,7 +400,7 @@ void ranobm_overall(struct work *w, size_t t)
         img = NT == RESP_CR && tp->newl != NEWL_YES ? RESP_CR
                                                     : RESP_NONCRNONPD;
     } else {
-        /* Row 2: target NE. */
+        /* Rule RANO-E3-2-NE: target NE is NE (e.3 row 2). */
         if (T == RESP_NE) {
             tp->overall = RESP_NE;
             snprintf(why, wsz, "NE: %s", tp->trg_reason);
@@ -414,9 +418,10 @@ void ranobm_overall(struct work *w, size_t t)
              resp_name(img, false), ntonly ? "" : tp->trg_reason,
              ntonly ? "" : "; ", tp->ntrg_reason);
     bool response = img == RESP_CR || img == RESP_PR;
-    /* Row 3: imaging CR/PR with steroid or clinical status unknown
-     * ([CHOICE] rano_missing_policy). For CR the dose itself must be
-     * known. */
+    /* Rule RANO-E3-3-UNKNOWN: imaging CR/PR with the steroid dose or the
+     * clinical status unknown is NE, or SD with rano_missing_policy
+     * downgrade_to_sd (e.3 row 3, [CHOICE]). For CR the dose itself must
+     * be known. */
     bool unknown = inc == INC_UNKNOWN || clin == CLIN_UNKNOWN ||
                    (img == RESP_CR && !dose_known);
     if (response && unknown) {
@@ -439,8 +444,9 @@ void ranobm_overall(struct work *w, size_t t)
         }
         return;
     }
-    /* Row 4: an increased steroid dose never lets a response count; it is
-     * never PD by itself ([CHOICE] rano_steroid_increase). */
+    /* Rule RANO-E3-4-STEROID-UP: imaging CR/PR (or SD) with the steroid
+     * dose increased over the reference is SD, or NE with
+     * rano_steroid_increase ne; never PD by itself (e.3 row 4, d). */
     if (inc == INC_YES && (response || img == RESP_SD)) {
         if (p->rano_steroid_increase == STEROID_INC_NE) {
             tp->overall = RESP_NE;
@@ -455,8 +461,9 @@ void ranobm_overall(struct work *w, size_t t)
         return;
     }
     if (img == RESP_CR) {
-        /* Row 5: CR needs no steroids (rano_cr_max_steroid_mg) and a
-         * stable or improved clinical status; else row 6 PR. */
+        /* Rule RANO-E3-5-CR: imaging CR with no corticosteroids (at most
+         * rano_cr_max_steroid_mg) and the clinical status stable or
+         * improved is CR (e.3 row 5); with steroids it is PR (row 6). */
         if (mg <= p->rano_cr_max_steroid_mg) {
             tp->overall = RESP_CR;
             snprintf(why, wsz, "CR: %s; %s; neurological status %s", imaging,
@@ -469,6 +476,8 @@ void ranobm_overall(struct work *w, size_t t)
         }
         return;
     }
+    /* Rule RANO-E3-6-PR: imaging PR with the steroid dose not increased
+     * and the clinical status stable or improved is PR (e.3 row 6). */
     if (img == RESP_PR) {
         tp->overall = RESP_PR;
         snprintf(why, wsz, "PR: %s; %s, not increased; neurological status "
@@ -476,7 +485,8 @@ void ranobm_overall(struct work *w, size_t t)
                  imaging, steroid_txt, clin_name(clin));
         return;
     }
-    /* Row 7: otherwise SD (or NON-CR/NON-PD without target disease). */
+    /* Rule RANO-E3-7-SD: otherwise SD, or NON-CR/NON-PD without target
+     * disease (e.3 row 7). */
     tp->overall = ntonly ? RESP_NONCRNONPD : RESP_SD;
     snprintf(why, wsz, "%s: %s", resp_name(tp->overall, false), imaging);
     if (tp->newl == NEWL_EQUIVOCAL)

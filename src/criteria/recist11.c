@@ -130,6 +130,8 @@ void recist_overall(struct work *w, size_t t)
     char *why = tp->reason;
     size_t wsz = sizeof tp->reason;
     why[0] = '\0';
+    /* Rule RECIST-E1-PD: target PD, non-target PD or an unequivocal new
+     * lesion is PD, whatever else (e.1 last three rows, e.2). */
     if (T == RESP_PD || NT == RESP_PD || tp->newl == NEWL_YES) {
         tp->overall = RESP_PD;
         snprintf(why, wsz, "PD:");
@@ -147,6 +149,9 @@ void recist_overall(struct work *w, size_t t)
         return;
     }
     if (r->n_target_lesions) {
+        /* Rule RECIST-E1: with target disease, target NE is NE; target CR
+         * with non-targets CR (or none) is CR, with non-targets NON-CR/
+         * NON-PD or NE it is PR; target PR is PR; target SD is SD (e.1). */
         if (T == RESP_NE) {
             tp->overall = RESP_NE;
         } else if (T == RESP_CR) {
@@ -164,6 +169,8 @@ void recist_overall(struct work *w, size_t t)
         else if (NT != RESP_NA)
             reason_append(why, wsz, "; %s", tp->ntrg_reason);
     } else {
+        /* Rule RECIST-E2: with non-target disease only, the non-target
+         * response is the overall one: CR, NON-CR/NON-PD or NE (e.2). */
         tp->overall = NT == RESP_CR ? RESP_CR
                       : NT == RESP_NE ? RESP_NE
                                       : RESP_NONCRNONPD;

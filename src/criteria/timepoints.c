@@ -120,7 +120,7 @@ bool pr_relative(int64_t s, int64_t b)
 /*
  * The end of the target-response steps shared by RECIST 1.1 (b.2 steps
  * 4-5) and RANO-BM (b.3), once CR and PD are excluded:
- * Rule PR-RELATIVE: at least 30 % below baseline is PR;
+ * at least 30 % below baseline is PR (PR-RELATIVE, pr_relative());
  * Rule STICKY-PR ([DISAGREE] b.2): with sticky_pr, a time point after a
  *   PR (confirmed, or the first) that meets neither CR nor PD is PR;
  * otherwise SD. `what` names the sum ("sum", "CNS sum").
@@ -288,7 +288,8 @@ static void build_tps(struct work *w)
         }
     }
     free(slot);
-    /* Data cut-off: assessments after it are not used (section h.4, f). */
+    /* Rule DATA-CUTOFF: assessments after the data cut-off are not used
+     * (h.4, f). */
     int32_t co = w->p->data_cutoff;
     if (co != DATE_NONE) {
         size_t k = 0;
@@ -765,7 +766,8 @@ int crit_derive(const struct study *s, const struct subject *sj,
          * (b.1). */
         out->tp[t].sum = known && out->n_target_lesions ? sum : -1;
     }
-    /* Baseline completeness (a.3): every target has a baseline value. */
+    /* Rule BASELINE-COMPLETE: the baseline is evaluable only when every
+     * target lesion of the criterion has a baseline value (a.3). */
     if (out->baseline_ok) {
         for (size_t k = 0; k < out->n_target_lesions; k++)
             if (out->lval[k] < 0) {

@@ -217,7 +217,10 @@ void efficacy_table(const struct efficacy *e, struct table *t)
     r = row(t, sec, "RECIST 1.1 measurable disease", "Treated");
     table_set_int(t, r, "n", recmd);
 
-    /* h.2: CNS ORR (confirmed RANO-BM CR or PR) and CBR. */
+    /* Rule CNS-ORR: the CNS objective response rate is the share of
+     * subjects whose confirmed RANO-BM best response is CR or PR, among
+     * the CNS-evaluable and among all treated (h.2); CBR likewise, of
+     * clinical benefit (Rule CBR). */
     long orr_e = 0, orr_t = 0, cbr_e = 0, cbr_t = 0, orr_r = 0;
     for (size_t i = 0; i < e->n; i++) {
         const struct eff_subj *x = &e->subj[i];

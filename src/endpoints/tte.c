@@ -47,10 +47,37 @@ static int last_adequate(const struct crit_result *cr, size_t from,
     return last;
 }
 
+/* Rule PFS-NO-BASELINE (h.4 rule 1): without a complete (evaluable)
+ * baseline tumour assessment, progression-free survival is censored at the
+ * origin (day 0). Returns true when it applied; why (may be NULL) says
+ * why the baseline is not evaluable. */
+static bool no_baseline(const struct protocol *p, const struct subject *sj,
+                        bool baseline_ok, const char *why, struct tte *o)
+{
+    if (baseline_ok)
+        return false;
+    o->start = o->adt = sj->origin;
+    o->cnsr = 1;
+    o->cnsdtdsc = "No Baseline Assessment";
+    o->srcdom = "ADSL";
+    if (why)
+        reason_set(o->reason, sizeof o->reason,
+                   "censored at the origin: no evaluable baseline (%s) (h.4 "
+                   "rule 1)",
+                   why);
+    else
+        reason_set(o->reason, sizeof o->reason,
+                   "censored at the origin: no evaluable baseline (h.4 rule "
+                   "1)");
+    set_aval(p, o);
+    return true;
+}
+
 /*
  * The rules of h.4 from a start date: the event is the time point
  * `event_tp` (its date `event_date`, DATE_NONE when none) or death.
- * Rule 1 (no baseline) is the caller's.
+ * PFS-NO-BASELINE (h.4 rule 1) is no_baseline()'s, which the
+ * callers ask first.
  */
 static void progression(const struct study *s, const struct subject *sj,
                         const struct crit_result *cr, int32_t start,
@@ -71,9 +98,9 @@ static void progression(const struct study *s, const struct subject *sj,
         ev = death;
         is_death = true;
     }
-    /* Rule 2: new anticancer therapy before any event: censored at the
-     * last adequate assessment on or before its start (h.4;
-     * nat_includes_local). */
+    /* Rule PFS-NEW-THERAPY (h.4 rule 2): new anticancer therapy before any
+     * event: censored at the last adequate assessment on or before its
+     * start (day 0 if none; nat_includes_local). */
     const char *what = "";
     int32_t nat = crit_new_therapy(sj, p, &what);
     if (nat != DATE_NONE && nat >= start && (ev == DATE_NONE || nat < ev)) {
@@ -92,9 +119,10 @@ static void progression(const struct study *s, const struct subject *sj,
         return;
     }
     if (ev != DATE_NONE) {
-        /* Rule 3: the event after two or more missed scheduled
-         * assessments is censored at the last adequate assessment before
-         * it (missed_rule, censor_after_missed). */
+        /* Rule PFS-MISSED (h.4 rule 3): the event after two or more
+         * missed scheduled assessments is censored at the last adequate
+         * assessment before it (day 0 if none; missed_rule,
+         * censor_after_missed). */
         int la = last_adequate(cr, from, ev, true);
         int32_t ref = la >= 0 ? cr->tp[la].date : start;
         int32_t ref_day = days_from_origin(ref, sj->origin);
@@ -126,17 +154,21 @@ static void progression(const struct study *s, const struct subject *sj,
             set_aval(p, o);
             return;
         }
-        /* Rules 4 and 5: the event. */
         o->adt = ev;
         o->cnsr = 0;
         fmt_date(ev, d1);
         if (is_death) {
+            /* Rule PFS-DEATH (h.4 rule 5): death without prior
+             * progression is an event on the date of death. */
             o->evntdesc = "Death";
             o->srcdom = "ADSL";
             reason_set(o->reason, sizeof o->reason,
                        "event: death on %s without prior %s (h.4 rule 5)",
                        d1, event_name);
         } else {
+            /* Rule PFS-PD (h.4 rule 4): documented progression is an
+             * event on the date of the assessment showing it (the earliest
+             * sighting of a new lesion, for new-lesion PD). */
             o->evntdesc = "Disease Progression";
             o->srcdom = "ADRS";
             reason_set(o->reason, sizeof o->reason, "event: %s on %s: %s",
@@ -145,7 +177,8 @@ static void progression(const struct study *s, const struct subject *sj,
         set_aval(p, o);
         return;
     }
-    /* Rule 6: no event by the cut-off: the last adequate assessment. */
+    /* Rule PFS-NO-EVENT (h.4 rule 6): no event by the cut-off: censored at
+     * the last adequate assessment on or before it (day 0 if none). */
     int la = last_adequate(cr, from, co, false);
     o->cnsr = 1;
     if (la >= 0) {
@@ -193,19 +226,8 @@ void tte_pfs(const struct study *s, const struct subject *sj,
     o->criterion = criterion_name(cr->crit);
     if (!o->present)
         return;
-    if (!cr->baseline_ok) {
-        /* Rule 1: no complete baseline: censored at the origin. */
-        o->start = o->adt = sj->origin;
-        o->cnsr = 1;
-        o->cnsdtdsc = "No Baseline Assessment";
-        o->srcdom = "ADSL";
-        reason_set(o->reason, sizeof o->reason,
-                   "censored at the origin: no evaluable baseline (%s) (h.4 "
-                   "rule 1)",
-                   cr->baseline_why);
-        set_aval(&s->proto, o);
+    if (no_baseline(&s->proto, sj, cr->baseline_ok, cr->baseline_why, o))
         return;
-    }
     int32_t pd;
     int t = first_pd(cr, &pd);
     progression(s, sj, cr, sj->origin, 1, t, pd,
@@ -225,8 +247,8 @@ void tte_os(const struct study *s, const struct subject *sj, struct tte *o)
     o->start = sj->origin;
     int32_t co = p->data_cutoff;
     char d[11];
-    /* h.5: death from any cause; else censored at the last date known
-     * alive, on or before the cut-off. */
+    /* Rule OS: death from any cause is the event (h.5); else censored at
+     * the last date known alive, on or before the cut-off. */
     if (sj->death != DATE_NONE && (co == DATE_NONE || sj->death <= co)) {
         o->adt = sj->death;
         o->cnsr = 0;
@@ -258,8 +280,8 @@ void tte_dor(const struct study *s, const struct subject *sj,
     o->param = cns ? "CNS Duration of Response (days)"
                    : "Duration of Response (days)";
     o->criterion = criterion_name(cr->crit);
-    /* h.3: confirmed responders only, from the first CR/PR that was
-     * subsequently confirmed. */
+    /* Rule DOR: confirmed responders only, from the first CR/PR that was
+     * subsequently confirmed, to progression or death (h.3). */
     if (cr->cbor.resp != RESP_CR && cr->cbor.resp != RESP_PR)
         return;
     int first = -1;
@@ -297,17 +319,8 @@ void tte_ipfs(const struct study *s, const struct subject *sj,
     o->present = sj->origin != DATE_NONE;
     if (!o->present)
         return;
-    if (!ir->baseline_ok) {
-        o->start = o->adt = sj->origin;
-        o->cnsr = 1;
-        o->cnsdtdsc = "No Baseline Assessment";
-        o->srcdom = "ADSL";
-        reason_set(o->reason, sizeof o->reason,
-                   "censored at the origin: no evaluable baseline (h.4 rule "
-                   "1)");
-        set_aval(p, o);
+    if (no_baseline(p, sj, ir->baseline_ok, NULL, o))
         return;
-    }
     /* The event is the iUPD later confirmed as iCPD, dated to the iUPD;
      * an iUPD never confirmed is an event too by default
      * (ipfs_unconfirmed_iupd); one reset by shrinkage is not (g). */

@@ -80,6 +80,7 @@ static void run_case(const struct ccase *c)
 static const struct ccase recist_cases[] = {
     /* EVIDENCE: PR-RELATIVE. 100 -> 70 is exactly -30 %: PR; confirmed
      * 42 days later. */
+    /* EVIDENCE: BOR-CONFIRMED, BOR-UNCONFIRMED, CBR. */
     {"PR-RELATIVE exactly -30%", CRIT_RECIST, "T01:T:LIVER",
      {{-7, "T01=100"}, {42, "T01=70"}, {84, "T01=70"}},
      NULL, "PR PR", "PR", "PR", "Y", NULL, NULL, false},
@@ -185,6 +186,7 @@ static const struct ccase recist_cases[] = {
 static const struct ccase lesion_cases[] = {
     /* EVIDENCE: NT-UPD. Targets stable, non-target unequivocal
      * progression: PD. */
+    /* EVIDENCE: RECIST-E1-PD. */
     {"NT-UPD", CRIT_RECIST, "T01:T:LIVER NT01:NT:BONE",
      {{-7, "T01=20 NT01=PRESENT"}, {42, "T01=20 NT01=UPD"}},
      NULL, "PD", "PD", "PD", "N", NULL, NULL, false},
@@ -194,6 +196,7 @@ static const struct ccase lesion_cases[] = {
      NULL, "SD", "SD", "SD", "Y", NULL, NULL, false},
     /* EVIDENCE: NT-CR. Target CR with a non-target present: PR; absent:
      * CR. CR -> PR 42 days later: confirmed PR. */
+    /* EVIDENCE: RECIST-E1. */
     {"NT-CR target CR", CRIT_RECIST, "T01:T:LIVER NT01:NT:BONE",
      {{-7, "T01=20 NT01=PRESENT"},
       {42, "T01=0 NT01=ABSENT"},
@@ -209,6 +212,7 @@ static const struct ccase lesion_cases[] = {
      NULL, "CR CR PD", "CR", "CR", "Y", NULL, NULL, false},
     /* e.2, non-target disease only: present -> NON-CR/NON-PD (day 42,
      * counts); absent on day 84 -> CR, unconfirmed. */
+    /* EVIDENCE: RECIST-E2. */
     {"non-target only (e.2)", CRIT_RECIST, "NT01:NT:BONE",
      {{-7, "NT01=PRESENT"}, {42, "NT01=PRESENT"}, {84, "NT01=ABSENT"}},
      NULL, "NON-CR/NON-PD CR", "NON-CR/NON-PD", "CR", "N", NULL, NULL,
@@ -232,10 +236,12 @@ static const struct ccase lesion_cases[] = {
       {84, "T01=10 NEW01=ABSENT"}},
      NULL, "PR PR", "PR", "PR", "Y", NULL, NULL, false},
     /* Baseline 35 days before the first dose: no evaluable baseline. */
+    /* EVIDENCE: BOR-NO-BASELINE. */
     {"baseline too early (a)", CRIT_RECIST, "T01:T:LIVER",
      {{-35, "T01=20"}, {42, "T01=10"}},
      NULL, "NE", "NE", "NE", "N", NULL, NULL, false},
     /* A target without a baseline value (a.3): NE throughout. */
+    /* EVIDENCE: BASELINE-COMPLETE. */
     {"baseline incomplete (a.3)", CRIT_RECIST, "T01:T:LIVER T02:T:LUNG",
      {{-7, "T01=20 T02=ND"}, {42, "T01=10 T02=10"}},
      NULL, "NE", "NE", "NE", "N", NULL, NULL, false},
@@ -307,6 +313,7 @@ static const struct ccase bor_cases[] = {
      "{\"bor_window_end_day\": 91}", "PR PR", "PR", "PR", "Y", NULL, NULL,
      false},
     /* Data cut-off: the confirming scan after it is not used. */
+    /* EVIDENCE: DATA-CUTOFF. */
     {"data cut-off", CRIT_RECIST, "T01:T:LIVER",
      {{-7, "T01=100"}, {42, "T01=60"}, {84, "T01=60"}},
      "{\"data_cutoff\": \"2025-03-01\"}", "PR", "SD", "PR", "Y", NULL, NULL,
@@ -354,11 +361,13 @@ static const struct ccase rano_cases[] = {
      NULL, NULL, false},
     /* Steroids (d): baseline 4 mg; imaging PR with 4 mg (stable): PR and
      * confirmed; with 8 mg (increased) the second is SD, not PD. */
+    /* EVIDENCE: RANO-E3-6-PR. */
     {"RANO steroid stable", CRIT_RANOBM, "T01:T:FRONTAL_LOBE",
      {{-7, "T01=20 DEX=4 CLIN=STABLE"},
       {42, "T01=10 DEX=4 CLIN=STABLE"},
       {84, "T01=10 DEX=4 CLIN=STABLE"}},
      NULL, "PR PR", "PR", "PR", "Y", NULL, NULL, false},
+    /* EVIDENCE: RANO-E3-4-STEROID-UP. */
     {"RANO steroid increased -> SD", CRIT_RANOBM, "T01:T:FRONTAL_LOBE",
      {{-7, "T01=20 DEX=4 CLIN=STABLE"},
       {42, "T01=10 DEX=4 CLIN=STABLE"},
@@ -373,6 +382,7 @@ static const struct ccase rano_cases[] = {
     /* EVIDENCE: RANO-CR. Imaging CR with dexamethasone 2 mg (not
      * increased): PR; at 0: CR.
      * With rano_cr_max_steroid_mg 2 the first is CR too. */
+    /* EVIDENCE: RANO-E3-5-CR, RANO-IMAGING. */
     {"RANO CR needs no steroids", CRIT_RANOBM, "T01:T:FRONTAL_LOBE",
      {{-7, "T01=20 DEX=4 CLIN=STABLE"},
       {42, "T01=0 DEX=2 CLIN=STABLE"},
@@ -385,12 +395,14 @@ static const struct ccase rano_cases[] = {
      "{\"rano_cr_max_steroid_mg\": 2}", "CR CR", "CR", "CR", "Y", NULL, NULL,
      false},
     /* Clinical deterioration is PD whatever the imaging. */
+    /* EVIDENCE: RANO-E3-1-PD. */
     {"RANO clinical worse", CRIT_RANOBM, "T01:T:FRONTAL_LOBE",
      {{-7, "T01=20 CLIN=STABLE"}, {42, "T01=10 CLIN=WORSE"}},
      NULL, "PD", "PD", "PD", "N", NULL, NULL, false},
     /* rano_missing_policy: clinical status missing on day 84 with imaging
      * PR: NE (default); SD (downgrade_to_sd); PR (carry_forward, stable
      * on day 42). */
+    /* EVIDENCE: RANO-E3-3-UNKNOWN. */
     {"RANO missing ne_if_response", CRIT_RANOBM, "T01:T:FRONTAL_LOBE",
      {{-7, "T01=20 CLIN=STABLE"},
       {42, "T01=10 CLIN=STABLE"},
@@ -409,6 +421,14 @@ static const struct ccase rano_cases[] = {
      "{\"rano_missing_policy\": \"carry_forward\"}", "PR PR", "PR", "PR",
      "Y", NULL, NULL, false},
     /* Missing status with imaging SD: the SD stands. */
+    /* EVIDENCE: RANO-E3-2-NE. T02 not measured on day 42: the partial
+     * sum 10 proves neither PD nor PR, so target NE and overall NE (row
+     * 2), whatever the steroids and the clinical status; NE alone is no
+     * best response and no clinical benefit. */
+    {"RANO target NE", CRIT_RANOBM, "T01:T:FRONTAL_LOBE T02:T:CEREBELLUM",
+     {{-7, "T01=20 T02=20 CLIN=STABLE"}, {42, "T01=10 CLIN=STABLE"}},
+     NULL, "NE", "NE", "NE", "N", NULL, NULL, false},
+    /* EVIDENCE: RANO-E3-7-SD. */
     {"RANO missing with SD stands", CRIT_RANOBM, "T01:T:FRONTAL_LOBE",
      {{-7, "T01=20 CLIN=STABLE"}, {42, "T01=18"}},
      NULL, "SD", "SD", "SD", "Y", NULL, NULL, false},

@@ -28,17 +28,20 @@ struct tcase {
 
 static const struct tcase cases[] = {
     /* Rule 1: no complete baseline -> censored at the origin, AVAL 1. */
+    /* EVIDENCE: PFS-NO-BASELINE. */
     {"rule 1 no baseline",
      SUBJ("T01:T:LIVER T02:T:LUNG", NULL, {-7, "T01=20 T02=ND"},
           {42, "T01=30 T02=30"}),
      TTE_PFS, true, 1, 0, 1, "No Baseline Assessment"},
     /* Rule 4: PD on day 84 (40 -> 50, +25 %, +10 mm). */
+    /* EVIDENCE: PFS-PD. */
     {"rule 4 PD",
      SUBJ("T01:T:LIVER", NULL, {-7, "T01=40"}, {42, "T01=40"},
           {84, "T01=50"}),
      TTE_PFS, true, 0, 84, 85, "Disease Progression"},
     /* Rule 5: death on day 100 after SD on day 84: no scheduled
      * assessment missed (126 + 7 > 100). */
+    /* EVIDENCE: PFS-DEATH. */
     {"rule 5 death",
      SUBJ("T01:T:LIVER", NULL, {-7, "T01=40"}, {42, "T01=40"},
           {84, "T01=40"}, {100, "EVENT=DIED"}),
@@ -46,6 +49,7 @@ static const struct tcase cases[] = {
     /* Rule 3, the spec's example: adequate on day 42, death on day 134:
      * days 84 and 126 missed (126 + 7 < 134): censored on day 42. On day
      * 133 only one is missed (126 + 7 = 133): the event counts. */
+    /* EVIDENCE: PFS-MISSED. */
     {"rule 3 two missed",
      SUBJ("T01:T:LIVER", NULL, {-7, "T01=40"}, {42, "T01=40"},
           {134, "EVENT=DIED"}),
@@ -72,6 +76,7 @@ static const struct tcase cases[] = {
      TTE_PFS, true, 0, 134, 135, "Death"},
     /* Rule 2: new systemic therapy on day 60, then PD on day 84:
      * censored at the last adequate assessment before it (day 42). */
+    /* EVIDENCE: PFS-NEW-THERAPY. */
     {"rule 2 new therapy",
      SUBJ("T01:T:LIVER", NULL, {-7, "T01=40"}, {42, "T01=40"},
           {60, "EVENT=NAT"}, {84, "T01=50"}),
@@ -88,6 +93,7 @@ static const struct tcase cases[] = {
           {84, "T01=50"}),
      TTE_PFS, true, 0, 84, 85, "Disease Progression"},
     /* Rule 6: no event: the last adequate assessment (day 84). */
+    /* EVIDENCE: PFS-NO-EVENT. */
     {"rule 6 last assessment",
      SUBJ("T01:T:LIVER", NULL, {-7, "T01=40"}, {42, "T01=40"},
           {84, "T01=39"}),
@@ -112,6 +118,7 @@ static const struct tcase cases[] = {
      TTE_PFS, true, 0, 84, 84, "Disease Progression"},
     /* OS (h.5): death; else the last known alive date from any domain
      * (here a survival contact on day 300). */
+    /* EVIDENCE: OS. */
     {"OS death",
      SUBJ("T01:T:LIVER", NULL, {-7, "T01=40"}, {42, "T01=40"},
           {250, "EVENT=DIED"}),
@@ -127,6 +134,7 @@ static const struct tcase cases[] = {
      TTE_OS, true, 1, 150, 151, "Last Known Alive"},
     /* Duration of response (h.3): PR on day 42 (100 -> 60), confirmed on
      * day 84, PD on day 126 (60 -> 80): from day 42 to 126, AVAL 85. */
+    /* EVIDENCE: DOR. */
     {"DoR",
      SUBJ("T01:T:LIVER", NULL, {-7, "T01=100"}, {42, "T01=60"},
           {84, "T01=60"}, {126, "T01=80"}),

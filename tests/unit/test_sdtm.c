@@ -147,6 +147,7 @@ static const struct measurement *meas_of(const struct subject *sj,
 
 /* ---- the valid base study ---- */
 
+/* EVIDENCE: LESION-CNS, LESION-NODAL, LESION-CRITERION. */
 static void test_base_is_clean(void **state)
 {
     (void)state;
@@ -349,6 +350,10 @@ static void test_tr_without_tu(void **state)
     fx_free(f);
 }
 
+/* EVIDENCE: BASELINE-ANCHOR, BASELINE-CHOICE, BASELINE-WINDOW. 29 days
+ * before the first dose is out of the window of 28; 28 is in
+ * (test_baseline_exactly_28_days); none on or before it
+ * (test_no_baseline). */
 static void test_baseline_too_early(void **state)
 {
     (void)state;
@@ -436,6 +441,7 @@ static void test_target_without_baseline(void **state)
     fx_free(f);
 }
 
+/* EVIDENCE: RECIST-MEASURABLE, RANO-MEASURABLE. */
 static void test_below_measurability(void **state)
 {
     (void)state;
@@ -464,6 +470,64 @@ static void test_below_measurability(void **state)
               "S-001 measures 9.9 mm at baseline, below the longest diameter "
               "threshold of 10 mm (response-criteria.md a.2)");
     assert_int_equal(f->d.n_warnings, 2);
+    fx_free(f);
+}
+
+/* Writes tu.csv as the base rows with one substring replaced and extra
+ * rows after them. */
+static void tu_write(struct fixture *f, const char *from, const char *to,
+                     const char *extra)
+{
+    char tu[8192], out[8192];
+    snprintf(tu, sizeof tu, "%s", tu_csv);
+    char *p = from ? strstr(tu, from) : NULL;
+    if (from)
+        assert_non_null(p);
+    if (p)
+        snprintf(out, sizeof out, "%.*s%s%s%s", (int)(p - tu), tu, to,
+                 p + strlen(from), extra);
+    else
+        snprintf(out, sizeof out, "%s%s", tu, extra);
+    write_text(f->dir, "tu.csv", out);
+}
+
+/* EVIDENCE: RANO-MEASURABLE, TARGET-COUNT, LESION-CNS. */
+static void test_not_measurable_and_count(void **state)
+{
+    (void)state;
+    /* S-002's target at 15 mm in the leptomeninges: a CNS location (so
+     * RANO-BM sees it), but leptomeningeal disease is never measurable
+     * (a.1); under RECIST 1.1 15 mm is measurable. */
+    struct fixture *f = fx_new();
+    tu_write(f, "TARGET,CEREBELLUM,", "TARGET,LEPTOMENINGES,", "");
+    fx_load(f);
+    assert_int_equal(f->rc, 0);
+    expect(f, "tr.csv:10: warning: RANO-BM target lesion T01 of subject "
+              "S-002 is leptomeningeal, which is non-measurable disease "
+              "(response-criteria.md a.1) [not-measurable]");
+    assert_int_equal(f->d.n_warnings, 1);
+    fx_free(f);
+    /* Three more RECIST targets of S-001, measured at baseline: six, one
+     * more than the five RECIST 1.1 allows (a.2). */
+    f = fx_new();
+    tu_write(f, NULL, NULL,
+             "S-001,T04,TUMIDENT,TARGET,LUNG,RECIST 1.1,INVESTIGATOR,"
+             "SCREENING,2025-01-03\n"
+             "S-001,T05,TUMIDENT,TARGET,LUNG,RECIST 1.1,INVESTIGATOR,"
+             "SCREENING,2025-01-03\n"
+             "S-001,T06,TUMIDENT,TARGET,ADRENAL GLAND,RECIST 1.1,"
+             "INVESTIGATOR,SCREENING,2025-01-03\n");
+    tr_plus(f, "S-001,T04,LDIAM,11,mm,11,11,mm,,INVESTIGATOR,SCREENING,"
+               "2025-01-03\n"
+               "S-001,T05,LDIAM,12,mm,12,12,mm,,INVESTIGATOR,SCREENING,"
+               "2025-01-03\n"
+               "S-001,T06,LDIAM,13,mm,13,13,mm,,INVESTIGATOR,SCREENING,"
+               "2025-01-03\n");
+    fx_load(f);
+    assert_int_equal(f->rc, 0);
+    expect(f, "tu.csv:2: warning: subject S-001 has 6 RECIST 1.1 target "
+              "lesions; the criterion allows at most 5 [not-measurable]");
+    assert_int_equal(f->d.n_warnings, 1);
     fx_free(f);
 }
 
@@ -568,6 +632,7 @@ static void test_partial_dates(void **state)
     fx_free(f);
 }
 
+/* EVIDENCE: MEAS-TEST. */
 static void test_tstm_and_diameter_choice(void **state)
 {
     (void)state;
@@ -850,6 +915,7 @@ static void test_reused_visit_label(void **state)
     fx_free(f);
 }
 
+/* EVIDENCE: SUMDIAM-CHECK. */
 static void test_sumdiam_cross_check(void **state)
 {
     (void)state;
@@ -927,6 +993,7 @@ int main(void)
         cmocka_unit_test(test_target_without_baseline),
         cmocka_unit_test(test_below_measurability),
         cmocka_unit_test(test_node_at_15_is_measurable),
+        cmocka_unit_test(test_not_measurable_and_count),
         cmocka_unit_test(test_after_cutoff),
         cmocka_unit_test(test_evaluator_selection),
         cmocka_unit_test(test_partial_dates),
