@@ -65,3 +65,15 @@ void dump_diags(const struct diags *d)
     for (size_t i = 0; i < d->n; i++)
         fprintf(stderr, "  | %s\n", diag_text(&d->items[i]));
 }
+
+int tests_skipped;
+
+int tests_exit(int failures)
+{
+    if (failures)
+        return failures;
+    if (tests_skipped)
+        fprintf(stderr, "%d test%s skipped: reported as skipped (77)\n",
+                tests_skipped, tests_skipped == 1 ? "" : "s");
+    return tests_skipped ? 77 : 0;
+}

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include "helpers.h"
 #include "stats.h"
 
 #include <math.h>
@@ -162,7 +163,7 @@ static void test_km_tables(void **state)
 {
     (void)state;
     if (!have_refs())
-        skip();
+        SKIP_TEST();
     static const struct {
         const char *suffix;
         enum km_ci_type ci;
@@ -210,7 +211,7 @@ static void test_medians_and_landmarks(void **state)
 {
     (void)state;
     if (!have_refs())
-        skip();
+        SKIP_TEST();
     for (size_t d = 0; d < 3; d++) {
         char name[64];
         snprintf(name, sizeof name, "km_%s_input.csv", datasets[d]);
@@ -282,7 +283,7 @@ static void test_logrank(void **state)
 {
     (void)state;
     if (!have_refs())
-        skip();
+        SKIP_TEST();
     struct csvf *f = ref_read("logrank.csv");
     assert_non_null(f);
     static const struct {
@@ -322,7 +323,7 @@ static void test_cox(void **state)
 {
     (void)state;
     if (!have_refs())
-        skip();
+        SKIP_TEST();
     struct csvf *f = ref_read("cox.csv");
     assert_non_null(f);
     int checked = 0;
@@ -396,7 +397,7 @@ static void test_binom(void **state)
     assert_true(fabs(lo - 0.1807485) < 1e-6);
     assert_true(fabs(hi - 0.4543002) < 1e-6);
     if (!have_refs())
-        skip();
+        SKIP_TEST();
     struct csvf *f = ref_read("binom.csv");
     assert_non_null(f);
     assert_int_equal(f->nrow, 718);
@@ -460,5 +461,5 @@ int main(void)
         cmocka_unit_test(test_binom),
         cmocka_unit_test(test_followup_and_risk),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return tests_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -396,7 +396,7 @@ static void test_sqlite_users(void **s)
     {                                                                        \
         (void)s;                                                             \
         if (!pg_url())                                                       \
-            skip();                                                          \
+            SKIP_TEST();                                                          \
         fn(PG);                                                              \
     }
 PG_TEST(test_pg_round_trip, round_trip)
@@ -873,5 +873,5 @@ int main(void)
         cmocka_unit_test(test_sqlite_migrate),
         cmocka_unit_test(test_pg_migrate),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return tests_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }
