@@ -45,6 +45,8 @@ void *xmalloc(size_t size);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t size);
 char *xstrdup(const char *s);
+/* The first n bytes of s as a new string. */
+char *xstrndup(const char *s, size_t n);
 
 /* ------------------------------------------------------------------------
  * String map: string key -> size_t value, open addressing. Keys are copied.

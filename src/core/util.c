@@ -48,6 +48,14 @@ char *xstrdup(const char *s)
     return p;
 }
 
+char *xstrndup(const char *s, size_t n)
+{
+    char *p = xmalloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
 void *vec_grow(void *items, size_t *cap, size_t need, size_t elem)
 {
     if (need <= *cap)

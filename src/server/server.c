@@ -781,9 +781,12 @@ static char **file_header(const struct memdir *m, const char *name,
     head[hl] = 0;
     char **cols = NULL;
     size_t cap = 0;
-    for (char *save = NULL, *h = strtok_r(head, ",", &save); h;
-         h = strtok_r(NULL, ",", &save))
-        *(char **)VEC_PUSH(cols, *n, cap) = xstrdup(h);
+    /* The store writes headers of SDTM names: no quotes, no empty ones. */
+    for (char *h = head, *end; *h; h = *end ? end + 1 : end) {
+        end = h + strcspn(h, ",");
+        if (end > h)
+            *(char **)VEC_PUSH(cols, *n, cap) = xstrndup(h, (size_t)(end - h));
+    }
     free(head);
     return cols;
 }

@@ -68,7 +68,8 @@ static struct stmt *pg_prepare(struct store *st, const char *sql, char *err)
         if (sql[i] == '\'')
             quoted = !quoted;
         if (sql[i] == '?' && !quoted) {
-            k += (size_t)sprintf(s->sql + k, "$%d", ++s->nparams);
+            k += (size_t)snprintf(s->sql + k, n * 6 + 1 - k, "$%d",
+                                  ++s->nparams);
             continue;
         }
         s->sql[k++] = sql[i];

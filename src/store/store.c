@@ -439,9 +439,15 @@ static void json_str(char **buf, size_t *n, size_t *cap, const char *s)
             *o++ = 't';
             break;
         default:
-            if (*p < 0x20)
-                o += sprintf(o, "\\u%04x", *p);
-            else
+            if (*p < 0x20) {
+                static const char hex[] = "0123456789abcdef";
+                *o++ = '\\';
+                *o++ = 'u';
+                *o++ = '0';
+                *o++ = '0';
+                *o++ = hex[*p >> 4];
+                *o++ = hex[*p & 15];
+            } else
                 *o++ = (char)*p;
         }
     }

@@ -8,6 +8,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The next space-separated word of *cur (cut out in place), or NULL. */
+static char *next_word(char **cur)
+{
+    char *p = *cur + strspn(*cur, " ");
+    if (!*p)
+        return NULL;
+    char *end = p + strcspn(p, " ");
+    *cur = *end ? end + 1 : end;
+    *end = '\0';
+    return p;
+}
+
 void fixture_build(struct study *s, const struct ccase *c)
 {
     study_init(s);
@@ -38,7 +50,8 @@ void fixture_build(struct study *s, const struct ccase *c)
     /* Lesions: "ID:CLASS:LOC" with LOC's spaces written as '_'. */
     char buf[512];
     snprintf(buf, sizeof buf, "%s", c->lesions);
-    for (char *tok = strtok(buf, " "); tok; tok = strtok(NULL, " ")) {
+    char *cur = buf;
+    for (char *tok = next_word(&cur); tok; tok = next_word(&cur)) {
         char *id = tok, *cls = strchr(id, ':');
         *cls++ = '\0';
         char *loc = strchr(cls, ':');
@@ -88,7 +101,8 @@ void fixture_build(struct study *s, const struct ccase *c)
                  c->v[vi].day);
         char *vname = arena_strdup(&s->arena, visit);
         snprintf(buf, sizeof buf, "%s", c->v[vi].vals);
-        for (char *tok = strtok(buf, " "); tok; tok = strtok(NULL, " ")) {
+        char *vcur = buf;
+        for (char *tok = next_word(&vcur); tok; tok = next_word(&vcur)) {
             char *eq = strchr(tok, '=');
             *eq++ = '\0';
             if (!strcmp(tok, "CLIN")) {

@@ -462,9 +462,9 @@ static int accept_with_finding(void *ctx, struct store *st,
 
 static int note_subject(void *ctx, const char *usubjid)
 {
-    char *seen = ctx;
-    strcat(seen, usubjid);
-    strcat(seen, ";");
+    char *seen = ctx; /* 256 bytes */
+    size_t n = strlen(seen);
+    snprintf(seen + n, 256 - n, "%s;", usubjid);
     return 0;
 }
 
