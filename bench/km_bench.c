@@ -5,7 +5,7 @@
  * (bench/run.sh times survival::survfit on it when R is installed).
  * Usage: km_bench N [FILE]
  */
-#include "stats.h"
+#include "balist/stats.h"
 
 #include <math.h>
 #include <stdint.h>

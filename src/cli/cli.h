@@ -5,7 +5,7 @@
 #ifndef BALIST_CLI_H
 #define BALIST_CLI_H
 
-#include "core.h"
+#include "balist/core.h"
 
 enum { EXIT_OK = 0, EXIT_DATA = 1, EXIT_USAGE = 2 };
 

@@ -4,8 +4,8 @@
  * line. Exit 0 clean or warnings only, 1 errors, 2 usage.
  */
 #include "cli.h"
-#include "criteria.h"
-#include "io.h"
+#include "balist/criteria.h"
+#include "balist/io.h"
 
 #include <stdio.h>
 #include <stdlib.h>

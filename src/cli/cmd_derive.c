@@ -4,8 +4,8 @@
  * adrs.csv, and print each subject's best responses.
  */
 #include "cli.h"
-#include "endpoints.h"
-#include "io.h"
+#include "balist/endpoints.h"
+#include "balist/io.h"
 
 #include <errno.h>
 #include <signal.h>

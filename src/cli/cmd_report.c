@@ -4,8 +4,8 @@
  * page carries the data's SHA-256).
  */
 #include "cli.h"
-#include "io.h"
-#include "report.h"
+#include "balist/io.h"
+#include "balist/report.h"
 
 #include <stdio.h>
 #include <stdlib.h>

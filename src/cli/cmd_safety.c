@@ -3,8 +3,8 @@
  * tables (endpoints/safety.c) as aligned text, CSV or JSON.
  */
 #include "cli.h"
-#include "endpoints.h"
-#include "io.h"
+#include "balist/endpoints.h"
+#include "balist/io.h"
 
 #include <jansson.h>
 #include <stdio.h>

@@ -3,10 +3,10 @@
  * database, until Ctrl-C (SIGINT) or SIGTERM.
  */
 #include "cli.h"
-#include "io.h"
-#include "report.h"
-#include "server.h"
-#include "store.h"
+#include "balist/io.h"
+#include "balist/report.h"
+#include "balist/server.h"
+#include "balist/store.h"
 
 #include <malloc.h>
 #include <pthread.h>

@@ -2,7 +2,7 @@
  * cmd_simulate.c - `balist simulate --subjects N --seed S --out DIR`.
  */
 #include "cli.h"
-#include "sim.h"
+#include "balist/sim.h"
 
 #include <stdio.h>
 #include <string.h>

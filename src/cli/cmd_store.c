@@ -4,8 +4,8 @@
  * commands.
  */
 #include "cli.h"
-#include "io.h"
-#include "store.h"
+#include "balist/io.h"
+#include "balist/store.h"
 
 #include <dirent.h>
 #include <stdio.h>

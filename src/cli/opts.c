@@ -3,7 +3,7 @@
  * --evaluator, --cutoff, --protocol.
  */
 #include "cli.h"
-#include "io.h"
+#include "balist/io.h"
 
 #include <string.h>
 

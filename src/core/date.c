@@ -5,7 +5,7 @@
  * Imputation policy for partial dates lives with the readers (io/), which
  * know the record; this file only gives the earliest and latest day.
  */
-#include "core.h"
+#include "balist/core.h"
 
 #include <string.h>
 

@@ -3,7 +3,7 @@
  * severity, code, file, line and column (STYLE.md "Errors"). Callers print
  * them; this file only stores, counts, caps and formats.
  */
-#include "core.h"
+#include "balist/core.h"
 
 #include <stdio.h>
 #include <stdlib.h>

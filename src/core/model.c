@@ -4,7 +4,7 @@
  * (shared/spec/data-format.md "Dates that matter"; response-criteria.md
  * section 0 for the origin). Per-visit rules live in criteria/.
  */
-#include "core.h"
+#include "balist/core.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -2,7 +2,7 @@
  * num.c - the strict number parsers (STYLE.md: one parse_num() checks every
  * byte; atoi/atof/sscanf are banned for input).
  */
-#include "core.h"
+#include "balist/core.h"
 
 #include <errno.h>
 #include <limits.h>

@@ -6,7 +6,7 @@
  * shared/spec/data-format.md, and docs/protocol.md documents each key.
  * Parsing uses jansson; reading the file is the caller's business.
  */
-#include "core.h"
+#include "balist/core.h"
 
 #include <ctype.h>
 #include <stdarg.h>

@@ -3,7 +3,7 @@
  * writes. Column lookup by name keeps the derivation code readable; the
  * tables are narrow, so a linear search is cheap.
  */
-#include "core.h"
+#include "balist/core.h"
 
 #include <assert.h>
 #include <stdarg.h>

@@ -2,7 +2,7 @@
  * util.c - allocation, the batch arena, growable arrays and the string map
  * that the rest of core/ and io/ build on. No clinical content.
  */
-#include "core.h"
+#include "balist/core.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -6,7 +6,7 @@
 #ifndef BALIST_CRITERIA_INT_H
 #define BALIST_CRITERIA_INT_H
 
-#include "criteria.h"
+#include "balist/criteria.h"
 
 /* What one lesion shows at one time point. */
 struct cell {
@@ -52,7 +52,7 @@ int64_t target_value(struct work *w, size_t t, int li, bool *tstm,
 bool pd_relative(int64_t s, int64_t n);
 bool pr_relative(int64_t s, int64_t b);
 
-void pct(int64_t num, int64_t den, char *buf, size_t size);
+void crit_pct(int64_t num, int64_t den, char *buf, size_t size);
 int64_t tp_lesion_value(const struct work *w, size_t t, size_t k);
 void target_pr_or_sd(struct work *w, size_t t, int64_t S, const char *what);
 

@@ -169,7 +169,7 @@ static void rano_pd_text(const struct work *w, char *buf, size_t size,
     char a[32], b[32], p[16];
     diam_format(s, a, sizeof a);
     diam_format(n, b, sizeof b);
-    pct(s - n, n, p, sizeof p);
+    crit_pct(s - n, n, p, sizeof p);
     snprintf(buf, size, "%ssum %s mm is %s over nadir %s mm", lead, a, p, b);
     if (grown >= 0) {
         char i[32], rf[32];

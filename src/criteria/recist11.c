@@ -24,7 +24,7 @@ static void pd_text(char *buf, size_t size, const char *lead, int64_t s,
     char a[32], b[32], p[16], inc[32];
     diam_format(s, a, sizeof a);
     diam_format(n, b, sizeof b);
-    pct(s - n, n, p, sizeof p);
+    crit_pct(s - n, n, p, sizeof p);
     diam_format(s - n, inc, sizeof inc);
     snprintf(buf, size, "%ssum %s mm is %s over nadir %s mm and +%s mm", lead,
              a, p, b, inc);

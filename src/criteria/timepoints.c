@@ -66,7 +66,7 @@ int resp_aval(enum resp r)
     }
 }
 
-void pct(int64_t num, int64_t den, char *buf, size_t size)
+void crit_pct(int64_t num, int64_t den, char *buf, size_t size)
 {
     /* num/den as a signed percentage with one decimal, rounded half away
      * from zero, only for display (the category is decided exactly). */
@@ -134,7 +134,7 @@ void target_pr_or_sd(struct work *w, size_t t, int64_t S, const char *what)
     char sa[32], sb[32], pc[16];
     diam_format(S, sa, sizeof sa);
     diam_format(B, sb, sizeof sb);
-    pct(S - B, B, pc, sizeof pc);
+    crit_pct(S - B, B, pc, sizeof pc);
     if (pr_relative(S, B)) {
         tp->target = RESP_PR;
         reason_set(tp->trg_reason, sizeof tp->trg_reason,
@@ -156,7 +156,7 @@ void target_pr_or_sd(struct work *w, size_t t, int64_t S, const char *what)
     }
     char nb[32], pn[16];
     diam_format(N, nb, sizeof nb);
-    pct(S - N, N, pn, sizeof pn);
+    crit_pct(S - N, N, pn, sizeof pn);
     tp->target = RESP_SD;
     reason_set(tp->trg_reason, sizeof tp->trg_reason,
                "%s %s mm is %s from baseline %s mm and %s from nadir %s mm",

@@ -6,7 +6,7 @@
  * evaluator in PARCAT2. Per-lesion diameters are LDIAMn (RECIST 1.1) and
  * LDCNSn (RANO-BM), so that one PARAMCD means one thing.
  */
-#include "endpoints.h"
+#include "balist/endpoints.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -4,7 +4,7 @@
  * checklist's decision, and the visit schedule with its windows. The web
  * application shows and stores these; the rules are here.
  */
-#include "endpoints.h"
+#include "balist/endpoints.h"
 
 #include <math.h>
 #include <stdio.h>

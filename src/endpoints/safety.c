@@ -9,7 +9,7 @@
  * interest, exposure per drug, deaths. Percentages use the safety
  * population (all-treated) as denominator.
  */
-#include "endpoints.h"
+#include "balist/endpoints.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -218,7 +218,7 @@ static const char *const safety_cols[] = {
     "TABLE", "SECTION", "ITEM", "N", "n", "PCT", "n_G3", "PCT_G3", "VALUE",
     NULL};
 
-static void pct(struct table *t, size_t r, const char *col, size_t n,
+static void crit_pct(struct table *t, size_t r, const char *col, size_t n,
                 size_t N)
 {
     if (N)
@@ -234,14 +234,14 @@ static size_t srow(struct table *t, const char *table, const char *sec,
     table_set(t, r, "ITEM", item);
     table_set_int(t, r, "N", (long)N);
     table_set_int(t, r, "n", (long)n);
-    pct(t, r, "PCT", n, N);
+    crit_pct(t, r, "PCT", n, N);
     return r;
 }
 
 static void g3cells(struct table *t, size_t r, size_t n, size_t N)
 {
     table_set_int(t, r, "n_G3", (long)n);
-    pct(t, r, "PCT_G3", n, N);
+    crit_pct(t, r, "PCT_G3", n, N);
 }
 
 static const struct counts *sort_counts;

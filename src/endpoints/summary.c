@@ -8,9 +8,9 @@
  * rows of a table (one number per row, with its population and method),
  * which the command line prints as text, CSV or JSON.
  */
-#include "endpoints.h"
+#include "balist/endpoints.h"
 
-#include "stats.h"
+#include "balist/stats.h"
 
 #include <math.h>
 #include <stdio.h>

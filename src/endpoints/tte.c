@@ -6,7 +6,7 @@
  * + 1 by default (section 0, aval_plus_one). Each record says which rule
  * gave it (EVNTDESC or CNSDTDSC, and REASON).
  */
-#include "endpoints.h"
+#include "balist/endpoints.h"
 
 #include <stdio.h>
 #include <string.h>

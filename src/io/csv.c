@@ -17,7 +17,7 @@ struct stream {
     const char *name;
     struct diags *d;
     int bad_utf8; /* reported once per file */
-    csv_rec_fn fn;
+    csvr_rec_fn fn;
     void *ctx;
     char **f;
     size_t *len;
@@ -100,24 +100,24 @@ static void on_row(int c, void *st_)
                       "this is the first such field)");
         }
     }
-    struct csv_rec r = {st->f, st->len, st->n, st->rec_start};
+    struct csvr_rec r = {st->f, st->len, st->n, st->rec_start};
     if (st->fn(st->ctx, &r))
         st->stop = 1;
     st->n = 0;
     st->buf_n = 0;
 }
 
-int csv_stream(const char *path, const char *name, csv_rec_fn fn, void *ctx,
+int csvr_stream(const char *path, const char *name, csvr_rec_fn fn, void *ctx,
                struct diags *d)
 {
-    return csv_stream_progress(path, name, fn, ctx, d, NULL);
+    return csvr_stream_progress(path, name, fn, ctx, d, NULL);
 }
 
 static int stream_fp(FILE *fp, const char *path, const char *name,
-                     csv_rec_fn fn, void *ctx, struct diags *d,
+                     csvr_rec_fn fn, void *ctx, struct diags *d,
                      const struct load_progress *pr);
 
-int csv_stream_progress(const char *path, const char *name, csv_rec_fn fn,
+int csvr_stream_progress(const char *path, const char *name, csvr_rec_fn fn,
                         void *ctx, struct diags *d,
                         const struct load_progress *pr)
 {
@@ -130,8 +130,8 @@ int csv_stream_progress(const char *path, const char *name, csv_rec_fn fn,
     return stream_fp(fp, path, name, fn, ctx, d, pr);
 }
 
-int csv_stream_mem(const char *data, size_t len, const char *name,
-                   csv_rec_fn fn, void *ctx, struct diags *d)
+int csvr_stream_mem(const char *data, size_t len, const char *name,
+                   csvr_rec_fn fn, void *ctx, struct diags *d)
 {
     if (!len)
         return 0; /* an empty file: no records */
@@ -146,7 +146,7 @@ int csv_stream_mem(const char *data, size_t len, const char *name,
 
 /* Streams an open file (closed here). */
 static int stream_fp(FILE *fp, const char *path, const char *name,
-                     csv_rec_fn fn, void *ctx, struct diags *d,
+                     csvr_rec_fn fn, void *ctx, struct diags *d,
                      const struct load_progress *pr)
 {
     struct csv_parser p;

@@ -5,7 +5,7 @@
  * keeps its own buffer and formats integers and dates by hand, because the
  * simulator writes millions of rows and stdio's formatting dominated.
  */
-#include "io.h"
+#include "balist/io.h"
 
 #include <dirent.h>
 #include <errno.h>

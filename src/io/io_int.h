@@ -5,6 +5,6 @@
 #ifndef BALIST_IO_INT_H
 #define BALIST_IO_INT_H
 
-#include "io.h"
+#include "balist/io.h"
 
 #endif

@@ -4,7 +4,7 @@
  * sdtm_load_mem, so nothing of a study is written to the disk outside the
  * database.
  */
-#include "io.h"
+#include "balist/io.h"
 
 #include <stdlib.h>
 #include <string.h>

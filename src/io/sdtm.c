@@ -57,7 +57,7 @@ static const char *upper(const char *s, char *buf, size_t size)
  * Domain tables: the columns a reader wants, resolved at the header.
  */
 
-static int dom_header(struct loader *L, struct dom *m, const struct csv_rec *r)
+static int dom_header(struct loader *L, struct dom *m, const struct csvr_rec *r)
 {
     m->ncol = r->n;
     for (int c = 0; m->cols[c]; c++)
@@ -99,7 +99,7 @@ static int dom_header(struct loader *L, struct dom *m, const struct csv_rec *r)
     return ok ? 0 : -1;
 }
 
-const char *dom_get(const struct dom *m, const struct csv_rec *r, int c)
+const char *dom_get(const struct dom *m, const struct csvr_rec *r, int c)
 {
     int i = m->idx[c];
     if (i < 0 || (size_t)i >= r->n)
@@ -156,7 +156,7 @@ struct supp_ctx {
     int bad;
 };
 
-static int supp_row_fn(void *ctx_, const struct csv_rec *r)
+static int supp_row_fn(void *ctx_, const struct csvr_rec *r)
 {
     struct supp_ctx *x = ctx_;
     struct loader *L = x->L;
@@ -230,13 +230,13 @@ static bool file_exists(const struct loader *L, const char *name, char *path,
 
 /* Streams one of the study's files. */
 static int study_stream(struct loader *L, const char *path, const char *name,
-                        csv_rec_fn fn, void *ctx)
+                        csvr_rec_fn fn, void *ctx)
 {
     if (L->mem) {
         const struct memfile *f = memdir_find(L->mem, name);
-        return f ? csv_stream_mem(f->data, f->len, name, fn, ctx, L->d) : -1;
+        return f ? csvr_stream_mem(f->data, f->len, name, fn, ctx, L->d) : -1;
     }
-    return csv_stream_progress(path, name, fn, ctx, L->d, L->progress);
+    return csvr_stream_progress(path, name, fn, ctx, L->d, L->progress);
 }
 
 /* Reads DIR/supp<dom>.csv when it exists; NULL when it does not. */
@@ -261,7 +261,7 @@ static struct supp *supp_read(struct loader *L, const char *dom)
 
 /* Collects the qualifiers of one parent row into out (arena-allocated). */
 void supp_attach(struct loader *L, struct supp *sp, const struct dom *m,
-                 const struct csv_rec *r, const char *usubjid,
+                 const struct csvr_rec *r, const char *usubjid,
                  struct qualifier **out, size_t *n_out)
 {
     *out = NULL;
@@ -343,7 +343,7 @@ static void supp_finish(struct loader *L, struct supp *sp, const char *parent)
  * the subject is not in dm.csv.
  */
 struct subject *row_subject(struct loader *L, const struct dom *m,
-                            const struct csv_rec *r, int col)
+                            const struct csvr_rec *r, int col)
 {
     char us[128];
     trimmed(dom_get(m, r, col), us, sizeof us);
@@ -382,7 +382,7 @@ struct subject *row_subject(struct loader *L, const struct dom *m,
  * error.
  */
 bool row_selected(struct loader *L, struct eval_seen *es, const struct dom *m,
-                  const struct csv_rec *r, int c_eval, int c_acpt)
+                  const struct csvr_rec *r, int c_eval, int c_acpt)
 {
     char ev[64], acpt[8];
     upper(dom_get(m, r, c_eval), ev, sizeof ev);
@@ -439,7 +439,7 @@ static void eval_finish(struct loader *L, const struct eval_seen *es,
  * -1 after an error. Partial dates are imputed by `how` and reported by the
  * caller through *imputed.
  */
-int row_date(struct loader *L, const struct dom *m, const struct csv_rec *r,
+int row_date(struct loader *L, const struct dom *m, const struct csvr_rec *r,
              int c, const char *usubjid, struct pdate *out)
 {
     const char *v = dom_get(m, r, c);
@@ -460,7 +460,7 @@ int row_date(struct loader *L, const struct dom *m, const struct csv_rec *r,
  */
 
 int dom_read(struct loader *L, struct dom *m, const char *domain,
-             csv_rec_fn fn, void *ctx, bool required)
+             csvr_rec_fn fn, void *ctx, bool required)
 {
     char path[PATH_MAX];
     if (!file_exists(L, m->name, path, sizeof path)) {
@@ -483,9 +483,9 @@ int dom_read(struct loader *L, struct dom *m, const char *domain,
 }
 
 /* Wraps the domain's row function: header, field count, then the row. */
-int dom_dispatch(struct loader *L, struct dom *m, const struct csv_rec *r,
+int dom_dispatch(struct loader *L, struct dom *m, const struct csvr_rec *r,
                  int (*row)(struct loader *, struct dom *,
-                            const struct csv_rec *))
+                            const struct csvr_rec *))
 {
     if (!m->header_done) {
         m->header_done = 1;

@@ -17,7 +17,7 @@
  */
 
 static char *field(struct loader *L, const struct dom *m,
-                   const struct csv_rec *r, int c)
+                   const struct csvr_rec *r, int c)
 {
     const char *v = dom_get(m, r, c);
     while (*v == ' ' || *v == '\t')
@@ -32,7 +32,7 @@ static char *field(struct loader *L, const struct dom *m,
  * regard to case. Terms repeat (visit names, test codes, units): one
  * interned copy serves them all. The result must not be modified. */
 static char *term(struct loader *L, const struct dom *m,
-                  const struct csv_rec *r, int c)
+                  const struct csvr_rec *r, int c)
 {
     const char *v = dom_get(m, r, c);
     while (*v == ' ' || *v == '\t')
@@ -78,7 +78,7 @@ static int header_col(const struct dom *m, const char *name)
 
 /* A number field: NAN when blank; -1 after an error. */
 static int num_field(struct loader *L, const struct dom *m,
-                     const struct csv_rec *r, int c, const char *usubjid,
+                     const struct csvr_rec *r, int c, const char *usubjid,
                      const char *expected, double *out)
 {
     const char *v = dom_get(m, r, c);
@@ -129,7 +129,7 @@ static bool is_baseline_visit(const struct protocol *p, const char *visit)
  * treatment it is the baseline of.
  */
 static int assessment_date(struct loader *L, const struct dom *m,
-                           const struct csv_rec *r, int c,
+                           const struct csvr_rec *r, int c,
                            const struct subject *sj, const char *visit,
                            int32_t *out, bool *imputed)
 {
@@ -185,7 +185,7 @@ static int assessment_date(struct loader *L, const struct dom *m,
  * latest possible day (data-format.md "Dates").
  */
 static int start_date(struct loader *L, const struct dom *m,
-                      const struct csv_rec *r, int c,
+                      const struct csvr_rec *r, int c,
                       const struct subject *sj, struct pdate *raw,
                       int32_t *out, bool *imputed)
 {
@@ -208,7 +208,7 @@ static int start_date(struct loader *L, const struct dom *m,
 }
 
 static int end_date(struct loader *L, const struct dom *m,
-                    const struct csv_rec *r, int c, const struct subject *sj,
+                    const struct csvr_rec *r, int c, const struct subject *sj,
                     struct pdate *raw, int32_t *out, bool *imputed)
 {
     *out = DATE_NONE;
@@ -225,7 +225,7 @@ static int end_date(struct loader *L, const struct dom *m,
 /* A reference date (DM, DS, EX, SS): partial dates are imputed to the
  * first possible day with a warning. */
 static int ref_date(struct loader *L, const struct dom *m,
-                    const struct csv_rec *r, int c, const char *usubjid,
+                    const struct csvr_rec *r, int c, const char *usubjid,
                     int32_t *out)
 {
     struct pdate pd;
@@ -261,7 +261,7 @@ static const char *const dm_cols[] = {
     NULL};
 static const char *const dm_req[] = {"USUBJID", NULL};
 
-static int dm_row(struct loader *L, struct dom *m, const struct csv_rec *r)
+static int dm_row(struct loader *L, struct dom *m, const struct csvr_rec *r)
 {
     char *us = field(L, m, r, DM_USUBJID);
     if (!*us) {
@@ -324,7 +324,7 @@ static int dm_row(struct loader *L, struct dom *m, const struct csv_rec *r)
 }
 
 #define DOM_STREAM_FN(fn, rowfn)                                              \
-    static int fn(void *ctx, const struct csv_rec *r)                         \
+    static int fn(void *ctx, const struct csvr_rec *r)                         \
     {                                                                         \
         struct loader *L = ((void **)ctx)[0];                                 \
         struct dom *m = ((void **)ctx)[1];                                    \
@@ -360,7 +360,7 @@ static const char *const ds_cols[] = {"USUBJID", "DSDECOD", "DSSTDTC",
                                       "EPOCH",   NULL};
 static const char *const ds_req[] = {"USUBJID", "DSDECOD", "DSSTDTC", NULL};
 
-static int ds_row(struct loader *L, struct dom *m, const struct csv_rec *r)
+static int ds_row(struct loader *L, struct dom *m, const struct csvr_rec *r)
 {
     struct subject *sj = row_subject(L, m, r, DS_USUBJID);
     if (!sj)
@@ -401,7 +401,7 @@ static const char *const ex_cols[] = {"USUBJID", "EXTRT",   "EXDOSE",
 static const char *const ex_req[] = {"USUBJID", "EXTRT", "EXDOSE", "EXDOSU",
                                      "EXSTDTC", NULL};
 
-static int ex_row(struct loader *L, struct dom *m, const struct csv_rec *r)
+static int ex_row(struct loader *L, struct dom *m, const struct csvr_rec *r)
 {
     struct subject *sj = row_subject(L, m, r, EX_USUBJID);
     if (!sj)
@@ -459,7 +459,7 @@ static const char *const ss_cols[] = {"USUBJID",  "SSSTRESC", "SSDTC",
 static const char *const ss_req[] = {"USUBJID", "SSSTRESC|SSORRES", "SSDTC",
                                      NULL};
 
-static int ss_row(struct loader *L, struct dom *m, const struct csv_rec *r)
+static int ss_row(struct loader *L, struct dom *m, const struct csvr_rec *r)
 {
     struct subject *sj = row_subject(L, m, r, SS_USUBJID);
     if (!sj)
@@ -541,7 +541,7 @@ static const char *qual_get(const struct qualifier *q, size_t n,
 /* The value of the protocol's criterion carrier for this row: one of the
  * TU columns, else a SUPPTU qualifier of that name. */
 static char *criterion_value(struct loader *L, const struct dom *m,
-                             const struct csv_rec *r,
+                             const struct csvr_rec *r,
                              const struct qualifier *q, size_t nq)
 {
     const char *col = L->p->criterion_column;
@@ -552,7 +552,7 @@ static char *criterion_value(struct loader *L, const struct dom *m,
     return upcase_copy(L, v ? v : "");
 }
 
-static int tu_row(struct loader *L, struct dom *m, const struct csv_rec *r)
+static int tu_row(struct loader *L, struct dom *m, const struct csvr_rec *r)
 {
     struct subject *sj = row_subject(L, m, r, TU_USUBJID);
     if (!sj)
@@ -852,7 +852,7 @@ static int32_t assess_id(struct tr_ctx *x, size_t subj, const char *visit,
                          int32_t date, long line, const char *usubjid);
 
 static void keep_sum(struct loader *L, const struct dom *m,
-                     const struct csv_rec *r, struct tr_ctx *x,
+                     const struct csvr_rec *r, struct tr_ctx *x,
                      const struct subject *sj)
 {
     const char *v = dom_get(m, r, TR_TRSTRESN);
@@ -885,7 +885,7 @@ static void keep_sum(struct loader *L, const struct dom *m,
     sr->line = r->line;
 }
 
-static int tr_row(struct loader *L, struct dom *m, const struct csv_rec *r,
+static int tr_row(struct loader *L, struct dom *m, const struct csvr_rec *r,
                   struct tr_ctx *x)
 {
     struct subject *sj = row_subject(L, m, r, TR_USUBJID);
@@ -1110,7 +1110,7 @@ static int tr_row(struct loader *L, struct dom *m, const struct csv_rec *r,
     return 0;
 }
 
-static int tr_stream(void *ctx, const struct csv_rec *r)
+static int tr_stream(void *ctx, const struct csvr_rec *r)
 {
     struct tr_ctx *x = ctx;
     if (!x->m.header_done)
@@ -1282,7 +1282,7 @@ static bool in_list(const char *v, const char *const *list)
     return false;
 }
 
-static int rs_row(struct loader *L, struct dom *m, const struct csv_rec *r)
+static int rs_row(struct loader *L, struct dom *m, const struct csvr_rec *r)
 {
     struct subject *sj = row_subject(L, m, r, RS_USUBJID);
     if (!sj)
@@ -1432,7 +1432,7 @@ static const char *const cm_cols[] = {
     "CMDOSFRQ", "CMROUTE", "CMENDTC", NULL};
 static const char *const cm_req[] = {"USUBJID", "CMTRT", "CMSTDTC", NULL};
 
-static int cm_row(struct loader *L, struct dom *m, const struct csv_rec *r)
+static int cm_row(struct loader *L, struct dom *m, const struct csvr_rec *r)
 {
     struct subject *sj = row_subject(L, m, r, CM_USUBJID);
     if (!sj)
@@ -1483,7 +1483,7 @@ static const char *const pr_cols[] = {"USUBJID", "PRTRT",  "PRSTDTC",
                                       "PRLOC",   NULL};
 static const char *const pr_req[] = {"USUBJID", "PRTRT", "PRSTDTC", NULL};
 
-static int pr_row(struct loader *L, struct dom *m, const struct csv_rec *r)
+static int pr_row(struct loader *L, struct dom *m, const struct csvr_rec *r)
 {
     struct subject *sj = row_subject(L, m, r, PR_USUBJID);
     if (!sj)
@@ -1520,7 +1520,7 @@ static const char *const ae_cols[] = {
     "AEENDTC", "AETOXGR", "AESER",  "AEREL", "AEACN",   "AEOUT", NULL};
 static const char *const ae_req[] = {"USUBJID", "AETERM", "AESTDTC", NULL};
 
-static int ae_row(struct loader *L, struct dom *m, const struct csv_rec *r)
+static int ae_row(struct loader *L, struct dom *m, const struct csvr_rec *r)
 {
     struct subject *sj = row_subject(L, m, r, AE_USUBJID);
     if (!sj)

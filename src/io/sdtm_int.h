@@ -6,7 +6,7 @@
 
 #include "io_int.h"
 
-#include "criteria.h"
+#include "balist/criteria.h"
 
 #define DOM_MAXCOL 48
 
@@ -47,21 +47,21 @@ struct loader {
     struct subject *last_subject; /* row_subject's cache */
 };
 
-const char *dom_get(const struct dom *m, const struct csv_rec *r, int c);
+const char *dom_get(const struct dom *m, const struct csvr_rec *r, int c);
 int dom_colno(const struct dom *m, int c);
 int dom_read(struct loader *L, struct dom *m, const char *domain,
-             csv_rec_fn fn, void *ctx, bool required);
-int dom_dispatch(struct loader *L, struct dom *m, const struct csv_rec *r,
+             csvr_rec_fn fn, void *ctx, bool required);
+int dom_dispatch(struct loader *L, struct dom *m, const struct csvr_rec *r,
                  int (*row)(struct loader *, struct dom *,
-                            const struct csv_rec *));
+                            const struct csvr_rec *));
 struct subject *row_subject(struct loader *L, const struct dom *m,
-                            const struct csv_rec *r, int col);
+                            const struct csvr_rec *r, int col);
 bool row_selected(struct loader *L, struct eval_seen *es, const struct dom *m,
-                  const struct csv_rec *r, int c_eval, int c_acpt);
-int row_date(struct loader *L, const struct dom *m, const struct csv_rec *r,
+                  const struct csvr_rec *r, int c_eval, int c_acpt);
+int row_date(struct loader *L, const struct dom *m, const struct csvr_rec *r,
              int c, const char *usubjid, struct pdate *out);
 void supp_attach(struct loader *L, struct supp *sp, const struct dom *m,
-                 const struct csv_rec *r, const char *usubjid,
+                 const struct csvr_rec *r, const char *usubjid,
                  struct qualifier **out, size_t *n_out);
 
 int sdtm_read_dm(struct loader *L);

@@ -4,9 +4,9 @@
 #ifndef BALIST_REPORT_INT_H
 #define BALIST_REPORT_INT_H
 
-#include "io.h"
-#include "report.h"
-#include "stats.h"
+#include "balist/io.h"
+#include "balist/report.h"
+#include "balist/stats.h"
 
 #include <cairo.h>
 

@@ -11,8 +11,8 @@
  */
 #include "server_int.h"
 
-#include "endpoints.h"
-#include "report.h"
+#include "balist/endpoints.h"
+#include "balist/report.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -179,7 +179,7 @@ struct scan {
     double vnum, max_vnum;
 };
 
-static int scan_row(void *ctx, const struct csv_rec *r)
+static int scan_row(void *ctx, const struct csvr_rec *r)
 {
     struct scan *x = ctx;
     if (r->line == 1) {
@@ -227,7 +227,7 @@ void stage_numbers(const struct stage *g, const char *file,
     struct diags d;
     diags_init(&d, 1);
     if (f)
-        csv_stream_mem(f->data, f->len, file, scan_row, &x, &d);
+        csvr_stream_mem(f->data, f->len, file, scan_row, &x, &d);
     diags_release(&d);
     snprintf(seq, 32, "%ld", x.max_seq + 1);
     if (vnum && x.vnum_col < 0) {

@@ -6,9 +6,9 @@
  */
 #include "server_int.h"
 
-#include "endpoints.h"
-#include "io.h"
-#include "store.h"
+#include "balist/endpoints.h"
+#include "balist/io.h"
+#include "balist/store.h"
 #include "web_assets.h"
 
 #include <arpa/inet.h>
@@ -630,7 +630,7 @@ static void h_subjects(struct call *c, struct reply *r)
     cached_reply(c, r, &c->srv->list, subjects_list, update_rows);
 }
 
-json_t *mm(int64_t v)
+json_t *mm_json(int64_t v)
 {
     return v < 0 ? json_null() : json_real((double)v / DIAM_SCALE);
 }
@@ -651,8 +651,8 @@ json_t *crit_json(const struct crit_result *x)
         json_t *o = json_pack(
             "{s:s, s:s, s:i, s:b, s:o, s:o, s:s, s:s, s:s, s:s, s:s}",
             "visit", p->visit ? p->visit : "", "date", date, "day", p->day,
-            "baseline", p->baseline, "sum_mm", mm(p->sum), "nadir_mm",
-            mm(p->nadir), "target", resp_name(p->target, false), "nontarget",
+            "baseline", p->baseline, "sum_mm", mm_json(p->sum), "nadir_mm",
+            mm_json(p->nadir), "target", resp_name(p->target, false), "nontarget",
             resp_name(p->nontarget, false), "new_lesion", newl_name(p->newl),
             "overall", p->baseline ? "" : resp_name(p->overall, false),
             "reason", p->baseline ? "baseline" : p->reason);

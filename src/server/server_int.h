@@ -5,12 +5,12 @@
 #ifndef BALIST_SERVER_INT_H
 #define BALIST_SERVER_INT_H
 
-#include "server.h"
+#include "balist/server.h"
 
-#include "criteria.h"
-#include "endpoints.h"
-#include "io.h"
-#include "store.h"
+#include "balist/criteria.h"
+#include "balist/endpoints.h"
+#include "balist/io.h"
+#include "balist/store.h"
 
 #include <jansson.h>
 #include <microhttpd.h>
@@ -115,7 +115,7 @@ json_t *parse_body(const struct call *c, struct reply *r);
 /* A required string member, or NULL with a 400 reply. */
 const char *str_field(json_t *o, const char *key, struct reply *r);
 json_t *crit_json(const struct crit_result *x);
-json_t *mm(int64_t v);
+json_t *mm_json(int64_t v);
 const char *newl_name(enum newl n);
 /* The loader's errors as [{file, line, column, message}]. */
 json_t *problems_json(const struct diags *d);

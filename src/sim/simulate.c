@@ -16,9 +16,9 @@
  * Every subject draws from its own random stream (seeded from the study
  * seed and its number), so the output is deterministic for a seed.
  */
-#include "sim.h"
+#include "balist/sim.h"
 
-#include "io.h"
+#include "balist/io.h"
 
 #include <errno.h>
 #include <math.h>

@@ -3,7 +3,7 @@
  * (Clopper-Pearson) from beta quantiles, as response-criteria.md h.2
  * writes it and R's binom.test computes it; and Wilson's score interval.
  */
-#include "stats.h"
+#include "balist/stats.h"
 
 #include <gsl/gsl_cdf.h>
 #include <math.h>

@@ -6,7 +6,7 @@
  * Wald CI, Wald, likelihood-ratio and score tests. Exploratory subgroups
  * (issue 4); reference values shared/ref/cox.csv.
  */
-#include "stats.h"
+#include "balist/stats.h"
 
 #include <gsl/gsl_cdf.h>
 #include <math.h>

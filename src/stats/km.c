@@ -7,7 +7,7 @@
  * (survfit, print.survfit / survmean, summary.survfit) as
  * shared/ref/README.md documents.
  */
-#include "stats.h"
+#include "balist/stats.h"
 
 #include <float.h>
 #include <gsl/gsl_cdf.h>

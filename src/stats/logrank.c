@@ -4,7 +4,7 @@
  * variance, chi-square on 1 df. Exploratory subgroups (issue 4); the
  * reference values are shared/ref/logrank.csv.
  */
-#include "stats.h"
+#include "balist/stats.h"
 
 #include <gsl/gsl_cdf.h>
 #include <stdlib.h>

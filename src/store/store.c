@@ -8,7 +8,7 @@
  */
 #include "store_int.h"
 
-#include "io.h"
+#include "balist/io.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -487,7 +487,7 @@ struct import_ctx {
     char *err;
 };
 
-static int import_row(void *ctx_, const struct csv_rec *r)
+static int import_row(void *ctx_, const struct csvr_rec *r)
 {
     struct import_ctx *x = ctx_;
     if (!x->header) {
@@ -675,7 +675,7 @@ long store_import(struct store *st, const char *dir, const char *user,
         snprintf(path, sizeof path, "%s/%s", dir, files[i]);
         struct diags d;
         diags_init(&d, 1);
-        if (csv_stream(path, files[i], import_row, &x, &d) < 0) {
+        if (csvr_stream(path, files[i], import_row, &x, &d) < 0) {
             char line[600];
             diag_format(&d.items[0], line, sizeof line);
             snprintf(err, STORE_ERR, "%.500s", line);

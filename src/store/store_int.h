@@ -8,7 +8,7 @@
 #ifndef BALIST_STORE_INT_H
 #define BALIST_STORE_INT_H
 
-#include "store.h"
+#include "balist/store.h"
 
 struct stmt;
 

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
-#include "core.h"
+#include "balist/core.h"
 
 /* A new empty folder under /tmp; the caller frees the string. */
 char *tmpdir_make(void);

@@ -14,7 +14,7 @@
  */
 #include "helpers.h"
 
-#include "criteria.h"
+#include "balist/criteria.h"
 #include "fixture.h"
 
 #include <math.h>

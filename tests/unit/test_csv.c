@@ -5,7 +5,7 @@
  */
 #include "helpers.h"
 
-#include "io_int.h"
+#include "balist/io.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -15,7 +15,7 @@ struct got {
     size_t n;
 };
 
-static int collect(void *ctx, const struct csv_rec *r)
+static int collect(void *ctx, const struct csvr_rec *r)
 {
     struct got *g = ctx;
     char *p = g->text[g->n];
@@ -34,7 +34,7 @@ static void stream(const char *text, struct got *g, struct diags *d, int rc)
     char path[4096];
     snprintf(path, sizeof path, "%s/x.csv", dir);
     memset(g, 0, sizeof *g);
-    assert_int_equal(csv_stream(path, "x.csv", collect, g, d), rc);
+    assert_int_equal(csvr_stream(path, "x.csv", collect, g, d), rc);
     tmpdir_remove(dir);
 }
 
@@ -103,7 +103,7 @@ static void test_malformed(void **state)
     /* A missing file. */
     diags_init(&d, 0);
     memset(&g, 0, sizeof g);
-    assert_int_equal(csv_stream("/nonexistent/x.csv", "x.csv", collect, &g,
+    assert_int_equal(csvr_stream("/nonexistent/x.csv", "x.csv", collect, &g,
                                 &d),
                      -1);
     assert_non_null(find_diag(&d, "x.csv: error: cannot open"));
@@ -115,7 +115,7 @@ struct long_state {
     int bad;
 };
 
-static int check_long(void *ctx, const struct csv_rec *r)
+static int check_long(void *ctx, const struct csvr_rec *r)
 {
     struct long_state *st = ctx;
     if (r->line == 1)
@@ -146,7 +146,7 @@ static void test_long_file(void **state)
     struct long_state st = {0, 0};
     struct diags d;
     diags_init(&d, 0);
-    assert_int_equal(csv_stream(path, "big.csv", check_long, &st, &d), 0);
+    assert_int_equal(csvr_stream(path, "big.csv", check_long, &st, &d), 0);
     assert_int_equal(st.n, 60000);
     assert_int_equal(st.bad, 0);
     assert_int_equal(d.n_errors, 0);

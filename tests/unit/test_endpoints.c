@@ -6,7 +6,7 @@
  */
 #include "fixture.h"
 
-#include "endpoints.h"
+#include "balist/endpoints.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -5,8 +5,8 @@
  * plots' pixels, and text that fits its column.
  */
 #include "helpers.h"
-#include "io.h"
-#include "report.h"
+#include "balist/io.h"
+#include "balist/report.h"
 #include "report_int.h"
 
 #include <math.h>

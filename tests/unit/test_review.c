@@ -5,8 +5,8 @@
  */
 #include "helpers.h"
 
-#include "endpoints.h"
-#include "io.h"
+#include "balist/endpoints.h"
+#include "balist/io.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -17,8 +17,8 @@
  */
 #include "helpers.h"
 
-#include "endpoints.h"
-#include "io.h"
+#include "balist/endpoints.h"
+#include "balist/io.h"
 
 #include <stdio.h>
 #include <stdlib.h>

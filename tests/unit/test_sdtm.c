@@ -6,7 +6,7 @@
  */
 #include "helpers.h"
 
-#include "io.h"
+#include "balist/io.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,8 +4,8 @@
  */
 #include "helpers.h"
 
-#include "io.h"
-#include "sim.h"
+#include "balist/io.h"
+#include "balist/sim.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include "helpers.h"
-#include "stats.h"
+#include "balist/stats.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -10,8 +10,8 @@
  */
 #include "helpers.h"
 
-#include "io.h"
-#include "store.h"
+#include "balist/io.h"
+#include "balist/store.h"
 
 #include <libpq-fe.h>
 #include <signal.h>

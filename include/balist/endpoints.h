@@ -9,8 +9,8 @@
 #ifndef BALIST_ENDPOINTS_H
 #define BALIST_ENDPOINTS_H
 
-#include "core.h"
-#include "criteria.h"
+#include "balist/core.h"
+#include "balist/criteria.h"
 
 struct derive_options {
     bool recorded; /* best response from the recorded RS responses alone */

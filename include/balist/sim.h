@@ -8,7 +8,7 @@
 #ifndef BALIST_SIM_H
 #define BALIST_SIM_H
 
-#include "core.h"
+#include "balist/core.h"
 
 struct sim_options {
     long subjects;

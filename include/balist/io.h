@@ -7,7 +7,7 @@
 #ifndef BALIST_IO_H
 #define BALIST_IO_H
 
-#include "core.h"
+#include "balist/core.h"
 
 #include <stdio.h>
 
@@ -95,7 +95,7 @@ void sdtm_ae_summary(const struct protocol *p, const char *const *qnam,
 int make_dirs(const char *path);
 
 /* One CSV record. Fields are NUL-terminated and borrowed for the call. */
-struct csv_rec {
+struct csvr_rec {
     char **f;
     size_t *len;
     size_t n;
@@ -103,7 +103,7 @@ struct csv_rec {
 };
 
 /* Return non-zero to stop reading. */
-typedef int (*csv_rec_fn)(void *ctx, const struct csv_rec *r);
+typedef int (*csvr_rec_fn)(void *ctx, const struct csvr_rec *r);
 
 /*
  * Streams the records of an RFC 4180 file (quotes, embedded commas and
@@ -111,15 +111,15 @@ typedef int (*csv_rec_fn)(void *ctx, const struct csv_rec *r);
  * name used in messages. Returns 0, or -1 after recording an error in d
  * (unreadable file, malformed quoting).
  */
-int csv_stream(const char *path, const char *name, csv_rec_fn fn, void *ctx,
+int csvr_stream(const char *path, const char *name, csvr_rec_fn fn, void *ctx,
                struct diags *d);
 /* The same, reporting progress after each block read (may be NULL). */
-int csv_stream_progress(const char *path, const char *name, csv_rec_fn fn,
+int csvr_stream_progress(const char *path, const char *name, csvr_rec_fn fn,
                         void *ctx, struct diags *d,
                         const struct load_progress *pr);
 /* The same over text in memory. */
-int csv_stream_mem(const char *data, size_t len, const char *name,
-                   csv_rec_fn fn, void *ctx, struct diags *d);
+int csvr_stream_mem(const char *data, size_t len, const char *name,
+                   csvr_rec_fn fn, void *ctx, struct diags *d);
 
 /* Reads a whole file into a NUL-terminated buffer the caller frees.
  * Returns NULL (errno set) on failure. */

@@ -8,7 +8,7 @@
 #ifndef BALIST_REPORT_H
 #define BALIST_REPORT_H
 
-#include "endpoints.h"
+#include "balist/endpoints.h"
 
 /* What the report says about where it came from (the title page). */
 struct report_meta {

@@ -9,7 +9,7 @@
 #ifndef BALIST_CRITERIA_H
 #define BALIST_CRITERIA_H
 
-#include "core.h"
+#include "balist/core.h"
 
 /* Response categories. AVAL codes follow data-format.md (CR 1 ... NE 6,
  * MISSING 7); the iRECIST ones reuse them with iUPD 5 and iCPD 8. */

@@ -18,8 +18,8 @@
 #ifndef BALIST_STORE_H
 #define BALIST_STORE_H
 
-#include "core.h"
-#include "io.h"
+#include "balist/core.h"
+#include "balist/io.h"
 
 #include <stdbool.h>
 #include <stddef.h>
