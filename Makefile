@@ -62,7 +62,7 @@ bench: deps build
 	@sh scripts/with-pg.sh sh bench/run.sh $(BUILD)
 
 format:
-	@clang-format -i src/*/*.c src/*/*.h include/balist/*.h tests/unit/*.c
+	@clang-format -i src/*/*.c src/*/*.h include/balist/*.h tests/unit/*.c tests/unit/*.h tests/probe/*.c
 
 clean:
 	@rm -rf $(BUILD) $(ASAN_BUILD)

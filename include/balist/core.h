@@ -36,8 +36,8 @@ void arena_release(struct arena *a);
 
 /* Growable array helpers for plain structs: `T *items; size_t n, cap;`. */
 void *vec_grow(void *items, size_t *cap, size_t need, size_t elem);
-#define VEC_PUSH(items, n, cap)                                               \
-    ((items) = vec_grow((items), &(cap), (n) + 1, sizeof *(items)),          \
+#define VEC_PUSH(items, n, cap)                                                \
+    ((items) = vec_grow((items), &(cap), (n) + 1, sizeof *(items)),            \
      &(items)[(n)++])
 
 /* Allocation that never returns NULL (aborts with a message on failure). */
@@ -71,31 +71,31 @@ void strmap_release(struct strmap *m);
 enum severity { SEV_ERROR = 0, SEV_WARNING = 1 };
 
 enum diag_code {
-    D_IO = 1,          /* a file cannot be read */
-    D_CSV,             /* malformed CSV (quotes, field count) */
-    D_COLUMN,          /* a required column is missing */
-    D_DATE,            /* a value is not an ISO 8601 date */
-    D_NUMBER,          /* a value is not a number in the expected range */
-    D_TERM,            /* a value is outside the controlled terms */
-    D_UNIT,            /* a unit that cannot be converted to mm */
-    D_REQUIRED,        /* a required value is blank */
-    D_DUPLICATE,       /* the same thing recorded twice */
-    D_UNKNOWN_SUBJECT, /* a subject not in dm.csv */
-    D_NO_LESION,       /* a TR row whose TRLNKID has no TU row */
-    D_EVALUATOR,       /* the evaluator selection matches nothing */
-    D_IMPUTED,         /* a partial date was imputed */
-    D_BASELINE,        /* baseline assessment missing or too early */
+    D_IO = 1,           /* a file cannot be read */
+    D_CSV,              /* malformed CSV (quotes, field count) */
+    D_COLUMN,           /* a required column is missing */
+    D_DATE,             /* a value is not an ISO 8601 date */
+    D_NUMBER,           /* a value is not a number in the expected range */
+    D_TERM,             /* a value is outside the controlled terms */
+    D_UNIT,             /* a unit that cannot be converted to mm */
+    D_REQUIRED,         /* a required value is blank */
+    D_DUPLICATE,        /* the same thing recorded twice */
+    D_UNKNOWN_SUBJECT,  /* a subject not in dm.csv */
+    D_NO_LESION,        /* a TR row whose TRLNKID has no TU row */
+    D_EVALUATOR,        /* the evaluator selection matches nothing */
+    D_IMPUTED,          /* a partial date was imputed */
+    D_BASELINE,         /* baseline assessment missing or too early */
     D_NO_BASELINE_MEAS, /* a target lesion without a baseline value */
-    D_MEASURABLE,      /* a baseline target below measurability */
-    D_CUTOFF,          /* a date after the data cut-off */
-    D_SUPP,            /* a supplemental qualifier without a parent */
-    D_PROTOCOL,        /* a bad protocol file */
-    D_ORIGIN,          /* the time origin fell back to first dose */
-    D_ROUNDED,         /* a value was rounded to the stored precision */
-    D_SUMDIAM,         /* a recorded sum disagrees with the lesions */
-    D_DATE_ORDER,      /* an end before its start */
-    D_RECORDED,        /* a recorded response differs from the computed */
-    D_MISMATCH,        /* two columns of one value disagree */
+    D_MEASURABLE,       /* a baseline target below measurability */
+    D_CUTOFF,           /* a date after the data cut-off */
+    D_SUPP,             /* a supplemental qualifier without a parent */
+    D_PROTOCOL,         /* a bad protocol file */
+    D_ORIGIN,           /* the time origin fell back to first dose */
+    D_ROUNDED,          /* a value was rounded to the stored precision */
+    D_SUMDIAM,          /* a recorded sum disagrees with the lesions */
+    D_DATE_ORDER,       /* an end before its start */
+    D_RECORDED,         /* a recorded response differs from the computed */
+    D_MISMATCH,         /* two columns of one value disagree */
     D_CODE_COUNT
 };
 
@@ -161,8 +161,7 @@ struct pdate {
  * Returns 0, or -1 when the text is not such a date (then *why says what
  * was wrong).
  */
-int pdate_parse(const char *s, size_t len, struct pdate *out,
-                const char **why);
+int pdate_parse(const char *s, size_t len, struct pdate *out, const char **why);
 bool pdate_is_missing(struct pdate p);
 bool pdate_is_complete(struct pdate p);
 /* The earliest / latest day the partial date may stand for. */
@@ -201,10 +200,9 @@ void table_init(struct table *t, const char *name, const char *const *cols);
 size_t table_add_row(struct table *t);
 /* Sets a cell by column name (an unknown name is a programmer error). */
 void table_set(struct table *t, size_t row, const char *col, const char *v);
-void table_setf(struct table *t, size_t row, const char *col,
-                const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-void table_set_date(struct table *t, size_t row, const char *col,
-                    int32_t day);
+void table_setf(struct table *t, size_t row, const char *col, const char *fmt,
+                ...) __attribute__((format(printf, 4, 5)));
+void table_set_date(struct table *t, size_t row, const char *col, int32_t day);
 void table_set_int(struct table *t, size_t row, const char *col, long v);
 const char *table_get(const struct table *t, size_t row, const char *col);
 /* Drops the rows (after they were written), keeps the columns. */
@@ -247,8 +245,11 @@ enum pd_reappear { REAPPEAR_CONFIRMED_CR, REAPPEAR_NEVER };
 enum rano_steroid_increase { STEROID_INC_SD, STEROID_INC_NE };
 enum rano_lesion_ref { LESREF_NADIR_VISIT, LESREF_LESION_MIN };
 enum rano_steroid_ref { STEROIDREF_BASELINE, STEROIDREF_PREVIOUS };
-enum rano_missing { MISSING_NE_IF_RESPONSE, MISSING_CARRY_FORWARD,
-                    MISSING_DOWNGRADE_TO_SD };
+enum rano_missing {
+    MISSING_NE_IF_RESPONSE,
+    MISSING_CARRY_FORWARD,
+    MISSING_DOWNGRADE_TO_SD
+};
 enum cbr_sd_rule { CBR_FROM_ORIGIN, CBR_SUSTAINED };
 enum missed_rule { MISSED_SCHEDULE, MISSED_GAP };
 enum ipfs_unconfirmed { IPFS_EVENT, IPFS_CENSOR };
@@ -262,13 +263,13 @@ struct steroid_factor {
 };
 
 struct drug {
-    char *name;     /* EXTRT as recorded, upper case */
-    char *label;    /* for tables ("Ivonescimab") */
-    char *rel_qnam; /* SUPPAE QNAM of relatedness */
-    char *acn_qnam; /* SUPPAE QNAM of action taken */
-    double planned_dose;  /* per administration, in dose_unit */
-    char *dose_unit;      /* "mg/kg" */
-    int doses_per_cycle;  /* administrations per cycle */
+    char *name;          /* EXTRT as recorded, upper case */
+    char *label;         /* for tables ("Ivonescimab") */
+    char *rel_qnam;      /* SUPPAE QNAM of relatedness */
+    char *acn_qnam;      /* SUPPAE QNAM of action taken */
+    double planned_dose; /* per administration, in dose_unit */
+    char *dose_unit;     /* "mg/kg" */
+    int doses_per_cycle; /* administrations per cycle */
 };
 
 /* A group of adverse events of special interest: MedDRA preferred terms
@@ -345,10 +346,10 @@ struct protocol {
     struct aesi_group *aesi;
     size_t n_aesi;
     struct strlist irae_terms; /* immune-related: irae_window_days */
-    int32_t data_cutoff; /* DATE_NONE when not set */
+    int32_t data_cutoff;       /* DATE_NONE when not set */
     /* eligibility (the enrolment checklist) */
-    int elig_min_age;            /* years (18) */
-    int elig_max_ecog;           /* ECOG performance status (1) */
+    int elig_min_age;             /* years (18) */
+    int elig_max_ecog;            /* ECOG performance status (1) */
     double elig_min_brain_met_mm; /* largest brain metastasis (10) */
     int elig_steroid_stable_days; /* stable or decreasing dose (7) */
 };
@@ -385,24 +386,29 @@ const char *lesion_class_name(enum lesion_class c);
 
 struct lesion {
     char *linkid;
-    char *loc;      /* upper case; "" when unknown */
-    char *visit;    /* of identification */
-    int32_t date;   /* of identification */
-    long line;      /* tu.csv line */
+    char *loc;    /* upper case; "" when unknown */
+    char *visit;  /* of identification */
+    int32_t date; /* of identification */
+    long line;    /* tu.csv line */
     enum lesion_class cls[CRIT_N];
     bool is_cns;
     bool is_nodal;
-    bool equivocal;   /* TUSTRESC=EQUIVOCAL (older form for new lesions) */
-    bool from_tr;     /* no TU row: known from TRGRPID only */
-    int parent;       /* split fragment: index of the parent; -1 */
-    int merged_into;  /* merged parent: index of the merged lesion; -1 */
-    bool is_merge;    /* carries a merged diameter ("T02/T03", TUMERGE) */
-    int merge_first;  /* merged lesion: index of its first parent; -1 */
+    bool equivocal;  /* TUSTRESC=EQUIVOCAL (older form for new lesions) */
+    bool from_tr;    /* no TU row: known from TRGRPID only */
+    int parent;      /* split fragment: index of the parent; -1 */
+    int merged_into; /* merged parent: index of the merged lesion; -1 */
+    bool is_merge;   /* carries a merged diameter ("T02/T03", TUMERGE) */
+    int merge_first; /* merged lesion: index of its first parent; -1 */
 };
 
 enum meas_kind { MV_VALUE, MV_TSTM, MV_NOT_DONE, MV_STATE };
-enum tstate { TS_NONE = 0, TS_PRESENT, TS_ABSENT, TS_UNEQUIVOCAL,
-              TS_EQUIVOCAL };
+enum tstate {
+    TS_NONE = 0,
+    TS_PRESENT,
+    TS_ABSENT,
+    TS_UNEQUIVOCAL,
+    TS_EQUIVOCAL
+};
 const char *tstate_name(enum tstate s);
 
 /* Diameter tests, ranked: one per lesion and assessment is used. */
@@ -410,14 +416,14 @@ enum diam_test { DT_NONE = 0, DT_LDIAM, DT_LPERP, DT_SAXIS, DT_DIAMETER };
 const char *diam_test_name(enum diam_test t);
 
 struct measurement {
-    int lesion;       /* index into subject.lesions */
+    int lesion; /* index into subject.lesions */
     int32_t date;
-    char *visit;      /* "" when blank */
-    int32_t assess;   /* subject-local assessment number (one visit) */
-    uint8_t crit_mask;  /* bit c set: applies to criterion c */
+    char *visit;       /* "" when blank */
+    int32_t assess;    /* subject-local assessment number (one visit) */
+    uint8_t crit_mask; /* bit c set: applies to criterion c */
     enum meas_kind kind;
     enum diam_test test; /* MV_VALUE / MV_TSTM / MV_NOT_DONE on a diameter */
-    int32_t diam;     /* mm x DIAM_SCALE for MV_VALUE and MV_TSTM */
+    int32_t diam;        /* mm x DIAM_SCALE for MV_VALUE and MV_TSTM */
     enum tstate state;
     bool date_imputed;
     bool tstm_recorded; /* TSTM with the sponsor's number (TRSTRESN) */
@@ -434,16 +440,23 @@ struct recorded_sum {
 };
 
 enum rs_kind {
-    RS_OVRLRESP, RS_TRGRESP, RS_NTRGRESP, RS_NEWLIND, RS_NEWLPROG,
-    RS_BESTRESP, RS_NEURO, RS_STEROID, RS_OTHER
+    RS_OVRLRESP,
+    RS_TRGRESP,
+    RS_NTRGRESP,
+    RS_NEWLIND,
+    RS_NEWLPROG,
+    RS_BESTRESP,
+    RS_NEURO,
+    RS_STEROID,
+    RS_OTHER
 };
 
 struct rs_record {
     enum rs_kind kind;
     char *testcd;
-    int crit;          /* enum criterion, or -1 for iRECIST / none */
+    int crit; /* enum criterion, or -1 for iRECIST / none */
     bool irecist;
-    char *value;       /* normalised upper case; "NE" when NOT DONE */
+    char *value; /* normalised upper case; "NE" when NOT DONE */
     int32_t date;
     char *visit;
     bool date_imputed;
@@ -454,7 +467,7 @@ struct cm_record {
     char *trt, *decod, *cat, *scat, *clascd, *indc, *route, *dosfrq;
     double dose, dostot; /* NAN when blank */
     char *dosu;
-    int32_t start, end;  /* end DATE_NONE: ongoing */
+    int32_t start, end; /* end DATE_NONE: ongoing */
     bool start_imputed, end_imputed;
     long line;
 };
@@ -512,7 +525,7 @@ struct subject {
     long age; /* -1 when blank */
     int32_t rfstdtc, rfxstdtc, rficdtc, rfendtc;
     struct pdate dth_raw;
-    int32_t death;    /* imputed per data-format.md; DATE_NONE if alive */
+    int32_t death; /* imputed per data-format.md; DATE_NONE if alive */
     bool death_imputed;
     bool dthfl;
     long dm_line;
@@ -547,7 +560,7 @@ struct subject {
 };
 
 struct study {
-    bool have_cm; /* cm.csv was read: no row means no medication */
+    bool have_cm;     /* cm.csv was read: no row means no medication */
     size_t n_tr_rows; /* tr.csv data rows read (for throughput reports) */
     struct subject *subjects;
     size_t n_subjects, cap_subjects;

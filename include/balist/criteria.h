@@ -52,7 +52,7 @@ struct tp {
     enum resp target, nontarget, overall;
     enum newl newl;
     bool newl_backdated; /* PD: an equivocal lesion later unequivocal */
-    int32_t pd_date;     /* date of a PD (earliest sighting for new-lesion PD) */
+    int32_t pd_date; /* date of a PD (earliest sighting for new-lesion PD) */
     /* RANO-BM inputs at this time point. */
     double steroid_mg; /* dexamethasone-equivalent mg/day; NAN unknown */
     enum clin clinical;
@@ -65,8 +65,8 @@ struct tp {
 /* A best overall response with the time point it rests on. */
 struct bor {
     enum resp resp;
-    int tp;       /* index into tp, -1 when none */
-    int32_t date; /* of that time point */
+    int tp;         /* index into tp, -1 when none */
+    int32_t date;   /* of that time point */
     int tp_confirm; /* the confirming time point, -1 */
     char reason[REASON_MAX];
 };
@@ -91,9 +91,9 @@ struct crit_result {
     bool baseline_ok;
     char baseline_why[200]; /* when not ok */
     int n_targets, n_nontargets;
-    bool nt_only; /* non-target disease only */
+    bool nt_only;    /* non-target disease only */
     bool measurable; /* at least one target at a valid baseline */
-    struct tp *tp; /* tp[0] is the baseline when baseline_ok */
+    struct tp *tp;   /* tp[0] is the baseline when baseline_ok */
     size_t n_tp;
     /* Per target lesion and time point: mm x DIAM_SCALE, -1 unknown. */
     int *target_lesions; /* lesion indices */
@@ -101,12 +101,12 @@ struct crit_result {
     int64_t *lval; /* n_tp x n_target_lesions */
     uint8_t *lhow; /* enum lval_how, same shape */
     /* The assessments that count for best response (section f). */
-    int32_t window_end;    /* last date counted; DATE_NONE: no limit */
+    int32_t window_end; /* last date counted; DATE_NONE: no limit */
     char window_why[160];
     size_t n_considered; /* tp[1 .. n_considered-1] count */
-    struct bor bor;  /* unconfirmed, f.2 */
-    struct bor cbor; /* confirmed, f.1 */
-    bool cb;         /* clinical benefit (confirmed CR, PR or SD) */
+    struct bor bor;      /* unconfirmed, f.2 */
+    struct bor cbor;     /* confirmed, f.1 */
+    bool cb;             /* clinical benefit (confirmed CR, PR or SD) */
     char cb_reason[REASON_MAX];
 };
 
@@ -174,8 +174,7 @@ void baseline_choose(const struct protocol *p, const struct subject *sj,
 enum measurable { MEAS_OK, MEAS_TOO_SMALL, MEAS_NOT_MEASURABLE_SITE };
 /* Whether a target lesion's baseline measurement bm makes it measurable
  * under criterion c; *threshold and *what name the rule applied. */
-enum measurable baseline_measurable(const struct lesion *les,
-                                    enum criterion c,
+enum measurable baseline_measurable(const struct lesion *les, enum criterion c,
                                     const struct measurement *bm,
                                     int32_t *threshold, const char **what);
 /* The most target lesions criterion c allows. */
@@ -225,6 +224,5 @@ void reason_append(char *buf, size_t size, const char *fmt, ...)
  * *what names it. */
 int32_t crit_new_therapy(const struct subject *sj, const struct protocol *p,
                          const char **what);
-
 
 #endif

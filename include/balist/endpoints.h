@@ -80,7 +80,6 @@ void endpoints_subject(const struct study *s, const struct subject *sj,
                        struct subject_result *r);
 void subject_result_release(struct subject_result *r);
 
-
 /* ---- the site's review (review.c) ---- */
 
 /* A discrepancy an automatic query is raised for: its stable key (the
@@ -97,16 +96,15 @@ struct finding {
  * assessment_window_days), an adverse event without a CTCAE grade
  * (section i). *out is malloc'd. */
 size_t endpoints_findings(const struct study *s, const struct subject *sj,
-                          const struct subject_result *r,
-                          struct finding **out);
+                          const struct subject_result *r, struct finding **out);
 
 /* The enrolment checklist of this trial. */
 enum tri { TRI_UNKNOWN = -1, TRI_NO = 0, TRI_YES = 1 };
 struct eligibility {
     int age;  /* years; -1 not answered */
     int ecog; /* -1 not answered */
-    enum tri consent, er_negative, pr_negative, her2_negative,
-        organ_function, no_steroids, prior_trop2_adc, prior_pd1_vegf;
+    enum tri consent, er_negative, pr_negative, her2_negative, organ_function,
+        no_steroids, prior_trop2_adc, prior_pd1_vegf;
     double brain_met_mm;     /* largest brain metastasis; NAN unanswered */
     int steroid_stable_days; /* days on a stable dose; -1 not answered */
 };
@@ -180,14 +178,14 @@ enum ae_action {
 /* One adverse event as adae reports it. */
 struct ae_derived {
     const struct ae *ae;
-    bool trtem;            /* treatment-emergent */
+    bool trtem;                  /* treatment-emergent */
     const char *astdtf, *aendtf; /* imputation flags ("D", "M") or NULL */
-    bool rel[MAX_DRUGS];   /* related to drug k of the protocol */
+    bool rel[MAX_DRUGS];         /* related to drug k of the protocol */
     bool rel_missing[MAX_DRUGS];
     bool rel_any;
     enum ae_action act[MAX_DRUGS];
-    int grade;             /* 0 missing */
-    bool g3;               /* grade 3 or more (or missing with SAE/death) */
+    int grade; /* 0 missing */
+    bool g3;   /* grade 3 or more (or missing with SAE/death) */
     bool serious, fatal;
     char reason[REASON_MAX];
 };

@@ -24,7 +24,7 @@ struct load_options {
     enum evaluator evaluator;
     bool cutoff_set; /* else the protocol's data_cutoff */
     int32_t cutoff;
-    const char *protocol_path; /* NULL: DIR/protocol.json when present */
+    const char *protocol_path;     /* NULL: DIR/protocol.json when present */
     struct load_progress progress; /* fn NULL: none */
 };
 
@@ -79,8 +79,8 @@ struct sdtm_std {
 };
 /* domain "TR", "RS" or "TU". Returns 0, or -1 for another domain or a
  * value longer than stresc holds. */
-int sdtm_standardise(const char *domain, const char *orres,
-                     const char *orresu, struct sdtm_std *out);
+int sdtm_standardise(const char *domain, const char *orres, const char *orresu,
+                     struct sdtm_std *out);
 
 /* AEREL and AEACN as they follow from an AE's per-drug SUPPAE qualifiers
  * (the protocol's rel_qnam and acn_qnam): rel "RELATED" when any drug is
@@ -112,14 +112,14 @@ typedef int (*csvr_rec_fn)(void *ctx, const struct csvr_rec *r);
  * (unreadable file, malformed quoting).
  */
 int csvr_stream(const char *path, const char *name, csvr_rec_fn fn, void *ctx,
-               struct diags *d);
+                struct diags *d);
 /* The same, reporting progress after each block read (may be NULL). */
 int csvr_stream_progress(const char *path, const char *name, csvr_rec_fn fn,
-                        void *ctx, struct diags *d,
-                        const struct load_progress *pr);
+                         void *ctx, struct diags *d,
+                         const struct load_progress *pr);
 /* The same over text in memory. */
 int csvr_stream_mem(const char *data, size_t len, const char *name,
-                   csvr_rec_fn fn, void *ctx, struct diags *d);
+                    csvr_rec_fn fn, void *ctx, struct diags *d);
 
 /* Reads a whole file into a NUL-terminated buffer the caller frees.
  * Returns NULL (errno set) on failure. */

@@ -12,7 +12,7 @@
 
 /* What the report says about where it came from (the title page). */
 struct report_meta {
-    const char *study_name; /* the folder or database given */
+    const char *study_name;   /* the folder or database given */
     const char *input_sha256; /* of the input data, hex */
     const char *generated;    /* UTC time */
 };
@@ -29,10 +29,10 @@ struct rep_subject {
     double best_pchg[CRIT_N];
     struct rep_point *spider[CRIT_N];
     size_t n_spider[CRIT_N];
-    double trt_months;   /* first to last dose (+ a cycle) */
-    bool ongoing;        /* on treatment at the cut-off */
-    double resp_months;  /* first confirmed RANO-BM response */
-    double pd_months;    /* first RECIST 1.1 or RANO-BM progression */
+    double trt_months;  /* first to last dose (+ a cycle) */
+    bool ongoing;       /* on treatment at the cut-off */
+    double resp_months; /* first confirmed RANO-BM response */
+    double pd_months;   /* first RECIST 1.1 or RANO-BM progression */
     double death_months;
     long dor_days[CRIT_N]; /* -1 when not a confirmed responder */
     int dor_cnsr[CRIT_N];

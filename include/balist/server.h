@@ -13,10 +13,10 @@
 #include <stddef.h>
 
 struct server_config {
-    const char *db;        /* the study database (file or postgresql://) */
-    const char *address;   /* "127.0.0.1" */
-    unsigned port;         /* 0: any free port */
-    const char *cert_pem;  /* TLS certificate and key (PEM text), or NULL */
+    const char *db;       /* the study database (file or postgresql://) */
+    const char *address;  /* "127.0.0.1" */
+    unsigned port;        /* 0: any free port */
+    const char *cert_pem; /* TLS certificate and key (PEM text), or NULL */
     const char *key_pem;
     unsigned threads;      /* worker threads */
     size_t max_body;       /* bytes; larger requests get 413 */
@@ -31,8 +31,7 @@ struct server;
 
 /* Starts serving in background threads. Returns 0, or -1 with err (512
  * bytes). */
-int server_start(const struct server_config *c, struct server **out,
-                 char *err);
+int server_start(const struct server_config *c, struct server **out, char *err);
 /* The port actually bound (useful with port 0). */
 unsigned server_port(const struct server *s);
 void server_stop(struct server *s);

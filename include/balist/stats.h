@@ -38,8 +38,8 @@ struct km {
  * copy: O(n log n). Returns 0, or -1 on bad input (n 0, a negative or NAN
  * time, conf outside (0, 1)).
  */
-int km_fit(const double *time, const int *event, size_t n,
-           enum km_ci_type ci, double conf, struct km *out);
+int km_fit(const double *time, const int *event, size_t n, enum km_ci_type ci,
+           double conf, struct km *out);
 void km_release(struct km *k);
 
 /* A quantile of the survival time with its CI. */

@@ -61,8 +61,8 @@ long store_import(struct store *st, const char *dir, const char *user,
 int store_export(struct store *st, const char *dir, char *err);
 /* The same for one subject: its rows and the rows of no subject (trial
  * design), enough to derive that subject as the whole study would. */
-int store_export_subject(struct store *st, const char *dir,
-                         const char *usubjid, char *err);
+int store_export_subject(struct store *st, const char *dir, const char *usubjid,
+                         char *err);
 /* The same into a study folder in memory (initialised by the caller). */
 int store_export_subject_mem(struct store *st, struct memdir *m,
                              const char *usubjid, char *err);
@@ -74,8 +74,8 @@ int store_audit_head(struct store *st, long *id, char *err);
  * set when a change concerned no subject (trial design, protocol), users
  * aside. */
 int store_changed_subjects(struct store *st, long since,
-                           int (*fn)(void *ctx, const char *usubjid),
-                           void *ctx, bool *other, char *err);
+                           int (*fn)(void *ctx, const char *usubjid), void *ctx,
+                           bool *other, char *err);
 
 /* ---- single-record changes (the web application's writes) ---- */
 
@@ -95,8 +95,8 @@ int store_records_insert(struct store *st, const struct store_row *rows,
                          size_t n, const char *user, long *ids, char *err);
 /* Changes one field; a reason is required (21 CFR Part 11 spirit). */
 int store_record_update(struct store *st, long id, const char *field,
-                        const char *value, const char *user,
-                        const char *reason, char *err);
+                        const char *value, const char *user, const char *reason,
+                        char *err);
 /* One discrepancy found by the checks (endpoints_findings). */
 struct store_finding {
     const char *key, *visit, *text;
@@ -162,15 +162,14 @@ struct audit_filter {
 /* Calls fn for each audit row matching the filter, in order, streaming
  * (constant memory). fn returns non-zero to stop. */
 int store_audit_each(struct store *st, const struct audit_filter *f,
-                     int (*fn)(void *ctx, const struct audit_row *r),
-                     void *ctx, char *err);
+                     int (*fn)(void *ctx, const struct audit_row *r), void *ctx,
+                     char *err);
 
 /*
  * Recomputes the hash chain. Returns 0 when intact (*n_rows set), 1 when
  * broken (*bad_id = the first row that does not verify), negative on error.
  */
-int store_audit_verify(struct store *st, long *n_rows, long *bad_id,
-                       char *err);
+int store_audit_verify(struct store *st, long *n_rows, long *bad_id, char *err);
 
 /* ---- queries (data clarification) ---- */
 
@@ -181,17 +180,16 @@ int store_audit_verify(struct store *st, long *n_rows, long *bad_id,
  * (table "queries"). */
 struct query_row {
     long id, record_id; /* record_id 0: none */
-    const char *usubjid, *visit, *kind, *check_key, *text, *status,
-        *raised_by, *raised_ts, *answer, *answered_by, *answered_ts,
-        *closed_by, *closed_ts, *close_note;
+    const char *usubjid, *visit, *kind, *check_key, *text, *status, *raised_by,
+        *raised_ts, *answer, *answered_by, *answered_ts, *closed_by, *closed_ts,
+        *close_note;
 };
 
 /* Returns the new query's id, or a negative value. visit, check_key may
  * be NULL; record_id 0 for none. */
-long store_query_raise(struct store *st, const char *usubjid,
-                       const char *visit, long record_id, const char *kind,
-                       const char *check_key, const char *text,
-                       const char *user, char *err);
+long store_query_raise(struct store *st, const char *usubjid, const char *visit,
+                       long record_id, const char *kind, const char *check_key,
+                       const char *text, const char *user, char *err);
 /* The site's answer: an open (or answered) query becomes "answered". */
 int store_query_answer(struct store *st, long id, const char *answer,
                        const char *user, char *err);
@@ -200,8 +198,8 @@ int store_query_close(struct store *st, long id, const char *note,
                       const char *user, char *err);
 /* The queries of a subject (usubjid NULL: all), oldest first. */
 int store_query_each(struct store *st, const char *usubjid,
-                     int (*fn)(void *ctx, const struct query_row *q),
-                     void *ctx, char *err);
+                     int (*fn)(void *ctx, const struct query_row *q), void *ctx,
+                     char *err);
 
 /*
  * Brings a subject's automatic queries in line with what the checks find
@@ -212,8 +210,7 @@ int store_query_each(struct store *st, const char *usubjid,
  */
 int store_queries_sync(struct store *st, const char *usubjid,
                        const struct store_finding *f, size_t n,
-                       const char *user, int *raised, int *closed,
-                       char *err);
+                       const char *user, int *raised, int *closed, char *err);
 
 /* Rows added (as store_records_insert) and the subject's automatic
  * queries brought in line with the findings (as store_queries_sync, by
@@ -255,15 +252,14 @@ int store_signature_each(struct store *st, const char *usubjid,
 bool store_role_valid(const char *role);
 int store_user_add(struct store *st, const char *name, const char *role,
                    const char *password, const char *by, char *err);
-int store_user_passwd(struct store *st, const char *name,
-                      const char *password, const char *by, char *err);
+int store_user_passwd(struct store *st, const char *name, const char *password,
+                      const char *by, char *err);
 int store_user_disable(struct store *st, const char *name, const char *by,
                        char *err);
 /* 1 when the password is right and the account enabled, 0 when not,
  * negative on error. *role is set on success (static storage). */
-int store_user_check(struct store *st, const char *name,
-                     const char *password, char *role, size_t role_size,
-                     char *err);
+int store_user_check(struct store *st, const char *name, const char *password,
+                     char *role, size_t role_size, char *err);
 struct user_row {
     const char *name, *role, *created;
     bool disabled;

@@ -63,8 +63,8 @@ int load_study_hash(const char *cmd, const char *arg,
  * written" when the command writes files), releases the study and
  * returns -1. sha (65 bytes) or NULL as load_study_hash. */
 int load_for_command(const char *cmd, const char *arg,
-                     const struct load_options *o, struct study *s,
-                     char *sha, bool writes);
+                     const struct load_options *o, struct study *s, char *sha,
+                     bool writes);
 /* Parses argv[*i] if it is --evaluator, --cutoff or --protocol (moving *i
  * past its value). Returns 1 when taken, 0 when not one of them, -1 after
  * a usage error was printed. */

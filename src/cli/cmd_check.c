@@ -88,8 +88,9 @@ int cmd_check(int argc, char **argv)
         } else if (!study) {
             study = a;
         } else {
-            return usage_error("check", "one study at a time ('%s' and "
-                                        "'%s')",
+            return usage_error("check",
+                               "one study at a time ('%s' and "
+                               "'%s')",
                                study, a);
         }
     }
@@ -113,9 +114,8 @@ int cmd_check(int argc, char **argv)
     printf("%s: %zu subjects, %zu lesions, %zu measurements: %zu error%s, "
            "%zu warning%s\n",
            study, s.n_subjects, study_count_lesions(&s),
-           study_count_measurements(&s), d.n_errors,
-           d.n_errors == 1 ? "" : "s", d.n_warnings,
-           d.n_warnings == 1 ? "" : "s");
+           study_count_measurements(&s), d.n_errors, d.n_errors == 1 ? "" : "s",
+           d.n_warnings, d.n_warnings == 1 ? "" : "s");
     diags_release(&d);
     study_release(&s);
     return rc < 0 ? EXIT_DATA : EXIT_OK;

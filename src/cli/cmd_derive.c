@@ -52,11 +52,9 @@ const char help_derive[] =
     "Example:\n"
     "  balist derive data/demo --out out/demo\n";
 
-static int write_all(const char *dir, struct adam_tables *t,
-                     struct csvw **w)
+static int write_all(const char *dir, struct adam_tables *t, struct csvw **w)
 {
-    struct table *tabs[5] = {&t->adsl, &t->adtr, &t->adrs, &t->adtte,
-                             &t->adae};
+    struct table *tabs[5] = {&t->adsl, &t->adtr, &t->adrs, &t->adtte, &t->adae};
     for (int i = 0; i < 5; i++) {
         if (!w[i]) {
             char path[4096];
@@ -102,8 +100,8 @@ int cmd_derive(int argc, char **argv)
                 return usage_error("derive", "--out needs a folder");
             out = argv[i];
         } else if (!strcmp(a, "--responses")) {
-            if (++i >= argc || (strcmp(argv[i], "recorded") &&
-                                strcmp(argv[i], "computed")))
+            if (++i >= argc ||
+                (strcmp(argv[i], "recorded") && strcmp(argv[i], "computed")))
                 return usage_error("derive", "--responses needs recorded or "
                                              "computed");
             dopt.recorded = !strcmp(argv[i], "recorded");
@@ -148,8 +146,7 @@ int cmd_derive(int argc, char **argv)
         if (!quiet)
             printf("%-16s %-5s %-13s %-13s %-13s %-13s %s\n",
                    s.subjects[i].usubjid, sum.efffl ? "Y" : "N",
-                   rn(sum.cborcns), rn(sum.borcns), rn(sum.cbor),
-                   rn(sum.bor),
+                   rn(sum.cborcns), rn(sum.borcns), rn(sum.cbor), rn(sum.bor),
                    dopt.recorded ? "-" : resp_name(sum.icbor, true));
         /* Write as we go: memory stays flat however many subjects. */
         if (t.adrs.nrow > 4096 || i + 1 == s.n_subjects)

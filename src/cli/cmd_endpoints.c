@@ -95,9 +95,8 @@ static void print_text(const struct table *t, const char *study,
             section_pop = pop;
             /* One population for the whole section: say it once. */
             bool one = true;
-            for (size_t k = r; k < t->nrow &&
-                               !strcmp(table_get(t, k, "SECTION"), sec);
-                 k++)
+            for (size_t k = r;
+                 k < t->nrow && !strcmp(table_get(t, k, "SECTION"), sec); k++)
                 one = one && !strcmp(table_get(t, k, "POPULATION"), pop);
             if (!one)
                 section_pop = "";
@@ -120,7 +119,7 @@ static void print_text(const struct table *t, const char *study,
             snprintf(count, sizeof count, "%s", n);
         else if (*N)
             snprintf(count, sizeof count, "N=%s", N);
-        const char *u = !strcmp(unit, "%") ? "%"
+        const char *u = !strcmp(unit, "%")        ? "%"
                         : !strcmp(unit, "months") ? " months"
                                                   : "";
         char value[96] = "";
@@ -154,9 +153,9 @@ int cmd_endpoints(int argc, char **argv)
         if (taken) {
             continue;
         } else if (!strcmp(a, "--format")) {
-            if (++i >= argc || (strcmp(argv[i], "table") &&
-                                strcmp(argv[i], "csv") &&
-                                strcmp(argv[i], "json")))
+            if (++i >= argc ||
+                (strcmp(argv[i], "table") && strcmp(argv[i], "csv") &&
+                 strcmp(argv[i], "json")))
                 return usage_error("endpoints",
                                    "--format needs table, csv or json");
             format = argv[i];

@@ -48,8 +48,8 @@ static void print_json(const struct table *t)
         for (size_t c = 0; c < t->ncol; c++) {
             const char *v = t->cells[r * t->ncol + c];
             const char *k = t->cols[c];
-            bool count = !strcmp(k, "N") || !strcmp(k, "n") ||
-                         !strcmp(k, "n_G3");
+            bool count =
+                !strcmp(k, "N") || !strcmp(k, "n") || !strcmp(k, "n_G3");
             bool numeric = !strcmp(k, "PCT") || !strcmp(k, "PCT_G3");
             if (!v)
                 json_object_set_new(o, k, json_null());
@@ -112,8 +112,7 @@ static void print_text(const struct table *t, const char *study,
         }
         char a[40], b[40];
         n_pct(a, sizeof a, table_get(t, r, "n"), table_get(t, r, "PCT"));
-        n_pct(b, sizeof b, table_get(t, r, "n_G3"),
-              table_get(t, r, "PCT_G3"));
+        n_pct(b, sizeof b, table_get(t, r, "n_G3"), table_get(t, r, "PCT_G3"));
         if (strcmp(sec, section)) {
             section = sec;
             if (!soc_pt) {
@@ -152,9 +151,9 @@ int cmd_safety(int argc, char **argv)
         if (taken) {
             continue;
         } else if (!strcmp(a, "--format")) {
-            if (++i >= argc || (strcmp(argv[i], "table") &&
-                                strcmp(argv[i], "csv") &&
-                                strcmp(argv[i], "json")))
+            if (++i >= argc ||
+                (strcmp(argv[i], "table") && strcmp(argv[i], "csv") &&
+                 strcmp(argv[i], "json")))
                 return usage_error("safety",
                                    "--format needs table, csv or json");
             format = argv[i];

@@ -64,8 +64,8 @@ int cmd_serve(int argc, char **argv)
             const char *colon = strrchr(v, ':');
             char *end;
             unsigned long port = colon ? strtoul(colon + 1, &end, 10) : 0;
-            if (!colon || colon == v || !*(colon + 1) || *end ||
-                port > 65535 || (size_t)(colon - v) >= sizeof addr)
+            if (!colon || colon == v || !*(colon + 1) || *end || port > 65535 ||
+                (size_t)(colon - v) >= sizeof addr)
                 return usage_error("serve", "--listen wants ADDR:PORT, as "
                                             "127.0.0.1:8080");
             snprintf(addr, sizeof addr, "%.*s", (int)(colon - v), v);
@@ -84,8 +84,9 @@ int cmd_serve(int argc, char **argv)
             c.threads = (unsigned)n;
             i++;
         } else if (a[0] == '-') {
-            return usage_error("serve", "unknown option '%s' (or it lacks "
-                                        "its value)",
+            return usage_error("serve",
+                               "unknown option '%s' (or it lacks "
+                               "its value)",
                                a);
         } else if (!c.db) {
             c.db = a;
@@ -96,8 +97,9 @@ int cmd_serve(int argc, char **argv)
     if (!c.db)
         return usage_error("serve", "which database?");
     if (!store_is_database(c.db))
-        return usage_error("serve", "'%s' is a folder; serve a database "
-                                    "(balist init, then balist import)",
+        return usage_error("serve",
+                           "'%s' is a folder; serve a database "
+                           "(balist init, then balist import)",
                            c.db);
     if (!cert != !key)
         return usage_error("serve", "--cert and --key go together");

@@ -113,8 +113,8 @@ int load_study_any(const char *cmd, const char *arg,
 }
 
 int load_for_command(const char *cmd, const char *arg,
-                     const struct load_options *o, struct study *s,
-                     char *sha, bool writes)
+                     const struct load_options *o, struct study *s, char *sha,
+                     bool writes)
 {
     struct diags d;
     study_init(s);
@@ -223,8 +223,9 @@ int cmd_import(int argc, char **argv)
     diags_release(&d);
     study_release(&s);
     if (bad) {
-        fprintf(stderr, "balist import: %zu error%s in %s; nothing "
-                        "imported\n",
+        fprintf(stderr,
+                "balist import: %zu error%s in %s; nothing "
+                "imported\n",
                 nerr, nerr == 1 ? "" : "s", dir);
         return EXIT_DATA;
     }
@@ -347,8 +348,8 @@ int cmd_audit(int argc, char **argv)
         struct csvw *w = xmalloc(sizeof *w);
         csvw_from_fp(w, stdout);
         static const char *const cols[] = {
-            "ID",     "TS_UTC", "USER",  "ACTION", "TABLE", "RECORD",
-            "USUBJID", "FIELD", "OLD",   "NEW",    "REASON", "HASH", NULL};
+            "ID",    "TS_UTC", "USER", "ACTION", "TABLE", "RECORD", "USUBJID",
+            "FIELD", "OLD",    "NEW",  "REASON", "HASH",  NULL};
         csvw_header(w, cols);
         rc = store_audit_each(st, &f, print_audit, w, err);
         csvw_close(w);
@@ -400,8 +401,9 @@ int cmd_user(int argc, char **argv)
     bool list = !strcmp(verb, "list");
     if (!list && strcmp(verb, "add") && strcmp(verb, "disable") &&
         strcmp(verb, "passwd"))
-        return usage_error("user", "'%s' is not add, list, disable or "
-                                   "passwd",
+        return usage_error("user",
+                           "'%s' is not add, list, disable or "
+                           "passwd",
                            verb);
     if (!list && !name)
         return usage_error("user", "which user?");

@@ -16,23 +16,21 @@ static const struct command commands[] = {
      help_derive},
     {"endpoints", cmd_endpoints, "efficacy results: CNS ORR, CBR, PFS, OS",
      help_endpoints},
-    {"safety", cmd_safety, "adverse-event and exposure tables",
-     help_safety},
+    {"safety", cmd_safety, "adverse-event and exposure tables", help_safety},
     {"report", cmd_report, "plots, XLSX tables and the PDF report",
      help_report},
     {"init", cmd_init, "create a study database (SQLite or PostgreSQL)",
      help_init},
-    {"import", cmd_import, "load a study folder into a database, all or "
-                           "nothing",
+    {"import", cmd_import,
+     "load a study folder into a database, all or "
+     "nothing",
      help_import},
-    {"export", cmd_export, "write a database as SDTM CSV again",
-     help_export},
+    {"export", cmd_export, "write a database as SDTM CSV again", help_export},
     {"audit", cmd_audit, "who changed what, when and why; --verify",
      help_audit},
     {"user", cmd_user, "accounts and roles: add, list, disable, passwd",
      help_user},
-    {"serve", cmd_serve, "the web application and its JSON API",
-     help_serve},
+    {"serve", cmd_serve, "the web application and its JSON API", help_serve},
     {"simulate", cmd_simulate, "write a synthetic study in SDTM CSV",
      help_simulate},
 };
@@ -54,21 +52,20 @@ static void main_help(FILE *out)
             BALIST_VERSION);
     for (size_t i = 0; i < N_COMMANDS; i++)
         fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
-    fprintf(out,
-            "\n"
-            "A STUDY is a folder of SDTM CSV files (dm.csv, tu.csv, "
-            "tr.csv, ...),\n"
-            "with an optional protocol.json (see docs/protocol.md), or a "
-            "study\n"
-            "database (a SQLite file, or postgresql://...).\n"
-            "\n"
-            "Exit status: 0 success (warnings allowed), 1 the data has "
-            "errors,\n"
-            "2 wrong usage.\n"
-            "\n"
-            "Start here:\n"
-            "  balist simulate --subjects 40 --seed 7 --out mystudy\n"
-            "  balist check mystudy\n");
+    fprintf(out, "\n"
+                 "A STUDY is a folder of SDTM CSV files (dm.csv, tu.csv, "
+                 "tr.csv, ...),\n"
+                 "with an optional protocol.json (see docs/protocol.md), or a "
+                 "study\n"
+                 "database (a SQLite file, or postgresql://...).\n"
+                 "\n"
+                 "Exit status: 0 success (warnings allowed), 1 the data has "
+                 "errors,\n"
+                 "2 wrong usage.\n"
+                 "\n"
+                 "Start here:\n"
+                 "  balist simulate --subjects 40 --seed 7 --out mystudy\n"
+                 "  balist check mystudy\n");
 }
 
 int usage_error(const char *cmd, const char *fmt, ...)

@@ -15,8 +15,8 @@ int32_t date_from_ymd(int y, int m, int d)
     y -= m <= 2;
     int era = (y >= 0 ? y : y - 399) / 400;
     unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (unsigned)(m + (m > 2 ? -3 : 9)) + 2) / 5 +
-                   (unsigned)d - 1;
+    unsigned doy =
+        (153 * (unsigned)(m + (m > 2 ? -3 : 9)) + 2) / 5 + (unsigned)d - 1;
     unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     return (int32_t)(era * 146097 + (int)doe - 719468);
 }
@@ -64,8 +64,7 @@ static bool is_leap(int y)
 
 int days_in_month(int y, int m)
 {
-    static const int dm[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
-                               31};
+    static const int dm[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (m == 2 && is_leap(y))
         return 29;
     return dm[m - 1];
@@ -83,8 +82,7 @@ static int digits(const char *s, size_t n, int *out)
     return 0;
 }
 
-int pdate_parse(const char *s, size_t len, struct pdate *out,
-                const char **why)
+int pdate_parse(const char *s, size_t len, struct pdate *out, const char **why)
 {
     static const char *const expect =
         "an ISO 8601 date YYYY-MM-DD (or partial YYYY-MM, YYYY)";

@@ -98,8 +98,8 @@ void diag_format(const struct diag *g, char *buf, size_t size)
 {
     const char *sev = g->sev == SEV_ERROR ? "error" : "warning";
     if (g->file && g->line > 0 && g->col > 0)
-        snprintf(buf, size, "%s:%ld:%d: %s: %s [%s]", g->file, g->line,
-                 g->col, sev, g->msg, diag_code_name(g->code));
+        snprintf(buf, size, "%s:%ld:%d: %s: %s [%s]", g->file, g->line, g->col,
+                 sev, g->msg, diag_code_name(g->code));
     else if (g->file && g->line > 0)
         snprintf(buf, size, "%s:%ld: %s: %s [%s]", g->file, g->line, sev,
                  g->msg, diag_code_name(g->code));

@@ -124,9 +124,8 @@ static void finish_subject(const struct protocol *p, struct subject *sj,
     sj->origin = DATE_NONE;
     sj->origin_source = ORIGIN_NONE;
     if (p->time_origin == ORIGIN_ENROLMENT) {
-        for (size_t m = 0; m < p->origin_milestones.n &&
-                           sj->origin == DATE_NONE;
-             m++) {
+        for (size_t m = 0;
+             m < p->origin_milestones.n && sj->origin == DATE_NONE; m++) {
             for (size_t i = 0; i < sj->n_ds; i++) {
                 const struct ds_event *e = &sj->ds[i];
                 if (strcmp(e->decod, p->origin_milestones.items[m]) == 0 &&

@@ -45,8 +45,7 @@ static const char *const n_sticky[] = {"confirmed_pr", "first_pr", NULL};
 static const char *const n_reappear[] = {"confirmed_cr", "never", NULL};
 static const char *const n_stinc[] = {"sd", "ne", NULL};
 static const char *const n_lesref[] = {"nadir_visit", "lesion_min", NULL};
-static const char *const n_stref[] = {"baseline", "previous_assessment",
-                                      NULL};
+static const char *const n_stref[] = {"baseline", "previous_assessment", NULL};
 static const char *const n_missing[] = {"ne_if_response", "carry_forward",
                                         "downgrade_to_sd", NULL};
 static const char *const n_cbr[] = {"from_origin", "sustained", NULL};
@@ -62,40 +61,33 @@ static const char *const n_crit[] = {"RECIST 1.1", "RANO-BM", NULL};
 static const struct key keys[] = {
     {"time_origin", K_ENUM, O(time_origin), n_origin, 0, 0},
     {"aval_plus_one", K_BOOL, O(aval_plus_one), NULL, 0, 0},
-    {"assessment_interval_days", K_INT, O(assessment_interval_days), NULL,
-     1, 3650},
-    {"assessment_window_days", K_INT, O(assessment_window_days), NULL, 0,
-     365},
+    {"assessment_interval_days", K_INT, O(assessment_interval_days), NULL, 1,
+     3650},
+    {"assessment_window_days", K_INT, O(assessment_window_days), NULL, 0, 365},
     {"assessment_span_days", K_INT, O(assessment_span_days), NULL, 0, 365},
-    {"baseline_max_days_before", K_INT, O(baseline_max_days_before), NULL,
-     0, 3650},
+    {"baseline_max_days_before", K_INT, O(baseline_max_days_before), NULL, 0,
+     3650},
     {"baseline_anchor", K_ENUM, O(baseline_anchor), n_anchor, 0, 0},
     {"tstm_value_mm", K_NUM, O(tstm_value_mm), NULL, 0, 100},
     {"cr_before_pd", K_BOOL, O(cr_before_pd), NULL, 0, 0},
     {"sticky_pr", K_BOOL, O(sticky_pr), NULL, 0, 0},
     {"sticky_from", K_ENUM, O(sticky_from), n_sticky, 0, 0},
-    {"pd_on_reappearance_after_cr", K_ENUM,
-     O(pd_on_reappearance_after_cr), n_reappear, 0, 0},
-    {"rano_require_lesion_5mm", K_BOOL, O(rano_require_lesion_5mm), NULL, 0,
-     0},
+    {"pd_on_reappearance_after_cr", K_ENUM, O(pd_on_reappearance_after_cr),
+     n_reappear, 0, 0},
+    {"rano_require_lesion_5mm", K_BOOL, O(rano_require_lesion_5mm), NULL, 0, 0},
     {"rano_lesion_ref", K_ENUM, O(rano_lesion_ref), n_lesref, 0, 0},
-    {"rano_steroid_increase", K_ENUM, O(rano_steroid_increase), n_stinc, 0,
-     0},
+    {"rano_steroid_increase", K_ENUM, O(rano_steroid_increase), n_stinc, 0, 0},
     {"rano_steroid_ref", K_ENUM, O(rano_steroid_ref), n_stref, 0, 0},
-    {"rano_cr_max_steroid_mg", K_NUM, O(rano_cr_max_steroid_mg), NULL, 0,
-     1000},
+    {"rano_cr_max_steroid_mg", K_NUM, O(rano_cr_max_steroid_mg), NULL, 0, 1000},
     {"rano_missing_policy", K_ENUM, O(rano_missing_policy), n_missing, 0, 0},
-    {"sd_breaks_confirmation", K_BOOL, O(sd_breaks_confirmation), NULL, 0,
-     0},
+    {"sd_breaks_confirmation", K_BOOL, O(sd_breaks_confirmation), NULL, 0, 0},
     {"confirm_min_days", K_INT, O(confirm_min_days), NULL, 1, 365},
     {"allow_ne_between", K_BOOL, O(allow_ne_between), NULL, 0, 0},
     {"sd_min_days_recist", K_INT, O(sd_min_days_recist), NULL, 0, 365},
     {"sd_min_days_rano", K_INT, O(sd_min_days_rano), NULL, 0, 365},
     {"sd_min_window_days", K_INT, O(sd_min_window_days), NULL, 0, 365},
-    {"bor_window_end_day", K_INT_OR_NULL, O(bor_window_end_day), NULL, 0,
-     3650},
-    {"ipfs_unconfirmed_iupd", K_ENUM, O(ipfs_unconfirmed_iupd), n_ipfs, 0,
-     0},
+    {"bor_window_end_day", K_INT_OR_NULL, O(bor_window_end_day), NULL, 0, 3650},
+    {"ipfs_unconfirmed_iupd", K_ENUM, O(ipfs_unconfirmed_iupd), n_ipfs, 0, 0},
     {"icpd_window_days", K_INTPAIR, O(icpd_window_days), NULL, 0, 365},
     {"cbr_sd_rule", K_ENUM, O(cbr_sd_rule), n_cbr, 0, 0},
     {"missed_rule", K_ENUM, O(missed_rule), n_missed, 0, 0},
@@ -107,8 +99,8 @@ static const struct key keys[] = {
     {"teae_window_days", K_INT, O(teae_window_days), NULL, 0, 3650},
     {"irae_window_days", K_INT, O(irae_window_days), NULL, 0, 3650},
     {"evaluator", K_ENUM, O(evaluator), n_eval, 0, 0},
-    {"partial_assessment_date", K_ENUM, O(partial_assessment_date),
-     n_impute, 0, 0},
+    {"partial_assessment_date", K_ENUM, O(partial_assessment_date), n_impute, 0,
+     0},
     {"origin_milestones", K_STRLIST, O(origin_milestones), NULL, 0, 0},
     {"cns_locations", K_STRLIST, O(cns_locations), NULL, 0, 0},
     {"baseline_visits", K_STRLIST, O(baseline_visits), NULL, 0, 0},
@@ -117,8 +109,8 @@ static const struct key keys[] = {
      n_crit, 0, 0},
     {"neuro_status_codes", K_STRLIST, O(neuro_status_codes), NULL, 0, 0},
     {"steroid_status_codes", K_STRLIST, O(steroid_status_codes), NULL, 0, 0},
-    {"steroid_exclude_indications", K_STRLIST,
-     O(steroid_exclude_indications), NULL, 0, 0},
+    {"steroid_exclude_indications", K_STRLIST, O(steroid_exclude_indications),
+     NULL, 0, 0},
     {"steroid_factors", K_STEROIDS, 0, NULL, 0, 0},
     {"new_therapy", K_NEW_THERAPY, 0, NULL, 0, 0},
     {"drugs", K_DRUGS, 0, NULL, 0, 0},
@@ -249,24 +241,41 @@ void protocol_init(struct protocol *p)
     static const char *const milestones[] = {"ENROLLED", "RANDOMIZED", NULL};
     /* data-format.md "Tumours": BRAIN and its parts; LEPTOMENINGES counts
      * as CNS (non-measurable). */
-    static const char *const cns[] = {
-        "BRAIN", "CEREBRUM", "CEREBRAL HEMISPHERE", "FRONTAL LOBE",
-        "PARIETAL LOBE", "TEMPORAL LOBE", "OCCIPITAL LOBE", "INSULA",
-        "CEREBELLUM", "CEREBELLAR HEMISPHERE", "BRAIN STEM", "BRAINSTEM",
-        "MIDBRAIN", "PONS", "MEDULLA OBLONGATA", "THALAMUS", "HYPOTHALAMUS",
-        "BASAL GANGLIA", "CORPUS CALLOSUM", "VENTRICLE", "PITUITARY GLAND",
-        "LEPTOMENINGES", "MENINGES", "DURA MATER", NULL};
+    static const char *const cns[] = {"BRAIN",
+                                      "CEREBRUM",
+                                      "CEREBRAL HEMISPHERE",
+                                      "FRONTAL LOBE",
+                                      "PARIETAL LOBE",
+                                      "TEMPORAL LOBE",
+                                      "OCCIPITAL LOBE",
+                                      "INSULA",
+                                      "CEREBELLUM",
+                                      "CEREBELLAR HEMISPHERE",
+                                      "BRAIN STEM",
+                                      "BRAINSTEM",
+                                      "MIDBRAIN",
+                                      "PONS",
+                                      "MEDULLA OBLONGATA",
+                                      "THALAMUS",
+                                      "HYPOTHALAMUS",
+                                      "BASAL GANGLIA",
+                                      "CORPUS CALLOSUM",
+                                      "VENTRICLE",
+                                      "PITUITARY GLAND",
+                                      "LEPTOMENINGES",
+                                      "MENINGES",
+                                      "DURA MATER",
+                                      NULL};
     static const char *const bvisits[] = {"BASELINE", "SCREENING", NULL};
     static const char *const neuro[] = {"CLINSTAT", "NEUROSTAT", "NRADPROG",
                                         NULL};
     static const char *const sstat[] = {"STEROID", "CORTSTAT", NULL};
     static const char *const excl[] = {"PREMEDICATION", "ANTIEMETIC", NULL};
-    static const char *const cmcat[] = {"ANTICANCER", "CANCER THERAPY",
-                                        NULL};
+    static const char *const cmcat[] = {"ANTICANCER", "CANCER THERAPY", NULL};
     static const char *const prcat[] = {"CANCER RELATED", NULL};
     static const char *const prdecod[] = {
-        "RADIOTHERAPY", "STEREOTACTIC RADIOSURGERY",
-        "WHOLE BRAIN RADIOTHERAPY", "SURGERY", NULL};
+        "RADIOTHERAPY", "STEREOTACTIC RADIOSURGERY", "WHOLE BRAIN RADIOTHERAPY",
+        "SURGERY", NULL};
     list_set(&p->origin_milestones, milestones);
     list_set(&p->cns_locations, cns);
     list_set(&p->baseline_visits, bvisits);
@@ -281,12 +290,14 @@ void protocol_init(struct protocol *p)
     static const struct {
         const char *drug;
         double f;
-    } sf[] = {{"DEXAMETHASONE", 1},       {"METHYLPREDNISOLONE", 0.1875},
-              {"PREDNISOLONE", 0.15},     {"PREDNISONE", 0.15},
+    } sf[] = {{"DEXAMETHASONE", 1},
+              {"METHYLPREDNISOLONE", 0.1875},
+              {"PREDNISOLONE", 0.15},
+              {"PREDNISONE", 0.15},
               {"HYDROCORTISONE", 0.0375}};
     p->n_steroid_factors = sizeof sf / sizeof sf[0];
-    p->steroid_factors = xcalloc(p->n_steroid_factors,
-                                 sizeof *p->steroid_factors);
+    p->steroid_factors =
+        xcalloc(p->n_steroid_factors, sizeof *p->steroid_factors);
     for (size_t i = 0; i < p->n_steroid_factors; i++) {
         p->steroid_factors[i].drug = xstrdup(sf[i].drug);
         p->steroid_factors[i].factor = sf[i].f;
@@ -326,34 +337,28 @@ void protocol_init(struct protocol *p)
         const char *name;
         const char *const terms[12];
     } groups[] = {
-        {"Neutropenia", {"NEUTROPENIA", "NEUTROPHIL COUNT DECREASED",
-                         NULL}},
+        {"Neutropenia", {"NEUTROPENIA", "NEUTROPHIL COUNT DECREASED", NULL}},
         {"Febrile neutropenia", {"FEBRILE NEUTROPENIA", NULL}},
         {"Diarrhoea", {"DIARRHOEA", "DIARRHEA", NULL}},
-        {"Hypertension", {"HYPERTENSION", "BLOOD PRESSURE INCREASED",
-                          NULL}},
+        {"Hypertension", {"HYPERTENSION", "BLOOD PRESSURE INCREASED", NULL}},
         {"Proteinuria", {"PROTEINURIA", "NEPHROTIC SYNDROME", NULL}},
-        {"Bleeding", {"HAEMORRHAGE", "HEMORRHAGE", "EPISTAXIS",
-                      "INTRACRANIAL HAEMORRHAGE", "CEREBRAL HAEMORRHAGE",
-                      "GINGIVAL BLEEDING", "HAEMATURIA", "HAEMOPTYSIS",
-                      "GASTROINTESTINAL HAEMORRHAGE", NULL}},
-        {"Immune-related pneumonitis", {"PNEUMONITIS",
-                                        "INTERSTITIAL LUNG DISEASE",
-                                        "IMMUNE-MEDIATED LUNG DISEASE",
-                                        NULL}},
-        {"Immune-related hepatitis", {"HEPATITIS",
-                                      "IMMUNE-MEDIATED HEPATITIS",
-                                      "ALANINE AMINOTRANSFERASE INCREASED",
-                                      "ASPARTATE AMINOTRANSFERASE INCREASED",
-                                      NULL}},
-        {"Immune-related colitis", {"COLITIS", "IMMUNE-MEDIATED ENTEROCOLITIS",
-                                    NULL}},
-        {"Immune-related thyroid disorders", {"HYPOTHYROIDISM",
-                                              "HYPERTHYROIDISM",
-                                              "THYROIDITIS", NULL}},
-        {"Immune-related skin reactions", {"RASH", "RASH MACULO-PAPULAR",
-                                           "PRURITUS", "DERMATITIS",
-                                           NULL}},
+        {"Bleeding",
+         {"HAEMORRHAGE", "HEMORRHAGE", "EPISTAXIS", "INTRACRANIAL HAEMORRHAGE",
+          "CEREBRAL HAEMORRHAGE", "GINGIVAL BLEEDING", "HAEMATURIA",
+          "HAEMOPTYSIS", "GASTROINTESTINAL HAEMORRHAGE", NULL}},
+        {"Immune-related pneumonitis",
+         {"PNEUMONITIS", "INTERSTITIAL LUNG DISEASE",
+          "IMMUNE-MEDIATED LUNG DISEASE", NULL}},
+        {"Immune-related hepatitis",
+         {"HEPATITIS", "IMMUNE-MEDIATED HEPATITIS",
+          "ALANINE AMINOTRANSFERASE INCREASED",
+          "ASPARTATE AMINOTRANSFERASE INCREASED", NULL}},
+        {"Immune-related colitis",
+         {"COLITIS", "IMMUNE-MEDIATED ENTEROCOLITIS", NULL}},
+        {"Immune-related thyroid disorders",
+         {"HYPOTHYROIDISM", "HYPERTHYROIDISM", "THYROIDITIS", NULL}},
+        {"Immune-related skin reactions",
+         {"RASH", "RASH MACULO-PAPULAR", "PRURITUS", "DERMATITIS", NULL}},
     };
     p->n_aesi = sizeof groups / sizeof groups[0];
     p->aesi = xcalloc(p->n_aesi, sizeof *p->aesi);
@@ -361,12 +366,21 @@ void protocol_init(struct protocol *p)
         p->aesi[i].name = xstrdup(groups[i].name);
         list_set(&p->aesi[i].terms, groups[i].terms);
     }
-    static const char *const irae[] = {
-        "PNEUMONITIS", "INTERSTITIAL LUNG DISEASE", "COLITIS",
-        "IMMUNE-MEDIATED ENTEROCOLITIS", "HEPATITIS",
-        "IMMUNE-MEDIATED HEPATITIS", "HYPOTHYROIDISM", "HYPERTHYROIDISM",
-        "THYROIDITIS", "NEPHRITIS", "ADRENAL INSUFFICIENCY", "HYPOPHYSITIS",
-        "MYOCARDITIS", "TYPE 1 DIABETES MELLITUS", NULL};
+    static const char *const irae[] = {"PNEUMONITIS",
+                                       "INTERSTITIAL LUNG DISEASE",
+                                       "COLITIS",
+                                       "IMMUNE-MEDIATED ENTEROCOLITIS",
+                                       "HEPATITIS",
+                                       "IMMUNE-MEDIATED HEPATITIS",
+                                       "HYPOTHYROIDISM",
+                                       "HYPERTHYROIDISM",
+                                       "THYROIDITIS",
+                                       "NEPHRITIS",
+                                       "ADRENAL INSUFFICIENCY",
+                                       "HYPOPHYSITIS",
+                                       "MYOCARDITIS",
+                                       "TYPE 1 DIABETES MELLITUS",
+                                       NULL};
     list_set(&p->irae_terms, irae);
 }
 
@@ -400,8 +414,7 @@ static int perr(struct diags *d, const char *file, const char *key,
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    diags_add(d, SEV_ERROR, D_PROTOCOL, file, 0, 0, "key '%s': %s", key,
-              msg);
+    diags_add(d, SEV_ERROR, D_PROTOCOL, file, 0, 0, "key '%s': %s", key, msg);
     return -1;
 }
 
@@ -439,14 +452,14 @@ static int read_steroids(struct protocol *p, json_t *v, const char *file,
     json_object_foreach(v, k, f)
     {
         if (!json_is_number(f) || json_number_value(f) <= 0)
-            return perr(d, file, key,
-                        "factor of '%s' must be a number above 0", k);
+            return perr(d, file, key, "factor of '%s' must be a number above 0",
+                        k);
     }
     steroids_free(p);
     p->n_steroid_factors = json_object_size(v);
-    p->steroid_factors = xcalloc(p->n_steroid_factors ? p->n_steroid_factors
-                                                      : 1,
-                                 sizeof *p->steroid_factors);
+    p->steroid_factors =
+        xcalloc(p->n_steroid_factors ? p->n_steroid_factors : 1,
+                sizeof *p->steroid_factors);
     size_t i = 0;
     json_object_foreach(v, k, f)
     {
@@ -480,8 +493,8 @@ static int read_drugs(struct protocol *p, json_t *v, const char *file,
         json_t *f;
         json_object_foreach(o, k, f)
         {
-            bool num = !strcmp(k, "planned_dose") ||
-                       !strcmp(k, "doses_per_cycle");
+            bool num =
+                !strcmp(k, "planned_dose") || !strcmp(k, "doses_per_cycle");
             if (strcmp(k, "name") && strcmp(k, "rel_qnam") &&
                 strcmp(k, "acn_qnam") && strcmp(k, "label") &&
                 strcmp(k, "dose_unit") && !num)
@@ -503,11 +516,10 @@ static int read_drugs(struct protocol *p, json_t *v, const char *file,
         json_t *o = json_array_get(v, i);
         const char *rel = json_string_value(json_object_get(o, "rel_qnam"));
         const char *acn = json_string_value(json_object_get(o, "acn_qnam"));
-        p->drugs[i].name = xstrdup(json_string_value(json_object_get(o,
-                                                                 "name")));
+        p->drugs[i].name =
+            xstrdup(json_string_value(json_object_get(o, "name")));
         const char *lab = json_string_value(json_object_get(o, "label"));
-        const char *unit = json_string_value(json_object_get(o,
-                                                             "dose_unit"));
+        const char *unit = json_string_value(json_object_get(o, "dose_unit"));
         p->drugs[i].label = xstrdup(lab ? lab : p->drugs[i].name);
         upcase(p->drugs[i].name);
         p->drugs[i].rel_qnam = xstrdup(rel ? rel : "");
@@ -568,12 +580,11 @@ static int read_aesi(struct protocol *p, json_t *v, const char *file,
     json_object_foreach(v, k, f)
     {
         if (!json_is_array(f))
-            return perr(d, file, key, "group '%s' must be a list of terms",
-                        k);
+            return perr(d, file, key, "group '%s' must be a list of terms", k);
         for (size_t i = 0; i < json_array_size(f); i++)
             if (!json_is_string(json_array_get(f, i)))
-                return perr(d, file, key,
-                            "group '%s' must be a list of terms", k);
+                return perr(d, file, key, "group '%s' must be a list of terms",
+                            k);
     }
     aesi_free(p);
     p->n_aesi = json_object_size(v);
@@ -618,8 +629,7 @@ static int read_key(struct protocol *p, const struct key *k, json_t *v,
     case K_NUM:
         if (!json_is_number(v) || json_number_value(v) < k->min ||
             json_number_value(v) > k->max) {
-            snprintf(buf, sizeof buf, "a number from %g to %g", k->min,
-                     k->max);
+            snprintf(buf, sizeof buf, "a number from %g to %g", k->min, k->max);
             return perr(d, file, k->name, "must be %s", buf);
         }
         *(double *)(base + k->off) = json_number_value(v);
@@ -641,13 +651,12 @@ static int read_key(struct protocol *p, const struct key *k, json_t *v,
         return perr(d, file, k->name, "must be one of %s", buf);
     }
     case K_STRLIST:
-        return read_strlist(v, (struct strlist *)(base + k->off), file,
-                            k->name, d);
+        return read_strlist(v, (struct strlist *)(base + k->off), file, k->name,
+                            d);
     case K_STR: {
         const char *s = json_string_value(v);
         if (!s || !*s)
-            return perr(d, file, k->name, "must be a non-empty string%s",
-                        "");
+            return perr(d, file, k->name, "must be a non-empty string%s", "");
         char **dst = (char **)(base + k->off);
         free(*dst);
         *dst = xstrdup(s);
@@ -674,8 +683,7 @@ static int read_key(struct protocol *p, const struct key *k, json_t *v,
         json_t *a = json_array_get(v, 0), *b = json_array_get(v, 1);
         if (!json_is_array(v) || json_array_size(v) != 2 ||
             !json_is_integer(a) || !json_is_integer(b) ||
-            json_integer_value(a) < k->min ||
-            json_integer_value(b) > k->max ||
+            json_integer_value(a) < k->min || json_integer_value(b) > k->max ||
             json_integer_value(a) > json_integer_value(b))
             return perr(d, file, k->name,
                         "must be [low, high] whole days, low <= high%s", "");

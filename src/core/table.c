@@ -51,8 +51,8 @@ void table_set(struct table *t, size_t row, const char *col, const char *v)
         v ? arena_strdup(&t->arena, v) : NULL;
 }
 
-void table_setf(struct table *t, size_t row, const char *col,
-                const char *fmt, ...)
+void table_setf(struct table *t, size_t row, const char *col, const char *fmt,
+                ...)
 {
     char buf[1024];
     va_list ap;
@@ -62,8 +62,7 @@ void table_setf(struct table *t, size_t row, const char *col,
     table_set(t, row, col, buf);
 }
 
-void table_set_date(struct table *t, size_t row, const char *col,
-                    int32_t day)
+void table_set_date(struct table *t, size_t row, const char *col, int32_t day)
 {
     char buf[11];
     date_format(day, buf);

@@ -57,8 +57,7 @@ void baseline_choose(const struct protocol *p, const struct subject *sj,
                       : BASELINE_OK;
 }
 
-enum measurable baseline_measurable(const struct lesion *les,
-                                    enum criterion c,
+enum measurable baseline_measurable(const struct lesion *les, enum criterion c,
                                     const struct measurement *bm,
                                     int32_t *threshold, const char **what)
 {
@@ -104,8 +103,7 @@ int64_t baseline_target_sum(const struct subject *sj, enum criterion c,
             continue;
         const struct measurement *mv = NULL;
         for (size_t k = 0; k < sj->n_meas; k++)
-            if (sj->meas[k].lesion == (int)li &&
-                sj->meas[k].assess == assess &&
+            if (sj->meas[k].lesion == (int)li && sj->meas[k].assess == assess &&
                 sj->meas[k].kind != MV_STATE &&
                 (sj->meas[k].crit_mask & (1u << c)))
                 mv = &sj->meas[k];
@@ -137,8 +135,7 @@ void baseline_check_sums(const struct subject *sj, struct diags *d)
         for (int c = 0; c < CRIT_N; c++) {
             if (sr->crit >= 0 && c != sr->crit)
                 continue;
-            int64_t s = baseline_target_sum(sj, (enum criterion)c,
-                                            sr->assess);
+            int64_t s = baseline_target_sum(sj, (enum criterion)c, sr->assess);
             if (s < 0)
                 continue;
             int64_t diff = s > sr->diam ? s - sr->diam : sr->diam - s;

@@ -59,8 +59,8 @@ bool crit_confirms(const struct crit_result *r, const struct protocol *p,
 
 static int sd_min_days(const struct crit_result *r, const struct protocol *p)
 {
-    int m = r->crit == CRIT_RANOBM ? p->sd_min_days_rano
-                                   : p->sd_min_days_recist;
+    int m =
+        r->crit == CRIT_RANOBM ? p->sd_min_days_rano : p->sd_min_days_recist;
     return m - p->sd_min_window_days;
 }
 
@@ -88,8 +88,8 @@ static void why_unconfirmed(const struct crit_result *r,
     /* An interruption before the confirmation window. */
     for (size_t k = i + 1; k < n; k++) {
         enum resp rk = r->tp[k].overall;
-        if (is_response(rk) && r->tp[k].date - r->tp[i].date >=
-                                   p->confirm_min_days)
+        if (is_response(rk) &&
+            r->tp[k].date - r->tp[i].date >= p->confirm_min_days)
             break;
         if (is_response(rk) || (rk == RESP_NE && p->allow_ne_between))
             continue;
@@ -106,14 +106,14 @@ static void why_unconfirmed(const struct crit_result *r,
         reason_append(buf, size, "no assessment %d or more days later",
                       p->confirm_min_days);
     else
-        reason_append(buf, size, "the assessment %d or more days later is "
-                                 "%s",
+        reason_append(buf, size,
+                      "the assessment %d or more days later is "
+                      "%s",
                       p->confirm_min_days,
                       resp_name(r->tp[j].overall, r->irecist));
 }
 
-void bor_derive(struct crit_result *r, const struct protocol *p,
-                int32_t origin)
+void bor_derive(struct crit_result *r, const struct protocol *p, int32_t origin)
 {
     (void)origin;
     struct bor *cb = &r->cbor, *ub = &r->bor;
@@ -127,8 +127,9 @@ void bor_derive(struct crit_result *r, const struct protocol *p,
     if (!r->baseline_ok) {
         set_bor(cb, r, RESP_NE, -1, -1);
         set_bor(ub, r, RESP_NE, -1, -1);
-        snprintf(cb->reason, sizeof cb->reason, "NE: no evaluable baseline "
-                                                "(%s)",
+        snprintf(cb->reason, sizeof cb->reason,
+                 "NE: no evaluable baseline "
+                 "(%s)",
                  r->baseline_why);
         snprintf(ub->reason, sizeof ub->reason, "%s", cb->reason);
         snprintf(r->cb_reason, sizeof r->cb_reason,
@@ -207,14 +208,13 @@ void bor_derive(struct crit_result *r, const struct protocol *p,
         snprintf(cb->reason, sizeof cb->reason,
                  "%s confirmed: %s on %s (day %d), %s on %s, %d days later",
                  resp_name(best, r->irecist),
-                 resp_name(r->tp[bi].overall, r->irecist), d1,
-                 r->tp[bi].day, resp_name(r->tp[bj].overall, r->irecist), d2,
+                 resp_name(r->tp[bi].overall, r->irecist), d1, r->tp[bi].day,
+                 resp_name(r->tp[bj].overall, r->irecist), d2,
                  r->tp[bj].date - r->tp[bi].date);
     } else {
         char unconf[REASON_MAX] = "";
         if (first_resp >= 0)
-            why_unconfirmed(r, p, (size_t)first_resp, n, unconf,
-                            sizeof unconf);
+            why_unconfirmed(r, p, (size_t)first_resp, n, unconf, sizeof unconf);
         /* Rule BOR-SD-MIN: SD (NON-CR/NON-PD without target disease)
          * counts at an assessment on day >= the SD minimum from the origin
          * (f, sd_min_days_*, sd_min_window_days). */
@@ -223,8 +223,8 @@ void bor_derive(struct crit_result *r, const struct protocol *p,
             enum resp ri = r->tp[i].overall;
             /* iRECIST (g): iUPD ranks above iCPD, both below iSD. */
             if (ri == RESP_PD || ri == RESP_ICPD || ri == RESP_IUPD) {
-                if (pdi < 0 || (ri == RESP_IUPD &&
-                                r->tp[pdi].overall != RESP_IUPD))
+                if (pdi < 0 ||
+                    (ri == RESP_IUPD && r->tp[pdi].overall != RESP_IUPD))
                     pdi = (int)i;
                 continue;
             }
@@ -285,11 +285,10 @@ void bor_derive(struct crit_result *r, const struct protocol *p,
     /* ---- unconfirmed (f.2) ----
      * Rule BOR-UNCONFIRMED: the best single time point, CR > PR > SD >
      * NON-CR/NON-PD > PD, SD only when it lasted the SD minimum (f.2). */
-    static const enum resp order[] = {RESP_CR,   RESP_PR,   RESP_SD,
+    static const enum resp order[] = {RESP_CR,         RESP_PR,   RESP_SD,
                                       RESP_NONCRNONPD, RESP_IUPD, RESP_ICPD,
                                       RESP_PD};
-    for (size_t o = 0; o < sizeof order / sizeof order[0] && ub->tp < 0;
-         o++) {
+    for (size_t o = 0; o < sizeof order / sizeof order[0] && ub->tp < 0; o++) {
         for (size_t i = 1; i < n; i++) {
             enum resp ri = r->tp[i].overall;
             if (ri != order[o])
@@ -358,8 +357,9 @@ void bor_derive(struct crit_result *r, const struct protocol *p,
         return;
     }
     r->cb = c == RESP_CR || c == RESP_PR || c == RESP_SD;
-    snprintf(r->cb_reason, sizeof r->cb_reason, "%s: confirmed best response "
-                                                "%s",
+    snprintf(r->cb_reason, sizeof r->cb_reason,
+             "%s: confirmed best response "
+             "%s",
              r->cb ? "Y" : "N", resp_name(c, r->irecist));
     if (c == RESP_SD)
         reason_append(r->cb_reason, sizeof r->cb_reason,

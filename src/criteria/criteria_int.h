@@ -10,14 +10,14 @@
 
 /* What one lesion shows at one time point. */
 struct cell {
-    bool has_diam;   /* a diameter row */
+    bool has_diam;        /* a diameter row */
     enum meas_kind dkind; /* MV_VALUE, MV_TSTM or MV_NOT_DONE */
     int32_t diam;
     bool tstm_recorded; /* MV_TSTM with the sponsor's number */
-    bool has_state;  /* a state row */
-    bool state_nd;   /* the state row is NOT DONE */
+    bool has_state;     /* a state row */
+    bool state_nd;      /* the state row is NOT DONE */
     enum tstate state;
-    int32_t date;    /* of the row(s) */
+    int32_t date; /* of the row(s) */
 };
 
 struct work {

@@ -23,11 +23,11 @@ static void new_lesion_days(const struct subject *sj, int32_t *first)
         const struct lesion *l = &sj->lesions[mv->lesion];
         if (l->cls[CRIT_RECIST] != LC_NEW || !(mv->crit_mask & 1u))
             continue;
-        bool seen = (mv->kind == MV_STATE && mv->state != TS_ABSENT) ||
-                    ((mv->kind == MV_VALUE || mv->kind == MV_TSTM) &&
-                     mv->diam > 0);
-        if (seen && (first[mv->lesion] == DATE_NONE ||
-                     mv->date < first[mv->lesion]))
+        bool seen =
+            (mv->kind == MV_STATE && mv->state != TS_ABSENT) ||
+            ((mv->kind == MV_VALUE || mv->kind == MV_TSTM) && mv->diam > 0);
+        if (seen &&
+            (first[mv->lesion] == DATE_NONE || mv->date < first[mv->lesion]))
             first[mv->lesion] = mv->date;
     }
 }
@@ -75,12 +75,13 @@ int irecist_derive(const struct study *s, const struct subject *sj,
                 /* Rule IUPD: the first RECIST PD (or the first after a
                  * reset) is an unconfirmed iUPD. */
                 u = (int)t;
-                reason_set(why, wsz, "iUPD (to be confirmed %d-%d days "
-                                   "later): %s",
-                         lo, hi, src->reason);
+                reason_set(why, wsz,
+                           "iUPD (to be confirmed %d-%d days "
+                           "later): %s",
+                           lo, hi, src->reason);
             } else {
                 reason_set(why, wsz, "%s as RECIST 1.1: %s",
-                         resp_name(tp->overall, true), src->reason);
+                           resp_name(tp->overall, true), src->reason);
             }
             continue;
         }
@@ -95,14 +96,15 @@ int irecist_derive(const struct study *s, const struct subject *sj,
             char a[32], b[32];
             diam_format(src->sum, a, sizeof a);
             diam_format(up->sum, b, sizeof b);
-            snprintf(more, sizeof more, "sum %s mm, +5 mm or more over the "
-                                        "iUPD sum %s mm",
+            snprintf(more, sizeof more,
+                     "sum %s mm, +5 mm or more over the "
+                     "iUPD sum %s mm",
                      a, b);
         }
         if (!*more && src->nontarget == RESP_PD &&
             rc->tp[u].nontarget == RESP_PD)
-            snprintf(more, sizeof more,
-                     "further non-target progression (%s)", src->ntrg_reason);
+            snprintf(more, sizeof more, "further non-target progression (%s)",
+                     src->ntrg_reason);
         const char *another = NULL;
         for (size_t li = 0; li < sj->n_lesions; li++)
             if (first[li] != DATE_NONE && first[li] > up->date &&
@@ -117,15 +119,17 @@ int irecist_derive(const struct study *s, const struct subject *sj,
              * another new lesion. */
             if (another) {
                 tp->overall = RESP_ICPD;
-                reason_set(why, wsz, "iCPD: another new lesion %s %d days "
-                                   "after the iUPD of %s",
-                         another, gap, ud);
+                reason_set(why, wsz,
+                           "iCPD: another new lesion %s %d days "
+                           "after the iUPD of %s",
+                           another, gap, ud);
                 u = -1;
             } else {
                 tp->overall = RESP_IUPD;
-                reason_set(why, wsz, "iUPD continues: %d days after the iUPD "
-                                   "of %s, too early to confirm (%d days)",
-                         gap, ud, lo);
+                reason_set(why, wsz,
+                           "iUPD continues: %d days after the iUPD "
+                           "of %s, too early to confirm (%d days)",
+                           gap, ud, lo);
             }
             continue;
         }
@@ -134,7 +138,7 @@ int irecist_derive(const struct study *s, const struct subject *sj,
              * later. */
             tp->overall = RESP_ICPD;
             reason_set(why, wsz, "iCPD: %s, %d days after the iUPD of %s", more,
-                     gap, ud);
+                       gap, ud);
             continue; /* best response stops here (bor.c) */
         }
         if (rr != RESP_PD && rr != RESP_NE) {
@@ -142,23 +146,25 @@ int irecist_derive(const struct study *s, const struct subject *sj,
              * PD is a fresh iUPD. */
             tp->overall = rr;
             reason_set(why, wsz, "%s: reset after the iUPD of %s: %s",
-                     resp_name(rr, true), ud, src->reason);
+                       resp_name(rr, true), ud, src->reason);
             u = -1;
             continue;
         }
         tp->overall = rr == RESP_NE ? RESP_NE : RESP_IUPD;
         if (rr == RESP_NE)
             reason_set(why, wsz, "NE: %s; the iUPD of %s stays unconfirmed",
-                     src->reason, ud);
+                       src->reason, ud);
         else if (gap > hi)
-            reason_set(why, wsz, "iUPD: %d days after the iUPD of %s, outside "
-                               "the %d-%d-day confirmation window: still "
-                               "unconfirmed",
-                     gap, ud, lo, hi);
+            reason_set(why, wsz,
+                       "iUPD: %d days after the iUPD of %s, outside "
+                       "the %d-%d-day confirmation window: still "
+                       "unconfirmed",
+                       gap, ud, lo, hi);
         else
-            reason_set(why, wsz, "iUPD: no further progression since the iUPD "
-                               "of %s (%s)",
-                     ud, src->reason);
+            reason_set(why, wsz,
+                       "iUPD: no further progression since the iUPD "
+                       "of %s (%s)",
+                       ud, src->reason);
     }
     free(first);
     if (!rc->baseline_ok) {

@@ -42,7 +42,6 @@ int lesion_test_rank(enum diam_test t, bool nodal)
      * DIAMETER), any other lesion by its longest diameter (LDIAM, else
      * DIAMETER) (b.1, a.2; data-format.md "Measurements"). */
     if (nodal)
-        return t == DT_LPERP ? 1 : t == DT_SAXIS ? 2 : t == DT_DIAMETER ? 3
-                                                                        : 0;
+        return t == DT_LPERP ? 1 : t == DT_SAXIS ? 2 : t == DT_DIAMETER ? 3 : 0;
     return t == DT_LDIAM ? 1 : t == DT_DIAMETER ? 2 : 0;
 }

@@ -16,9 +16,8 @@
 
 static bool systemic_route(const char *route)
 {
-    return !*route || !strcmp(route, "ORAL") ||
-           !strcmp(route, "INTRAVENOUS") || !strcmp(route, "INTRAMUSCULAR") ||
-           !strcmp(route, "SUBCUTANEOUS");
+    return !*route || !strcmp(route, "ORAL") || !strcmp(route, "INTRAVENOUS") ||
+           !strcmp(route, "INTRAMUSCULAR") || !strcmp(route, "SUBCUTANEOUS");
 }
 
 static double doses_per_day(const char *frq)
@@ -26,9 +25,8 @@ static double doses_per_day(const char *frq)
     static const struct {
         const char *frq;
         double n;
-    } t[] = {{"QD", 1},   {"BID", 2},  {"TID", 3}, {"QID", 4},
-             {"Q12H", 2}, {"Q8H", 3},  {"Q6H", 4}, {"ONCE", 1},
-             {"DAILY", 1}, {"Q24H", 1}};
+    } t[] = {{"QD", 1},  {"BID", 2}, {"TID", 3},  {"QID", 4},   {"Q12H", 2},
+             {"Q8H", 3}, {"Q6H", 4}, {"ONCE", 1}, {"DAILY", 1}, {"Q24H", 1}};
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
         if (!strcmp(frq, t[i].frq))
             return t[i].n;
@@ -96,10 +94,9 @@ static enum clin clinical_at(const struct subject *sj, const struct tp *tp)
             if (x->kind != RS_NEURO || !strcmp(x->value, "NE"))
                 continue;
             /* By VISIT first, else by date. */
-            bool match = pass == 0 ? *tp->visit &&
-                                         !strcmp(x->visit, tp->visit)
-                                   : x->date == tp->date ||
-                                         x->date == tp->date_first;
+            bool match = pass == 0
+                             ? *tp->visit && !strcmp(x->visit, tp->visit)
+                             : x->date == tp->date || x->date == tp->date_first;
             if (!match)
                 continue;
             enum clin v = !strcmp(x->value, "WORSE")    ? CLIN_WORSE
@@ -226,8 +223,9 @@ void ranobm_target(struct work *w, size_t t)
         char d[11];
         date_format(r->tp[w->confirmed_cr_at].date, d);
         tp->target = RESP_PD;
-        snprintf(why, wsz, "target %s reappeared after the CR confirmed on "
-                           "%s",
+        snprintf(why, wsz,
+                 "target %s reappeared after the CR confirmed on "
+                 "%s",
                  reappeared, d);
         return;
     }
@@ -325,8 +323,8 @@ void ranobm_overall(struct work *w, size_t t)
     /* [CHOICE] rano_missing_policy carry_forward: the last known value. */
     bool carried = false;
     if (p->rano_missing_policy == MISSING_CARRY_FORWARD) {
-        for (size_t i = t; i-- > 0 && (inc == INC_UNKNOWN ||
-                                       clin == CLIN_UNKNOWN);) {
+        for (size_t i = t;
+             i-- > 0 && (inc == INC_UNKNOWN || clin == CLIN_UNKNOWN);) {
             if (clin == CLIN_UNKNOWN && r->tp[i].clinical != CLIN_UNKNOWN) {
                 clin = r->tp[i].clinical;
                 carried = true;
@@ -347,8 +345,7 @@ void ranobm_overall(struct work *w, size_t t)
     if (!dose_known && inc == INC_UNKNOWN)
         snprintf(steroid_txt, sizeof steroid_txt, "steroid dose unknown");
     else if (!dose_known)
-        snprintf(steroid_txt, sizeof steroid_txt, "steroid %s (recorded)",
-                 rec);
+        snprintf(steroid_txt, sizeof steroid_txt, "steroid %s (recorded)", rec);
     else if (isnan(ref))
         snprintf(steroid_txt, sizeof steroid_txt,
                  "dexamethasone %s mg/day, reference unknown", m1);
@@ -397,8 +394,7 @@ void ranobm_overall(struct work *w, size_t t)
             snprintf(why, wsz, "NE: %s", tp->ntrg_reason);
             return;
         }
-        img = NT == RESP_CR && tp->newl != NEWL_YES ? RESP_CR
-                                                    : RESP_NONCRNONPD;
+        img = NT == RESP_CR && tp->newl != NEWL_YES ? RESP_CR : RESP_NONCRNONPD;
     } else {
         /* Rule RANO-E3-2-NE: target NE is NE (e.3 row 2). */
         if (T == RESP_NE) {
@@ -433,13 +429,15 @@ void ranobm_overall(struct work *w, size_t t)
                                : "steroid dose unknown";
         if (p->rano_missing_policy == MISSING_DOWNGRADE_TO_SD) {
             tp->overall = ntonly ? RESP_NONCRNONPD : RESP_SD;
-            snprintf(why, wsz, "%s: %s, but %s (rano_missing_policy "
-                               "downgrade_to_sd)",
+            snprintf(why, wsz,
+                     "%s: %s, but %s (rano_missing_policy "
+                     "downgrade_to_sd)",
                      resp_name(tp->overall, false), imaging, what);
         } else {
             tp->overall = RESP_NE;
-            snprintf(why, wsz, "NE: %s, but %s: the response cannot be "
-                               "verified",
+            snprintf(why, wsz,
+                     "NE: %s, but %s: the response cannot be "
+                     "verified",
                      imaging, what);
         }
         return;
@@ -450,8 +448,9 @@ void ranobm_overall(struct work *w, size_t t)
     if (inc == INC_YES && (response || img == RESP_SD)) {
         if (p->rano_steroid_increase == STEROID_INC_NE) {
             tp->overall = RESP_NE;
-            snprintf(why, wsz, "NE: %s, %s is increased (NE until back at "
-                               "the reference, rano_steroid_increase ne)",
+            snprintf(why, wsz,
+                     "NE: %s, %s is increased (NE until back at "
+                     "the reference, rano_steroid_increase ne)",
                      imaging, steroid_txt);
         } else {
             tp->overall = ntonly ? RESP_NONCRNONPD : RESP_SD;
@@ -470,8 +469,9 @@ void ranobm_overall(struct work *w, size_t t)
                      steroid_txt, clin_name(clin));
         } else {
             tp->overall = ntonly ? RESP_NONCRNONPD : RESP_PR;
-            snprintf(why, wsz, "%s: %s, but %s (CR needs no "
-                               "corticosteroids)",
+            snprintf(why, wsz,
+                     "%s: %s, but %s (CR needs no "
+                     "corticosteroids)",
                      resp_name(tp->overall, false), imaging, steroid_txt);
         }
         return;
@@ -480,8 +480,9 @@ void ranobm_overall(struct work *w, size_t t)
      * and the clinical status stable or improved is PR (e.3 row 6). */
     if (img == RESP_PR) {
         tp->overall = RESP_PR;
-        snprintf(why, wsz, "PR: %s; %s, not increased; neurological status "
-                           "%s",
+        snprintf(why, wsz,
+                 "PR: %s; %s, not increased; neurological status "
+                 "%s",
                  imaging, steroid_txt, clin_name(clin));
         return;
     }

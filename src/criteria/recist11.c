@@ -81,8 +81,9 @@ void recist_target(struct work *w, size_t t)
         diam_format(reappeared_v, v, sizeof v);
         date_format(r->tp[w->confirmed_cr_at].date, d);
         tp->target = RESP_PD;
-        snprintf(why, wsz, "target %s reappeared (%s mm) after the CR "
-                           "confirmed on %s",
+        snprintf(why, wsz,
+                 "target %s reappeared (%s mm) after the CR "
+                 "confirmed on %s",
                  reappeared, v, d);
         return;
     }
@@ -107,8 +108,9 @@ void recist_target(struct work *w, size_t t)
     /* cr_before_pd (b.2 step 2, [CHOICE]): CR is tested first. */
     if (cr && (p->cr_before_pd || !pd)) {
         tp->target = RESP_CR;
-        snprintf(why, wsz, "all targets gone (nodes below 10 mm short "
-                           "axis), sum %s mm",
+        snprintf(why, wsz,
+                 "all targets gone (nodes below 10 mm short "
+                 "axis), sum %s mm",
                  sa);
         return;
     }
@@ -155,8 +157,7 @@ void recist_overall(struct work *w, size_t t)
         if (T == RESP_NE) {
             tp->overall = RESP_NE;
         } else if (T == RESP_CR) {
-            tp->overall = (NT == RESP_CR || NT == RESP_NA) ? RESP_CR
-                                                           : RESP_PR;
+            tp->overall = (NT == RESP_CR || NT == RESP_NA) ? RESP_CR : RESP_PR;
         } else if (T == RESP_PR) {
             tp->overall = RESP_PR;
         } else {
@@ -171,7 +172,7 @@ void recist_overall(struct work *w, size_t t)
     } else {
         /* Rule RECIST-E2: with non-target disease only, the non-target
          * response is the overall one: CR, NON-CR/NON-PD or NE (e.2). */
-        tp->overall = NT == RESP_CR ? RESP_CR
+        tp->overall = NT == RESP_CR   ? RESP_CR
                       : NT == RESP_NE ? RESP_NE
                                       : RESP_NONCRNONPD;
         snprintf(why, wsz, "%s: %s (non-target disease only)",

@@ -71,8 +71,7 @@ int crit_from_recorded(const struct study *s, const struct subject *sj,
         tp->steroid_mg = NAN;
         tp->overall = parse_resp(x->value);
         tp->target = tp->nontarget = RESP_NONE;
-        pr_or_sd = pr_or_sd || tp->overall == RESP_PR ||
-                   tp->overall == RESP_SD;
+        pr_or_sd = pr_or_sd || tp->overall == RESP_PR || tp->overall == RESP_SD;
         snprintf(tp->reason, sizeof tp->reason,
                  "%s as recorded by the site (rs.csv line %ld)",
                  resp_name(tp->overall, false), x->line);

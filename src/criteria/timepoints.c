@@ -143,8 +143,8 @@ void target_pr_or_sd(struct work *w, size_t t, int64_t S, const char *what)
                    what, sa, pc, sb);
         return;
     }
-    int from = p->sticky_from == STICKY_FIRST_PR ? w->first_pr_at
-                                                 : w->confirmed_pr_at;
+    int from =
+        p->sticky_from == STICKY_FIRST_PR ? w->first_pr_at : w->confirmed_pr_at;
     if (p->sticky_pr && from >= 0 && (size_t)from < t) {
         tp->target = RESP_PR;
         reason_set(tp->trg_reason, sizeof tp->trg_reason,
@@ -213,8 +213,8 @@ int64_t target_value(struct work *w, size_t t, int li, bool *tstm,
     }
     if (own_known) {
         *how = own->dkind != MV_TSTM ? LV_MEASURED
-               : own->tstm_recorded    ? LV_TSTM_RECORDED
-                                       : LV_TSTM_DEFAULT;
+               : own->tstm_recorded  ? LV_TSTM_RECORDED
+                                     : LV_TSTM_DEFAULT;
         return v;
     }
     if (l->merged_into >= 0) {
@@ -479,8 +479,7 @@ static void nontarget_response(struct work *w, size_t t)
         w->confirmed_cr_at >= 0 && (size_t)w->confirmed_cr_at < t) {
         tp->nontarget = RESP_PD;
         snprintf(tp->ntrg_reason, sizeof tp->ntrg_reason,
-                 "non-target %s present again after the confirmed CR",
-                 present);
+                 "non-target %s present again after the confirmed CR", present);
         return;
     }
     /* Rule NT-NE: a non-target not assessed makes NE. */
@@ -498,8 +497,8 @@ static void nontarget_response(struct work *w, size_t t)
         return;
     }
     tp->nontarget = RESP_NONCRNONPD;
-    snprintf(tp->ntrg_reason, sizeof tp->ntrg_reason,
-             "non-target %s present", present ? present : "");
+    snprintf(tp->ntrg_reason, sizeof tp->ntrg_reason, "non-target %s present",
+             present ? present : "");
 }
 
 /* ---- new lesions (c.2) ---- */
@@ -562,14 +561,13 @@ static int recorded_new(struct work *w, const struct tp *tp)
         if ((x->kind != RS_NEWLIND && x->kind != RS_NEWLPROG) ||
             x->crit != (int)w->c)
             continue;
-        bool match = *tp->visit ? strcmp(x->visit, tp->visit) == 0
-                                : x->date == tp->date;
+        bool match =
+            *tp->visit ? strcmp(x->visit, tp->visit) == 0 : x->date == tp->date;
         if (!match)
             continue;
-        int v = !strcmp(x->value, "Y") || !strcmp(x->value, "UNEQUIVOCAL")
-                    ? 2
-                : !strcmp(x->value, "EQUIVOCAL") ? 1
-                                                 : 0;
+        int v = !strcmp(x->value, "Y") || !strcmp(x->value, "UNEQUIVOCAL") ? 2
+                : !strcmp(x->value, "EQUIVOCAL")                           ? 1
+                                                                           : 0;
         if (v > best)
             best = v;
     }
@@ -710,8 +708,8 @@ static void fail_all(struct crit_result *r, const char *why)
         if (tp->baseline)
             continue;
         tp->target = tp->nontarget = tp->overall = RESP_NE;
-        snprintf(tp->reason, sizeof tp->reason, "NE: no evaluable baseline (%s)",
-                 why);
+        snprintf(tp->reason, sizeof tp->reason,
+                 "NE: no evaluable baseline (%s)", why);
     }
 }
 
@@ -743,18 +741,18 @@ int crit_derive(const struct study *s, const struct subject *sj,
     }
     fill_cells(&w);
     out->nt_only = out->n_targets == 0 && out->n_nontargets > 0;
-    out->lval = xcalloc(out->n_tp * out->n_target_lesions + 1,
-                        sizeof *out->lval);
-    out->lhow = xcalloc(out->n_tp * out->n_target_lesions + 1,
-                        sizeof *out->lhow);
+    out->lval =
+        xcalloc(out->n_tp * out->n_target_lesions + 1, sizeof *out->lval);
+    out->lhow =
+        xcalloc(out->n_tp * out->n_target_lesions + 1, sizeof *out->lhow);
     for (size_t t = 0; t < out->n_tp; t++) {
         int64_t sum = 0;
         bool known = true;
         for (size_t k = 0; k < out->n_target_lesions; k++) {
             bool tstm;
             enum lval_how how;
-            int64_t v = target_value(&w, t, out->target_lesions[k], &tstm,
-                                     &how);
+            int64_t v =
+                target_value(&w, t, out->target_lesions[k], &tstm, &how);
             out->lval[t * out->n_target_lesions + k] = v;
             out->lhow[t * out->n_target_lesions + k] = (uint8_t)how;
             if (v < 0)

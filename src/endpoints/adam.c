@@ -14,30 +14,28 @@
 #include <string.h>
 
 static const char *const adsl_cols[] = {
-    "STUDYID", "USUBJID", "SUBJID", "SITEID",  "AGE",     "SEX",
-    "RACE",    "ARM",     "ENRLDT", "TRTSDT",  "TRTEDT",  "DTHDT",
-    "DTHFL",   "LSTALVDT", "SAFFL", "EFFFL",   "CNSMDFL", "RECMDFL",
-    "EOTSTT",  "DCTREAS", "REASON", NULL};
+    "STUDYID", "USUBJID",  "SUBJID", "SITEID", "AGE",     "SEX",
+    "RACE",    "ARM",      "ENRLDT", "TRTSDT", "TRTEDT",  "DTHDT",
+    "DTHFL",   "LSTALVDT", "SAFFL",  "EFFFL",  "CNSMDFL", "RECMDFL",
+    "EOTSTT",  "DCTREAS",  "REASON", NULL};
 static const char *const adtr_cols[] = {
-    "STUDYID", "USUBJID", "PARAMCD", "PARAM", "PARCAT1", "PARCAT2",
-    "PARCAT3", "TRLNKID", "AVISIT",  "ADT",   "ADY",     "AVAL",
-    "BASE",    "CHG",     "PCHG",    "NADIR", "CHGNAD",  "PCHGNAD",
-    "ANL01FL", "REASON",  NULL};
+    "STUDYID", "USUBJID", "PARAMCD", "PARAM",   "PARCAT1", "PARCAT2", "PARCAT3",
+    "TRLNKID", "AVISIT",  "ADT",     "ADY",     "AVAL",    "BASE",    "CHG",
+    "PCHG",    "NADIR",   "CHGNAD",  "PCHGNAD", "ANL01FL", "REASON",  NULL};
 static const char *const adrs_cols[] = {
-    "STUDYID", "USUBJID", "PARAMCD", "PARAM", "PARCAT1", "PARCAT2",
-    "PARCAT3", "AVISIT",  "ADT",     "ADY",   "AVALC",   "AVAL",
-    "ANL01FL", "REASON",  NULL};
+    "STUDYID", "USUBJID", "PARAMCD", "PARAM",  "PARCAT1",
+    "PARCAT2", "PARCAT3", "AVISIT",  "ADT",    "ADY",
+    "AVALC",   "AVAL",    "ANL01FL", "REASON", NULL};
 
 static const char *const adtte_cols[] = {
-    "STUDYID", "USUBJID", "PARAMCD",  "PARAM",    "PARCAT2", "PARCAT3",
-    "STARTDT", "ADT",     "AVAL",     "AVALU",    "CNSR",    "EVNTDESC",
-    "CNSDTDSC", "SRCDOM", "REASON",   NULL};
+    "STUDYID",  "USUBJID", "PARAMCD", "PARAM", "PARCAT2", "PARCAT3",
+    "STARTDT",  "ADT",     "AVAL",    "AVALU", "CNSR",    "EVNTDESC",
+    "CNSDTDSC", "SRCDOM",  "REASON",  NULL};
 
 static const char *const adae_fixed[] = {
-    "STUDYID", "USUBJID", "AESEQ",  "AETERM", "AEDECOD", "AEBODSYS",
-    "AETOXGR", "AESER",   "AEREL",  "AEACN",  "AEOUT",   "ASTDT",
-    "ASTDTF",  "AENDT",   "AENDTF", "TRTEMFL", "AREL",   "AWORSTFL",
-    NULL};
+    "STUDYID", "USUBJID", "AESEQ", "AETERM",   "AEDECOD", "AEBODSYS", "AETOXGR",
+    "AESER",   "AEREL",   "AEACN", "AEOUT",    "ASTDT",   "ASTDTF",   "AENDT",
+    "AENDTF",  "TRTEMFL", "AREL",  "AWORSTFL", NULL};
 
 void adam_tables_init(struct adam_tables *t, const struct protocol *p)
 {
@@ -152,10 +150,10 @@ static void adsl_row(const struct study *s, const struct subject *sj,
         snprintf(reason, sizeof reason, "EFFFL N: no dose of study drug%s",
                  p->data_cutoff != DATE_NONE ? " by the data cut-off" : "");
     else if (!rano->measurable)
-        snprintf(reason, sizeof reason, "EFFFL N: no measurable CNS disease "
-                                        "at a valid baseline (%s)",
-                 rano->baseline_ok ? "no RANO-BM target"
-                                   : rano->baseline_why);
+        snprintf(reason, sizeof reason,
+                 "EFFFL N: no measurable CNS disease "
+                 "at a valid baseline (%s)",
+                 rano->baseline_ok ? "no RANO-BM target" : rano->baseline_why);
     else if (!eff)
         snprintf(reason, sizeof reason,
                  "EFFFL N: no post-baseline MRI "
@@ -228,10 +226,11 @@ static void adtr_rows(const struct study *s, const struct subject *sj,
         table_set(t, r, "STUDYID", sj->studyid);
         table_set(t, r, "USUBJID", sj->usubjid);
         table_set(t, r, "PARAMCD", cns ? "SDIAMCNS" : "SDIAM");
-        table_set(t, r, "PARAM", cns ? "Sum of Diameters of CNS Target "
-                                       "Lesions (mm)"
-                                     : "Sum of Diameters of Target Lesions "
-                                       "(mm)");
+        table_set(t, r, "PARAM",
+                  cns ? "Sum of Diameters of CNS Target "
+                        "Lesions (mm)"
+                      : "Sum of Diameters of Target Lesions "
+                        "(mm)");
         table_set(t, r, "PARCAT1", "TUMOR MEASUREMENT");
         table_set(t, r, "PARCAT2", evaluator_label(p));
         table_set(t, r, "PARCAT3", pcat3);
@@ -259,8 +258,8 @@ static void adtr_rows(const struct study *s, const struct subject *sj,
             }
             char b[32];
             diam_format(v, b, sizeof b);
-            reason_append(reason, sizeof reason, "%s%s %s", *reason ? " + " :
-                          "sum of targets: ", id, b);
+            reason_append(reason, sizeof reason, "%s%s %s",
+                          *reason ? " + " : "sum of targets: ", id, b);
         }
         if (missing)
             snprintf(reason, sizeof reason,
@@ -278,10 +277,11 @@ static void adtr_rows(const struct study *s, const struct subject *sj,
             table_setf(t, q, "PARAMCD", "%s%zu", cns ? "LDCNS" : "LDIAM",
                        k + 1);
             table_setf(t, q, "PARAM", "%s of target %zu (%s, %s) (mm)",
-                       l->is_nodal && !cns ? "Short axis"
-                                           : "Longest diameter",
-                       k + 1, l->linkid, *l->loc ? l->loc : "location "
-                                                             "unknown");
+                       l->is_nodal && !cns ? "Short axis" : "Longest diameter",
+                       k + 1, l->linkid,
+                       *l->loc ? l->loc
+                               : "location "
+                                 "unknown");
             table_set(t, q, "PARCAT1", "TUMOR MEASUREMENT");
             table_set(t, q, "PARCAT2", evaluator_label(p));
             table_set(t, q, "PARCAT3", pcat3);
@@ -306,14 +306,14 @@ struct pnames {
     const char *ovr, *trg, *ntrg, *newl, *bor, *cbor, *rsp, *crsp, *ccb;
 };
 
-static const struct pnames recist_names = {
-    "OVR", "TRGRESP", "NTRGRESP", "NEWLIND", "BOR", "CBOR", "RSP", "CRSP",
-    "CCB"};
-static const struct pnames rano_names = {
-    "OVRCNS", "TRGRCNS", "NTRGRCNS", "NEWLCNS", "BORCNS", "CBORCNS",
-    "RSPCNS", "CRSPCNS", "CCBCNS"};
-static const struct pnames irecist_names = {
-    "IOVR", NULL, NULL, NULL, "IBOR", "ICBOR", NULL, NULL, NULL};
+static const struct pnames recist_names = {"OVR",     "TRGRESP", "NTRGRESP",
+                                           "NEWLIND", "BOR",     "CBOR",
+                                           "RSP",     "CRSP",    "CCB"};
+static const struct pnames rano_names = {"OVRCNS",  "TRGRCNS", "NTRGRCNS",
+                                         "NEWLCNS", "BORCNS",  "CBORCNS",
+                                         "RSPCNS",  "CRSPCNS", "CCBCNS"};
+static const struct pnames irecist_names = {"IOVR",  NULL, NULL, NULL, "IBOR",
+                                            "ICBOR", NULL, NULL, NULL};
 
 static size_t rs_row(struct table *t, const struct study *s,
                      const struct subject *sj, const struct crit_result *cr,
@@ -326,8 +326,8 @@ static size_t rs_row(struct table *t, const struct study *s,
     table_set(t, r, "PARAM", param);
     table_set(t, r, "PARCAT1", "TUMOR RESPONSE");
     table_set(t, r, "PARCAT2", evaluator_label(&s->proto));
-    table_set(t, r, "PARCAT3", cr->irecist ? "iRECIST"
-                                           : criterion_name(cr->crit));
+    table_set(t, r, "PARCAT3",
+              cr->irecist ? "iRECIST" : criterion_name(cr->crit));
     return r;
 }
 
@@ -357,7 +357,7 @@ static void yn(struct table *t, size_t r, bool y)
 static void adrs_rows(const struct study *s, const struct subject *sj,
                       const struct crit_result *cr, struct table *t)
 {
-    const struct pnames *pn = cr->irecist            ? &irecist_names
+    const struct pnames *pn = cr->irecist               ? &irecist_names
                               : cr->crit == CRIT_RANOBM ? &rano_names
                                                         : &recist_names;
     const char *pre = cr->crit == CRIT_RANOBM ? "CNS " : "";
@@ -394,11 +394,10 @@ static void adrs_rows(const struct study *s, const struct subject *sj,
         r = rs_row(t, s, sj, cr, pn->newl, param);
         yn(t, r, tp->newl == NEWL_YES);
         tp_cells(t, r, sj, cr, i,
-                 tp->newl == NEWL_YES && tp->pd_date != DATE_NONE
-                     ? tp->pd_date
-                     : tp->date);
-        table_set(t, r, "REASON", tp->newl == NEWL_NO ? "no new lesion"
-                                                      : tp->new_reason);
+                 tp->newl == NEWL_YES && tp->pd_date != DATE_NONE ? tp->pd_date
+                                                                  : tp->date);
+        table_set(t, r, "REASON",
+                  tp->newl == NEWL_NO ? "no new lesion" : tp->new_reason);
     }
     const struct bor *bs[2] = {&cr->bor, &cr->cbor};
     const char *codes[2] = {pn->bor, pn->cbor};
@@ -420,8 +419,7 @@ static void adrs_rows(const struct study *s, const struct subject *sj,
     if (!pn->rsp)
         return;
     const char *rcodes[2] = {pn->rsp, pn->crsp};
-    const char *rlabels[2] = {"Response (unconfirmed)",
-                              "Response (confirmed)"};
+    const char *rlabels[2] = {"Response (unconfirmed)", "Response (confirmed)"};
     for (int k = 0; k < 2; k++) {
         const struct bor *b = bs[k];
         bool y = b->resp == RESP_CR || b->resp == RESP_PR;
@@ -455,9 +453,9 @@ static void adtte_rows(const struct study *s, const struct subject *sj,
         table_set(t, r, "USUBJID", sj->usubjid);
         table_set(t, r, "PARAMCD", o->paramcd);
         table_set(t, r, "PARAM", o->param);
-        table_set(t, r, "PARCAT2", *o->criterion && k != TTE_OS
-                                       ? evaluator_label(&s->proto)
-                                       : NULL);
+        table_set(t, r, "PARCAT2",
+                  *o->criterion && k != TTE_OS ? evaluator_label(&s->proto)
+                                               : NULL);
         table_set(t, r, "PARCAT3", o->criterion);
         table_set_date(t, r, "STARTDT", o->start);
         table_set_date(t, r, "ADT", o->adt);
@@ -523,8 +521,7 @@ static void adae_rows(const struct study *s, const struct subject *sj,
         for (size_t j = 0; j < sj->n_aes && worst; j++) {
             if (j == k || !a[j].trtem || strcmp(a[j].ae->decod, e->decod))
                 continue;
-            if (a[j].grade > a[k].grade || (a[j].grade == a[k].grade &&
-                                            j < k))
+            if (a[j].grade > a[k].grade || (a[j].grade == a[k].grade && j < k))
                 worst = false;
         }
         table_set(t, r, "AWORSTFL", worst ? "Y" : NULL);
@@ -541,8 +538,7 @@ static void adae_rows(const struct study *s, const struct subject *sj,
 }
 
 void endpoints_subject(const struct study *s, const struct subject *sj,
-                       const struct derive_options *o,
-                       struct subject_result *r)
+                       const struct derive_options *o, struct subject_result *r)
 {
     memset(r, 0, sizeof *r);
     if (o->recorded) {
@@ -562,8 +558,7 @@ void endpoints_subject(const struct study *s, const struct subject *sj,
     r->enrolled = r->saffl || (sj->origin_source == ORIGIN_MILESTONE &&
                                (cut == DATE_NONE || sj->origin <= cut));
     r->efffl = r->saffl && r->rano.measurable &&
-               (!s->proto.evaluable_requires_postbaseline ||
-                r->rano.n_tp > 1);
+               (!s->proto.evaluable_requires_postbaseline || r->rano.n_tp > 1);
     tte_pfs(s, sj, &r->recist, &r->tte[TTE_PFS]);
     tte_pfs(s, sj, &r->rano, &r->tte[TTE_PFSCNS]);
     tte_os(s, sj, &r->tte[TTE_OS]);
@@ -613,10 +608,10 @@ int32_t subject_off_study(const struct subject *sj, int32_t cutoff)
         const struct ds_event *e = &sj->ds[i];
         if (e->date == DATE_NONE || (cutoff != DATE_NONE && e->date > cutoff))
             continue;
-        bool leaves = !strcmp(e->decod, "WITHDRAWAL OF CONSENT") ||
-                      (!strcmp(e->cat, "DISPOSITION EVENT") &&
-                       !strcmp(e->epoch, "FOLLOW-UP") &&
-                       strcmp(e->decod, "DEATH") != 0);
+        bool leaves =
+            !strcmp(e->decod, "WITHDRAWAL OF CONSENT") ||
+            (!strcmp(e->cat, "DISPOSITION EVENT") &&
+             !strcmp(e->epoch, "FOLLOW-UP") && strcmp(e->decod, "DEATH") != 0);
         if (leaves && (off == DATE_NONE || e->date < off))
             off = e->date;
     }
@@ -627,8 +622,7 @@ enum subject_status subject_status(const struct subject *sj,
                                    const struct subject_result *r,
                                    int32_t cutoff)
 {
-    if (sj->death != DATE_NONE &&
-        (cutoff == DATE_NONE || sj->death <= cutoff))
+    if (sj->death != DATE_NONE && (cutoff == DATE_NONE || sj->death <= cutoff))
         return SUBJ_DEAD;
     if (subject_off_study(sj, cutoff) != DATE_NONE)
         return SUBJ_OFF_STUDY;

@@ -30,8 +30,8 @@ static struct finding *add(struct found *f)
  * (response-criteria.md sections b-e) is queried; the key names the
  * criterion, visit and date, so the query is raised once and closes
  * when the two agree. */
-static void on_disagree(void *ctx, enum criterion c,
-                        const struct rs_record *x, const struct tp *tp)
+static void on_disagree(void *ctx, enum criterion c, const struct rs_record *x,
+                        const struct tp *tp)
 {
     struct found *f = ctx;
     struct finding *g = add(f);
@@ -41,12 +41,13 @@ static void on_disagree(void *ctx, enum criterion c,
     snprintf(g->key, sizeof g->key, "response/%s/%s/%s", criterion_name(c),
              visit, dd);
     snprintf(g->visit, sizeof g->visit, "%s", *x->visit ? x->visit : "");
-    snprintf(g->text, sizeof g->text,
-             "The recorded %s response at %s (%s) is %s; BALIST computes %s "
-             "from the measurements: %.300s. Please correct the response or the "
-             "measurements.",
-             criterion_name(c), visit, dd, x->value,
-             resp_name(tp->overall, false), tp->reason);
+    snprintf(
+        g->text, sizeof g->text,
+        "The recorded %s response at %s (%s) is %s; BALIST computes %s "
+        "from the measurements: %.300s. Please correct the response or the "
+        "measurements.",
+        criterion_name(c), visit, dd, x->value, resp_name(tp->overall, false),
+        tp->reason);
 }
 
 /* Rule QUERY-WINDOW: a tumour assessment more than
@@ -115,8 +116,7 @@ static void ae_checks(const struct subject *sj, struct found *f)
 }
 
 size_t endpoints_findings(const struct study *s, const struct subject *sj,
-                          const struct subject_result *r,
-                          struct finding **out)
+                          const struct subject_result *r, struct finding **out)
 {
     struct found f = {NULL, 0, 0};
     crit_compare_subject(s, sj, on_disagree, &f);
@@ -168,13 +168,12 @@ void eligibility_decide(const struct protocol *p, const struct eligibility *e,
     if (!x->known)
         snprintf(x->why, sizeof x->why, "not answered");
     else if (!x->met)
-        snprintf(x->why, sizeof x->why, "age %d < %d", e->age,
-                 p->elig_min_age);
+        snprintf(x->why, sizeof x->why, "age %d < %d", e->age, p->elig_min_age);
     yes_no(item(r, "IN02", true, "Written informed consent"), e->consent,
            TRI_YES, "no written consent");
     /* TNBC: ER and PR negative, HER2-negative. */
-    yes_no(item(r, "IN03", true, "Oestrogen receptor negative"),
-           e->er_negative, TRI_YES, "ER positive: not triple-negative");
+    yes_no(item(r, "IN03", true, "Oestrogen receptor negative"), e->er_negative,
+           TRI_YES, "ER positive: not triple-negative");
     yes_no(item(r, "IN04", true, "Progesterone receptor negative"),
            e->pr_negative, TRI_YES, "PR positive: not triple-negative");
     yes_no(item(r, "IN05", true, "HER2-negative"), e->her2_negative, TRI_YES,
@@ -187,8 +186,8 @@ void eligibility_decide(const struct protocol *p, const struct eligibility *e,
         snprintf(x->why, sizeof x->why, "not answered");
     else if (!x->met)
         snprintf(x->why, sizeof x->why,
-                 "largest brain metastasis %.1f mm < %.1f mm",
-                 e->brain_met_mm, p->elig_min_brain_met_mm);
+                 "largest brain metastasis %.1f mm < %.1f mm", e->brain_met_mm,
+                 p->elig_min_brain_met_mm);
     x = item(r, "IN07", true, "ECOG performance status");
     x->known = e->ecog >= 0;
     x->met = x->known && e->ecog <= p->elig_max_ecog;
@@ -197,8 +196,8 @@ void eligibility_decide(const struct protocol *p, const struct eligibility *e,
     else if (!x->met)
         snprintf(x->why, sizeof x->why, "ECOG %d > %d", e->ecog,
                  p->elig_max_ecog);
-    yes_no(item(r, "IN08", true, "Adequate organ function"),
-           e->organ_function, TRI_YES, "organ function not adequate");
+    yes_no(item(r, "IN08", true, "Adequate organ function"), e->organ_function,
+           TRI_YES, "organ function not adequate");
     x = item(r, "IN09", true, "Corticosteroid dose stable or none");
     x->known = e->steroid_stable_days >= 0 || e->no_steroids == TRI_YES;
     x->met = e->no_steroids == TRI_YES ||
@@ -207,11 +206,11 @@ void eligibility_decide(const struct protocol *p, const struct eligibility *e,
     if (!x->known)
         snprintf(x->why, sizeof x->why, "not answered");
     else if (!x->met)
-        snprintf(x->why, sizeof x->why,
-                 "steroid dose stable for %d days < %d",
+        snprintf(x->why, sizeof x->why, "steroid dose stable for %d days < %d",
                  e->steroid_stable_days, p->elig_steroid_stable_days);
-    yes_no(item(r, "EX01", false, "Prior TROP2-directed antibody-drug "
-                                  "conjugate"),
+    yes_no(item(r, "EX01", false,
+                "Prior TROP2-directed antibody-drug "
+                "conjugate"),
            e->prior_trop2_adc, TRI_NO, "prior TROP2-directed ADC");
     yes_no(item(r, "EX02", false, "Prior PD-1/VEGF bispecific antibody"),
            e->prior_pd1_vegf, TRI_NO, "prior PD-1/VEGF bispecific");
@@ -288,8 +287,8 @@ static void cycle_doses(const struct protocol *p, const struct subject *sj,
                 planned = p->drugs[j].planned_dose;
         x->doses[x->n_doses] = d;
         x->planned[x->n_doses] = planned;
-        x->reduced[x->n_doses] = !isnan(planned) && !isnan(d->dose) &&
-                                 d->dose < planned * 0.999;
+        x->reduced[x->n_doses] =
+            !isnan(planned) && !isnan(d->dose) && d->dose < planned * 0.999;
         x->n_doses++;
     }
 }
@@ -324,7 +323,8 @@ size_t subject_schedule(const struct study *s, const struct subject *sj,
             int32_t done = DATE_NONE;
             for (size_t k = 0; k < sj->n_doses; k++) {
                 const struct dose *d = &sj->doses[k];
-                if (d->start != DATE_NONE && d->start >= due - p->cycle_days / 2 &&
+                if (d->start != DATE_NONE &&
+                    d->start >= due - p->cycle_days / 2 &&
                     d->start < due + p->cycle_days / 2 &&
                     (done == DATE_NONE || d->start < done))
                     done = d->start;
@@ -346,8 +346,7 @@ size_t subject_schedule(const struct study *s, const struct subject *sj,
     for (int k = 1; p->assessment_interval_days > 0; k++) {
         int32_t due = day0 + k * p->assessment_interval_days;
         if ((pd != DATE_NONE && due - p->assessment_window_days > pd) ||
-            (stop != DATE_NONE &&
-             due > stop + p->assessment_interval_days) ||
+            (stop != DATE_NONE && due > stop + p->assessment_interval_days) ||
             (stop == DATE_NONE && k > 1000))
             break;
         int32_t done = DATE_NONE;
@@ -361,8 +360,8 @@ size_t subject_schedule(const struct study *s, const struct subject *sj,
                     break;
                 }
             }
-        sched_add(&v, &n, &cap, "imaging", k, due,
-                  p->assessment_window_days, done, today);
+        sched_add(&v, &n, &cap, "imaging", k, due, p->assessment_window_days,
+                  done, today);
     }
     *out = v;
     return n;

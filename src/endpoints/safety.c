@@ -35,9 +35,9 @@ static bool related(const char *v, bool *missing)
     *missing = !v || !*v;
     if (*missing)
         return true;
-    static const char *const no[] = {"NOT RELATED", "UNRELATED", "UNLIKELY",
-                                     "UNLIKELY RELATED", "N", "NO",
-                                     "NONE", NULL};
+    static const char *const no[] = {
+        "NOT RELATED", "UNRELATED", "UNLIKELY", "UNLIKELY RELATED",
+        "N",           "NO",        "NONE",     NULL};
     for (int i = 0; no[i]; i++)
         if (!strcmp(v, no[i]))
             return false;
@@ -52,8 +52,7 @@ static enum ae_action action_of(const char *v)
         return ACT_WITHDRAWN;
     if (strstr(v, "REDUCED"))
         return ACT_REDUCED;
-    if (strstr(v, "INTERRUPTED") || strstr(v, "DELAYED") ||
-        strstr(v, "HELD"))
+    if (strstr(v, "INTERRUPTED") || strstr(v, "DELAYED") || strstr(v, "HELD"))
         return ACT_INTERRUPTED;
     if (strstr(v, "NOT CHANGED") || strstr(v, "NOT APPLICABLE"))
         return ACT_NONE;
@@ -89,9 +88,9 @@ void ae_derive(const struct study *s, const struct subject *sj,
         o->rel_missing[k] = miss;
         o->rel_any = o->rel_any || o->rel[k];
         const char *av = qual(a, p->drugs[k].acn_qnam);
-        o->act[k] = action_of(av ? av
-                                 : strcmp(a->acn, "MULTIPLE") ? a->acn
-                                                              : NULL);
+        o->act[k] = action_of(av                           ? av
+                              : strcmp(a->acn, "MULTIPLE") ? a->acn
+                                                           : NULL);
     }
     /* Treatment-emergent (i): onset from the first dose up to
      * teae_window_days after the last (irae_window_days for immune-related
@@ -103,8 +102,9 @@ void ae_derive(const struct study *s, const struct subject *sj,
     char d1[11], d2[11];
     if (fd == DATE_NONE) {
         o->trtem = false;
-        reason_set(o->reason, sizeof o->reason, "not treatment-emergent: "
-                                                "the subject was not dosed");
+        reason_set(o->reason, sizeof o->reason,
+                   "not treatment-emergent: "
+                   "the subject was not dosed");
     } else if (a->start == DATE_NONE) {
         o->trtem = true;
         reason_set(o->reason, sizeof o->reason,
@@ -214,12 +214,12 @@ static size_t find(const struct counts *c, const char *soc, const char *pt)
     return strmap_get(&c->idx, key, &i) ? i : SIZE_MAX;
 }
 
-static const char *const safety_cols[] = {
-    "TABLE", "SECTION", "ITEM", "N", "n", "PCT", "n_G3", "PCT_G3", "VALUE",
-    NULL};
+static const char *const safety_cols[] = {"TABLE", "SECTION", "ITEM", "N",
+                                          "n",     "PCT",     "n_G3", "PCT_G3",
+                                          "VALUE", NULL};
 
 static void crit_pct(struct table *t, size_t r, const char *col, size_t n,
-                size_t N)
+                     size_t N)
 {
     if (N)
         table_setf(t, r, col, "%.1f", 100.0 * (double)n / (double)N);
@@ -302,17 +302,17 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static void median_range(struct table *t, const char *table,
-                         const char *sec, const char *item, double *v,
-                         size_t n, size_t N, int decimals)
+static void median_range(struct table *t, const char *table, const char *sec,
+                         const char *item, double *v, size_t n, size_t N,
+                         int decimals)
 {
     size_t r = srow(t, table, sec, item, N, n);
     if (!n)
         return;
     qsort(v, n, sizeof *v, cmp_double);
     double med = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-    table_setf(t, r, "VALUE", "%.*f (%.*f-%.*f)", decimals, med, decimals,
-               v[0], decimals, v[n - 1]);
+    table_setf(t, r, "VALUE", "%.*f (%.*f-%.*f)", decimals, med, decimals, v[0],
+               decimals, v[n - 1]);
 }
 
 struct drug_exposure {
@@ -367,11 +367,10 @@ static void exposure(const struct protocol *p, const struct subject *sj,
             o->cycles++;
         }
     }
-    o->duration_days = (double)(d[n - 1]->start - d[0]->start) +
-                       p->cycle_days;
+    o->duration_days = (double)(d[n - 1]->start - d[0]->start) + p->cycle_days;
     double planned = dr->planned_dose * dr->doses_per_cycle / p->cycle_days;
-    o->rdi = planned > 0 ? 100 * (o->cumulative / o->duration_days) / planned
-                         : NAN;
+    o->rdi =
+        planned > 0 ? 100 * (o->cumulative / o->duration_days) / planned : NAN;
     free(d);
 }
 
@@ -419,8 +418,8 @@ void safety_tables(const struct study *s, struct table *t)
              f_rel = false, f_rel_g3 = false, f_red = false, f_int = false,
              f_disc_all = false;
         bool f_disc[MAX_DRUGS] = {false};
-        bool f_rel_drug[MAX_DRUGS] = {false}, f_rel_drug_g3[MAX_DRUGS] = {
-                                                  false};
+        bool f_rel_drug[MAX_DRUGS] = {false},
+             f_rel_drug_g3[MAX_DRUGS] = {false};
         bool fatal_ae = false;
         /* Worst grade first, so that a subject counts once at the worst
          * grade: counters only ever add a subject once per key. */
@@ -482,8 +481,8 @@ void safety_tables(const struct study *s, struct table *t)
         if (death != DATE_NONE &&
             (p->data_cutoff == DATE_NONE || death <= p->data_cutoff)) {
             deaths++;
-            int32_t ld = sj->last_dose != DATE_NONE ? sj->last_dose
-                                                    : sj->first_dose;
+            int32_t ld =
+                sj->last_dose != DATE_NONE ? sj->last_dose : sj->first_dose;
             deaths_on += death <= ld + p->teae_window_days;
             deaths_ae += fatal_ae;
         }
@@ -503,13 +502,13 @@ void safety_tables(const struct study *s, struct table *t)
                  p->drugs[d].label);
         srow(t, ov, "", item, N, disc[d]);
     }
-    srow(t, ov, "", "TEAE leading to discontinuation of all study treatment",
-         N, disc_all);
+    srow(t, ov, "", "TEAE leading to discontinuation of all study treatment", N,
+         disc_all);
     srow(t, ov, "", "TEAE leading to dose reduction", N, reduce);
     srow(t, ov, "", "TEAE leading to dose interruption", N, interrupt);
 
-    soc_pt_table(t, "TEAEs by system organ class and preferred term", &all,
-                 N, any, g3);
+    soc_pt_table(t, "TEAEs by system organ class and preferred term", &all, N,
+                 any, g3);
     soc_pt_table(t, "Treatment-related TEAEs (either drug)", &relc[0], N,
                  rel_any_n[0], rel_g3_n[0]);
     for (size_t d = 0; d < nd; d++) {
@@ -549,8 +548,7 @@ void safety_tables(const struct study *s, struct table *t)
             n++;
         }
         srow(t, ex, dr->label, "Subjects treated", N, n);
-        median_range(t, ex, dr->label, "Cycles, median (range)", v[0], n, N,
-                     0);
+        median_range(t, ex, dr->label, "Cycles, median (range)", v[0], n, N, 0);
         median_range(t, ex, dr->label,
                      "Duration, months (last - first dose + cycle length), "
                      "median (range)",
@@ -572,8 +570,9 @@ void safety_tables(const struct study *s, struct table *t)
 
     const char *de = "Deaths";
     srow(t, de, "", "All deaths", N, deaths);
-    snprintf(item, sizeof item, "On treatment (within %d days of the last "
-                                "dose)",
+    snprintf(item, sizeof item,
+             "On treatment (within %d days of the last "
+             "dose)",
              p->teae_window_days);
     srow(t, de, "", item, N, deaths_on);
     srow(t, de, "", "With a fatal adverse event", N, deaths_ae);

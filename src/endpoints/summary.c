@@ -18,7 +18,7 @@
 #include <string.h>
 
 static const char *const eff_cols[] = {
-    "SECTION", "ITEM",  "POPULATION", "N",    "n",      "ESTIMATE",
+    "SECTION", "ITEM",  "POPULATION", "N",      "n", "ESTIMATE",
     "LOWER",   "UPPER", "UNIT",       "METHOD", NULL};
 
 /* What one subject contributes. */
@@ -229,8 +229,8 @@ void efficacy_table(const struct efficacy *e, struct table *t)
         orr_t += x->saffl && resp;
         cbr_e += x->efffl && x->ccbcns;
         cbr_t += x->saffl && x->ccbcns;
-        orr_r += x->saffl && x->recmd &&
-                 (x->cbor == RESP_CR || x->cbor == RESP_PR);
+        orr_r +=
+            x->saffl && x->recmd && (x->cbor == RESP_CR || x->cbor == RESP_PR);
     }
     const char *exact = "exact (Clopper-Pearson) 95% CI";
     sec = "CNS objective response rate (RANO-BM, confirmed CR or PR)";
@@ -253,7 +253,7 @@ void efficacy_table(const struct efficacy *e, struct table *t)
              "ORR", "RECIST-measurable", orr_r, recmd, exact);
 
     /* Best-response distributions (confirmed). */
-    static const enum resp cats[] = {RESP_CR, RESP_PR, RESP_SD,
+    static const enum resp cats[] = {RESP_CR,         RESP_PR, RESP_SD,
                                      RESP_NONCRNONPD, RESP_PD, RESP_NE};
     for (int c = 0; c < 2; c++) {
         sec = c == 0 ? "Best overall response, RANO-BM (confirmed)"
@@ -271,8 +271,7 @@ void efficacy_table(const struct efficacy *e, struct table *t)
             table_set_int(t, r, "N", den);
             table_set_int(t, r, "n", cnt);
             if (den > 0)
-                set_num(t, r, "ESTIMATE", 100.0 * (double)cnt / (double)den,
-                        1);
+                set_num(t, r, "ESTIMATE", 100.0 * (double)cnt / (double)den, 1);
             table_set(t, r, "UNIT", "%");
         }
     }
@@ -309,8 +308,9 @@ void efficacy_table(const struct efficacy *e, struct table *t)
         set_num(t, r, "LOWER", q.lower / DAYS_PER_MONTH, 1);
         set_num(t, r, "UPPER", q.upper / DAYS_PER_MONTH, 1);
         table_set(t, r, "UNIT", "months");
-        table_set(t, r, "METHOD", "reverse Kaplan-Meier (OS censoring as "
-                                  "the event)");
+        table_set(t, r, "METHOD",
+                  "reverse Kaplan-Meier (OS censoring as "
+                  "the event)");
     }
     free(time);
     free(event);

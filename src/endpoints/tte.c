@@ -148,8 +148,8 @@ static void progression(const struct study *s, const struct subject *sj,
                        "scheduled assessments since %s (day %d) (h.4 rule "
                        "3, missed_rule %s)",
                        is_death ? "death" : event_name, d1, ev_day,
-                       p->missed_rule == MISSED_GAP ? "two or more" : "two",
-                       d2, ref_day,
+                       p->missed_rule == MISSED_GAP ? "two or more" : "two", d2,
+                       ref_day,
                        p->missed_rule == MISSED_GAP ? "gap" : "schedule");
             set_aval(p, o);
             return;
@@ -163,8 +163,8 @@ static void progression(const struct study *s, const struct subject *sj,
             o->evntdesc = "Death";
             o->srcdom = "ADSL";
             reason_set(o->reason, sizeof o->reason,
-                       "event: death on %s without prior %s (h.4 rule 5)",
-                       d1, event_name);
+                       "event: death on %s without prior %s (h.4 rule 5)", d1,
+                       event_name);
         } else {
             /* Rule PFS-PD (h.4 rule 4): documented progression is an
              * event on the date of the assessment showing it (the earliest
@@ -206,8 +206,8 @@ static int first_pd(const struct crit_result *cr, int32_t *date)
     for (size_t t = 1; t < cr->n_tp; t++) {
         if (cr->tp[t].baseline || cr->tp[t].overall != RESP_PD)
             continue;
-        *date = cr->tp[t].pd_date != DATE_NONE ? cr->tp[t].pd_date
-                                               : cr->tp[t].date;
+        *date =
+            cr->tp[t].pd_date != DATE_NONE ? cr->tp[t].pd_date : cr->tp[t].date;
         return (int)t;
     }
     *date = DATE_NONE;
@@ -265,8 +265,8 @@ void tte_os(const struct study *s, const struct subject *sj, struct tte *o)
         o->srcdom = "ADSL";
         fmt_date(o->adt, d);
         reason_set(o->reason, sizeof o->reason,
-                   "censored: alive, last known alive on %s (all domains%s)",
-                   d, co != DATE_NONE ? ", by the cut-off" : "");
+                   "censored: alive, last known alive on %s (all domains%s)", d,
+                   co != DATE_NONE ? ", by the cut-off" : "");
     }
     set_aval(p, o);
 }
@@ -277,8 +277,8 @@ void tte_dor(const struct study *s, const struct subject *sj,
     memset(o, 0, sizeof *o);
     bool cns = cr->crit == CRIT_RANOBM;
     o->paramcd = cns ? "RSDCNS" : "RSD";
-    o->param = cns ? "CNS Duration of Response (days)"
-                   : "Duration of Response (days)";
+    o->param =
+        cns ? "CNS Duration of Response (days)" : "Duration of Response (days)";
     o->criterion = criterion_name(cr->crit);
     /* Rule DOR: confirmed responders only, from the first CR/PR that was
      * subsequently confirmed, to progression or death (h.3). */

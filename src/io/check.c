@@ -89,8 +89,7 @@ static void check_baseline(struct loader *L, struct subject *sj)
     char ad[11], bd[11];
     date_format(b.anchor, ad);
     if (b.status == BASELINE_NONE) {
-        diags_add(L->d, SEV_WARNING, D_BASELINE, "tr.csv",
-                  n ? a[0].line : 0, 0,
+        diags_add(L->d, SEV_WARNING, D_BASELINE, "tr.csv", n ? a[0].line : 0, 0,
                   "subject %s has no tumour assessment on or before %s "
                   "(%s): no valid baseline",
                   sj->usubjid, b.anchor_name, ad);
@@ -104,9 +103,8 @@ static void check_baseline(struct loader *L, struct subject *sj)
                   "baseline assessment of subject %s (visit %s, %s) is %d "
                   "days before %s (%s), more than baseline_max_days_before "
                   "%d: no valid baseline",
-                  sj->usubjid, *base->visit ? base->visit : "-", bd,
-                  b.gap_days, b.anchor_name, ad,
-                  p->baseline_max_days_before);
+                  sj->usubjid, *base->visit ? base->visit : "-", bd, b.gap_days,
+                  b.anchor_name, ad, p->baseline_max_days_before);
         free(a);
         return;
     }
@@ -141,11 +139,11 @@ static void check_baseline(struct loader *L, struct subject *sj)
             /* Measurability (a.1, a.2): criteria/baseline.c. */
             int32_t thr;
             const char *what;
-            enum measurable ms = baseline_measurable(les, (enum criterion)c,
-                                                     bm, &thr, &what);
+            enum measurable ms =
+                baseline_measurable(les, (enum criterion)c, bm, &thr, &what);
             if (ms == MEAS_NOT_MEASURABLE_SITE) {
-                diags_add(L->d, SEV_WARNING, D_MEASURABLE, "tr.csv",
-                          bm->line, 0,
+                diags_add(L->d, SEV_WARNING, D_MEASURABLE, "tr.csv", bm->line,
+                          0,
                           "RANO-BM target lesion %s of subject %s is "
                           "leptomeningeal, which is non-measurable "
                           "disease (response-criteria.md a.1)",
@@ -154,8 +152,8 @@ static void check_baseline(struct loader *L, struct subject *sj)
                 char v[32], t[32];
                 diam_format(bm->diam, v, sizeof v);
                 diam_format(thr, t, sizeof t);
-                diags_add(L->d, SEV_WARNING, D_MEASURABLE, "tr.csv",
-                          bm->line, 0,
+                diags_add(L->d, SEV_WARNING, D_MEASURABLE, "tr.csv", bm->line,
+                          0,
                           "%s target lesion %s of subject %s measures %s mm "
                           "at baseline, below the %s threshold of %s mm "
                           "(%s%s)",

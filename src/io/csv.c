@@ -24,7 +24,7 @@ struct stream {
     size_t n, cap;
     char *buf; /* field bytes of the current record */
     size_t buf_n, buf_cap;
-    size_t *off; /* offsets into buf */
+    size_t *off;    /* offsets into buf */
     long line;      /* lines fed so far */
     long rec_start; /* line where the current record starts */
     int stop;
@@ -63,8 +63,8 @@ static size_t utf8_prefix(const unsigned char *s, size_t n)
             i++;
             continue;
         }
-        size_t k = (c & 0xE0) == 0xC0 && c >= 0xC2 ? 1
-                   : (c & 0xF0) == 0xE0           ? 2
+        size_t k = (c & 0xE0) == 0xC0 && c >= 0xC2   ? 1
+                   : (c & 0xF0) == 0xE0              ? 2
                    : (c & 0xF8) == 0xF0 && c <= 0xF4 ? 3
                                                      : 0;
         if (!k || i + k >= n + 1)
@@ -108,7 +108,7 @@ static void on_row(int c, void *st_)
 }
 
 int csvr_stream(const char *path, const char *name, csvr_rec_fn fn, void *ctx,
-               struct diags *d)
+                struct diags *d)
 {
     return csvr_stream_progress(path, name, fn, ctx, d, NULL);
 }
@@ -118,8 +118,8 @@ static int stream_fp(FILE *fp, const char *path, const char *name,
                      const struct load_progress *pr);
 
 int csvr_stream_progress(const char *path, const char *name, csvr_rec_fn fn,
-                        void *ctx, struct diags *d,
-                        const struct load_progress *pr)
+                         void *ctx, struct diags *d,
+                         const struct load_progress *pr)
 {
     FILE *fp = fopen(path, "rb");
     if (!fp) {
@@ -131,7 +131,7 @@ int csvr_stream_progress(const char *path, const char *name, csvr_rec_fn fn,
 }
 
 int csvr_stream_mem(const char *data, size_t len, const char *name,
-                   csvr_rec_fn fn, void *ctx, struct diags *d)
+                    csvr_rec_fn fn, void *ctx, struct diags *d)
 {
     if (!len)
         return 0; /* an empty file: no records */
@@ -185,12 +185,12 @@ static int stream_fp(FILE *fp, const char *path, const char *name,
             char *nl = memchr(block + pos, '\n', got - pos);
             size_t end = nl ? (size_t)(nl - block) + 1 : got;
             /* A record starts on this line when the parser is between
-                 * records (libcsv's public state field: 0 is "row not
-                 * begun"), not inside a quoted field that spans lines. */
+             * records (libcsv's public state field: 0 is "row not
+             * begun"), not inside a quoted field that spans lines. */
             if (at_line_start && p.pstate == 0)
                 st.rec_start = st.line + 1;
-            if (csv_parse(&p, block + pos, end - pos, on_field, on_row,
-                          &st) != end - pos) {
+            if (csv_parse(&p, block + pos, end - pos, on_field, on_row, &st) !=
+                end - pos) {
                 diags_add(d, SEV_ERROR, D_CSV, name, st.line + 1, 0,
                           "malformed CSV: %s (a quote inside a field must "
                           "be doubled, and a quoted field closed)",

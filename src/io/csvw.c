@@ -154,12 +154,16 @@ void csvw_date(struct csvw *w, int32_t day)
         return;
     int y, m, d;
     date_to_ymd(day, &y, &m, &d);
-    char b[10] = {(char)('0' + y / 1000 % 10), (char)('0' + y / 100 % 10),
-                  (char)('0' + y / 10 % 10),   (char)('0' + y % 10),
+    char b[10] = {(char)('0' + y / 1000 % 10),
+                  (char)('0' + y / 100 % 10),
+                  (char)('0' + y / 10 % 10),
+                  (char)('0' + y % 10),
                   '-',
-                  (char)('0' + m / 10),        (char)('0' + m % 10),
+                  (char)('0' + m / 10),
+                  (char)('0' + m % 10),
                   '-',
-                  (char)('0' + d / 10),        (char)('0' + d % 10)};
+                  (char)('0' + d / 10),
+                  (char)('0' + d % 10)};
     put(w, b, 10);
 }
 

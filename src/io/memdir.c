@@ -48,8 +48,8 @@ struct memfile *memdir_file(struct memdir *m, const char *name)
 void memfile_append(struct memfile *f, const char *data, size_t len)
 {
     if (f->len + len + 1 > f->cap) {
-        size_t cap = f->cap * 2 > f->len + len + 1 ? f->cap * 2
-                                                    : f->len + len + 1;
+        size_t cap =
+            f->cap * 2 > f->len + len + 1 ? f->cap * 2 : f->len + len + 1;
         f->data = xrealloc(f->data, cap);
         f->cap = cap;
     }

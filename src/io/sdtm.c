@@ -131,7 +131,7 @@ struct supp {
     char name[32]; /* "suppae.csv" */
     struct supp_row *rows;
     size_t n, cap;
-    size_t *next; /* chain of rows with the same key */
+    size_t *next;         /* chain of rows with the same key */
     struct strmap by_key; /* usubjid \x1f idvar \x1f idvarval -> first */
     char **idvars;
     size_t n_idvars;
@@ -144,10 +144,10 @@ static void supp_key(char *buf, size_t size, const char *usubjid,
 }
 
 enum { SQ_RDOMAIN, SQ_USUBJID, SQ_IDVAR, SQ_IDVARVAL, SQ_QNAM, SQ_QVAL };
-static const char *const supp_cols[] = {"RDOMAIN", "USUBJID", "IDVAR",
-                                        "IDVARVAL", "QNAM", "QVAL", NULL};
+static const char *const supp_cols[] = {
+    "RDOMAIN", "USUBJID", "IDVAR", "IDVARVAL", "QNAM", "QVAL", NULL};
 static const char *const supp_req[] = {"USUBJID", "IDVAR", "IDVARVAL",
-                                       "QNAM", "QVAL", NULL};
+                                       "QNAM",    "QVAL",  NULL};
 
 struct supp_ctx {
     struct loader *L;
@@ -208,8 +208,8 @@ static int supp_row_fn(void *ctx_, const struct csvr_rec *r)
         if (strcmp(sp->idvars[k], iv) == 0)
             known = true;
     if (!known) {
-        sp->idvars = xrealloc(sp->idvars,
-                              (sp->n_idvars + 1) * sizeof *sp->idvars);
+        sp->idvars =
+            xrealloc(sp->idvars, (sp->n_idvars + 1) * sizeof *sp->idvars);
         sp->idvars[sp->n_idvars++] = arena_strdup(&L->s->arena, iv);
     }
     return 0;
@@ -295,8 +295,8 @@ void supp_attach(struct loader *L, struct supp *sp, const struct dom *m,
             sp->rows[i].used = true;
             if (*n_out == cap) {
                 size_t ncap = cap ? cap * 2 : 4;
-                struct qualifier *q = arena_alloc(&L->s->arena,
-                                                  ncap * sizeof *q);
+                struct qualifier *q =
+                    arena_alloc(&L->s->arena, ncap * sizeof *q);
                 if (*n_out)
                     memcpy(q, *out, *n_out * sizeof *q);
                 *out = q;
@@ -396,8 +396,7 @@ bool row_selected(struct loader *L, struct eval_seen *es, const struct dom *m,
     if (L->evaluator == EVAL_INVESTIGATOR)
         ok = strcmp(ev, "INVESTIGATOR") == 0;
     else
-        ok = strcmp(ev, "INDEPENDENT ASSESSOR") == 0 &&
-             strcmp(acpt, "Y") == 0;
+        ok = strcmp(ev, "INDEPENDENT ASSESSOR") == 0 && strcmp(acpt, "Y") == 0;
     if (ok) {
         es->matched++;
         es->matched_with_eval++;

@@ -91,9 +91,9 @@ static int num_field(struct loader *L, const struct dom *m,
     if (n == 0)
         return 0;
     if (parse_double(v, n, out) < 0) {
-        diags_add(L->d, SEV_ERROR, D_NUMBER, m->name, r->line,
-                  dom_colno(m, c), "%s '%.*s' must be %s (subject %s)",
-                  m->cols[c], (int)n, v, expected, usubjid);
+        diags_add(L->d, SEV_ERROR, D_NUMBER, m->name, r->line, dom_colno(m, c),
+                  "%s '%.*s' must be %s (subject %s)", m->cols[c], (int)n, v,
+                  expected, usubjid);
         *out = NAN;
         return -1;
     }
@@ -185,9 +185,8 @@ static int assessment_date(struct loader *L, const struct dom *m,
  * latest possible day (data-format.md "Dates").
  */
 static int start_date(struct loader *L, const struct dom *m,
-                      const struct csvr_rec *r, int c,
-                      const struct subject *sj, struct pdate *raw,
-                      int32_t *out, bool *imputed)
+                      const struct csvr_rec *r, int c, const struct subject *sj,
+                      struct pdate *raw, int32_t *out, bool *imputed)
 {
     *out = DATE_NONE;
     *imputed = false;
@@ -251,14 +250,25 @@ static int ref_date(struct loader *L, const struct dom *m,
  * dm.csv
  */
 enum {
-    DM_USUBJID, DM_SUBJID, DM_SITEID, DM_RFSTDTC, DM_RFXSTDTC, DM_RFICDTC,
-    DM_RFENDTC, DM_DTHDTC, DM_DTHFL, DM_AGE, DM_SEX, DM_RACE, DM_ARM,
+    DM_USUBJID,
+    DM_SUBJID,
+    DM_SITEID,
+    DM_RFSTDTC,
+    DM_RFXSTDTC,
+    DM_RFICDTC,
+    DM_RFENDTC,
+    DM_DTHDTC,
+    DM_DTHFL,
+    DM_AGE,
+    DM_SEX,
+    DM_RACE,
+    DM_ARM,
     DM_STUDYID
 };
 static const char *const dm_cols[] = {
-    "USUBJID", "SUBJID", "SITEID", "RFSTDTC", "RFXSTDTC", "RFICDTC",
-    "RFENDTC", "DTHDTC", "DTHFL", "AGE", "SEX", "RACE", "ARM", "STUDYID",
-    NULL};
+    "USUBJID", "SUBJID",  "SITEID", "RFSTDTC", "RFXSTDTC",
+    "RFICDTC", "RFENDTC", "DTHDTC", "DTHFL",   "AGE",
+    "SEX",     "RACE",    "ARM",    "STUDYID", NULL};
 static const char *const dm_req[] = {"USUBJID", NULL};
 
 static int dm_row(struct loader *L, struct dom *m, const struct csvr_rec *r)
@@ -291,8 +301,8 @@ static int dm_row(struct loader *L, struct dom *m, const struct csvr_rec *r)
     ref_date(L, m, r, DM_RFICDTC, us, &sj->rficdtc);
     ref_date(L, m, r, DM_RFENDTC, us, &sj->rfendtc);
     double age;
-    if (num_field(L, m, r, DM_AGE, us, "an age in years, 0 to 130",
-                  &age) == 0 &&
+    if (num_field(L, m, r, DM_AGE, us, "an age in years, 0 to 130", &age) ==
+            0 &&
         !isnan(age)) {
         if (age < 0 || age > 130 || age != floor(age))
             diags_add(L->d, SEV_ERROR, D_NUMBER, m->name, r->line,
@@ -323,18 +333,18 @@ static int dm_row(struct loader *L, struct dom *m, const struct csvr_rec *r)
     return 0;
 }
 
-#define DOM_STREAM_FN(fn, rowfn)                                              \
+#define DOM_STREAM_FN(fn, rowfn)                                               \
     static int fn(void *ctx, const struct csvr_rec *r)                         \
-    {                                                                         \
-        struct loader *L = ((void **)ctx)[0];                                 \
-        struct dom *m = ((void **)ctx)[1];                                    \
-        return dom_dispatch(L, m, r, rowfn);                                  \
+    {                                                                          \
+        struct loader *L = ((void **)ctx)[0];                                  \
+        struct dom *m = ((void **)ctx)[1];                                     \
+        return dom_dispatch(L, m, r, rowfn);                                   \
     }
 
-#define DOM_READ(L, m, domain, fn, required)                                  \
-    do {                                                                      \
-        void *ctx_[2] = {(L), &(m)};                                          \
-        rc_ = dom_read((L), &(m), (domain), (fn), ctx_, (required));          \
+#define DOM_READ(L, m, domain, fn, required)                                   \
+    do {                                                                       \
+        void *ctx_[2] = {(L), &(m)};                                           \
+        rc_ = dom_read((L), &(m), (domain), (fn), ctx_, (required));           \
     } while (0)
 
 DOM_STREAM_FN(dm_stream, dm_row)
@@ -353,11 +363,17 @@ int sdtm_read_dm(struct loader *L)
 /* ------------------------------------------------------------------------
  * ds.csv
  */
-enum { DS_USUBJID, DS_DSDECOD, DS_DSSTDTC, DS_DSCAT, DS_DSSCAT, DS_DSTERM,
-       DS_EPOCH };
-static const char *const ds_cols[] = {"USUBJID", "DSDECOD", "DSSTDTC",
-                                      "DSCAT",   "DSSCAT",  "DSTERM",
-                                      "EPOCH",   NULL};
+enum {
+    DS_USUBJID,
+    DS_DSDECOD,
+    DS_DSSTDTC,
+    DS_DSCAT,
+    DS_DSSCAT,
+    DS_DSTERM,
+    DS_EPOCH
+};
+static const char *const ds_cols[] = {"USUBJID", "DSDECOD", "DSSTDTC", "DSCAT",
+                                      "DSSCAT",  "DSTERM",  "EPOCH",   NULL};
 static const char *const ds_req[] = {"USUBJID", "DSDECOD", "DSSTDTC", NULL};
 
 static int ds_row(struct loader *L, struct dom *m, const struct csvr_rec *r)
@@ -393,13 +409,22 @@ int sdtm_read_ds(struct loader *L)
 /* ------------------------------------------------------------------------
  * ex.csv
  */
-enum { EX_USUBJID, EX_EXTRT, EX_EXDOSE, EX_EXDOSU, EX_EXSTDTC, EX_EXENDTC,
-       EX_EXDOSFRQ, EX_EXADJ, EX_VISIT };
-static const char *const ex_cols[] = {"USUBJID", "EXTRT",   "EXDOSE",
-                                      "EXDOSU",  "EXSTDTC", "EXENDTC",
-                                      "EXDOSFRQ", "EXADJ",  "VISIT", NULL};
-static const char *const ex_req[] = {"USUBJID", "EXTRT", "EXDOSE", "EXDOSU",
-                                     "EXSTDTC", NULL};
+enum {
+    EX_USUBJID,
+    EX_EXTRT,
+    EX_EXDOSE,
+    EX_EXDOSU,
+    EX_EXSTDTC,
+    EX_EXENDTC,
+    EX_EXDOSFRQ,
+    EX_EXADJ,
+    EX_VISIT
+};
+static const char *const ex_cols[] = {
+    "USUBJID", "EXTRT",    "EXDOSE", "EXDOSU", "EXSTDTC",
+    "EXENDTC", "EXDOSFRQ", "EXADJ",  "VISIT",  NULL};
+static const char *const ex_req[] = {"USUBJID", "EXTRT",   "EXDOSE",
+                                     "EXDOSU",  "EXSTDTC", NULL};
 
 static int ex_row(struct loader *L, struct dom *m, const struct csvr_rec *r)
 {
@@ -501,13 +526,27 @@ int sdtm_read_ss(struct loader *L)
  * tu.csv (data-format.md "Tumours": identification, criterion, CNS,
  * nodal, split and merged lesions).
  */
-enum { TU_USUBJID, TU_TULNKID, TU_TUTESTCD, TU_TUORRES, TU_TUSTRESC,
-       TU_TUDTC, TU_TULOC, TU_TUCAT, TU_TUSCAT, TU_TUGRPID, TU_TUMETHOD,
-       TU_TUEVAL, TU_TUEVALID, TU_TUACPTFL, TU_VISIT };
+enum {
+    TU_USUBJID,
+    TU_TULNKID,
+    TU_TUTESTCD,
+    TU_TUORRES,
+    TU_TUSTRESC,
+    TU_TUDTC,
+    TU_TULOC,
+    TU_TUCAT,
+    TU_TUSCAT,
+    TU_TUGRPID,
+    TU_TUMETHOD,
+    TU_TUEVAL,
+    TU_TUEVALID,
+    TU_TUACPTFL,
+    TU_VISIT
+};
 static const char *const tu_cols[] = {
-    "USUBJID", "TULNKID", "TUTESTCD", "TUORRES", "TUSTRESC",
-    "TUDTC",   "TULOC",   "TUCAT",    "TUSCAT",  "TUGRPID",
-    "TUMETHOD", "TUEVAL", "TUEVALID", "TUACPTFL", "VISIT", NULL};
+    "USUBJID",  "TULNKID",  "TUTESTCD", "TUORRES", "TUSTRESC", "TUDTC",
+    "TULOC",    "TUCAT",    "TUSCAT",   "TUGRPID", "TUMETHOD", "TUEVAL",
+    "TUEVALID", "TUACPTFL", "VISIT",    NULL};
 /* TUDTC is read when present but not required: the public
  * pharmaverse-recist export has none, and the identification date of a
  * baseline lesion is the date of its baseline measurement. */
@@ -597,8 +636,7 @@ static int tu_row(struct loader *L, struct dom *m, const struct csvr_rec *r)
     } else if ((split || merge) && !*res) {
         cls = LC_NONE; /* inherits its parent's class */
     } else {
-        diags_add(L->d, SEV_ERROR, D_TERM, m->name, r->line,
-                  dom_colno(m, rc),
+        diags_add(L->d, SEV_ERROR, D_TERM, m->name, r->line, dom_colno(m, rc),
                   "%s '%s' must be TARGET, NON-TARGET, NEW or EQUIVOCAL "
                   "(subject %s, lesion %s)",
                   m->cols[rc], res, sj->usubjid, linkid);
@@ -638,8 +676,7 @@ static int tu_row(struct loader *L, struct dom *m, const struct csvr_rec *r)
                       "lesion %s of subject %s is identified twice (first "
                       "at line %ld); a second TU row must carry the other "
                       "criterion in %s",
-                      linkid, sj->usubjid, les->line,
-                      L->p->criterion_column);
+                      linkid, sj->usubjid, les->line, L->p->criterion_column);
             return 0;
         }
     } else {
@@ -732,16 +769,31 @@ int sdtm_read_tu(struct loader *L)
  * tr.csv (data-format.md "Measurements", "Too small to measure", "Not
  * assessed", "States").
  */
-enum { TR_USUBJID, TR_TRLNKID, TR_TRTESTCD, TR_TRDTC, TR_TRORRES,
-       TR_TRORRESU, TR_TRSTRESC, TR_TRSTRESN, TR_TRSTRESU, TR_TRSTAT,
-       TR_TRREASND, TR_TRGRPID, TR_TRCAT, TR_TREVAL, TR_TREVALID,
-       TR_TRACPTFL, TR_VISIT };
+enum {
+    TR_USUBJID,
+    TR_TRLNKID,
+    TR_TRTESTCD,
+    TR_TRDTC,
+    TR_TRORRES,
+    TR_TRORRESU,
+    TR_TRSTRESC,
+    TR_TRSTRESN,
+    TR_TRSTRESU,
+    TR_TRSTAT,
+    TR_TRREASND,
+    TR_TRGRPID,
+    TR_TRCAT,
+    TR_TREVAL,
+    TR_TREVALID,
+    TR_TRACPTFL,
+    TR_VISIT
+};
 static const char *const tr_cols[] = {
-    "USUBJID",  "TRLNKID",  "TRTESTCD", "TRDTC",   "TRORRES", "TRORRESU",
-    "TRSTRESC", "TRSTRESN", "TRSTRESU", "TRSTAT",  "TRREASND", "TRGRPID",
-    "TRCAT",    "TREVAL",   "TREVALID", "TRACPTFL", "VISIT",  NULL};
-static const char *const tr_req[] = {"USUBJID", "TRLNKID", "TRTESTCD",
-                                     "TRDTC", NULL};
+    "USUBJID",  "TRLNKID",  "TRTESTCD", "TRDTC",    "TRORRES",  "TRORRESU",
+    "TRSTRESC", "TRSTRESN", "TRSTRESU", "TRSTAT",   "TRREASND", "TRGRPID",
+    "TRCAT",    "TREVAL",   "TREVALID", "TRACPTFL", "VISIT",    NULL};
+static const char *const tr_req[] = {"USUBJID", "TRLNKID", "TRTESTCD", "TRDTC",
+                                     NULL};
 
 /* One TR row before the one-test-per-lesion choice. */
 struct trcand {
@@ -873,8 +925,7 @@ static void keep_sum(struct loader *L, const struct dom *m,
     size_t subj = (size_t)(sj - L->s->subjects);
     struct subject *msj = &L->s->subjects[subj];
     if (!msj->n_sums)
-        *(size_t *)VEC_PUSH(x->sum_subj, x->n_sum_subj, x->cap_sum_subj) =
-            subj;
+        *(size_t *)VEC_PUSH(x->sum_subj, x->n_sum_subj, x->cap_sum_subj) = subj;
     struct recorded_sum *sr = VEC_PUSH(msj->sums, msj->n_sums, msj->cap_sums);
     sr->assess = assess_id(x, subj, visit, date, r->line, sj->usubjid);
     sr->diam = diam;
@@ -944,8 +995,8 @@ static int tr_row(struct loader *L, struct dom *m, const struct csvr_rec *r,
                       grp, sj->usubjid, linkid);
             return 0;
         }
-        struct lesion *les = VEC_PUSH(sj->lesions, sj->n_lesions,
-                                      sj->cap_lesions);
+        struct lesion *les =
+            VEC_PUSH(sj->lesions, sj->n_lesions, sj->cap_lesions);
         memset(les, 0, sizeof *les);
         les->linkid = linkid;
         const char *ql = qual_get(q, nq, "TRLOC");
@@ -976,16 +1027,16 @@ static int tr_row(struct loader *L, struct dom *m, const struct csvr_rec *r,
     mv->visit = term(L, m, r, TR_VISIT);
     assessment_date(L, m, r, TR_TRDTC, sj, mv->visit, &mv->date,
                     &mv->date_imputed);
-    mv->assess = assess_id(x, c->subj, mv->visit, mv->date, r->line,
-                           sj->usubjid);
+    mv->assess =
+        assess_id(x, c->subj, mv->visit, mv->date, r->line, sj->usubjid);
     c->akey = mv->assess;
     /* TRCAT names the criterion the row applies to; blank: both. */
     char *cat = term(L, m, r, TR_TRCAT);
     int crit = *cat ? criterion_of(cat) : -1;
     if (crit == -2)
         crit = CRIT_RECIST;
-    mv->crit_mask = crit >= 0 ? (uint8_t)(1u << crit)
-                              : (uint8_t)((1u << CRIT_N) - 1);
+    mv->crit_mask =
+        crit >= 0 ? (uint8_t)(1u << crit) : (uint8_t)((1u << CRIT_N) - 1);
 
     char *stat = term(L, m, r, TR_TRSTAT);
     int vc = TR_TRSTRESC;
@@ -996,9 +1047,9 @@ static int tr_row(struct loader *L, struct dom *m, const struct csvr_rec *r,
     }
     char *resn = field(L, m, r, TR_TRSTRESN);
     /* Not assessed: NOT DONE, blank, NOT EVALUABLE (never an error). */
-    if (!strcmp(stat, "NOT DONE") ||
-        (!*res && !*resn) || !strcmp(res, "NOT EVALUABLE") ||
-        !strcmp(res, "NE") || !strcmp(res, "NOT ASSESSED")) {
+    if (!strcmp(stat, "NOT DONE") || (!*res && !*resn) ||
+        !strcmp(res, "NOT EVALUABLE") || !strcmp(res, "NE") ||
+        !strcmp(res, "NOT ASSESSED")) {
         mv->kind = MV_NOT_DONE;
         if (is_state)
             mv->test = DT_NONE;
@@ -1035,8 +1086,7 @@ static int tr_row(struct loader *L, struct dom *m, const struct csvr_rec *r,
         if (*resn && parse_length(resn, "", &mv->diam, &rounded) == 0) {
             mv->tstm_recorded = true;
         } else {
-            mv->diam = (int32_t)floor(L->p->tstm_value_mm * DIAM_SCALE +
-                                      0.5);
+            mv->diam = (int32_t)floor(L->p->tstm_value_mm * DIAM_SCALE + 0.5);
         }
         return 0;
     }
@@ -1053,21 +1103,19 @@ static int tr_row(struct loader *L, struct dom *m, const struct csvr_rec *r,
     bool rounded = false;
     int prc = parse_length(num, unit, &mv->diam, &rounded);
     if (prc == -2) {
-        diags_add(L->d, SEV_ERROR, D_UNIT, m->name, r->line,
-                  dom_colno(m, nc == TR_TRSTRESN ? TR_TRSTRESU
-                                                 : (vc == TR_TRORRES
-                                                        ? TR_TRORRESU
-                                                        : TR_TRSTRESU)),
-                  "unit '%s' of %s must be mm or cm (subject %s, lesion "
-                  "%s, visit %s)",
-                  unit, tc, sj->usubjid, linkid,
-                  *mv->visit ? mv->visit : "-");
+        diags_add(
+            L->d, SEV_ERROR, D_UNIT, m->name, r->line,
+            dom_colno(m, nc == TR_TRSTRESN
+                             ? TR_TRSTRESU
+                             : (vc == TR_TRORRES ? TR_TRORRESU : TR_TRSTRESU)),
+            "unit '%s' of %s must be mm or cm (subject %s, lesion "
+            "%s, visit %s)",
+            unit, tc, sj->usubjid, linkid, *mv->visit ? mv->visit : "-");
         x->n--;
         return 0;
     }
     if (prc < 0) {
-        diags_add(L->d, SEV_ERROR, D_NUMBER, m->name, r->line,
-                  dom_colno(m, nc),
+        diags_add(L->d, SEV_ERROR, D_NUMBER, m->name, r->line, dom_colno(m, nc),
                   "%s '%s' must be a length in mm, 0 or more, or TOO SMALL "
                   "TO MEASURE (subject %s, lesion %s, visit %s)",
                   m->cols[nc], num, sj->usubjid, linkid,
@@ -1099,9 +1147,8 @@ static int tr_row(struct loader *L, struct dom *m, const struct csvr_rec *r,
                       "TRORRES '%s%s%s' is %s mm but TRSTRESN is %s mm: the "
                       "standardised result must be the collected one in mm "
                       "(subject %s, lesion %s, visit %s)",
-                      orres, *ounit ? " " : "",
-                      dom_get(m, r, TR_TRORRESU), a, b, sj->usubjid,
-                      linkid, *mv->visit ? mv->visit : "-");
+                      orres, *ounit ? " " : "", dom_get(m, r, TR_TRORRESU), a,
+                      b, sj->usubjid, linkid, *mv->visit ? mv->visit : "-");
             x->n--;
             return 0;
         }
@@ -1209,8 +1256,8 @@ static void tr_resolve(struct loader *L, struct tr_ctx *x)
         if (best < 0)
             best = best_any;
         if (best >= 0) {
-            struct measurement *dst = VEC_PUSH(sj->meas, sj->n_meas,
-                                               sj->cap_meas);
+            struct measurement *dst =
+                VEC_PUSH(sj->meas, sj->n_meas, sj->cap_meas);
             *dst = x->c[best].m;
         } else if (had_diam) {
             diags_add(L->d, SEV_WARNING, D_TERM, "tr.csv", x->c[i].m.line, 0,
@@ -1228,8 +1275,8 @@ static void tr_resolve(struct loader *L, struct tr_ctx *x)
                 continue;
             if (mv->kind == MV_STATE ||
                 (mv->kind == MV_NOT_DONE && mv->test == DT_NONE)) {
-                struct measurement *dst = VEC_PUSH(sj->meas, sj->n_meas,
-                                                   sj->cap_meas);
+                struct measurement *dst =
+                    VEC_PUSH(sj->meas, sj->n_meas, sj->cap_meas);
                 *dst = *mv;
             }
         }
@@ -1246,8 +1293,8 @@ int sdtm_read_tr(struct loader *L)
     x.m.required = tr_req;
     strmap_init(&x.clusters);
     x.last_first = SIZE_MAX;
-    x.n_assess = xcalloc(L->s->n_subjects ? L->s->n_subjects : 1,
-                         sizeof *x.n_assess);
+    x.n_assess =
+        xcalloc(L->s->n_subjects ? L->s->n_subjects : 1, sizeof *x.n_assess);
     int rc = dom_read(L, &x.m, "tr", tr_stream, &x, false);
     L->s->n_tr_rows = x.m.rows;
     tr_resolve(L, &x);
@@ -1266,11 +1313,22 @@ int sdtm_read_tr(struct loader *L)
  * rs.csv (data-format.md "Responses recorded by the site", "RANO-BM
  * inputs").
  */
-enum { RS_USUBJID, RS_RSTESTCD, RS_RSDTC, RS_RSORRES, RS_RSSTRESC, RS_RSCAT,
-       RS_RSSTAT, RS_RSEVAL, RS_RSEVALID, RS_RSACPTFL, RS_VISIT };
+enum {
+    RS_USUBJID,
+    RS_RSTESTCD,
+    RS_RSDTC,
+    RS_RSORRES,
+    RS_RSSTRESC,
+    RS_RSCAT,
+    RS_RSSTAT,
+    RS_RSEVAL,
+    RS_RSEVALID,
+    RS_RSACPTFL,
+    RS_VISIT
+};
 static const char *const rs_cols[] = {
-    "USUBJID", "RSTESTCD", "RSDTC",  "RSORRES",  "RSSTRESC", "RSCAT",
-    "RSSTAT",  "RSEVAL",   "RSEVALID", "RSACPTFL", "VISIT",  NULL};
+    "USUBJID", "RSTESTCD", "RSDTC",    "RSORRES",  "RSSTRESC", "RSCAT",
+    "RSSTAT",  "RSEVAL",   "RSEVALID", "RSACPTFL", "VISIT",    NULL};
 static const char *const rs_req[] = {"USUBJID", "RSTESTCD", "RSDTC",
                                      "RSORRES|RSSTRESC", NULL};
 
@@ -1293,9 +1351,9 @@ static int rs_row(struct loader *L, struct dom *m, const struct csvr_rec *r)
     enum rs_kind kind;
     static const char *const resp[] = {"CR", "PR", "SD", "NON-CR/NON-PD",
                                        "PD", "NE", NULL};
-    static const char *const iresp[] = {"ICR", "IPR", "ISD", "IUPD", "ICPD",
-                                        "NON-CR/NON-PD", "INON-CR/NON-PD",
-                                        "NE", NULL};
+    static const char *const iresp[] = {
+        "ICR", "IPR", "ISD", "IUPD", "ICPD", "NON-CR/NON-PD", "INON-CR/NON-PD",
+        "NE",  NULL};
     if (strlist_has(&L->p->neuro_status_codes, tc))
         kind = RS_NEURO;
     else if (strlist_has(&L->p->steroid_status_codes, tc))
@@ -1351,8 +1409,8 @@ static int rs_row(struct loader *L, struct dom *m, const struct csvr_rec *r)
         case RS_BESTRESP:
             if (!strcmp(v, "NOT EVALUABLE"))
                 v = arena_strdup(&L->s->arena, "NE");
-            if (!strcmp(v, "NON-CR/NON-PD") || in_list(v, irecist ? iresp
-                                                                  : resp))
+            if (!strcmp(v, "NON-CR/NON-PD") ||
+                in_list(v, irecist ? iresp : resp))
                 break;
             if (kind == RS_NTRGRESP && !strcmp(v, "NA"))
                 break;
@@ -1390,8 +1448,7 @@ static int rs_row(struct loader *L, struct dom *m, const struct csvr_rec *r)
     if (expected) {
         /* Values outside the controlled terms are warnings and skipped
          * (data-format.md, e.g. CHECK). */
-        diags_add(L->d, SEV_WARNING, D_TERM, m->name, r->line,
-                  dom_colno(m, vc),
+        diags_add(L->d, SEV_WARNING, D_TERM, m->name, r->line, dom_colno(m, vc),
                   "%s '%s' of %s is not one of %s; the row is skipped "
                   "(subject %s)",
                   m->cols[vc], v, tc, expected, sj->usubjid);
@@ -1423,13 +1480,27 @@ int sdtm_read_rs(struct loader *L)
 /* ------------------------------------------------------------------------
  * cm.csv, pr.csv
  */
-enum { CM_USUBJID, CM_CMTRT, CM_CMSTDTC, CM_CMDECOD, CM_CMCAT, CM_CMSCAT,
-       CM_CMCLAS, CM_CMCLASCD, CM_CMINDC, CM_CMDOSE, CM_CMDOSTOT, CM_CMDOSU,
-       CM_CMDOSFRQ, CM_CMROUTE, CM_CMENDTC };
+enum {
+    CM_USUBJID,
+    CM_CMTRT,
+    CM_CMSTDTC,
+    CM_CMDECOD,
+    CM_CMCAT,
+    CM_CMSCAT,
+    CM_CMCLAS,
+    CM_CMCLASCD,
+    CM_CMINDC,
+    CM_CMDOSE,
+    CM_CMDOSTOT,
+    CM_CMDOSU,
+    CM_CMDOSFRQ,
+    CM_CMROUTE,
+    CM_CMENDTC
+};
 static const char *const cm_cols[] = {
-    "USUBJID", "CMTRT",   "CMSTDTC", "CMDECOD",  "CMCAT",    "CMSCAT",
-    "CMCLAS",  "CMCLASCD", "CMINDC", "CMDOSE",   "CMDOSTOT", "CMDOSU",
-    "CMDOSFRQ", "CMROUTE", "CMENDTC", NULL};
+    "USUBJID",  "CMTRT",    "CMSTDTC", "CMDECOD", "CMCAT",    "CMSCAT",
+    "CMCLAS",   "CMCLASCD", "CMINDC",  "CMDOSE",  "CMDOSTOT", "CMDOSU",
+    "CMDOSFRQ", "CMROUTE",  "CMENDTC", NULL};
 static const char *const cm_req[] = {"USUBJID", "CMTRT", "CMSTDTC", NULL};
 
 static int cm_row(struct loader *L, struct dom *m, const struct csvr_rec *r)
@@ -1449,8 +1520,7 @@ static int cm_row(struct loader *L, struct dom *m, const struct csvr_rec *r)
     c->dosfrq = term(L, m, r, CM_CMDOSFRQ);
     c->dosu = field(L, m, r, CM_CMDOSU);
     c->line = r->line;
-    num_field(L, m, r, CM_CMDOSE, sj->usubjid, "a dose, 0 or more",
-              &c->dose);
+    num_field(L, m, r, CM_CMDOSE, sj->usubjid, "a dose, 0 or more", &c->dose);
     num_field(L, m, r, CM_CMDOSTOT, sj->usubjid, "a daily dose, 0 or more",
               &c->dostot);
     struct pdate raw;
@@ -1476,11 +1546,17 @@ int sdtm_read_cm(struct loader *L)
     return rc_;
 }
 
-enum { PR_USUBJID, PR_PRTRT, PR_PRSTDTC, PR_PRDECOD, PR_PRCAT, PR_PRSCAT,
-       PR_PRLOC };
-static const char *const pr_cols[] = {"USUBJID", "PRTRT",  "PRSTDTC",
-                                      "PRDECOD", "PRCAT",  "PRSCAT",
-                                      "PRLOC",   NULL};
+enum {
+    PR_USUBJID,
+    PR_PRTRT,
+    PR_PRSTDTC,
+    PR_PRDECOD,
+    PR_PRCAT,
+    PR_PRSCAT,
+    PR_PRLOC
+};
+static const char *const pr_cols[] = {"USUBJID", "PRTRT",  "PRSTDTC", "PRDECOD",
+                                      "PRCAT",   "PRSCAT", "PRLOC",   NULL};
 static const char *const pr_req[] = {"USUBJID", "PRTRT", "PRSTDTC", NULL};
 
 static int pr_row(struct loader *L, struct dom *m, const struct csvr_rec *r)
@@ -1513,11 +1589,23 @@ int sdtm_read_pr(struct loader *L)
 /* ------------------------------------------------------------------------
  * ae.csv (+ suppae.csv: per-drug relatedness and action taken).
  */
-enum { AE_USUBJID, AE_AETERM, AE_AESTDTC, AE_AESEQ, AE_AEDECOD, AE_AEBODSYS,
-       AE_AEENDTC, AE_AETOXGR, AE_AESER, AE_AEREL, AE_AEACN, AE_AEOUT };
+enum {
+    AE_USUBJID,
+    AE_AETERM,
+    AE_AESTDTC,
+    AE_AESEQ,
+    AE_AEDECOD,
+    AE_AEBODSYS,
+    AE_AEENDTC,
+    AE_AETOXGR,
+    AE_AESER,
+    AE_AEREL,
+    AE_AEACN,
+    AE_AEOUT
+};
 static const char *const ae_cols[] = {
-    "USUBJID", "AETERM", "AESTDTC", "AESEQ", "AEDECOD", "AEBODSYS",
-    "AEENDTC", "AETOXGR", "AESER",  "AEREL", "AEACN",   "AEOUT", NULL};
+    "USUBJID", "AETERM", "AESTDTC", "AESEQ", "AEDECOD", "AEBODSYS", "AEENDTC",
+    "AETOXGR", "AESER",  "AEREL",   "AEACN", "AEOUT",   NULL};
 static const char *const ae_req[] = {"USUBJID", "AETERM", "AESTDTC", NULL};
 
 static int ae_row(struct loader *L, struct dom *m, const struct csvr_rec *r)
@@ -1542,10 +1630,9 @@ static int ae_row(struct loader *L, struct dom *m, const struct csvr_rec *r)
                   "AETERM must not be blank (subject %s)", sj->usubjid);
     const char *seq = dom_get(m, r, AE_AESEQ);
     if (*seq && parse_long(seq, strlen(seq), &a->seq) < 0)
-        diags_add(L->d, SEV_ERROR, D_NUMBER, m->name, r->line,
-                  dom_colno(m, AE_AESEQ),
-                  "AESEQ '%s' must be a whole number (subject %s)", seq,
-                  sj->usubjid);
+        diags_add(
+            L->d, SEV_ERROR, D_NUMBER, m->name, r->line, dom_colno(m, AE_AESEQ),
+            "AESEQ '%s' must be a whole number (subject %s)", seq, sj->usubjid);
     const char *gr = dom_get(m, r, AE_AETOXGR);
     long g;
     if (*gr) {
@@ -1573,8 +1660,7 @@ static int ae_row(struct loader *L, struct dom *m, const struct csvr_rec *r)
                   "AEENDTC '%s' is before AESTDTC '%s' (subject %s, %s)",
                   dom_get(m, r, AE_AEENDTC), dom_get(m, r, AE_AESTDTC),
                   sj->usubjid, a->term);
-    else if (a->end != DATE_NONE && a->start != DATE_NONE &&
-             a->end < a->start)
+    else if (a->end != DATE_NONE && a->start != DATE_NONE && a->end < a->start)
         a->start = a->end; /* imputation must not invert a valid pair */
     supp_attach(L, m->supp, m, r, sj->usubjid, &a->quals, &a->n_quals);
     /* Per-drug relatedness and action may also come flattened into
@@ -1585,15 +1671,14 @@ static int ae_row(struct loader *L, struct dom *m, const struct csvr_rec *r)
                                 L->p->drugs[k].acn_qnam};
         for (int j = 0; j < 2; j++) {
             int c = header_col(m, names[j]);
-            if (c < 0 || !*names[j] || qual_get(a->quals, a->n_quals,
-                                                names[j]))
+            if (c < 0 || !*names[j] || qual_get(a->quals, a->n_quals, names[j]))
                 continue;
             char v[128];
             snprintf(v, sizeof v, "%s", (size_t)c < r->n ? r->f[c] : "");
             if (!*v)
                 continue;
-            struct qualifier *q = arena_alloc(&L->s->arena,
-                                              (a->n_quals + 1) * sizeof *q);
+            struct qualifier *q =
+                arena_alloc(&L->s->arena, (a->n_quals + 1) * sizeof *q);
             if (a->n_quals)
                 memcpy(q, a->quals, a->n_quals * sizeof *q);
             q[a->n_quals].qnam = (char *)names[j];

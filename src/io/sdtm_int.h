@@ -20,12 +20,12 @@ struct eval_seen {
 struct supp;
 
 struct dom {
-    const char *name;             /* "tr.csv" */
-    const char *const *cols;      /* wanted columns, NULL-terminated */
-    const char *const *required;  /* "A" or "A|B" (one of), NULL-terminated */
-    int idx[DOM_MAXCOL];          /* field index of each wanted column */
-    size_t ncol;                  /* fields in the header */
-    char **header;                /* the header as written */
+    const char *name;            /* "tr.csv" */
+    const char *const *cols;     /* wanted columns, NULL-terminated */
+    const char *const *required; /* "A" or "A|B" (one of), NULL-terminated */
+    int idx[DOM_MAXCOL];         /* field index of each wanted column */
+    size_t ncol;                 /* fields in the header */
+    char **header;               /* the header as written */
     size_t n_header;
     int header_done, bad;
     size_t rows;

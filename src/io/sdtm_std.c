@@ -42,8 +42,8 @@ int sdtm_length_mm(const char *value, const char *unit, int32_t *diam)
     return rounded ? 1 : 0;
 }
 
-int sdtm_standardise(const char *domain, const char *orres,
-                     const char *orresu, struct sdtm_std *out)
+int sdtm_standardise(const char *domain, const char *orres, const char *orresu,
+                     struct sdtm_std *out)
 {
     memset(out, 0, sizeof *out);
     if (strlen(orres) >= sizeof out->stresc)

@@ -18,8 +18,8 @@
 #define PI 3.14159265358979323846
 #define DAYS_PER_MONTH 30.4375
 
-void text_at(cairo_t *cr, double x, double y, double size, bool bold,
-             int align, const char *s)
+void text_at(cairo_t *cr, double x, double y, double size, bool bold, int align,
+             const char *s)
 {
     cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL,
                            bold ? CAIRO_FONT_WEIGHT_BOLD
@@ -164,8 +164,7 @@ void draw_km(cairo_t *cr, double W, double H, const struct rep_tte *t,
         snprintf(buf, sizeof buf, "%g", m);
         text_at(cr, X(m), B + 16, 10, false, 1, buf);
     }
-    text_at(cr, (L + R) / 2, B + 32, 11, false, 1,
-            "Months since enrolment");
+    text_at(cr, (L + R) / 2, B + 32, 11, false, 1, "Months since enrolment");
     cairo_save(cr);
     cairo_translate(cr, 18, (T + B) / 2);
     cairo_rotate(cr, -PI / 2);
@@ -216,8 +215,7 @@ void draw_km(cairo_t *cr, double W, double H, const struct rep_tte *t,
         sv = s->surv;
         cairo_line_to(cr, x, Y(sv));
     }
-    cairo_line_to(cr, X(k.steps[k.n_steps - 1].time / DAYS_PER_MONTH),
-                  Y(sv));
+    cairo_line_to(cr, X(k.steps[k.n_steps - 1].time / DAYS_PER_MONTH), Y(sv));
     cairo_stroke(cr);
     cairo_set_line_width(cr, 1.2);
     sv = 1;
@@ -292,9 +290,8 @@ static int cmp_wf(const void *a, const void *b)
     return (x->pchg < y->pchg) - (x->pchg > y->pchg);
 }
 
-static void ref_lines(cairo_t *cr, double L, double R, double (*y)(double,
-                                                                   void *),
-                      void *ctx)
+static void ref_lines(cairo_t *cr, double L, double R,
+                      double (*y)(double, void *), void *ctx)
 {
     double dash[] = {5, 3};
     cairo_set_dash(cr, dash, 2, 0);
@@ -394,8 +391,8 @@ void draw_waterfall(cairo_t *cr, double W, double H,
 
 /* ---- spider ---- */
 
-void draw_spider(cairo_t *cr, double W, double H,
-                 const struct report_data *r, enum criterion c)
+void draw_spider(cairo_t *cr, double W, double H, const struct report_data *r,
+                 enum criterion c)
 {
     rgb(cr, 0xFFFFFF);
     cairo_paint(cr);
@@ -455,8 +452,7 @@ static int cmp_swim(const void *a, const void *b)
     return (x->trt_months < y->trt_months) - (x->trt_months > y->trt_months);
 }
 
-void draw_swimmer(cairo_t *cr, double W, double H,
-                  const struct report_data *r)
+void draw_swimmer(cairo_t *cr, double W, double H, const struct report_data *r)
 {
     rgb(cr, 0xFFFFFF);
     cairo_paint(cr);

@@ -42,8 +42,8 @@ static void tte_push(struct rep_tte *t, const struct tte *o, size_t cap)
 
 static const char *const disp_cols[] = {"GROUP", "ITEM", "n", NULL};
 static const char *const resp_cols[] = {
-    "USUBJID", "CRITERION", "CBOR", "ONSET", "ONSET_DAY",
-    "DOR_MONTHS", "DOR_CENSORED", NULL};
+    "USUBJID",   "CRITERION",  "CBOR",         "ONSET",
+    "ONSET_DAY", "DOR_MONTHS", "DOR_CENSORED", NULL};
 
 void report_collect(const struct study *s, struct report_data *r)
 {
@@ -87,8 +87,8 @@ void report_collect(const struct study *s, struct report_data *r)
                 for (size_t t = 1; t < x->n_tp; t++) {
                     if (x->tp[t].sum < 0)
                         continue;
-                    double pc = 100.0 * (double)(x->tp[t].sum - base) /
-                                (double)base;
+                    double pc =
+                        100.0 * (double)(x->tp[t].sum - base) / (double)base;
                     p->spider[c][p->n_spider[c]++] = (struct rep_point){
                         months(x->tp[t].date, sj->first_dose), pc};
                     if (t < x->n_considered &&
@@ -96,8 +96,8 @@ void report_collect(const struct study *s, struct report_data *r)
                         p->best_pchg[c] = pc;
                 }
             }
-            const struct tte *dor = &res.tte[c == CRIT_RANOBM ? TTE_RSDCNS
-                                                               : TTE_RSD];
+            const struct tte *dor =
+                &res.tte[c == CRIT_RANOBM ? TTE_RSDCNS : TTE_RSD];
             if (dor->present) {
                 p->dor_days[c] = dor->aval;
                 p->dor_cnsr[c] = dor->cnsr;
@@ -109,8 +109,8 @@ void report_collect(const struct study *s, struct report_data *r)
         p->ongoing = subject_status(sj, &res, r->cutoff) == SUBJ_ON_TREATMENT;
         p->trt_months = NAN;
         if (sj->first_dose != DATE_NONE && res.saffl) {
-            int32_t last = sj->last_dose != DATE_NONE ? sj->last_dose
-                                                      : sj->first_dose;
+            int32_t last =
+                sj->last_dose != DATE_NONE ? sj->last_dose : sj->first_dose;
             int32_t end = last + s->proto.cycle_days;
             if (p->ongoing && r->cutoff != DATE_NONE)
                 end = r->cutoff > last ? r->cutoff : last;
@@ -128,8 +128,7 @@ void report_collect(const struct study *s, struct report_data *r)
         }
         p->pd_months = months(pd, sj->first_dose);
         int32_t death = sj->death;
-        if (death != DATE_NONE && r->cutoff != DATE_NONE &&
-            death > r->cutoff)
+        if (death != DATE_NONE && r->cutoff != DATE_NONE && death > r->cutoff)
             death = DATE_NONE;
         p->death_months = months(death, sj->first_dose);
         deaths += death != DATE_NONE && res.saffl;
@@ -182,8 +181,8 @@ void report_collect(const struct study *s, struct report_data *r)
         subject_result_release(&res);
     }
     struct table *d = &r->disposition;
-    const char *flow[][2] = {{"Enrolled", NULL}, {"Treated", NULL},
-                             {"CNS-evaluable", NULL}};
+    const char *flow[][2] = {
+        {"Enrolled", NULL}, {"Treated", NULL}, {"CNS-evaluable", NULL}};
     long fv[] = {enrolled, treated, evaluable};
     for (int k = 0; k < 3; k++) {
         size_t row = table_add_row(d);
@@ -232,12 +231,21 @@ void report_release(struct report_data *r)
 
 /* ---- the plots ---- */
 
-enum plot_kind { P_KM_PFS, P_KM_PFSCNS, P_KM_OS, P_WF_CNS, P_WF_RECIST,
-                 P_SPIDER, P_SWIMMER, P_DISPOSITION, P_N };
+enum plot_kind {
+    P_KM_PFS,
+    P_KM_PFSCNS,
+    P_KM_OS,
+    P_WF_CNS,
+    P_WF_RECIST,
+    P_SPIDER,
+    P_SWIMMER,
+    P_DISPOSITION,
+    P_N
+};
 
 static const char *const plot_files[P_N] = {
-    "km_pfs", "km_pfscns", "km_os", "waterfall_cns", "waterfall_recist",
-    "spider_cns", "swimmer", "disposition"};
+    "km_pfs",           "km_pfscns",  "km_os",   "waterfall_cns",
+    "waterfall_recist", "spider_cns", "swimmer", "disposition"};
 
 static enum km_ci_type ci_of(const struct protocol *p)
 {
@@ -246,8 +254,8 @@ static enum km_ci_type ci_of(const struct protocol *p)
                                                : KM_CI_LOGLOG;
 }
 
-static void draw(cairo_t *cr, double w, double h,
-                 const struct report_data *r, enum plot_kind k)
+static void draw(cairo_t *cr, double w, double h, const struct report_data *r,
+                 enum plot_kind k)
 {
     switch (k) {
     case P_KM_PFS:
@@ -255,9 +263,8 @@ static void draw(cairo_t *cr, double w, double h,
                 "all treated", ci_of(r->proto));
         break;
     case P_KM_PFSCNS:
-        draw_km(cr, w, h, &r->tte[1],
-                "CNS progression-free survival (RANO-BM)", "CNS-evaluable",
-                ci_of(r->proto));
+        draw_km(cr, w, h, &r->tte[1], "CNS progression-free survival (RANO-BM)",
+                "CNS-evaluable", ci_of(r->proto));
         break;
     case P_KM_OS:
         draw_km(cr, w, h, &r->tte[2], "Overall survival", "all treated",
@@ -288,8 +295,7 @@ static double plot_height(const struct report_data *r, enum plot_kind k)
     return k == P_DISPOSITION ? 330 : 420;
 }
 
-static int write_plots(const struct report_data *r, const char *dir,
-                       char *err)
+static int write_plots(const struct report_data *r, const char *dir, char *err)
 {
     char path[4200];
     for (int k = 0; k < P_N; k++) {
@@ -385,8 +391,8 @@ static void sheet_of(lxw_workbook *wb, lxw_format *bold, const char *name,
     lxw_row_t row = 0;
     for (size_t c = 0; c < t->ncol; c++) {
         worksheet_write_string(ws, row, (lxw_col_t)c, t->cols[c], bold);
-        worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c,
-                             c < 3 ? 34 : 12, NULL);
+        worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, c < 3 ? 34 : 12,
+                             NULL);
     }
     for (size_t r = 0; r < t->nrow; r++) {
         if (only_table && strcmp(table_get(t, r, "TABLE"), only_table))
@@ -407,8 +413,7 @@ static void sheet_of(lxw_workbook *wb, lxw_format *bold, const char *name,
     }
 }
 
-static int write_xlsx(const struct report_data *r, const char *dir,
-                      char *err)
+static int write_xlsx(const struct report_data *r, const char *dir, char *err)
 {
     char path[4200];
     snprintf(path, sizeof path, "%.4000s/tables.xlsx", dir);
@@ -586,8 +591,7 @@ static void pdf_grouped(struct pdf *p, const struct table *t,
                 snprintf(value, sizeof value, "%s (%s%%)", n3,
                          table_get(t, r, "PCT_G3"));
             else
-                snprintf(value, sizeof value, "%s",
-                         table_get(t, r, "VALUE"));
+                snprintf(value, sizeof value, "%s", table_get(t, r, "VALUE"));
             bool bold = soc_any || (!*sec && !strcmp(item, "Any"));
             text_fit(p->cr, MARGIN + 6, p->y + fs, fs, bold, 268, label);
             text_at(p->cr, MARGIN + 330, p->y + fs, fs, false, 2, count);
@@ -607,7 +611,7 @@ static void pdf_grouped(struct pdf *p, const struct table *t,
             const char *lo = table_get(t, r, "LOWER");
             const char *hi = table_get(t, r, "UPPER");
             const char *unit = table_get(t, r, "UNIT");
-            const char *u = !strcmp(unit, "%") ? "%"
+            const char *u = !strcmp(unit, "%")        ? "%"
                             : !strcmp(unit, "months") ? " months"
                                                       : "";
             if (*est && (*lo || *hi))
@@ -710,9 +714,9 @@ static int write_pdf(const struct report_data *r, const struct report_meta *m,
     p.y += 10;
     /* Responders. */
     heading(&p, "Confirmed responders: onset and duration of response");
-    static const char *const rcols[] = {"USUBJID", "CRITERION", "CBOR",
-                                        "ONSET", "ONSET_DAY", "DOR_MONTHS",
-                                        "DOR_CENSORED", NULL};
+    static const char *const rcols[] = {
+        "USUBJID",   "CRITERION",  "CBOR",         "ONSET",
+        "ONSET_DAY", "DOR_MONTHS", "DOR_CENSORED", NULL};
     static const double rw[] = {90, 70, 40, 70, 60, 70, 70};
     pdf_table(&p, &r->responders, rcols, rw, NULL, NULL);
     cairo_destroy(p.cr);

@@ -11,8 +11,8 @@
 #include <cairo.h>
 
 /* Text at (x, y) baseline; align 0 left, 1 centre, 2 right. */
-void text_at(cairo_t *cr, double x, double y, double size, bool bold,
-             int align, const char *s);
+void text_at(cairo_t *cr, double x, double y, double size, bool bold, int align,
+             const char *s);
 void text_fit(cairo_t *cr, double x, double y, double size, bool bold,
               double max_w, const char *s);
 unsigned resp_colour(enum resp r);
@@ -21,10 +21,9 @@ void draw_km(cairo_t *cr, double w, double h, const struct rep_tte *t,
              const char *title, const char *pop, enum km_ci_type ci);
 void draw_waterfall(cairo_t *cr, double w, double h,
                     const struct report_data *r, enum criterion c);
-void draw_spider(cairo_t *cr, double w, double h,
-                 const struct report_data *r, enum criterion c);
-void draw_swimmer(cairo_t *cr, double w, double h,
-                  const struct report_data *r);
+void draw_spider(cairo_t *cr, double w, double h, const struct report_data *r,
+                 enum criterion c);
+void draw_swimmer(cairo_t *cr, double w, double h, const struct report_data *r);
 void draw_disposition(cairo_t *cr, double w, double h,
                       const struct report_data *r);
 

@@ -73,8 +73,7 @@ int stage_export(struct server *srv, struct stage *g, const char *usubjid,
     g->exists = has_rows(&g->mem, "dm.csv");
     const struct memfile *pf = memdir_find(&g->mem, "protocol.json");
     if (!g->exists && pf) /* no such subject (yet): the protocol alone */
-        protocol_parse(&g->s.proto, pf->data, pf->len, "protocol.json",
-                       &g->d);
+        protocol_parse(&g->s.proto, pf->data, pf->len, "protocol.json", &g->d);
     return 0;
 }
 
@@ -87,8 +86,8 @@ int stage_open(struct server *srv, struct stage *g, const char *usubjid,
         return 0;
     if (load_dir(g) < 0) {
         json_t *e = json_pack("{s:s, s:o}", "error",
-                              "the subject's saved data has errors",
-                              "problems", problems_json(&g->d));
+                              "the subject's saved data has errors", "problems",
+                              problems_json(&g->d));
         r->status = MHD_HTTP_CONFLICT;
         r->json = e;
         return -1;
@@ -123,8 +122,7 @@ void checks_run(const struct study *s, const struct subject *sj,
     k->sf = xcalloc(k->n + 1, sizeof *k->sf);
     for (size_t i = 0; i < k->n; i++)
         k->sf[i] = (struct store_finding){
-            k->f[i].key, k->f[i].visit[0] ? k->f[i].visit : NULL,
-            k->f[i].text};
+            k->f[i].key, k->f[i].visit[0] ? k->f[i].visit : NULL, k->f[i].text};
     k->done = true;
 }
 
@@ -218,9 +216,8 @@ static int scan_row(void *ctx, const struct csvr_rec *r)
 
 /* The next --SEQ of the subject in file, and the VISITNUM of visit (its
  * number where the file has it, else one past the largest). */
-void stage_numbers(const struct stage *g, const char *file,
-                   const char *usubjid, const char *visit, char seq[32],
-                   char vnum[32])
+void stage_numbers(const struct stage *g, const char *file, const char *usubjid,
+                   const char *visit, char seq[32], char vnum[32])
 {
     struct scan x = {-1, -1, -1, -1, visit, usubjid, 0, -1, 0};
     const struct memfile *f = memdir_find(&g->mem, file);
@@ -257,7 +254,7 @@ void sync_findings(struct server *srv, const struct study *s,
 
 static unsigned domain_roles(const char *domain)
 {
-    static const char *const site[] = {"dm", "ds", "ie", "ex",     "ae",
+    static const char *const site[] = {"dm",     "ds", "ie", "ex", "ae",
                                        "suppae", "cm", "pr", "ss", NULL};
     static const char *const imaging[] = {"tu", "tr", "rs", NULL};
     for (int i = 0; site[i]; i++)
@@ -269,8 +266,7 @@ static unsigned domain_roles(const char *domain)
     return 0;
 }
 
-static bool may_write(const struct call *c, const char *domain,
-                      struct reply *r)
+static bool may_write(const struct call *c, const char *domain, struct reply *r)
 {
     unsigned roles = domain_roles(domain);
     if (!roles) {
@@ -318,11 +314,11 @@ static json_t *elig_json(const struct eligibility_result *e)
     for (size_t i = 0; i < e->n; i++) {
         const struct elig_item *x = &e->items[i];
         json_array_append_new(
-            items, json_pack("{s:s, s:s, s:s, s:b, s:b, s:s}", "code", x->code,
-                             "label", x->label, "kind",
-                             x->inclusion ? "inclusion" : "exclusion",
-                             "answered", x->known, "met", x->met, "why",
-                             x->why));
+            items,
+            json_pack("{s:s, s:s, s:s, s:b, s:b, s:s}", "code", x->code,
+                      "label", x->label, "kind",
+                      x->inclusion ? "inclusion" : "exclusion", "answered",
+                      x->known, "met", x->met, "why", x->why));
     }
     return json_pack("{s:b, s:b, s:s, s:o}", "complete", e->complete,
                      "eligible", e->eligible, "reason", e->reason, "items",
@@ -335,8 +331,7 @@ static json_t *elig_json(const struct eligibility_result *e)
  * the disposition: consent, and ENROLLED or SCREEN FAILURE with the
  * reason. */
 static int write_enrolment(struct stage *g, const char *usubjid, json_t *j,
-                           const struct eligibility_result *e,
-                           struct reply *r)
+                           const struct eligibility_result *e, struct reply *r)
 {
     const char *consent = opt_str(j, "consent_date");
     const char *date = opt_str(j, "enrolment_date");
@@ -345,9 +340,9 @@ static int write_enrolment(struct stage *g, const char *usubjid, json_t *j,
     if (a >= 0)
         snprintf(age, sizeof age, "%d", a);
     const char *subjid = strrchr(usubjid, '-');
-    static const char *const dmc[] = {
-        "STUDYID", "DOMAIN", "USUBJID", "SUBJID", "RFICDTC", "SITEID",
-        "AGE",     "AGEU",   "SEX",     "RACE",   "ARMCD",   "ARM"};
+    static const char *const dmc[] = {"STUDYID", "DOMAIN", "USUBJID", "SUBJID",
+                                      "RFICDTC", "SITEID", "AGE",     "AGEU",
+                                      "SEX",     "RACE",   "ARMCD",   "ARM"};
     const char *dmv[] = {g->studyid,
                          "DM",
                          usubjid,
@@ -363,37 +358,48 @@ static int write_enrolment(struct stage *g, const char *usubjid, json_t *j,
                                      : "Screen Failure"};
     if (sink_row(&g->sink, "dm.csv", dmc, dmv, 12) < 0)
         goto io;
-    static const char *const iec[] = {"STUDYID", "DOMAIN",  "USUBJID",
-                                       "IESEQ",   "IETESTCD", "IETEST",
-                                       "IECAT",   "IEORRES", "IESTRESC",
-                                       "IEDTC"};
+    static const char *const iec[] = {
+        "STUDYID", "DOMAIN", "USUBJID", "IESEQ",    "IETESTCD",
+        "IETEST",  "IECAT",  "IEORRES", "IESTRESC", "IEDTC"};
     for (size_t i = 0; i < e->n; i++) {
         const struct elig_item *x = &e->items[i];
         char seq[32];
         snprintf(seq, sizeof seq, "%zu", i + 1);
         /* Y: the inclusion criterion holds / the exclusion applies. */
-        const char *yn = !x->known ? ""
+        const char *yn = !x->known      ? ""
                          : x->inclusion ? (x->met ? "Y" : "N")
                                         : (x->met ? "N" : "Y");
-        const char *v[] = {g->studyid, "IE",   usubjid, seq, x->code, x->label,
+        const char *v[] = {g->studyid,
+                           "IE",
+                           usubjid,
+                           seq,
+                           x->code,
+                           x->label,
                            x->inclusion ? "INCLUSION" : "EXCLUSION",
-                           yn,         yn,     consent};
+                           yn,
+                           yn,
+                           consent};
         if (sink_row(&g->sink, "ie.csv", iec, v, 10) < 0)
             goto io;
     }
-    static const char *const dsc[] = {"STUDYID", "DOMAIN",  "USUBJID",
-                                      "DSSEQ",   "DSTERM",  "DSDECOD",
-                                      "DSCAT",   "EPOCH",   "DSSTDTC"};
+    static const char *const dsc[] = {"STUDYID", "DOMAIN", "USUBJID",
+                                      "DSSEQ",   "DSTERM", "DSDECOD",
+                                      "DSCAT",   "EPOCH",  "DSSTDTC"};
     char seq[32];
     stage_numbers(g, "ds.csv", usubjid, NULL, seq, NULL);
     long n = strtol(seq, NULL, 10);
     if (*consent) {
         char s1[32];
         snprintf(s1, sizeof s1, "%ld", n++);
-        const char *v[] = {g->studyid, "DS", usubjid, s1,
+        const char *v[] = {g->studyid,
+                           "DS",
+                           usubjid,
+                           s1,
                            "INFORMED CONSENT OBTAINED",
-                           "INFORMED CONSENT OBTAINED", "PROTOCOL MILESTONE",
-                           "SCREENING", consent};
+                           "INFORMED CONSENT OBTAINED",
+                           "PROTOCOL MILESTONE",
+                           "SCREENING",
+                           consent};
         if (sink_row(&g->sink, "ds.csv", dsc, v, 9) < 0)
             goto io;
     }
@@ -433,8 +439,8 @@ void h_enrol(struct call *c, struct reply *r)
                     "required");
         usubjid = NULL;
     }
-    if (usubjid && (!*usubjid || strlen(usubjid) > 64 ||
-                    strpbrk(usubjid, "/\\\"<>"))) {
+    if (usubjid &&
+        (!*usubjid || strlen(usubjid) > 64 || strpbrk(usubjid, "/\\\"<>"))) {
         reply_error(r, MHD_HTTP_BAD_REQUEST,
                     "'usubjid' must be 1 to 64 characters without / \\ \" < "
                     ">");
@@ -455,10 +461,10 @@ void h_enrol(struct call *c, struct reply *r)
         .no_steroids = tri_of(ck, "no_steroids"),
         .prior_trop2_adc = tri_of(ck, "prior_trop2_adc"),
         .prior_pd1_vegf = tri_of(ck, "prior_pd1_vegf"),
-        .brain_met_mm = json_is_number(json_object_get(ck, "brain_met_mm"))
-                            ? json_number_value(json_object_get(
-                                  ck, "brain_met_mm"))
-                            : NAN,
+        .brain_met_mm =
+            json_is_number(json_object_get(ck, "brain_met_mm"))
+                ? json_number_value(json_object_get(ck, "brain_met_mm"))
+                : NAN,
         .steroid_stable_days = int_of(ck, "steroid_stable_days"),
     };
     bool save = !json_is_true(json_object_get(j, "preview"));
@@ -473,12 +479,13 @@ void h_enrol(struct call *c, struct reply *r)
             eligibility_decide(&g.s.proto, &el, &e);
             json_t *ids = json_array();
             if (!save) {
-                reply_json(r, json_pack("{s:s, s:b, s:o}", "usubjid", usubjid,
-                                        "saved", 0, "eligibility",
-                                        elig_json(&e)));
+                reply_json(r,
+                           json_pack("{s:s, s:b, s:o}", "usubjid", usubjid,
+                                     "saved", 0, "eligibility", elig_json(&e)));
             } else if (write_enrolment(&g, usubjid, j, &e, r) == 0 &&
                        stage_reload(&g, usubjid, r) == 0 &&
-                       stage_save(c->srv, &g, c->who->user, NULL, ids, r) == 0) {
+                       stage_save(c->srv, &g, c->who->user, NULL, ids, r) ==
+                           0) {
                 reply_json(r, json_pack("{s:s, s:b, s:O, s:o}", "usubjid",
                                         usubjid, "saved", 1, "records", ids,
                                         "eligibility", elig_json(&e)));
@@ -501,9 +508,8 @@ static bool sdtm_name(const char *k);
  * rel_qnam, acn_qnam): {"qualifiers": {"AERELIVO": "RELATED", ...}} as
  * SUPP-- rows tied to the row by its --SEQ. 0, -1 (I/O), -2 (a column the
  * file lacks: g->sink.missing), -3 (bad input: replied). */
-static int add_qualifiers(struct stage *g, json_t *body,
-                          const char *usubjid, const char *dom,
-                          const char *seqcol, const char *seq,
+static int add_qualifiers(struct stage *g, json_t *body, const char *usubjid,
+                          const char *dom, const char *seqcol, const char *seq,
                           struct reply *r)
 {
     json_t *q = json_object_get(body, "qualifiers");
@@ -543,7 +549,7 @@ static int add_qualifiers(struct stage *g, json_t *body,
                 snprintf(label, sizeof label, "Action Taken with %s",
                          d->label ? d->label : d->name);
         }
-        static const char *const cols[] = {"STUDYID", "RDOMAIN", "USUBJID",
+        static const char *const cols[] = {"STUDYID", "RDOMAIN",  "USUBJID",
                                            "IDVAR",   "IDVARVAL", "QNAM",
                                            "QLABEL",  "QVAL"};
         const char *v[] = {g->studyid, dom, usubjid, seqcol,
@@ -618,9 +624,8 @@ void h_record_add(struct call *c, struct reply *r)
             json_object_foreach(vals, key, x)
             {
                 if (!json_is_string(x) || !sdtm_name(key) ||
-                    !strcmp(key, "STUDYID") ||
-                    !strcmp(key, "DOMAIN") || !strcmp(key, "USUBJID") ||
-                    !strcmp(key, seqcol)) {
+                    !strcmp(key, "STUDYID") || !strcmp(key, "DOMAIN") ||
+                    !strcmp(key, "USUBJID") || !strcmp(key, seqcol)) {
                     char msg[160];
                     snprintf(msg, sizeof msg,
                              "values.%.60s: a text value of a column the "
@@ -667,8 +672,9 @@ void h_record_add(struct call *c, struct reply *r)
             else if (sr < 0)
                 reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
                             "the working folder could not be written");
-            if (!bad && (sr < 0 || stage_reload(&g, c->arg, r) < 0 ||
-                         stage_save(c->srv, &g, c->who->user, NULL, ids, r) < 0))
+            if (!bad &&
+                (sr < 0 || stage_reload(&g, c->arg, r) < 0 ||
+                 stage_save(c->srv, &g, c->who->user, NULL, ids, r) < 0))
                 bad = true;
             if (!bad && !r->json) {
                 reply_json(r, json_pack("{s:s, s:s, s:O}", "usubjid", c->arg,
@@ -805,8 +811,8 @@ static void add_twins(struct server *srv, long id, const char *domain,
         res = cur_res;
     }
     if (!unit) {
-        if (store_record_get(srv->store, id, orresu, cur_unit,
-                             sizeof cur_unit, err) < 0)
+        if (store_record_get(srv->store, id, orresu, cur_unit, sizeof cur_unit,
+                             err) < 0)
             return;
         unit = cur_unit;
     }
@@ -887,9 +893,8 @@ void h_record_change(struct call *c, struct reply *r)
             json_t *ch = json_object();
             for (size_t i = 0; i < n; i++)
                 json_object_set_new(ch, fields[i], json_string(values[i]));
-            reply_json(r, json_pack("{s:I, s:o, s:s}", "record",
-                                    (json_int_t)id, "values", ch, "reason",
-                                    reason));
+            reply_json(r, json_pack("{s:I, s:o, s:s}", "record", (json_int_t)id,
+                                    "values", ch, "reason", reason));
         }
     }
     pthread_mutex_unlock(&c->srv->store_lock);
@@ -908,8 +913,7 @@ static int audit_row_json(void *ctx, const struct audit_row *a)
         ctx, json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?}", "id",
                        (json_int_t)a->id, "ts", a->ts, "user", a->user,
                        "action", a->action, "field", a->field, "old",
-                       a->old_value, "new", a->new_value, "reason",
-                       a->reason));
+                       a->old_value, "new", a->new_value, "reason", a->reason));
     return 0;
 }
 
@@ -932,10 +936,9 @@ void h_record_audit(struct call *c, struct reply *r)
     pthread_mutex_unlock(&c->srv->store_lock);
     if (rc != 1) {
         json_decref(a);
-        reply_error(r, rc == 0 ? MHD_HTTP_NOT_FOUND
-                               : MHD_HTTP_INTERNAL_SERVER_ERROR,
-                    rc == 0 ? "no such record"
-                            : "the audit trail could not be read");
+        reply_error(
+            r, rc == 0 ? MHD_HTTP_NOT_FOUND : MHD_HTTP_INTERNAL_SERVER_ERROR,
+            rc == 0 ? "no such record" : "the audit trail could not be read");
         return;
     }
     reply_json(r, json_pack("{s:I, s:s, s:o}", "record", (json_int_t)id,
@@ -947,16 +950,15 @@ void h_record_audit(struct call *c, struct reply *r)
 static int query_json(void *ctx, const struct query_row *q)
 {
     json_array_append_new(
-        ctx,
-        json_pack("{s:I, s:s, s:s?, s:s, s:s?, s:s, s:s, s:s, s:s, s:s?, "
-                  "s:s?, s:s?, s:s?, s:s?, s:s?}",
-                  "id", (json_int_t)q->id, "usubjid", q->usubjid, "visit",
-                  q->visit, "kind", q->kind, "check", q->check_key, "text",
-                  q->text, "status", q->status, "raised_by", q->raised_by,
-                  "raised_ts", q->raised_ts, "answer", q->answer,
-                  "answered_by", q->answered_by, "answered_ts",
-                  q->answered_ts, "closed_by", q->closed_by, "closed_ts",
-                  q->closed_ts, "close_note", q->close_note));
+        ctx, json_pack("{s:I, s:s, s:s?, s:s, s:s?, s:s, s:s, s:s, s:s, s:s?, "
+                       "s:s?, s:s?, s:s?, s:s?, s:s?}",
+                       "id", (json_int_t)q->id, "usubjid", q->usubjid, "visit",
+                       q->visit, "kind", q->kind, "check", q->check_key, "text",
+                       q->text, "status", q->status, "raised_by", q->raised_by,
+                       "raised_ts", q->raised_ts, "answer", q->answer,
+                       "answered_by", q->answered_by, "answered_ts",
+                       q->answered_ts, "closed_by", q->closed_by, "closed_ts",
+                       q->closed_ts, "close_note", q->close_note));
     return 0;
 }
 
@@ -1004,11 +1006,10 @@ void h_query_raise(struct call *c, struct reply *r)
         if (stage_export(c->srv, &g, c->arg, r) == 0 && !g.exists)
             reply_error(r, MHD_HTTP_NOT_FOUND, "no such subject");
         else if (!r->json)
-            id = store_query_raise(c->srv->store, c->arg, visit,
-                                   json_is_integer(rid)
-                                       ? (long)json_integer_value(rid)
-                                       : 0,
-                                   "manual", NULL, text, c->who->user, err);
+            id = store_query_raise(
+                c->srv->store, c->arg, visit,
+                json_is_integer(rid) ? (long)json_integer_value(rid) : 0,
+                "manual", NULL, text, c->who->user, err);
         pthread_mutex_unlock(&c->srv->store_lock);
         stage_close(&g);
         if (!r->json && id < 0)
@@ -1037,10 +1038,10 @@ static void query_move(struct call *c, struct reply *r, bool answer)
     if (text) {
         char err[STORE_ERR];
         pthread_mutex_lock(&c->srv->store_lock);
-        int rc = answer ? store_query_answer(c->srv->store, id, text,
-                                             c->who->user, err)
-                        : store_query_close(c->srv->store, id, text,
-                                            c->who->user, err);
+        int rc =
+            answer
+                ? store_query_answer(c->srv->store, id, text, c->who->user, err)
+                : store_query_close(c->srv->store, id, text, c->who->user, err);
         pthread_mutex_unlock(&c->srv->store_lock);
         if (rc < 0)
             reply_error(r,
@@ -1070,15 +1071,14 @@ void h_query_close(struct call *c, struct reply *r)
 static int signature_json(void *ctx, const struct signature_row *g)
 {
     json_array_append_new(
-        ctx, json_pack("{s:I, s:s?, s:s, s:s, s:s, s:s, s:s, s:b, s:s?, "
-                       "s:s?, s:s?}",
-                       "id", (json_int_t)g->id, "visit", g->visit, "kind",
-                       g->kind, "meaning",
-                       g->meaning, "user", g->user, "ts", g->ts,
-                       "content_hash", g->content_hash, "valid",
-                       g->voided_ts == NULL, "voided_ts", g->voided_ts,
-                       "voided_by", g->voided_by, "voided_reason",
-                       g->voided_reason));
+        ctx,
+        json_pack("{s:I, s:s?, s:s, s:s, s:s, s:s, s:s, s:b, s:s?, "
+                  "s:s?, s:s?}",
+                  "id", (json_int_t)g->id, "visit", g->visit, "kind", g->kind,
+                  "meaning", g->meaning, "user", g->user, "ts", g->ts,
+                  "content_hash", g->content_hash, "valid",
+                  g->voided_ts == NULL, "voided_ts", g->voided_ts, "voided_by",
+                  g->voided_by, "voided_reason", g->voided_reason));
     return 0;
 }
 
@@ -1086,8 +1086,7 @@ json_t *signatures_json(struct server *srv, const char *usubjid)
 {
     json_t *a = json_array();
     char err[STORE_ERR];
-    if (store_signature_each(srv->store, usubjid, signature_json, a, err) <
-        0) {
+    if (store_signature_each(srv->store, usubjid, signature_json, a, err) < 0) {
         json_decref(a);
         return NULL;
     }
@@ -1114,16 +1113,16 @@ static void sign(struct call *c, struct reply *r, const char *kind)
             password_failed(c->srv, c->who->user); /* as at login */
             reply_error(r, MHD_HTTP_UNAUTHORIZED,
                         "the password is not right: nothing was signed");
-        }
-        else if (id < 0)
-            reply_error(r, strstr(err, "no data") ? MHD_HTTP_NOT_FOUND
-                                                  : MHD_HTTP_BAD_REQUEST,
+        } else if (id < 0)
+            reply_error(r,
+                        strstr(err, "no data") ? MHD_HTTP_NOT_FOUND
+                                               : MHD_HTTP_BAD_REQUEST,
                         err);
         else {
-            reply_json(r, json_pack("{s:I, s:s, s:s, s:s?, s:s}", "signature",
-                                    (json_int_t)id, "kind", kind, "usubjid",
-                                    c->arg, "visit", visit, "meaning",
-                                    meaning));
+            reply_json(r,
+                       json_pack("{s:I, s:s, s:s, s:s?, s:s}", "signature",
+                                 (json_int_t)id, "kind", kind, "usubjid",
+                                 c->arg, "visit", visit, "meaning", meaning));
             r->status = MHD_HTTP_CREATED;
         }
     }
@@ -1157,13 +1156,13 @@ void h_unlock(struct call *c, struct reply *r)
         char err[STORE_ERR] = "";
         pthread_mutex_lock(&c->srv->store_lock);
         int rc = *end || id <= 0 ? -1
-                                 : store_unlock(c->srv->store, id,
-                                                c->who->user, reason, err);
+                                 : store_unlock(c->srv->store, id, c->who->user,
+                                                reason, err);
         pthread_mutex_unlock(&c->srv->store_lock);
         if (rc < 0)
-            reply_error(r, !*err || strstr(err, "no lock")
-                               ? MHD_HTTP_NOT_FOUND
-                               : MHD_HTTP_BAD_REQUEST,
+            reply_error(r,
+                        !*err || strstr(err, "no lock") ? MHD_HTTP_NOT_FOUND
+                                                        : MHD_HTTP_BAD_REQUEST,
                         *err ? err : "no such lock");
         else
             reply_json(r, json_pack("{s:I, s:s}", "lock", (json_int_t)id,
@@ -1174,8 +1173,7 @@ void h_unlock(struct call *c, struct reply *r)
 
 /* ---- what the subject page shows beside the response calls ---- */
 
-static int record_json(void *ctx, long id, const char *domain,
-                       const char *data)
+static int record_json(void *ctx, long id, const char *domain, const char *data)
 {
     json_t *o = ctx;
     json_t *rows = json_object_get(o, domain);
@@ -1186,8 +1184,8 @@ static int record_json(void *ctx, long id, const char *domain,
     json_t *row = json_loads(data, 0, NULL);
     if (!row)
         row = json_object();
-    json_array_append_new(rows, json_pack("{s:I, s:o}", "id", (json_int_t)id,
-                                          "values", row));
+    json_array_append_new(
+        rows, json_pack("{s:I, s:o}", "id", (json_int_t)id, "values", row));
     return 0;
 }
 
@@ -1217,22 +1215,20 @@ json_t *subject_extras(struct server *srv, const struct study *s,
             date_format(d->start, on);
             json_array_append_new(
                 doses,
-                json_pack("{s:s, s:s, s:o, s:s, s:o, s:b, s:s}", "drug",
-                          d->trt, "date", on, "dose",
+                json_pack("{s:s, s:s, s:o, s:s, s:o, s:b, s:s}", "drug", d->trt,
+                          "date", on, "dose",
                           isnan(d->dose) ? json_null() : json_real(d->dose),
                           "unit", d->unit ? d->unit : "", "planned",
-                          isnan(v[i].planned[k])
-                              ? json_null()
-                              : json_real(v[i].planned[k]),
+                          isnan(v[i].planned[k]) ? json_null()
+                                                 : json_real(v[i].planned[k]),
                           "reduced", v[i].reduced[k], "adjustment",
                           d->adj ? d->adj : ""));
         }
         json_array_append_new(
             sched, json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:b, s:b, s:o}",
                              "kind", v[i].kind, "number", v[i].number, "due",
-                             due, "from", lo, "to", hi, "done", done,
-                             "overdue", v[i].overdue, "late", v[i].late,
-                             "doses", doses));
+                             due, "from", lo, "to", hi, "done", done, "overdue",
+                             v[i].overdue, "late", v[i].late, "doses", doses));
     }
     free(v);
     json_t *q = queries_json(srv, sj->usubjid);
@@ -1243,15 +1239,15 @@ json_t *subject_extras(struct server *srv, const struct study *s,
         const struct drug *d = &s->proto.drugs[i];
         json_array_append_new(
             drugs, json_pack("{s:s, s:s, s:s, s:s, s:f, s:s}", "name", d->name,
-                             "label", d->label ? d->label : d->name,
-                             "rel_qnam", d->rel_qnam ? d->rel_qnam : "",
-                             "acn_qnam", d->acn_qnam ? d->acn_qnam : "",
-                             "planned_dose", d->planned_dose, "dose_unit",
+                             "label", d->label ? d->label : d->name, "rel_qnam",
+                             d->rel_qnam ? d->rel_qnam : "", "acn_qnam",
+                             d->acn_qnam ? d->acn_qnam : "", "planned_dose",
+                             d->planned_dose, "dose_unit",
                              d->dose_unit ? d->dose_unit : ""));
     }
-    return json_pack("{s:o, s:o, s:o, s:o, s:o}", "records", recs,
-                     "schedule", sched, "queries", q ? q : json_array(),
-                     "signatures", g ? g : json_array(), "drugs", drugs);
+    return json_pack("{s:o, s:o, s:o, s:o, s:o}", "records", recs, "schedule",
+                     sched, "queries", q ? q : json_array(), "signatures",
+                     g ? g : json_array(), "drugs", drugs);
 }
 
 /* ---- the dashboard ---- */
@@ -1309,9 +1305,10 @@ static json_t *dashboard(struct call *c, struct reply *r)
         date_format(days[i], ym);
         ym[7] = 0;
         json_t *last = json_array_get(months, json_array_size(months) - 1);
-        if (last && !strcmp(json_string_value(json_object_get(last, "month")),
-                            ym))
-            json_object_set_new(last, "enrolled", json_integer((json_int_t)i + 1));
+        if (last &&
+            !strcmp(json_string_value(json_object_get(last, "month")), ym))
+            json_object_set_new(last, "enrolled",
+                                json_integer((json_int_t)i + 1));
         else
             json_array_append_new(months,
                                   json_pack("{s:s, s:I}", "month", ym,
@@ -1323,13 +1320,12 @@ static json_t *dashboard(struct call *c, struct reply *r)
     char cut[11] = "";
     if (s.proto.data_cutoff != DATE_NONE)
         date_format(s.proto.data_cutoff, cut);
-    json_t *o = json_pack("{s:s, s:s, s:I, s:o, s:o, s:o, s:o, s:s, s:s}",
-                          "studyid", rd.studyid, "data_cutoff", cut,
-                          "subjects", (json_int_t)s.n_subjects, "enrolment",
-                          months, "efficacy", table_json(&rd.efficacy),
-                          "safety", table_json(&rd.safety), "disposition",
-                          table_json(&rd.disposition), "km_pfscns_svg",
-                          km ? km : "", "km_pfs_svg", km2 ? km2 : "");
+    json_t *o = json_pack(
+        "{s:s, s:s, s:I, s:o, s:o, s:o, s:o, s:s, s:s}", "studyid", rd.studyid,
+        "data_cutoff", cut, "subjects", (json_int_t)s.n_subjects, "enrolment",
+        months, "efficacy", table_json(&rd.efficacy), "safety",
+        table_json(&rd.safety), "disposition", table_json(&rd.disposition),
+        "km_pfscns_svg", km ? km : "", "km_pfs_svg", km2 ? km2 : "");
     free(km);
     free(km2);
     report_release(&rd);
@@ -1373,8 +1369,7 @@ void h_export(struct call *c, struct reply *r)
         struct subject_summary sum;
         adam_subject(&s, &s.subjects[i], &dop, &t, &sum);
     }
-    const struct table *tabs[] = {&t.adsl, &t.adrs, &t.adtte, &t.adtr,
-                                  &t.adae};
+    const struct table *tabs[] = {&t.adsl, &t.adrs, &t.adtte, &t.adtr, &t.adae};
     char *text = NULL;
     size_t len = 0;
     FILE *fp = open_memstream(&text, &len);

@@ -27,9 +27,12 @@ static const struct {
     const char *name;
     unsigned bit;
 } role_names[] = {
-    {"admin", R_ADMIN},         {"investigator", R_INVESTIGATOR},
-    {"coordinator", R_COORDINATOR}, {"radiologist", R_RADIOLOGIST},
-    {"monitor", R_MONITOR},     {"statistician", R_STATISTICIAN},
+    {"admin", R_ADMIN},
+    {"investigator", R_INVESTIGATOR},
+    {"coordinator", R_COORDINATOR},
+    {"radiologist", R_RADIOLOGIST},
+    {"monitor", R_MONITOR},
+    {"statistician", R_STATISTICIAN},
 };
 
 unsigned role_bit(const char *role)
@@ -100,8 +103,7 @@ static struct session *session_new(struct server *s, const char *user,
     struct session *slot = &s->sessions[0];
     for (int i = 0; i < MAX_SESSIONS; i++) {
         struct session *x = &s->sessions[i];
-        if (!x->token[0] ||
-            now - x->last > (time_t)s->cfg.idle_minutes * 60) {
+        if (!x->token[0] || now - x->last > (time_t)s->cfg.idle_minutes * 60) {
             slot = x;
             break;
         }
@@ -261,8 +263,7 @@ static void h_login(struct call *c, struct reply *r)
     } else {
         pthread_mutex_unlock(&s->lock);
         password_failed(s, user);
-        reply_error(r, MHD_HTTP_UNAUTHORIZED,
-                    "wrong user name or password");
+        reply_error(r, MHD_HTTP_UNAUTHORIZED, "wrong user name or password");
     }
     json_decref(j);
 }
@@ -288,9 +289,8 @@ static void h_me(struct call *c, struct reply *r)
 static int user_row(void *ctx, const struct user_row *u)
 {
     json_array_append_new(ctx, json_pack("{s:s, s:s, s:s, s:b}", "name",
-                                         u->name, "role", u->role,
-                                         "created", u->created, "disabled",
-                                         u->disabled));
+                                         u->name, "role", u->role, "created",
+                                         u->created, "disabled", u->disabled));
     return 0;
 }
 
@@ -328,12 +328,13 @@ static void h_user_add(struct call *c, struct reply *r)
     if (pw) {
         char err[STORE_ERR] = "";
         pthread_mutex_lock(&c->srv->store_lock);
-        int rc = store_user_add(c->srv->store, name, role, pw, c->who->user,
-                                err);
+        int rc =
+            store_user_add(c->srv->store, name, role, pw, c->who->user, err);
         pthread_mutex_unlock(&c->srv->store_lock);
         if (rc < 0) {
-            reply_error(r, strstr(err, "exists") ? MHD_HTTP_CONFLICT
-                                                 : MHD_HTTP_BAD_REQUEST,
+            reply_error(r,
+                        strstr(err, "exists") ? MHD_HTTP_CONFLICT
+                                              : MHD_HTTP_BAD_REQUEST,
                         err);
         } else {
             reply_json(r, json_pack("{s:s, s:s}", "name", name, "role", role));
@@ -398,8 +399,9 @@ static void h_user_disable(struct call *c, struct reply *r)
     int rc = store_user_disable(c->srv->store, c->arg, c->who->user, err);
     pthread_mutex_unlock(&c->srv->store_lock);
     if (rc < 0) {
-        reply_error(r, strstr(err, "no user") ? MHD_HTTP_NOT_FOUND
-                                              : MHD_HTTP_BAD_REQUEST,
+        reply_error(r,
+                    strstr(err, "no user") ? MHD_HTTP_NOT_FOUND
+                                           : MHD_HTTP_BAD_REQUEST,
                     err);
         return;
     }
@@ -434,8 +436,7 @@ int load_locked(struct call *c, struct reply *r, struct study *s,
             snprintf(msg, sizeof msg, "the study has %zu error%s: %s",
                      d->n_errors, d->n_errors == 1 ? "" : "s", first->msg);
         else
-            snprintf(msg, sizeof msg, "the study could not be loaded: %s",
-                     err);
+            snprintf(msg, sizeof msg, "the study could not be loaded: %s", err);
         reply_error(r, MHD_HTTP_CONFLICT, msg);
         diags_release(d);
         study_release(s);
@@ -480,8 +481,8 @@ void cached_reply(struct call *c, struct reply *r, struct cached *k,
         json_decref(k->doc);
         k->doc = build(c, r);
         free(k->text);
-        k->text = k->doc ? json_dumps(k->doc, JSON_INDENT(1) |
-                                                  JSON_REAL_PRECISION(10))
+        k->text = k->doc ? json_dumps(k->doc,
+                                      JSON_INDENT(1) | JSON_REAL_PRECISION(10))
                          : NULL;
         k->seq = head;
         k->day = today;
@@ -524,9 +525,9 @@ static json_t *subject_row(const struct study *s, const struct subject *sj,
     json_t *row = json_pack(
         "{s:s, s:s, s:s, s:s, s:s, s:b, s:I, s:s, s:s, s:s, s:s}", "usubjid",
         sj->usubjid, "status", subject_status_name(st), "first_dose", first,
-        "next_due", next, "next_kind", due && *next ? due->kind : "",
-        "overdue", overdue && st != SUBJ_DEAD, "open_queries", open_queries,
-        "cbor_cns", resp_name(res.rano.cbor.resp, false), "cbor",
+        "next_due", next, "next_kind", due && *next ? due->kind : "", "overdue",
+        overdue && st != SUBJ_DEAD, "open_queries", open_queries, "cbor_cns",
+        resp_name(res.rano.cbor.resp, false), "cbor",
         resp_name(res.recist.cbor.resp, false), "reason_cns",
         res.rano.cbor.reason, "reason", res.recist.cbor.reason);
     free(v);
@@ -548,9 +549,8 @@ static json_t *subjects_list(struct call *c, struct reply *r)
     json_t *a = json_array();
     for (size_t i = 0; i < s.n_subjects; i++) {
         json_t *q = json_object_get(open, s.subjects[i].usubjid);
-        json_array_append_new(
-            a, subject_row(&s, &s.subjects[i], today,
-                           q ? json_integer_value(q) : 0));
+        json_array_append_new(a, subject_row(&s, &s.subjects[i], today,
+                                             q ? json_integer_value(q) : 0));
     }
     json_decref(open);
     json_t *out = json_pack("{s:o, s:i, s:i}", "subjects", a, "errors",
@@ -574,8 +574,7 @@ static int note_changed(void *ctx, const char *usubjid)
     return 0;
 }
 
-static int update_rows(struct call *c, json_t *doc, long since,
-                       int32_t today)
+static int update_rows(struct call *c, json_t *doc, long since, int32_t today)
 {
     struct changed k = {NULL, 0, 0};
     bool other = false;
@@ -649,28 +648,28 @@ json_t *crit_json(const struct crit_result *x)
         if (p->date != DATE_NONE)
             date_format(p->date, date);
         json_t *o = json_pack(
-            "{s:s, s:s, s:i, s:b, s:o, s:o, s:s, s:s, s:s, s:s, s:s}",
-            "visit", p->visit ? p->visit : "", "date", date, "day", p->day,
-            "baseline", p->baseline, "sum_mm", mm_json(p->sum), "nadir_mm",
-            mm_json(p->nadir), "target", resp_name(p->target, false), "nontarget",
-            resp_name(p->nontarget, false), "new_lesion", newl_name(p->newl),
-            "overall", p->baseline ? "" : resp_name(p->overall, false),
-            "reason", p->baseline ? "baseline" : p->reason);
+            "{s:s, s:s, s:i, s:b, s:o, s:o, s:s, s:s, s:s, s:s, s:s}", "visit",
+            p->visit ? p->visit : "", "date", date, "day", p->day, "baseline",
+            p->baseline, "sum_mm", mm_json(p->sum), "nadir_mm",
+            mm_json(p->nadir), "target", resp_name(p->target, false),
+            "nontarget", resp_name(p->nontarget, false), "new_lesion",
+            newl_name(p->newl), "overall",
+            p->baseline ? "" : resp_name(p->overall, false), "reason",
+            p->baseline ? "baseline" : p->reason);
         json_object_set_new(o, "counts_for_best_response",
                             json_boolean(t > 0 && t < x->n_considered));
         json_array_append_new(tps, o);
     }
-    return json_pack("{s:s, s:b, s:b, s:s, s:i, s:i, s:o, s:s, s:s, s:s, "
-                     "s:s, s:b, s:s}",
-                     "criterion", criterion_name(x->crit), "baseline_ok",
-                     x->baseline_ok, "measurable", x->measurable,
-                     "baseline_why", x->baseline_ok ? "" : x->baseline_why,
-                     "targets", x->n_targets, "nontargets", x->n_nontargets,
-                     "timepoints", tps, "bor", resp_name(x->bor.resp, false),
-                     "bor_reason", x->bor.reason, "cbor",
-                     resp_name(x->cbor.resp, false), "cbor_reason",
-                     x->cbor.reason, "clinical_benefit", x->cb,
-                     "clinical_benefit_reason", x->cb_reason);
+    return json_pack(
+        "{s:s, s:b, s:b, s:s, s:i, s:i, s:o, s:s, s:s, s:s, "
+        "s:s, s:b, s:s}",
+        "criterion", criterion_name(x->crit), "baseline_ok", x->baseline_ok,
+        "measurable", x->measurable, "baseline_why",
+        x->baseline_ok ? "" : x->baseline_why, "targets", x->n_targets,
+        "nontargets", x->n_nontargets, "timepoints", tps, "bor",
+        resp_name(x->bor.resp, false), "bor_reason", x->bor.reason, "cbor",
+        resp_name(x->cbor.resp, false), "cbor_reason", x->cbor.reason,
+        "clinical_benefit", x->cb, "clinical_benefit_reason", x->cb_reason);
 }
 
 /* One subject's assessments under RANO-BM and RECIST 1.1: each time
@@ -703,19 +702,17 @@ static void h_subject(struct call *c, struct reply *r)
             json_array_append_new(
                 les, json_pack("{s:s, s:s, s:s, s:s, s:b, s:b}", "id",
                                l->linkid, "location", l->loc, "rano",
-                               lesion_class_name(l->cls[CRIT_RANOBM]),
-                               "recist",
+                               lesion_class_name(l->cls[CRIT_RANOBM]), "recist",
                                lesion_class_name(l->cls[CRIT_RECIST]), "cns",
                                l->is_cns, "nodal", l->is_nodal));
         }
-        json_t *o = json_pack(
-            "{s:s, s:s, s:s, s:b, s:b, s:o, s:[o, o]}", "usubjid",
-            sj->usubjid, "status",
-            subject_status_name(
-                subject_status(sj, &res, g.s.proto.data_cutoff)),
-            "first_dose", first, "saffl", res.saffl, "efffl", res.efffl,
-            "lesions", les, "criteria", crit_json(&res.rano),
-            crit_json(&res.recist));
+        json_t *o = json_pack("{s:s, s:s, s:s, s:b, s:b, s:o, s:[o, o]}",
+                              "usubjid", sj->usubjid, "status",
+                              subject_status_name(subject_status(
+                                  sj, &res, g.s.proto.data_cutoff)),
+                              "first_dose", first, "saffl", res.saffl, "efffl",
+                              res.efffl, "lesions", les, "criteria",
+                              crit_json(&res.rano), crit_json(&res.recist));
         json_t *x = subject_extras(c->srv, &g.s, sj, &res);
         json_object_update(o, x);
         json_decref(x);
@@ -768,8 +765,7 @@ static int append_row(struct memdir *m, const char *name,
 
 /* The header of the staged file name split into columns (an array of
  * n), or NULL with *n 0 when there is no such file or it is empty. */
-static char **file_header(const struct memdir *m, const char *name,
-                          size_t *n)
+static char **file_header(const struct memdir *m, const char *name, size_t *n)
 {
     *n = 0;
     const struct memfile *f = memdir_find(m, name);
@@ -816,8 +812,8 @@ int sink_row(struct sink *k, const char *file, const char *const *cols,
         for (size_t i = 0; i < nh && !known; i++)
             known = !strcmp(head[i], cols[j]);
         if (!known && k->strict && vals[j] && *vals[j]) {
-            snprintf(k->missing, sizeof k->missing, "%s has no column %s",
-                     file, cols[j]);
+            snprintf(k->missing, sizeof k->missing, "%s has no column %s", file,
+                     cols[j]);
             rc = -2;
         }
     }
@@ -912,15 +908,14 @@ static int write_proposal(struct stage *g, const struct proposal *p,
     numbering_init(&tu, g, "tu.csv", p);
     numbering_init(&rs, g, "rs.csv", p);
     static const char *const trc[] = {
-        "STUDYID", "DOMAIN",   "USUBJID",  "TRSEQ",    "TRLNKID",
-        "TRTESTCD", "TRTEST",  "TRORRES",  "TRORRESU", "TRSTRESC",
+        "STUDYID",  "DOMAIN",   "USUBJID", "TRSEQ",    "TRLNKID",
+        "TRTESTCD", "TRTEST",   "TRORRES", "TRORRESU", "TRSTRESC",
         "TRSTRESN", "TRSTRESU", "TRSTAT",  "TRMETHOD", "TREVAL",
-        "VISITNUM", "VISIT",   "TRDTC",    "TRGRPID"};
+        "VISITNUM", "VISIT",    "TRDTC",   "TRGRPID"};
     static const char *const tuc[] = {
-        "STUDYID", "DOMAIN",  "USUBJID", "TUSEQ",    "TULNKID",
-        "TUTESTCD", "TUTEST", "TUORRES", "TUSTRESC", "TULOC",
-        "TUCAT",   "TUMETHOD", "TUEVAL", "VISITNUM", "VISIT",
-        "TUDTC"};
+        "STUDYID", "DOMAIN",   "USUBJID",  "TUSEQ", "TULNKID", "TUTESTCD",
+        "TUTEST",  "TUORRES",  "TUSTRESC", "TULOC", "TUCAT",   "TUMETHOD",
+        "TUEVAL",  "VISITNUM", "VISIT",    "TUDTC"};
     static const char *const crits[] = {"RANO-BM", "RECIST 1.1"};
     static const char *const ckeys[] = {"rano", "recist"};
     /* Baseline: each lesion identified (TU, per criterion that classes
@@ -945,13 +940,23 @@ static int write_proposal(struct stage *g, const struct proposal *p,
                 reply_error(r, MHD_HTTP_BAD_REQUEST, msg);
                 return -1;
             }
-            const char *v[] = {p->studyid, "TU", p->usubjid, next_seq(&tu),
-                               json_string_value(id), "TUMIDENT",
-                               "Tumor Identification", cls, cls,
-                               json_string_value(loc), crits[c], p->method,
-                               "INVESTIGATOR", tu.vnum, p->visit, p->date};
-            if (sink_row(dir, "tu.csv", tuc, v, sizeof tuc / sizeof *tuc) <
-                0)
+            const char *v[] = {p->studyid,
+                               "TU",
+                               p->usubjid,
+                               next_seq(&tu),
+                               json_string_value(id),
+                               "TUMIDENT",
+                               "Tumor Identification",
+                               cls,
+                               cls,
+                               json_string_value(loc),
+                               crits[c],
+                               p->method,
+                               "INVESTIGATOR",
+                               tu.vnum,
+                               p->visit,
+                               p->date};
+            if (sink_row(dir, "tu.csv", tuc, v, sizeof tuc / sizeof *tuc) < 0)
                 goto io_error;
             classed++;
         }
@@ -972,8 +977,8 @@ static int write_proposal(struct stage *g, const struct proposal *p,
         json_t *d = json_object_get(l, "diameter_mm");
         json_t *st = json_object_get(l, "state");
         bool not_done = json_is_true(json_object_get(l, "not_done"));
-        if (!json_is_string(id) || (!json_is_number(d) && !json_is_string(st) &&
-                                    !not_done)) {
+        if (!json_is_string(id) ||
+            (!json_is_number(d) && !json_is_string(st) && !not_done)) {
             char msg[160];
             snprintf(msg, sizeof msg,
                      "lesions[%zu] needs an 'id' and one of 'diameter_mm' "
@@ -1001,14 +1006,25 @@ static int write_proposal(struct stage *g, const struct proposal *p,
             diam_format(diam_e4, num, sizeof num);
         const char *state = json_is_string(st) ? json_string_value(st) : "";
         bool diam = json_is_number(d) || (not_done && !*state);
-        const char *v[] = {p->studyid, "TR", p->usubjid, next_seq(&tr),
+        const char *v[] = {p->studyid,
+                           "TR",
+                           p->usubjid,
+                           next_seq(&tr),
                            json_string_value(id),
                            diam ? "LDIAM" : "TUMSTATE",
                            diam ? "Longest Diameter" : "Tumor State",
-                           diam ? num : state, diam && *num ? "mm" : "",
-                           diam ? num : state, num, diam && *num ? "mm" : "",
-                           not_done ? "NOT DONE" : "", p->method,
-                           "INVESTIGATOR", tr.vnum, p->visit, p->date, ""};
+                           diam ? num : state,
+                           diam && *num ? "mm" : "",
+                           diam ? num : state,
+                           num,
+                           diam && *num ? "mm" : "",
+                           not_done ? "NOT DONE" : "",
+                           p->method,
+                           "INVESTIGATOR",
+                           tr.vnum,
+                           p->visit,
+                           p->date,
+                           ""};
         if (sink_row(dir, "tr.csv", trc, v, sizeof trc / sizeof *trc) < 0)
             goto io_error;
     }
@@ -1029,25 +1045,49 @@ static int write_proposal(struct stage *g, const struct proposal *p,
             return -1;
         }
         for (int c = 0; c < 2; c++) {
-            const char *v[] = {p->studyid, "TU", p->usubjid, next_seq(&tu),
-                               json_string_value(id), "TUMIDENT",
-                               "Tumor Identification", "NEW", "NEW",
-                               json_string_value(loc), crits[c], p->method,
-                               "INVESTIGATOR", tu.vnum, p->visit, p->date};
-            if (sink_row(dir, "tu.csv", tuc, v, sizeof tuc / sizeof *tuc) <
-                0)
+            const char *v[] = {p->studyid,
+                               "TU",
+                               p->usubjid,
+                               next_seq(&tu),
+                               json_string_value(id),
+                               "TUMIDENT",
+                               "Tumor Identification",
+                               "NEW",
+                               "NEW",
+                               json_string_value(loc),
+                               crits[c],
+                               p->method,
+                               "INVESTIGATOR",
+                               tu.vnum,
+                               p->visit,
+                               p->date};
+            if (sink_row(dir, "tu.csv", tuc, v, sizeof tuc / sizeof *tuc) < 0)
                 goto io_error;
         }
-        const char *v[] = {p->studyid, "TR", p->usubjid, next_seq(&tr),
-                           json_string_value(id), "TUMSTATE", "Tumor State",
-                           json_string_value(st), "", json_string_value(st),
-                           "", "", "", p->method, "INVESTIGATOR", tr.vnum,
-                           p->visit, p->date, "NEW"};
+        const char *v[] = {p->studyid,
+                           "TR",
+                           p->usubjid,
+                           next_seq(&tr),
+                           json_string_value(id),
+                           "TUMSTATE",
+                           "Tumor State",
+                           json_string_value(st),
+                           "",
+                           json_string_value(st),
+                           "",
+                           "",
+                           "",
+                           p->method,
+                           "INVESTIGATOR",
+                           tr.vnum,
+                           p->visit,
+                           p->date,
+                           "NEW"};
         if (sink_row(dir, "tr.csv", trc, v, sizeof trc / sizeof *trc) < 0)
             goto io_error;
     }
     static const char *const rsc[] = {
-        "STUDYID", "DOMAIN",   "USUBJID", "RSSEQ",  "RSTESTCD",
+        "STUDYID", "DOMAIN",   "USUBJID", "RSSEQ",    "RSTESTCD",
         "RSTEST",  "RSCAT",    "RSORRES", "RSSTRESC", "RSSTAT",
         "RSEVAL",  "VISITNUM", "VISIT",   "RSDTC"};
     struct {
@@ -1063,11 +1103,11 @@ static int write_proposal(struct stage *g, const struct proposal *p,
     for (int i = 0; i < 4; i++) {
         if (!rsv[i].value || !*rsv[i].value)
             continue;
-        const char *v[] = {p->studyid,  "RS",          p->usubjid,
-                           next_seq(&rs), rsv[i].code, rsv[i].test,
-                           rsv[i].cat,  rsv[i].value,  rsv[i].value,
-                           "",          "INVESTIGATOR", rs.vnum,
-                           p->visit,    p->date};
+        const char *v[] = {
+            p->studyid,   "RS",        p->usubjid,     next_seq(&rs),
+            rsv[i].code,  rsv[i].test, rsv[i].cat,     rsv[i].value,
+            rsv[i].value, "",          "INVESTIGATOR", rs.vnum,
+            p->visit,     p->date};
         if (sink_row(dir, "rs.csv", rsc, v, sizeof rsc / sizeof *rsc) < 0)
             goto io_error;
     }
@@ -1086,10 +1126,10 @@ json_t *problems_json(const struct diags *d)
         const struct diag *g = &d->items[k];
         if (g->sev != SEV_ERROR)
             continue;
-        json_array_append_new(
-            a, json_pack("{s:s, s:I, s:i, s:s}", "file",
-                         g->file ? g->file : "", "line", (json_int_t)g->line,
-                         "column", g->col, "message", g->msg));
+        json_array_append_new(a, json_pack("{s:s, s:I, s:i, s:s}", "file",
+                                           g->file ? g->file : "", "line",
+                                           (json_int_t)g->line, "column",
+                                           g->col, "message", g->msg));
     }
     return a;
 }
@@ -1103,7 +1143,7 @@ static void propose(struct call *c, struct reply *r, bool save)
     json_t *j = parse_body(c, r);
     if (!j)
         return;
-    struct proposal p = {c->arg, "", NULL, NULL, "MRI", NULL,
+    struct proposal p = {c->arg, "",   NULL, NULL, "MRI", NULL,
                          NULL,   NULL, NULL, NULL, NULL};
     p.visit = str_field(j, "visit", r);
     p.date = p.visit ? str_field(j, "date", r) : NULL;
@@ -1160,10 +1200,10 @@ static void propose(struct call *c, struct reply *r, bool save)
         if (!strcmp(k.f[i].visit, p.visit))
             json_array_append_new(fa, json_string(k.f[i].text));
     reply_json(r, json_pack("{s:s, s:s, s:s, s:b, s:O, s:[o, o], s:o}",
-                            "usubjid", g.sj->usubjid, "visit", p.visit,
-                            "date", p.date, "saved", save, "records", ids,
-                            "criteria", crit_json(&k.res.rano),
-                            crit_json(&k.res.recist), "findings", fa));
+                            "usubjid", g.sj->usubjid, "visit", p.visit, "date",
+                            p.date, "saved", save, "records", ids, "criteria",
+                            crit_json(&k.res.rano), crit_json(&k.res.recist),
+                            "findings", fa));
     if (save)
         r->status = MHD_HTTP_CREATED;
 done:
@@ -1211,8 +1251,7 @@ static const struct route routes[] = {
      R_INVESTIGATOR | R_RADIOLOGIST, true},
     /* Enrolment through the eligibility checklist ("preview": true
      * decides without saving). */
-    {"POST", "/api/v1/subjects", h_enrol, R_INVESTIGATOR | R_COORDINATOR,
-     true},
+    {"POST", "/api/v1/subjects", h_enrol, R_INVESTIGATOR | R_COORDINATOR, true},
     /* A row of a site domain; the domain's roles are checked in the
      * handler (dosing, AEs: coordinator; tumours: radiologist). */
     {"POST", "/api/v1/subjects/{}/records", h_record_add,
@@ -1220,8 +1259,7 @@ static const struct route routes[] = {
     /* A saved value changed, with a reason (the same domain roles). */
     {"PUT", "/api/v1/records/{}", h_record_change,
      R_INVESTIGATOR | R_COORDINATOR | R_RADIOLOGIST, true},
-    {"GET", "/api/v1/records/{}/audit", h_record_audit, R_STUDY_READERS,
-     false},
+    {"GET", "/api/v1/records/{}/audit", h_record_audit, R_STUDY_READERS, false},
     {"GET", "/api/v1/queries", h_queries, R_STUDY_READERS, false},
     {"GET", "/api/v1/dashboard", h_dashboard, R_STUDY_READERS, false},
     /* The ADaM datasets as `balist derive` writes them. */
@@ -1239,8 +1277,8 @@ static const struct route routes[] = {
     /* A lock: no change to the subject (or visit) until unlocked. */
     {"POST", "/api/v1/subjects/{}/lock", h_lock, R_INVESTIGATOR | R_MONITOR,
      true},
-    {"POST", "/api/v1/locks/{}/unlock", h_unlock,
-     R_INVESTIGATOR | R_MONITOR, true},
+    {"POST", "/api/v1/locks/{}/unlock", h_unlock, R_INVESTIGATOR | R_MONITOR,
+     true},
 };
 
 /* A pattern's "{}" matches one non-empty path segment, which becomes
@@ -1310,8 +1348,7 @@ static void security_headers(struct MHD_Response *resp)
                             "default-src 'self'; frame-ancestors 'none'");
 }
 
-static enum MHD_Result send_json(struct MHD_Connection *conn,
-                                 struct reply *r)
+static enum MHD_Result send_json(struct MHD_Connection *conn, struct reply *r)
 {
     char *text = r->text ? r->text
                          : json_dumps(r->json ? r->json : json_null(),
@@ -1324,9 +1361,9 @@ static enum MHD_Result send_json(struct MHD_Connection *conn,
     free(text);
     json_decref(r->json);
     r->json = NULL;
-    MHD_add_response_header(resp, "Content-Type",
-                            r->content_type ? r->content_type
-                                            : "application/json; charset=utf-8");
+    MHD_add_response_header(
+        resp, "Content-Type",
+        r->content_type ? r->content_type : "application/json; charset=utf-8");
     if (r->disposition[0])
         MHD_add_response_header(resp, "Content-Disposition", r->disposition);
     MHD_add_response_header(resp, "Cache-Control", "no-store");
@@ -1338,8 +1375,7 @@ static enum MHD_Result send_json(struct MHD_Connection *conn,
     return ret;
 }
 
-static enum MHD_Result send_static(struct MHD_Connection *conn,
-                                   const char *url)
+static enum MHD_Result send_static(struct MHD_Connection *conn, const char *url)
 {
     struct reply r = {0};
     if (strstr(url, "..") || strchr(url, '\\')) {
@@ -1366,8 +1402,8 @@ static enum MHD_Result send_static(struct MHD_Connection *conn,
 /* ---- the request cycle ---- */
 
 static void dispatch(struct server *srv, struct MHD_Connection *conn,
-                     const char *url, const char *method,
-                     struct request *rq, struct reply *r)
+                     const char *url, const char *method, struct request *rq,
+                     struct reply *r)
 {
     bool known;
     const char *arg = NULL;
@@ -1375,8 +1411,7 @@ static void dispatch(struct server *srv, struct MHD_Connection *conn,
     const struct route *rt =
         route_of(method, url, &known, argbuf, sizeof argbuf, &arg);
     if (!rt) {
-        reply_error(r, known ? MHD_HTTP_METHOD_NOT_ALLOWED
-                             : MHD_HTTP_NOT_FOUND,
+        reply_error(r, known ? MHD_HTTP_METHOD_NOT_ALLOWED : MHD_HTTP_NOT_FOUND,
                     known ? "method not allowed here" : "no such route");
         return;
     }
@@ -1426,8 +1461,7 @@ static void dispatch(struct server *srv, struct MHD_Connection *conn,
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
                                   const char *url, const char *method,
-                                  const char *version,
-                                  const char *upload_data,
+                                  const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
 {
     (void)version;
@@ -1480,8 +1514,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
     return send_json(conn, &r);
 }
 
-static void on_completed(void *cls, struct MHD_Connection *conn,
-                         void **con_cls, enum MHD_RequestTerminationCode toe)
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
 {
     (void)cls, (void)conn, (void)toe;
     struct request *rq = *con_cls;
@@ -1513,8 +1547,7 @@ static void checks_sweep(struct server *srv)
     study_release(&s);
 }
 
-int server_start(const struct server_config *c, struct server **out,
-                 char *err)
+int server_start(const struct server_config *c, struct server **out, char *err)
 {
     *out = NULL;
     if (sodium_init() < 0) {
@@ -1557,13 +1590,12 @@ int server_start(const struct server_config *c, struct server **out,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
         MHD_OPTION_THREAD_POOL_SIZE, c->threads ? c->threads : 1,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-        MHD_OPTION_ARRAY, tls, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_ARRAY, tls,
+        MHD_OPTION_END);
     if (!s->daemon) {
-        snprintf(err, 512,
-                 "cannot listen on %s:%u (in use, or not allowed%s)",
-                 c->address, c->port, c->cert_pem ? ", or a bad certificate"
-                                                  : "");
+        snprintf(err, 512, "cannot listen on %s:%u (in use, or not allowed%s)",
+                 c->address, c->port,
+                 c->cert_pem ? ", or a bad certificate" : "");
         server_stop(s);
         return -1;
     }

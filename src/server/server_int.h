@@ -31,10 +31,9 @@ enum role_bit {
     R_STATISTICIAN = 1 << 5,
 };
 #define R_ANYONE_SIGNED_IN 0x3F
-#define R_STUDY_READERS                                                      \
-    (R_INVESTIGATOR | R_COORDINATOR | R_RADIOLOGIST | R_MONITOR |            \
+#define R_STUDY_READERS                                                        \
+    (R_INVESTIGATOR | R_COORDINATOR | R_RADIOLOGIST | R_MONITOR |              \
      R_STATISTICIAN)
-
 
 struct session {
     char token[65], csrf[65];
@@ -79,8 +78,8 @@ struct request {
 
 struct reply {
     unsigned status;
-    json_t *json; /* owned */
-    char *text;   /* owned; sent instead of json when set */
+    json_t *json;             /* owned */
+    char *text;               /* owned; sent instead of json when set */
     const char *content_type; /* of text; NULL: JSON */
     char disposition[128];    /* Content-Disposition, or "" */
     const char *set_cookie;
@@ -96,7 +95,6 @@ struct call {
     size_t len;
     const char *arg; /* the path's {id}, if any */
 };
-
 
 unsigned role_bit(const char *role);
 /* Seconds the account is still locked out for after failed passwords. */
@@ -123,7 +121,7 @@ json_t *problems_json(const struct diags *d);
 /* Where the proposal's rows go: appended to the working folder's files
  * (to judge them), and kept for the store (to save them). */
 struct sink {
-    struct memdir *mem; /* the staged study */
+    struct memdir *mem;     /* the staged study */
     struct store_row *rows; /* each row's domain, columns, values owned */
     size_t n, cap;
     bool strict;       /* refuse a value for a column the file lacks */
@@ -180,9 +178,8 @@ int stage_save(struct server *srv, struct stage *g, const char *user,
 void stage_close(struct stage *g);
 /* The next --SEQ of a subject in a domain file, and a visit's VISITNUM
  * (vnum may be NULL). */
-void stage_numbers(const struct stage *g, const char *file,
-                   const char *usubjid, const char *visit, char seq[32],
-                   char vnum[32]);
+void stage_numbers(const struct stage *g, const char *file, const char *usubjid,
+                   const char *visit, char seq[32], char vnum[32]);
 
 /* ---- capture.c: enrolment, records, queries, signatures, audit ---- */
 /* Loads the whole study (the store lock held); 409 when it has errors. */

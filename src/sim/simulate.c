@@ -86,55 +86,67 @@ static double expo(struct rng *r, double mean)
 /* ------------------------------------------------------------------------
  * The files.
  */
-enum { F_DM, F_DS, F_EX, F_TU, F_TR, F_RS, F_CM, F_PR, F_AE, F_SUPPAE, F_SS,
-       F_N };
+enum {
+    F_DM,
+    F_DS,
+    F_EX,
+    F_TU,
+    F_TR,
+    F_RS,
+    F_CM,
+    F_PR,
+    F_AE,
+    F_SUPPAE,
+    F_SS,
+    F_N
+};
 
 static const char *const file_names[F_N] = {
     "dm.csv", "ds.csv", "ex.csv", "tu.csv",     "tr.csv", "rs.csv",
     "cm.csv", "pr.csv", "ae.csv", "suppae.csv", "ss.csv"};
 
 static const char *const h_dm[] = {
-    "STUDYID", "DOMAIN",  "USUBJID", "SUBJID", "RFSTDTC", "RFENDTC",
-    "RFXSTDTC", "RFXENDTC", "RFICDTC", "DTHDTC", "DTHFL", "SITEID",
-    "AGE",     "AGEU",    "SEX",     "RACE",   "ETHNIC",  "ARMCD",
-    "ARM",     "ACTARMCD", "ACTARM", "COUNTRY", NULL};
-static const char *const h_ds[] = {"STUDYID", "DOMAIN", "USUBJID", "DSSEQ",
-                                   "DSTERM",  "DSDECOD", "DSCAT",  "EPOCH",
+    "STUDYID",  "DOMAIN",   "USUBJID", "SUBJID",  "RFSTDTC", "RFENDTC",
+    "RFXSTDTC", "RFXENDTC", "RFICDTC", "DTHDTC",  "DTHFL",   "SITEID",
+    "AGE",      "AGEU",     "SEX",     "RACE",    "ETHNIC",  "ARMCD",
+    "ARM",      "ACTARMCD", "ACTARM",  "COUNTRY", NULL};
+static const char *const h_ds[] = {"STUDYID", "DOMAIN",  "USUBJID", "DSSEQ",
+                                   "DSTERM",  "DSDECOD", "DSCAT",   "EPOCH",
                                    "DSSTDTC", NULL};
-static const char *const h_ex[] = {
-    "STUDYID", "DOMAIN", "USUBJID", "EXSEQ",   "EXTRT",   "EXDOSE",
-    "EXDOSU",  "EXDOSFRM", "EXDOSFRQ", "EXROUTE", "EXADJ", "VISIT",
-    "EXSTDTC", "EXENDTC", NULL};
+static const char *const h_ex[] = {"STUDYID",  "DOMAIN",  "USUBJID", "EXSEQ",
+                                   "EXTRT",    "EXDOSE",  "EXDOSU",  "EXDOSFRM",
+                                   "EXDOSFRQ", "EXROUTE", "EXADJ",   "VISIT",
+                                   "EXSTDTC",  "EXENDTC", NULL};
 static const char *const h_tu[] = {
-    "STUDYID", "DOMAIN", "USUBJID", "TUSEQ",  "TULNKID", "TUTESTCD",
-    "TUTEST",  "TUORRES", "TUSTRESC", "TULOC", "TUCAT",  "TUMETHOD",
-    "TUEVAL",  "VISITNUM", "VISIT",  "TUDTC",  NULL};
+    "STUDYID", "DOMAIN",   "USUBJID",  "TUSEQ", "TULNKID", "TUTESTCD",
+    "TUTEST",  "TUORRES",  "TUSTRESC", "TULOC", "TUCAT",   "TUMETHOD",
+    "TUEVAL",  "VISITNUM", "VISIT",    "TUDTC", NULL};
 static const char *const h_tr[] = {
-    "STUDYID",  "DOMAIN",  "USUBJID",  "TRSEQ",   "TRGRPID",  "TRLNKID",
-    "TRTESTCD", "TRTEST",  "TRORRES",  "TRORRESU", "TRSTRESC", "TRSTRESN",
-    "TRSTRESU", "TRSTAT",  "TRREASND", "TRMETHOD", "TREVAL",  "VISITNUM",
-    "VISIT",    "TRDTC",   NULL};
-static const char *const h_rs[] = {
-    "STUDYID", "DOMAIN", "USUBJID", "RSSEQ",  "RSTESTCD", "RSTEST",
-    "RSCAT",   "RSORRES", "RSSTRESC", "RSSTAT", "RSEVAL", "VISITNUM",
-    "VISIT",   "RSDTC",  NULL};
-static const char *const h_cm[] = {
-    "STUDYID", "DOMAIN", "USUBJID", "CMSEQ",   "CMTRT",   "CMDECOD",
-    "CMCAT",   "CMINDC", "CMDOSE",  "CMDOSU",  "CMDOSFRQ", "CMROUTE",
-    "CMSTDTC", "CMENDTC", NULL};
-static const char *const h_pr[] = {"STUDYID", "DOMAIN", "USUBJID",
-                                   "PRSEQ",   "PRTRT",  "PRDECOD",
-                                   "PRCAT",   "PRLOC",  "PRSTDTC", NULL};
-static const char *const h_ae[] = {
-    "STUDYID", "DOMAIN", "USUBJID", "AESEQ",  "AETERM",  "AEDECOD",
-    "AEBODSYS", "AETOXGR", "AESER",  "AEREL",  "AEACN",   "AEOUT",
-    "AESTDTC", "AEENDTC", NULL};
-static const char *const h_suppae[] = {"STUDYID", "RDOMAIN", "USUBJID",
+    "STUDYID",  "DOMAIN", "USUBJID",  "TRSEQ",    "TRGRPID",  "TRLNKID",
+    "TRTESTCD", "TRTEST", "TRORRES",  "TRORRESU", "TRSTRESC", "TRSTRESN",
+    "TRSTRESU", "TRSTAT", "TRREASND", "TRMETHOD", "TREVAL",   "VISITNUM",
+    "VISIT",    "TRDTC",  NULL};
+static const char *const h_rs[] = {"STUDYID",  "DOMAIN", "USUBJID", "RSSEQ",
+                                   "RSTESTCD", "RSTEST", "RSCAT",   "RSORRES",
+                                   "RSSTRESC", "RSSTAT", "RSEVAL",  "VISITNUM",
+                                   "VISIT",    "RSDTC",  NULL};
+static const char *const h_cm[] = {"STUDYID", "DOMAIN",  "USUBJID",  "CMSEQ",
+                                   "CMTRT",   "CMDECOD", "CMCAT",    "CMINDC",
+                                   "CMDOSE",  "CMDOSU",  "CMDOSFRQ", "CMROUTE",
+                                   "CMSTDTC", "CMENDTC", NULL};
+static const char *const h_pr[] = {"STUDYID", "DOMAIN",  "USUBJID", "PRSEQ",
+                                   "PRTRT",   "PRDECOD", "PRCAT",   "PRLOC",
+                                   "PRSTDTC", NULL};
+static const char *const h_ae[] = {"STUDYID", "DOMAIN",  "USUBJID",  "AESEQ",
+                                   "AETERM",  "AEDECOD", "AEBODSYS", "AETOXGR",
+                                   "AESER",   "AEREL",   "AEACN",    "AEOUT",
+                                   "AESTDTC", "AEENDTC", NULL};
+static const char *const h_suppae[] = {"STUDYID", "RDOMAIN",  "USUBJID",
                                        "IDVAR",   "IDVARVAL", "QNAM",
-                                       "QLABEL",  "QVAL",    NULL};
-static const char *const h_ss[] = {"STUDYID", "DOMAIN",  "USUBJID",
-                                   "SSSEQ",   "SSTESTCD", "SSTEST",
-                                   "SSORRES", "SSSTRESC", "SSDTC", NULL};
+                                       "QLABEL",  "QVAL",     NULL};
+static const char *const h_ss[] = {"STUDYID",  "DOMAIN", "USUBJID", "SSSEQ",
+                                   "SSTESTCD", "SSTEST", "SSORRES", "SSSTRESC",
+                                   "SSDTC",    NULL};
 
 static const char *const *const headers[F_N] = {
     h_dm, h_ds, h_ex, h_tu, h_tr, h_rs, h_cm, h_pr, h_ae, h_suppae, h_ss};
@@ -157,8 +169,8 @@ struct les {
     const char *loc;
     bool cns, nodal;
     enum lesion_class recist, rano;
-    int base; /* tenths of mm */
-    double sens; /* how strongly it follows the course */
+    int base;        /* tenths of mm */
+    double sens;     /* how strongly it follows the course */
     int first_visit; /* new lesions: visit index first seen; 0 baseline */
     bool equivocal_first;
 };
@@ -233,12 +245,12 @@ static enum course draw_course(struct rng *r, double cr, double pr, double sd)
     return C_PD;
 }
 
-static const char *const brain_locs[] = {
-    "FRONTAL LOBE", "PARIETAL LOBE", "TEMPORAL LOBE", "OCCIPITAL LOBE",
-    "CEREBELLUM",   "BRAIN STEM"};
+static const char *const brain_locs[] = {"FRONTAL LOBE",  "PARIETAL LOBE",
+                                         "TEMPORAL LOBE", "OCCIPITAL LOBE",
+                                         "CEREBELLUM",    "BRAIN STEM"};
 static const char *const body_target_locs[] = {
-    "LIVER", "LUNG", "LYMPH NODE", "ADRENAL GLAND", "CHEST WALL", "LIVER",
-    "LUNG", "LYMPH NODE"};
+    "LIVER",      "LUNG",  "LYMPH NODE", "ADRENAL GLAND",
+    "CHEST WALL", "LIVER", "LUNG",       "LYMPH NODE"};
 static const char *const body_nt_locs[] = {"BONE", "PLEURA", "LYMPH NODE",
                                            "SKIN"};
 
@@ -386,9 +398,8 @@ static void tu_row(struct out *o, struct subj *s, struct seqs *q,
 
 /* A TR diameter row; tenths < 0 means NOT DONE; tstm: too small. */
 static void tr_diam(struct out *o, struct subj *s, struct seqs *q,
-                    const struct les *l, const char *grp, int tenths,
-                    bool tstm, bool tstm_n, int visitnum, const char *visit,
-                    int32_t date)
+                    const struct les *l, const char *grp, int tenths, bool tstm,
+                    bool tstm_n, int visitnum, const char *visit, int32_t date)
 {
     struct csvw *w = o->w[F_TR];
     begin(w, "TR", s->usubjid, ++q->tr);
@@ -536,29 +547,27 @@ struct ae_def {
 static const struct ae_def ae_defs[] = {
     {"Neutropenia", "Blood and lymphatic system disorders", 0.55, 0.45, 0.15,
      0.95},
-    {"Anaemia", "Blood and lymphatic system disorders", 0.45, 0.10, 0.20,
-     0.85},
+    {"Anaemia", "Blood and lymphatic system disorders", 0.45, 0.10, 0.20, 0.85},
     {"Febrile neutropenia", "Blood and lymphatic system disorders", 0.07, 1.0,
      0.05, 0.95},
     {"Diarrhoea", "Gastrointestinal disorders", 0.50, 0.10, 0.25, 0.90},
     {"Nausea", "Gastrointestinal disorders", 0.55, 0.03, 0.10, 0.90},
     {"Vomiting", "Gastrointestinal disorders", 0.25, 0.03, 0.05, 0.85},
     {"Constipation", "Gastrointestinal disorders", 0.20, 0.0, 0.05, 0.40},
-    {"Fatigue", "General disorders and administration site conditions",
-     0.50, 0.05, 0.50, 0.80},
+    {"Fatigue", "General disorders and administration site conditions", 0.50,
+     0.05, 0.50, 0.80},
     {"Alopecia", "Skin and subcutaneous tissue disorders", 0.40, 0.0, 0.0,
      0.95},
-    {"Rash", "Skin and subcutaneous tissue disorders", 0.20, 0.05, 0.80,
-     0.20},
+    {"Rash", "Skin and subcutaneous tissue disorders", 0.20, 0.05, 0.80, 0.20},
     {"Hypertension", "Vascular disorders", 0.30, 0.12, 0.90, 0.05},
     {"Proteinuria", "Renal and urinary disorders", 0.25, 0.05, 0.90, 0.05},
-    {"Epistaxis", "Respiratory, thoracic and mediastinal disorders", 0.12,
-     0.0, 0.85, 0.05},
+    {"Epistaxis", "Respiratory, thoracic and mediastinal disorders", 0.12, 0.0,
+     0.85, 0.05},
     {"Pneumonitis", "Respiratory, thoracic and mediastinal disorders", 0.05,
      0.35, 0.90, 0.30},
     {"Hypothyroidism", "Endocrine disorders", 0.12, 0.0, 0.95, 0.0},
-    {"Alanine aminotransferase increased", "Investigations", 0.15, 0.10,
-     0.60, 0.40},
+    {"Alanine aminotransferase increased", "Investigations", 0.15, 0.10, 0.60,
+     0.40},
     {"Decreased appetite", "Metabolism and nutrition disorders", 0.25, 0.03,
      0.20, 0.70},
     {"Headache", "Nervous system disorders", 0.20, 0.02, 0.20, 0.20},
@@ -581,8 +590,8 @@ static void write_aes(struct out *o, struct rng *r, struct subj *s,
         if (start > o->cutoff || start > s->end_trt + 30 ||
             (s->death != DATE_NONE && start > s->death))
             continue;
-        int grade = bern(r, a->g3) ? (bern(r, 0.15) ? 4 : 3)
-                                   : (bern(r, 0.5) ? 1 : 2);
+        int grade =
+            bern(r, a->g3) ? (bern(r, 0.15) ? 4 : 3) : (bern(r, 0.5) ? 1 : 2);
         int32_t end = start + irand(r, 3, 60);
         if (s->death != DATE_NONE && end > s->death)
             end = s->death;
@@ -614,8 +623,8 @@ static void write_aes(struct out *o, struct rng *r, struct subj *s,
         csvw_str(w, ser);
         csvw_str(w, rel_i || rel_a ? "RELATED" : "NOT RELATED");
         csvw_str(w, acn);
-        csvw_str(w, ongoing ? "NOT RECOVERED/NOT RESOLVED"
-                            : "RECOVERED/RESOLVED");
+        csvw_str(w,
+                 ongoing ? "NOT RECOVERED/NOT RESOLVED" : "RECOVERED/RESOLVED");
         csvw_date(w, start);
         csvw_date(w, ongoing ? DATE_NONE : end);
         csvw_end(w);
@@ -702,8 +711,8 @@ static void simulate_subject(struct out *o, struct subj *s, struct rng *r,
     s->first_dose = enrol + irand(r, 1, 6);
     s->age = irand(r, 29, 76);
     draw_comp(r, &s->cns, draw_course(r, 0.06, 0.32, 0.34));
-    enum course bc = bern(r, 0.7) ? s->cns.course
-                                  : draw_course(r, 0.04, 0.30, 0.36);
+    enum course bc =
+        bern(r, 0.7) ? s->cns.course : draw_course(r, 0.04, 0.30, 0.36);
     draw_comp(r, &s->body, bc);
     draw_lesions(r, s);
     s->steroid_mg = bern(r, 0.4) ? (double)(2 * irand(r, 1, 4)) : 0;
@@ -727,11 +736,11 @@ static void simulate_subject(struct out *o, struct subj *s, struct rng *r,
         if (l->cns) {
             tu_row(o, s, &q, l, lesion_class_name(l->rano), "RANO-BM", 1,
                    "SCREENING", base_date);
-            tu_row(o, s, &q, l, lesion_class_name(l->recist), "RECIST 1.1",
-                   1, "SCREENING", base_date);
+            tu_row(o, s, &q, l, lesion_class_name(l->recist), "RECIST 1.1", 1,
+                   "SCREENING", base_date);
         } else {
-            tu_row(o, s, &q, l, lesion_class_name(l->recist), "RECIST 1.1",
-                   1, "SCREENING", base_date);
+            tu_row(o, s, &q, l, lesion_class_name(l->recist), "RECIST 1.1", 1,
+                   "SCREENING", base_date);
         }
     }
 
@@ -769,9 +778,8 @@ static void simulate_subject(struct out *o, struct subj *s, struct rng *r,
         /* New lesions: appear at progression for some courses. */
         for (int c = 0; c < 2 && v > 0; c++) {
             struct comp *cp = c ? &s->body : &s->cns;
-            if (cp->new_lesion && cp->prog_wk >= 0 &&
-                wk > cp->prog_wk + 3 && s->n_les < MAXLES && n_new < 3 &&
-                pending_equivocal < 0) {
+            if (cp->new_lesion && cp->prog_wk >= 0 && wk > cp->prog_wk + 3 &&
+                s->n_les < MAXLES && n_new < 3 && pending_equivocal < 0) {
                 char id[16];
                 snprintf(id, sizeof id, "NEW%02d", ++n_new);
                 bool cns = c == 0;
@@ -781,12 +789,11 @@ static void simulate_subject(struct out *o, struct subj *s, struct rng *r,
                 struct les *nl = &s->les[s->n_les - 1];
                 nl->first_visit = v;
                 nl->equivocal_first = bern(r, 0.25);
-                tu_row(o, s, &q, nl, "NEW",
-                       cns ? "RANO-BM" : "RECIST 1.1", visitnum, visit,
-                       cns ? date : ct_date);
+                tu_row(o, s, &q, nl, "NEW", cns ? "RANO-BM" : "RECIST 1.1",
+                       visitnum, visit, cns ? date : ct_date);
                 if (cns)
-                    tu_row(o, s, &q, nl, "NEW", "RECIST 1.1", visitnum,
-                           visit, date);
+                    tu_row(o, s, &q, nl, "NEW", "RECIST 1.1", visitnum, visit,
+                           date);
                 cp->new_lesion = false;
                 if (nl->equivocal_first)
                     pending_equivocal = s->n_les - 1;
@@ -820,17 +827,17 @@ static void simulate_subject(struct out *o, struct subj *s, struct rng *r,
                 if (l->nodal && cp->course == C_CR && v > 0 && tenths < 100)
                     tenths = 50 + irand(r, 0, 45);
                 bool nd = v > 0 && bern(r, 0.015);
-                bool tstm = !l->nodal && !nd && tenths > 0 && tenths < 40 &&
-                            v > 0;
+                bool tstm =
+                    !l->nodal && !nd && tenths > 0 && tenths < 40 && v > 0;
                 if (!l->nodal && tenths < 15 && v > 0)
                     tenths = 0, tstm = false;
                 bool tstm_n = tstm && bern(r, 0.5);
-                tr_diam(o, s, &q, l, "TARGET", nd ? -1 : tenths, tstm,
-                        tstm_n, visitnum, visit, d);
+                tr_diam(o, s, &q, l, "TARGET", nd ? -1 : tenths, tstm, tstm_n,
+                        visitnum, visit, d);
                 int counted = tstm ? (tstm_n ? 50 : 50) : tenths;
                 for (int c = 0; c < 2; c++) {
-                    bool tgt = c == 0 ? l->rano == LC_TARGET
-                                      : l->recist == LC_TARGET;
+                    bool tgt =
+                        c == 0 ? l->rano == LC_TARGET : l->recist == LC_TARGET;
                     if (!tgt)
                         continue;
                     if (nd)
@@ -898,8 +905,8 @@ static void simulate_subject(struct out *o, struct subj *s, struct rng *r,
                            : (s->cns.course <= C_PR && bern(r, 0.5))
                                ? "IMPROVED"
                                : "STABLE";
-        rs_row(o, s, &q, "CLINSTAT", "Neurological Clinical Status",
-               "RANO-BM", clin, visitnum, visit, date);
+        rs_row(o, s, &q, "CLINSTAT", "Neurological Clinical Status", "RANO-BM",
+               clin, visitnum, visit, date);
         if (steroid_change == DATE_NONE && s->steroid_mg > 0 && v == 1 &&
             s->cns.course <= C_PR) {
             steroid_change = date + irand(r, 3, 20);
@@ -910,12 +917,12 @@ static void simulate_subject(struct out *o, struct subj *s, struct rng *r,
         }
         /* The site's calls (simulated; 3% disagree with the numbers). */
         for (int c = 0; c < 2; c++) {
-            const char *call = site_call(sum[c], base_sum[c], nadir[c],
-                                         missing[c], all_zero[c], newl[c],
-                                         upd[c], c == 0 && worse);
+            const char *call =
+                site_call(sum[c], base_sum[c], nadir[c], missing[c],
+                          all_zero[c], newl[c], upd[c], c == 0 && worse);
             if (c == 0 && !strcmp(call, "CR") &&
-                (s->steroid_mg > 0 && (steroid_change == DATE_NONE ||
-                                       steroid_change > date)))
+                (s->steroid_mg > 0 &&
+                 (steroid_change == DATE_NONE || steroid_change > date)))
                 call = "PR";
             if (bern(r, 0.03)) {
                 static const char *const alt[] = {"SD", "PR", "PD", "NE"};
@@ -984,8 +991,8 @@ static void simulate_subject(struct out *o, struct subj *s, struct rng *r,
     /* Steroid CM rows; an anti-emetic premedication that must not count;
      * further anticancer therapy after progression. */
     if (s->steroid_mg > 0) {
-        int32_t end = steroid_change != DATE_NONE ? steroid_change - 1
-                                                  : DATE_NONE;
+        int32_t end =
+            steroid_change != DATE_NONE ? steroid_change - 1 : DATE_NONE;
         bool bid = s->steroid_mg >= 4 && bern(r, 0.5);
         cm_row(o, s, &q, "DEXAMETHASONE", "CORTICOSTEROID", "CEREBRAL OEDEMA",
                bid ? s->steroid_mg / 2 : s->steroid_mg, bid ? "BID" : "QD",
@@ -1018,8 +1025,8 @@ static void simulate_subject(struct out *o, struct subj *s, struct rng *r,
     /* Disposition. */
     ds_row(o, s, &q, "INFORMED CONSENT OBTAINED", "INFORMED CONSENT OBTAINED",
            "PROTOCOL MILESTONE", "SCREENING", s->consent);
-    ds_row(o, s, &q, "ENROLLED", "ENROLLED", "PROTOCOL MILESTONE",
-           "SCREENING", s->enrol);
+    ds_row(o, s, &q, "ENROLLED", "ENROLLED", "PROTOCOL MILESTONE", "SCREENING",
+           s->enrol);
     if (stop != DATE_NONE && reason)
         ds_row(o, s, &q, reason, reason, "DISPOSITION EVENT", "TREATMENT",
                stop);
@@ -1069,8 +1076,7 @@ static void simulate_subject(struct out *o, struct subj *s, struct rng *r,
         "WHITE", "WHITE", "WHITE", "ASIAN", "BLACK OR AFRICAN AMERICAN",
         "ASIAN", "WHITE", "OTHER"};
     csvw_str(w, races[irand(r, 0, 7)]);
-    csvw_str(w, bern(r, 0.1) ? "HISPANIC OR LATINO"
-                             : "NOT HISPANIC OR LATINO");
+    csvw_str(w, bern(r, 0.1) ? "HISPANIC OR LATINO" : "NOT HISPANIC OR LATINO");
     csvw_str(w, "IVO+SG");
     csvw_str(w, "Ivonescimab + Sacituzumab govitecan");
     csvw_str(w, "IVO+SG");
@@ -1128,9 +1134,9 @@ int sim_write(const char *dir, const struct sim_options *opt, struct diags *d)
                         (uint64_t)(i + 1) * 0xD1B54A32D192ED03ULL};
         next(&r);
         /* Subject numbers follow the order of enrolment. */
-        int32_t enrol = opt->study_start +
-                        (int32_t)((enrol_days * (i + u01(&r))) /
-                                  (double)opt->subjects);
+        int32_t enrol =
+            opt->study_start +
+            (int32_t)((enrol_days * (i + u01(&r))) / (double)opt->subjects);
         simulate_subject(&o, &s, &r, enrol);
         if (opt->progress && (i + 1) % 5000 == 0)
             opt->progress(opt->progress_ctx, i + 1, opt->subjects);
@@ -1140,14 +1146,15 @@ int sim_write(const char *dir, const struct sim_options *opt, struct diags *d)
     FILE *fp = fopen(path, "w");
     char cd[11];
     date_format(o.cutoff, cd);
-    if (!fp || fprintf(fp,
-                       "{\n"
-                       "  \"_comment\": \"Simulated by balist simulate. "
-                       "Keys not given take the documented defaults "
-                       "(docs/protocol.md).\",\n"
-                       "  \"data_cutoff\": \"%s\"\n"
-                       "}\n",
-                       cd) < 0 ||
+    if (!fp ||
+        fprintf(fp,
+                "{\n"
+                "  \"_comment\": \"Simulated by balist simulate. "
+                "Keys not given take the documented defaults "
+                "(docs/protocol.md).\",\n"
+                "  \"data_cutoff\": \"%s\"\n"
+                "}\n",
+                cd) < 0 ||
         fclose(fp) != 0) {
         diags_add(d, SEV_ERROR, D_IO, path, 0, 0, "cannot write: %s",
                   strerror(errno));

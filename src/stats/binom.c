@@ -15,11 +15,11 @@ int binom_exact(long x, long n, double conf, double *lower, double *upper)
     double a = 1 - conf;
     /* lower = Beta^-1(a/2; x, n - x + 1), 0 when x = 0; upper =
      * Beta^-1(1 - a/2; x + 1, n - x), 1 when x = n. */
-    *lower = x == 0 ? 0
-                    : gsl_cdf_beta_Pinv(a / 2, (double)x, (double)(n - x + 1));
-    *upper = x == n ? 1
-                    : gsl_cdf_beta_Pinv(1 - a / 2, (double)(x + 1),
-                                        (double)(n - x));
+    *lower =
+        x == 0 ? 0 : gsl_cdf_beta_Pinv(a / 2, (double)x, (double)(n - x + 1));
+    *upper =
+        x == n ? 1
+               : gsl_cdf_beta_Pinv(1 - a / 2, (double)(x + 1), (double)(n - x));
     return 0;
 }
 

@@ -111,8 +111,8 @@ static void confint(struct km_step *s, enum km_ci_type ci, double z)
     }
 }
 
-int km_fit(const double *time, const int *event, size_t n,
-           enum km_ci_type ci, double conf, struct km *out)
+int km_fit(const double *time, const int *event, size_t n, enum km_ci_type ci,
+           double conf, struct km *out)
 {
     memset(out, 0, sizeof *out);
     if (n == 0 || !(conf > 0 && conf < 1))
@@ -163,10 +163,10 @@ int km_fit(const double *time, const int *event, size_t n,
         if (d > 0) {
             /* Product-limit and Greenwood (h.6). */
             surv *= 1 - (double)d / (double)at_risk;
-            cumvar += at_risk == d
-                          ? INFINITY
-                          : (double)d / ((double)at_risk *
-                                         (double)(at_risk - d));
+            cumvar +=
+                at_risk == d
+                    ? INFINITY
+                    : (double)d / ((double)at_risk * (double)(at_risk - d));
         }
         s->surv = surv;
         s->std_err = sqrt(cumvar);
@@ -178,9 +178,8 @@ int km_fit(const double *time, const int *event, size_t n,
     }
     free(o);
     /* Distinct times are usually far fewer than subjects. */
-    struct km_step *shrunk = realloc(out->steps,
-                                     (out->n_steps ? out->n_steps : 1) *
-                                         sizeof *out->steps);
+    struct km_step *shrunk = realloc(
+        out->steps, (out->n_steps ? out->n_steps : 1) * sizeof *out->steps);
     if (shrunk)
         out->steps = shrunk;
     return 0;
@@ -275,8 +274,7 @@ long km_n_risk(const struct km *k, double t)
 }
 
 int km_median_followup(const double *time, const int *event, size_t n,
-                       enum km_ci_type ci, double conf,
-                       struct km_quantile *out)
+                       enum km_ci_type ci, double conf, struct km_quantile *out)
 {
     int *rev = malloc((n ? n : 1) * sizeof *rev);
     if (!rev)

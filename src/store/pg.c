@@ -105,8 +105,7 @@ static int pg_step(struct stmt *s, char *err)
 {
     if (!s->started) {
         if (!PQsendQueryParams(s->c, s->sql, s->nparams, NULL,
-                               (const char *const *)s->vals, NULL, NULL,
-                               0)) {
+                               (const char *const *)s->vals, NULL, NULL, 0)) {
             msg(err, s->c, NULL);
             return -1;
         }
@@ -194,13 +193,11 @@ static const char *const pg_schema[] = {
     "EACH ROW EXECUTE FUNCTION balist_audit_append_only()",
     "CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit FOR EACH "
     "STATEMENT EXECUTE FUNCTION balist_audit_append_only()",
-    "REVOKE UPDATE, DELETE, TRUNCATE ON audit FROM PUBLIC",
-    NULL};
+    "REVOKE UPDATE, DELETE, TRUNCATE ON audit FROM PUBLIC", NULL};
 
 const struct store_ops store_pg_ops = {
-    "postgresql", pg_exec,   pg_begin_write, pg_prepare,
-    pg_bind,      pg_step,   pg_col,         pg_reset,
-    pg_finalize,  NULL,      pg_schema, pg_close,
+    "postgresql", pg_exec,  pg_begin_write, pg_prepare, pg_bind,   pg_step,
+    pg_col,       pg_reset, pg_finalize,    NULL,       pg_schema, pg_close,
 };
 
 static void quiet(void *arg, const char *message)
@@ -221,7 +218,8 @@ int store_pg_open(const char *url, struct store *st, char *err)
     st->db = c;
     /* Quiet notices; UTC; no surprises from the session's settings. */
     PQsetNoticeProcessor(c, quiet, NULL);
-    return pg_exec(st, "SET client_min_messages = warning; SET TIME ZONE "
-                       "'UTC'",
+    return pg_exec(st,
+                   "SET client_min_messages = warning; SET TIME ZONE "
+                   "'UTC'",
                    err);
 }

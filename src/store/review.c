@@ -33,16 +33,15 @@ const char *const store_schema_v2[] = {
 static long next_id(struct store *st, const char *table, char *err)
 {
     char sql[96], v[32];
-    snprintf(sql, sizeof sql, "SELECT COALESCE(MAX(id), 0) + 1 FROM %s",
-             table);
+    snprintf(sql, sizeof sql, "SELECT COALESCE(MAX(id), 0) + 1 FROM %s", table);
     return store_query1(st, sql, NULL, v, sizeof v, err) == 1
                ? strtol(v, NULL, 10)
                : -1;
 }
 
 /* Runs sql with n text parameters (NULL binds NULL). */
-static int run(struct store *st, const char *sql, const char *const *v,
-               int n, char *err)
+static int run(struct store *st, const char *sql, const char *const *v, int n,
+               char *err)
 {
     struct stmt *s = st->ops->prepare(st, sql, err);
     if (!s)
@@ -67,9 +66,8 @@ static long raise_in(struct txn *t, const char *usubjid, const char *visit,
     char idb[32], rid[32];
     snprintf(idb, sizeof idb, "%ld", id);
     snprintf(rid, sizeof rid, "%ld", record_id);
-    const char *v[] = {idb,  usubjid, visit, record_id ? rid : NULL,
-                       kind, key,     text,  t->user,
-                       t->ts};
+    const char *v[] = {idb,  usubjid, visit, record_id ? rid : NULL, kind, key,
+                       text, t->user, t->ts};
     if (run(st,
             "INSERT INTO queries (id, usubjid, visit, record_id, kind, "
             "check_key, text, status, raised_by, raised_ts) VALUES (?, ?, ?, "
@@ -81,10 +79,9 @@ static long raise_in(struct txn *t, const char *usubjid, const char *visit,
     return id;
 }
 
-long store_query_raise(struct store *st, const char *usubjid,
-                       const char *visit, long record_id, const char *kind,
-                       const char *check_key, const char *text,
-                       const char *user, char *err)
+long store_query_raise(struct store *st, const char *usubjid, const char *visit,
+                       long record_id, const char *kind, const char *check_key,
+                       const char *text, const char *user, char *err)
 {
     if (!usubjid || !*usubjid || !text || !*text) {
         snprintf(err, STORE_ERR, "a query needs a subject and a text");
@@ -93,8 +90,8 @@ long store_query_raise(struct store *st, const char *usubjid,
     struct txn t;
     if (txn_begin(st, &t, user, err) < 0)
         return -1;
-    long id = raise_in(&t, usubjid, visit && *visit ? visit : NULL,
-                       record_id, kind, check_key, text, err);
+    long id = raise_in(&t, usubjid, visit && *visit ? visit : NULL, record_id,
+                       kind, check_key, text, err);
     return txn_end(&t, id > 0, err) < 0 ? -1 : id;
 }
 
@@ -119,8 +116,8 @@ static int query_state(struct store *st, long id, char status[16],
 }
 
 /* Moves query id to status `to` (answer or close), audited. */
-static int query_step(struct txn *t, long id, const char *to,
-                      const char *text, char *err)
+static int query_step(struct txn *t, long id, const char *to, const char *text,
+                      char *err)
 {
     struct store *st = t->st;
     char status[16], subj[128];
@@ -177,9 +174,9 @@ int store_query_close(struct store *st, long id, const char *note,
     return query_change(st, id, "closed", note, user, err);
 }
 
-#define QUERY_COLS                                                           \
-    "id, record_id, usubjid, visit, kind, check_key, text, status, "         \
-    "raised_by, raised_ts, answer, answered_by, answered_ts, closed_by, "   \
+#define QUERY_COLS                                                             \
+    "id, record_id, usubjid, visit, kind, check_key, text, status, "           \
+    "raised_by, raised_ts, answer, answered_by, answered_ts, closed_by, "      \
     "closed_ts, close_note"
 
 static void query_fill(struct store *st, struct stmt *s, struct query_row *q)
@@ -187,9 +184,9 @@ static void query_fill(struct store *st, struct stmt *s, struct query_row *q)
     const char *id = st->ops->col(s, 0), *rid = st->ops->col(s, 1);
     q->id = id ? strtol(id, NULL, 10) : 0;
     q->record_id = rid ? strtol(rid, NULL, 10) : 0;
-    const char **f[] = {&q->usubjid,     &q->visit,     &q->kind,
-                        &q->check_key,   &q->text,      &q->status,
-                        &q->raised_by,   &q->raised_ts, &q->answer,
+    const char **f[] = {&q->usubjid,     &q->visit,       &q->kind,
+                        &q->check_key,   &q->text,        &q->status,
+                        &q->raised_by,   &q->raised_ts,   &q->answer,
                         &q->answered_by, &q->answered_ts, &q->closed_by,
                         &q->closed_ts,   &q->close_note};
     for (int i = 0; i < 14; i++)
@@ -197,8 +194,8 @@ static void query_fill(struct store *st, struct stmt *s, struct query_row *q)
 }
 
 int store_query_each(struct store *st, const char *usubjid,
-                     int (*fn)(void *ctx, const struct query_row *q),
-                     void *ctx, char *err)
+                     int (*fn)(void *ctx, const struct query_row *q), void *ctx,
+                     char *err)
 {
     struct stmt *s = st->ops->prepare(
         st,
@@ -298,8 +295,7 @@ static int sync_in(struct txn *tp, const char *usubjid,
 
 int store_queries_sync(struct store *st, const char *usubjid,
                        const struct store_finding *f, size_t n,
-                       const char *user, int *raised, int *closed,
-                       char *err)
+                       const char *user, int *raised, int *closed, char *err)
 {
     struct txn t;
     if (txn_begin(st, &t, user, err) < 0)
@@ -317,8 +313,8 @@ int store_save(struct store *st, const struct store_row *rows, size_t n,
         return -1;
     bool ok = true;
     for (size_t i = 0; ok && i < n; i++) {
-        long id = insert_in(st, &t, rows[i].domain, rows[i].cols,
-                            rows[i].vals, rows[i].n, err);
+        long id = insert_in(st, &t, rows[i].domain, rows[i].cols, rows[i].vals,
+                            rows[i].n, err);
         ok = id >= 0;
         if (ids)
             ids[i] = id;
@@ -345,8 +341,7 @@ static int content_hash(struct store *st, const char *usubjid,
                         const char *visit, char hex[65], char *err)
 {
     struct stmt *s = st->ops->prepare(
-        st, "SELECT id, data FROM records WHERE usubjid = ? ORDER BY id",
-        err);
+        st, "SELECT id, data FROM records WHERE usubjid = ? ORDER BY id", err);
     if (!s)
         return -1;
     st->ops->bind(s, 1, usubjid);
@@ -423,22 +418,25 @@ long store_sign(struct store *st, const char *usubjid, const char *visit,
     if (id > 0) {
         char idb[32];
         snprintf(idb, sizeof idb, "%ld", id);
-        const char *v[] = {idb,    usubjid, visit, kind,
-                           meaning, t.user, t.ts,  hash};
+        const char *v[] = {idb,     usubjid, visit, kind,
+                           meaning, t.user,  t.ts,  hash};
         if (run(st,
                 "INSERT INTO signatures (id, usubjid, visit, kind, meaning, "
                 "username, ts, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 v, 8, err) < 0 ||
-            audit(&t, lock ? "LOCK" : verify ? "VERIFY" : "SIGN",
-                  "signatures", id, usubjid,
-                  visit ? visit : "(subject)", NULL, meaning, NULL, err) < 0)
+            audit(&t,
+                  lock     ? "LOCK"
+                  : verify ? "VERIFY"
+                           : "SIGN",
+                  "signatures", id, usubjid, visit ? visit : "(subject)", NULL,
+                  meaning, NULL, err) < 0)
             id = -1;
     }
     return txn_end(&t, id > 0, err) < 0 ? -1 : id;
 }
 
 int on_record_change(struct txn *t, const char *usubjid, const char *visit,
-                    const char *why, char *err)
+                     const char *why, char *err)
 {
     if (!usubjid || !*usubjid)
         return 0;
@@ -547,8 +545,8 @@ int store_signature_each(struct store *st, const char *usubjid,
     while ((rc = st->ops->step(s, err)) == 1) {
         struct signature_row g;
         g.id = strtol(st->ops->col(s, 0), NULL, 10);
-        const char **f[] = {&g.usubjid,   &g.visit,       &g.kind,
-                            &g.meaning,   &g.user,        &g.ts,
+        const char **f[] = {&g.usubjid,      &g.visit,     &g.kind,
+                            &g.meaning,      &g.user,      &g.ts,
                             &g.content_hash, &g.voided_ts, &g.voided_by,
                             &g.voided_reason};
         for (int i = 0; i < 10; i++)

@@ -52,8 +52,7 @@ static int lite_begin_write(struct store *st, char *err)
     return lite_exec(st, "BEGIN IMMEDIATE", err);
 }
 
-static struct stmt *lite_prepare(struct store *st, const char *sql,
-                                 char *err)
+static struct stmt *lite_prepare(struct store *st, const char *sql, char *err)
 {
     struct lite *l = st->db;
     int free_slot = -1, lru = -1;
@@ -156,9 +155,8 @@ static void lite_close(struct store *st)
  * writes only what the import overwrites, and is as durable. */
 static int lite_bulk(struct store *st, bool on, char *err)
 {
-    return lite_exec(st, on ? "PRAGMA journal_mode=DELETE"
-                            : "PRAGMA journal_mode=WAL",
-                     err);
+    return lite_exec(
+        st, on ? "PRAGMA journal_mode=DELETE" : "PRAGMA journal_mode=WAL", err);
 }
 
 static const char *const lite_schema[] = {
@@ -186,9 +184,9 @@ static const char *const lite_schema[] = {
     NULL};
 
 const struct store_ops store_sqlite_ops = {
-    "sqlite",      lite_exec,  lite_begin_write, lite_prepare,
-    lite_bind,     lite_step,  lite_col,         lite_reset,
-    lite_finalize, lite_bulk,   lite_schema, lite_close,
+    "sqlite",      lite_exec, lite_begin_write, lite_prepare,
+    lite_bind,     lite_step, lite_col,         lite_reset,
+    lite_finalize, lite_bulk, lite_schema,      lite_close,
 };
 
 int store_sqlite_open(const char *path, bool create, struct store *st,
@@ -207,8 +205,9 @@ int store_sqlite_open(const char *path, bool create, struct store *st,
     l->db = db;
     st->db = l;
     sqlite3_busy_timeout(db, 10000);
-    if (lite_exec(st, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; "
-                      "PRAGMA synchronous=FULL",
+    if (lite_exec(st,
+                  "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; "
+                  "PRAGMA synchronous=FULL",
                   err) < 0) {
         sqlite3_close(db);
         free(l);

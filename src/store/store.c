@@ -36,8 +36,8 @@ const char *store_engine(const struct store *st)
     return st->ops->name;
 }
 
-int store_query1(struct store *st, const char *sql, const char *arg,
-                  char *out, size_t size, char *err)
+int store_query1(struct store *st, const char *sql, const char *arg, char *out,
+                 size_t size, char *err)
 {
     struct stmt *s = st->ops->prepare(st, sql, err);
     if (!s)
@@ -65,7 +65,7 @@ static int check_version(struct store *st, char *err)
     char v[32];
     char e2[STORE_ERR];
     int rc = store_query1(st, "SELECT value FROM meta WHERE key = ?",
-                    "schema_version", v, sizeof v, e2);
+                          "schema_version", v, sizeof v, e2);
     if (rc <= 0)
         return 0; /* not initialised yet */
     long ver = strtol(v, NULL, 10);
@@ -106,10 +106,10 @@ int store_open(const char *url, bool create, struct store **out, char *err)
         return -1;
     }
     struct store *st = xcalloc(1, sizeof *st);
-    int rc = !strncmp(url, "postgresql://", 13) ||
-                     !strncmp(url, "postgres://", 11)
-                 ? store_pg_open(url, st, err)
-                 : store_sqlite_open(url, create, st, err);
+    int rc =
+        !strncmp(url, "postgresql://", 13) || !strncmp(url, "postgres://", 11)
+            ? store_pg_open(url, st, err)
+            : store_sqlite_open(url, create, st, err);
     if (rc < 0) {
         free(st);
         return -1;
@@ -138,12 +138,12 @@ void store_now_utc(char buf[64])
     clock_gettime(CLOCK_REALTIME, &ts);
     struct tm tm;
     gmtime_r(&ts.tv_sec, &tm);
-    snprintf(buf, 64, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ",
-             tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-             tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000);
+    snprintf(buf, 64, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900,
+             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+             ts.tv_nsec / 1000);
 }
 
-#define GENESIS                                                              \
+#define GENESIS                                                                \
     "0000000000000000000000000000000000000000000000000000000000000000"
 
 /* The hash of one audit row: SHA-256 over its fields and the previous
@@ -156,10 +156,10 @@ static void row_hash(const struct audit_row *r, char out[65])
     char num[2][32];
     snprintf(num[0], sizeof num[0], "%ld", r->id);
     snprintf(num[1], sizeof num[1], "%ld", r->record_id);
-    const char *f[] = {num[0],     r->ts,        r->user,
-                       r->action,  r->tbl,       r->record_id ? num[1] : NULL,
-                       r->usubjid, r->field,     r->old_value,
-                       r->new_value, r->reason,  r->prev_hash};
+    const char *f[] = {num[0],       r->ts,     r->user,
+                       r->action,    r->tbl,    r->record_id ? num[1] : NULL,
+                       r->usubjid,   r->field,  r->old_value,
+                       r->new_value, r->reason, r->prev_hash};
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
         const char *v = f[i] ? f[i] : "\x1e";
         crypto_hash_sha256_update(&h, (const unsigned char *)v, strlen(v));
@@ -170,8 +170,7 @@ static void row_hash(const struct audit_row *r, char out[65])
     sodium_bin2hex(out, 65, d, sizeof d);
 }
 
-int txn_begin(struct store *st, struct txn *t, const char *user,
-                     char *err)
+int txn_begin(struct store *st, struct txn *t, const char *user, char *err)
 {
     memset(t, 0, sizeof *t);
     t->st = st;
@@ -189,8 +188,7 @@ int txn_begin(struct store *st, struct txn *t, const char *user,
         goto fail;
     }
     t->next_audit = rc ? strtol(st->ops->col(s, 0), NULL, 10) + 1 : 1;
-    snprintf(t->prev, sizeof t->prev, "%s",
-             rc ? st->ops->col(s, 1) : GENESIS);
+    snprintf(t->prev, sizeof t->prev, "%s", rc ? st->ops->col(s, 1) : GENESIS);
     st->ops->finalize(s);
     t->audit_ins = st->ops->prepare(
         st,
@@ -219,10 +217,9 @@ int txn_end(struct txn *t, bool ok, char *err)
     return -1;
 }
 
-int audit(struct txn *t, const char *action, const char *tbl,
-                 long record_id, const char *usubjid, const char *field,
-                 const char *old_v, const char *new_v, const char *reason,
-                 char *err)
+int audit(struct txn *t, const char *action, const char *tbl, long record_id,
+          const char *usubjid, const char *field, const char *old_v,
+          const char *new_v, const char *reason, char *err)
 {
     struct store *st = t->st;
     struct audit_row r = {0};
@@ -244,10 +241,10 @@ int audit(struct txn *t, const char *action, const char *tbl,
     snprintf(id, sizeof id, "%ld", r.id);
     snprintf(rid, sizeof rid, "%ld", record_id);
     struct stmt *s = t->audit_ins;
-    const char *v[] = {id,        r.ts,    r.user,      action,
-                       tbl,       record_id ? rid : NULL, r.usubjid,
-                       field,     old_v,   new_v,       r.reason,
-                       t->prev,   hash};
+    const char *v[] = {
+        id,        r.ts,  r.user, action, tbl,      record_id ? rid : NULL,
+        r.usubjid, field, old_v,  new_v,  r.reason, t->prev,
+        hash};
     for (int i = 0; i < 13; i++)
         st->ops->bind(s, i + 1, v[i]);
     int rc = st->ops->step(s, err);
@@ -264,10 +261,11 @@ int store_init(struct store *st, const char *protocol_json, const char *user,
                char *err)
 {
     char v[32], e2[STORE_ERR];
-    if (store_query1(st, "SELECT value FROM meta WHERE key = ?", "schema_version",
-               v, sizeof v, e2) >= 0) {
-        snprintf(err, STORE_ERR, "the database is already initialised "
-                                 "(schema version %s)",
+    if (store_query1(st, "SELECT value FROM meta WHERE key = ?",
+                     "schema_version", v, sizeof v, e2) >= 0) {
+        snprintf(err, STORE_ERR,
+                 "the database is already initialised "
+                 "(schema version %s)",
                  v);
         return -1;
     }
@@ -460,9 +458,11 @@ static void json_str(char **buf, size_t *n, size_t *cap, const char *s)
 static bool utf8_valid(const unsigned char *s)
 {
     while (*s) {
-        int n = *s < 0x80 ? 0 : (*s & 0xE0) == 0xC0 ? 1
-                           : (*s & 0xF0) == 0xE0 ? 2
-                           : (*s & 0xF8) == 0xF0 ? 3 : -1;
+        int n = *s < 0x80             ? 0
+                : (*s & 0xE0) == 0xC0 ? 1
+                : (*s & 0xF0) == 0xE0 ? 2
+                : (*s & 0xF8) == 0xF0 ? 3
+                                      : -1;
         if (n < 0 || (n == 1 && *s < 0xC2))
             return false;
         s++;
@@ -495,8 +495,9 @@ static int import_row(void *ctx_, const struct csvr_rec *r)
         x->header = xcalloc(r->n + 1, sizeof *x->header);
         x->subj_col = -1;
         struct batch cols;
-        batch_init(&cols, x->t->st, "domain_columns", "domain, position, "
-                                                      "name",
+        batch_init(&cols, x->t->st, "domain_columns",
+                   "domain, position, "
+                   "name",
                    3);
         for (size_t i = 0; i < r->n; i++) {
             x->header[i] = xstrdup(r->f[i]);
@@ -514,8 +515,9 @@ static int import_row(void *ctx_, const struct csvr_rec *r)
         return x->failed;
     }
     if (r->n != x->ncol) {
-        snprintf(x->err, STORE_ERR, "%s.csv:%ld: %zu fields, but the header "
-                                    "has %zu",
+        snprintf(x->err, STORE_ERR,
+                 "%s.csv:%ld: %zu fields, but the header "
+                 "has %zu",
                  x->domain, r->line, r->n, x->ncol);
         x->failed = 1;
         return 1;
@@ -566,9 +568,9 @@ static int import_row(void *ctx_, const struct csvr_rec *r)
         char hash[65], aid[32];
         row_hash(&a, hash);
         snprintf(aid, sizeof aid, "%ld", a.id);
-        const char *av[] = {aid,   a.ts,  a.user,    a.action,  a.tbl,
-                            id,    a.usubjid, NULL,   NULL,      data,
-                            NULL,  t->prev, hash};
+        const char *av[] = {aid,  a.ts,      a.user, a.action, a.tbl,
+                            id,   a.usubjid, NULL,   NULL,     data,
+                            NULL, t->prev,   hash};
         rc = batch_add(&x->aud, av, x->err);
         memcpy(t->prev, hash, sizeof t->prev);
     }
@@ -588,14 +590,15 @@ long store_import(struct store *st, const char *dir, const char *user,
                   char *err)
 {
     char v[32], e2[STORE_ERR];
-    if (store_query1(st, "SELECT value FROM meta WHERE key = ?", "schema_version",
-               v, sizeof v, e2) < 0) {
-        snprintf(err, STORE_ERR, "the database is not initialised (balist "
-                                 "init)");
+    if (store_query1(st, "SELECT value FROM meta WHERE key = ?",
+                     "schema_version", v, sizeof v, e2) < 0) {
+        snprintf(err, STORE_ERR,
+                 "the database is not initialised (balist "
+                 "init)");
         return -1;
     }
-    if (store_query1(st, "SELECT COUNT(*) FROM records", NULL, v, sizeof v, err) <
-        0)
+    if (store_query1(st, "SELECT COUNT(*) FROM records", NULL, v, sizeof v,
+                     err) < 0)
         return -1;
     if (strcmp(v, "0") != 0) {
         snprintf(err, STORE_ERR,
@@ -606,7 +609,8 @@ long store_import(struct store *st, const char *dir, const char *user,
     }
     DIR *dp = opendir(dir);
     if (!dp) {
-        snprintf(err, STORE_ERR, "cannot open %.400s: %s", dir, strerror(errno));
+        snprintf(err, STORE_ERR, "cannot open %.400s: %s", dir,
+                 strerror(errno));
         return -1;
     }
     char **files = NULL;
@@ -652,8 +656,8 @@ long store_import(struct store *st, const char *dir, const char *user,
             ok = st->ops->step(s, err) >= 0;
             st->ops->finalize(s);
         }
-        ok = ok && audit(&t, "UPDATE", "meta", 0, NULL, "protocol", NULL,
-                         proto, "import", err) == 0;
+        ok = ok && audit(&t, "UPDATE", "meta", 0, NULL, "protocol", NULL, proto,
+                         "import", err) == 0;
         free(proto);
     }
     for (size_t i = 0; ok && i < nf; i++) {
@@ -665,8 +669,9 @@ long store_import(struct store *st, const char *dir, const char *user,
         x.domain = domain;
         x.err = err;
         x.next_id = next_id;
-        batch_init(&x.rec, st, "records", "id, domain, position, usubjid, "
-                                          "data",
+        batch_init(&x.rec, st, "records",
+                   "id, domain, position, usubjid, "
+                   "data",
                    5);
         batch_init(&x.aud, st, "audit",
                    "id, ts, username, action, tbl, record_id, usubjid, "
@@ -736,26 +741,41 @@ static const char *flat_string(const char *p, char *out, size_t *len)
         }
         char e = *p++;
         switch (e) {
-        case '"': case '\\': case '/': out[n++] = e; break;
-        case 'b': out[n++] = '\b'; break;
-        case 'f': out[n++] = '\f'; break;
-        case 'n': out[n++] = '\n'; break;
-        case 'r': out[n++] = '\r'; break;
-        case 't': out[n++] = '\t'; break;
+        case '"':
+        case '\\':
+        case '/':
+            out[n++] = e;
+            break;
+        case 'b':
+            out[n++] = '\b';
+            break;
+        case 'f':
+            out[n++] = '\f';
+            break;
+        case 'n':
+            out[n++] = '\n';
+            break;
+        case 'r':
+            out[n++] = '\r';
+            break;
+        case 't':
+            out[n++] = '\t';
+            break;
         case 'u': {
             unsigned long u = 0;
             for (int i = 0; i < 4; i++) {
                 char h = *p++;
-                u = u * 16 + (unsigned long)(h >= '0' && h <= '9' ? h - '0'
-                                            : h >= 'a' && h <= 'f' ? h - 'a' + 10
-                                            : h >= 'A' && h <= 'F' ? h - 'A' + 10
-                                                                   : 99);
+                u = u * 16 +
+                    (unsigned long)(h >= '0' && h <= '9'   ? h - '0'
+                                    : h >= 'a' && h <= 'f' ? h - 'a' + 10
+                                    : h >= 'A' && h <= 'F' ? h - 'A' + 10
+                                                           : 99);
                 if (u > 0xFFFF || !h)
                     return NULL;
             }
             if (u >= 0xD800 && u < 0xDC00 && p[0] == '\\' && p[1] == 'u') {
-                unsigned long lo = strtoul((char[5]){p[2], p[3], p[4], p[5], 0},
-                                           NULL, 16);
+                unsigned long lo =
+                    strtoul((char[5]){p[2], p[3], p[4], p[5], 0}, NULL, 16);
                 if (lo >= 0xDC00 && lo < 0xE000) {
                     u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
                     p += 6;
@@ -869,8 +889,7 @@ static int export_rows(struct store *st, const char *dir, struct memdir *mem,
     }
     /* Domains and their columns. */
     struct stmt *s = st->ops->prepare(
-        st, "SELECT DISTINCT domain FROM domain_columns ORDER BY domain",
-        err);
+        st, "SELECT DISTINCT domain FROM domain_columns ORDER BY domain", err);
     if (!s)
         return -1;
     char **domains = NULL;
@@ -881,8 +900,9 @@ static int export_rows(struct store *st, const char *dir, struct memdir *mem,
     st->ops->finalize(s);
     int result = rc < 0 ? -1 : 0;
     struct stmt *cols = st->ops->prepare(
-        st, "SELECT name FROM domain_columns WHERE domain = ? ORDER BY "
-            "position",
+        st,
+        "SELECT name FROM domain_columns WHERE domain = ? ORDER BY "
+        "position",
         err);
     struct stmt *rows = st->ops->prepare(
         st,
@@ -934,9 +954,10 @@ static int export_rows(struct store *st, const char *dir, struct memdir *mem,
             while ((rc = st->ops->step(rows, err)) == 1) {
                 if (flat_read(st->ops->col(rows, 0), names, nn, &fr) < 0) {
                     /* Never write a row emptied by a bad record. */
-                    snprintf(err, STORE_ERR, "a %s record cannot be read: "
-                                             "not a flat JSON object of "
-                                             "texts",
+                    snprintf(err, STORE_ERR,
+                             "a %s record cannot be read: "
+                             "not a flat JSON object of "
+                             "texts",
                              domains[i]);
                     rc = -1;
                     break;
@@ -975,8 +996,8 @@ static int export_rows(struct store *st, const char *dir, struct memdir *mem,
     if (result < 0)
         return -1;
     char proto[1 << 16];
-    if (store_query1(st, "SELECT value FROM meta WHERE key = ?", "protocol", proto,
-               sizeof proto, err) == 1 &&
+    if (store_query1(st, "SELECT value FROM meta WHERE key = ?", "protocol",
+                     proto, sizeof proto, err) == 1 &&
         *proto) {
         if (mem) {
             memfile_append(memdir_file(mem, "protocol.json"), proto,
@@ -1002,8 +1023,8 @@ int store_export(struct store *st, const char *dir, char *err)
     return export_rows(st, dir, NULL, NULL, err);
 }
 
-int store_export_subject(struct store *st, const char *dir,
-                         const char *usubjid, char *err)
+int store_export_subject(struct store *st, const char *dir, const char *usubjid,
+                         char *err)
 {
     return export_rows(st, dir, NULL, usubjid, err);
 }
@@ -1062,8 +1083,9 @@ char **store_domain_columns(struct store *st, const char *domain, size_t *n,
 {
     *n = 0;
     struct stmt *s = st->ops->prepare(
-        st, "SELECT name FROM domain_columns WHERE domain = ? ORDER BY "
-            "position",
+        st,
+        "SELECT name FROM domain_columns WHERE domain = ? ORDER BY "
+        "position",
         err);
     if (!s)
         return NULL;
@@ -1087,8 +1109,8 @@ char **store_domain_columns(struct store *st, const char *domain, size_t *n,
 }
 
 int store_changed_subjects(struct store *st, long since,
-                           int (*fn)(void *ctx, const char *usubjid),
-                           void *ctx, bool *other, char *err)
+                           int (*fn)(void *ctx, const char *usubjid), void *ctx,
+                           bool *other, char *err)
 {
     char b[32];
     snprintf(b, sizeof b, "%ld", since);
@@ -1119,16 +1141,16 @@ int store_changed_subjects(struct store *st, long since,
 int store_audit_head(struct store *st, long *id, char *err)
 {
     char v[32];
-    int rc = store_query1(st, "SELECT COALESCE(MAX(id), 0) FROM audit", NULL,
-                          v, sizeof v, err);
+    int rc = store_query1(st, "SELECT COALESCE(MAX(id), 0) FROM audit", NULL, v,
+                          sizeof v, err);
     if (rc < 0)
         return -1;
     *id = rc ? strtol(v, NULL, 10) : 0;
     return 0;
 }
 
-static int record_read(struct store *st, long id, json_t **data,
-                       char *domain, size_t dsize, char *err)
+static int record_read(struct store *st, long id, json_t **data, char *domain,
+                       size_t dsize, char *err)
 {
     char idb[32];
     snprintf(idb, sizeof idb, "%ld", id);
@@ -1147,12 +1169,11 @@ static int record_read(struct store *st, long id, json_t **data,
     return rc;
 }
 
-static bool domain_has(struct store *st, const char *domain,
-                       const char *field, char *err)
+static bool domain_has(struct store *st, const char *domain, const char *field,
+                       char *err)
 {
     struct stmt *s = st->ops->prepare(
-        st, "SELECT 1 FROM domain_columns WHERE domain = ? AND name = ?",
-        err);
+        st, "SELECT 1 FROM domain_columns WHERE domain = ? AND name = ?", err);
     if (!s)
         return false;
     st->ops->bind(s, 1, domain);
@@ -1177,8 +1198,8 @@ int store_record_get(struct store *st, long id, const char *field, char *buf,
     return v ? 1 : 0;
 }
 
-static const char *row_visit(const char *const *cols,
-                             const char *const *vals, size_t n)
+static const char *row_visit(const char *const *cols, const char *const *vals,
+                             size_t n)
 {
     for (size_t i = 0; i < n; i++)
         if (!strcmp(cols[i], "VISIT") && vals[i] && *vals[i])
@@ -1198,8 +1219,9 @@ long insert_in(struct store *st, struct txn *t, const char *domain,
     /* A domain's first row ever (ie.csv from the enrolment checklist, say)
      * gives the domain its columns. */
     char any[8];
-    int known = store_query1(st, "SELECT 1 FROM domain_columns WHERE "
-                                 "domain = ? LIMIT 1",
+    int known = store_query1(st,
+                             "SELECT 1 FROM domain_columns WHERE "
+                             "domain = ? LIMIT 1",
                              domain, any, sizeof any, err);
     if (known < 0)
         ok = false;
@@ -1207,8 +1229,9 @@ long insert_in(struct store *st, struct txn *t, const char *domain,
         char pos[32];
         snprintf(pos, sizeof pos, "%zu", i);
         struct stmt *s = st->ops->prepare(
-            st, "INSERT INTO domain_columns (domain, position, name) VALUES "
-                "(?, ?, ?)",
+            st,
+            "INSERT INTO domain_columns (domain, position, name) VALUES "
+            "(?, ?, ?)",
             err);
         ok = s != NULL;
         if (ok) {
@@ -1236,19 +1259,21 @@ long insert_in(struct store *st, struct txn *t, const char *domain,
     char idb[32] = "", pos[32] = "";
     long id = -1;
     if (ok) {
-        ok = store_query1(st, "SELECT COALESCE(MAX(id), 0) + 1 FROM records", NULL,
-                    idb, sizeof idb, err) == 1 &&
-             store_query1(st, "SELECT COALESCE(MAX(position), -1) + 1 FROM "
-                        "records WHERE domain = ?",
-                    domain, pos, sizeof pos, err) == 1;
+        ok = store_query1(st, "SELECT COALESCE(MAX(id), 0) + 1 FROM records",
+                          NULL, idb, sizeof idb, err) == 1 &&
+             store_query1(st,
+                          "SELECT COALESCE(MAX(position), -1) + 1 FROM "
+                          "records WHERE domain = ?",
+                          domain, pos, sizeof pos, err) == 1;
         id = strtol(idb, NULL, 10);
     }
     char *data = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(o);
     if (ok) {
         struct stmt *s = st->ops->prepare(
-            st, "INSERT INTO records (id, domain, position, usubjid, data) "
-                "VALUES (?, ?, ?, ?, ?)",
+            st,
+            "INSERT INTO records (id, domain, position, usubjid, data) "
+            "VALUES (?, ?, ?, ?, ?)",
             err);
         ok = s != NULL;
         if (ok) {
@@ -1261,7 +1286,7 @@ long insert_in(struct store *st, struct txn *t, const char *domain,
         ok = ok && audit(t, "INSERT", domain, id, usubjid, NULL, NULL, data,
                          NULL, err) == 0;
         ok = ok && on_record_change(t, usubjid, row_visit(cols, vals, n),
-                                   "a record was added", err) == 0;
+                                    "a record was added", err) == 0;
     }
     free(data);
     for (size_t k = 0; k < nk; k++)
@@ -1287,8 +1312,8 @@ int store_records_insert(struct store *st, const struct store_row *rows,
         return -1;
     bool ok = true;
     for (size_t i = 0; ok && i < n; i++) {
-        long id = insert_in(st, &t, rows[i].domain, rows[i].cols,
-                            rows[i].vals, rows[i].n, err);
+        long id = insert_in(st, &t, rows[i].domain, rows[i].cols, rows[i].vals,
+                            rows[i].n, err);
         ok = id >= 0;
         if (ids)
             ids[i] = id;
@@ -1302,17 +1327,18 @@ static int need_reason(const char *reason, char *err)
 {
     if (reason && *reason)
         return 0;
-    snprintf(err, STORE_ERR, "a reason is required for a change after first "
-                             "entry");
+    snprintf(err, STORE_ERR,
+             "a reason is required for a change after first "
+             "entry");
     return -1;
 }
 
 int store_record_update(struct store *st, long id, const char *field,
-                        const char *value, const char *user,
-                        const char *reason, char *err)
+                        const char *value, const char *user, const char *reason,
+                        char *err)
 {
-    return store_record_update_checked(st, id, &field, &value, 1, user,
-                                       reason, NULL, err);
+    return store_record_update_checked(st, id, &field, &value, 1, user, reason,
+                                       NULL, err);
 }
 
 int store_record_update_checked(struct store *st, long id,
@@ -1334,14 +1360,12 @@ int store_record_update_checked(struct store *st, long id,
         snprintf(err, STORE_ERR, "no record %ld", id);
     for (size_t i = 0; ok && i < n; i++)
         if (!domain_has(st, domain, fields[i], err)) {
-            snprintf(err, STORE_ERR, "%s has no column %s", domain,
-                     fields[i]);
+            snprintf(err, STORE_ERR, "%s has no column %s", domain, fields[i]);
             ok = false;
         }
     char *subj = NULL;
     if (ok) {
-        const char *usubjid = json_string_value(json_object_get(o,
-                                                                "USUBJID"));
+        const char *usubjid = json_string_value(json_object_get(o, "USUBJID"));
         subj = xstrdup(usubjid ? usubjid : "");
     }
     /* Each field that changes: its own audit row, the same reason. */
@@ -1376,11 +1400,11 @@ int store_record_update_checked(struct store *st, long id,
         free(data);
         const char *visit = json_string_value(json_object_get(o, "VISIT"));
         ok = ok && on_record_change(&t, subj, visit && *visit ? visit : NULL,
-                                   reason, err) == 0;
+                                    reason, err) == 0;
         ok = ok && (!check || check->fn(check->ctx, st, subj, err) == 0);
         ok = ok && (!check || !check->findings ||
-                    checks_sync_in(&t, subj, check->findings,
-                                   check->n_findings, err) == 0);
+                    checks_sync_in(&t, subj, check->findings, check->n_findings,
+                                   err) == 0);
     }
     free(subj);
     json_decref(o);
@@ -1403,12 +1427,12 @@ int store_record_delete(struct store *st, long id, const char *user,
         snprintf(err, STORE_ERR, "no record %ld", id);
     if (ok) {
         char *data = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-        const char *usubjid = json_string_value(json_object_get(o,
-                                                                "USUBJID"));
+        const char *usubjid = json_string_value(json_object_get(o, "USUBJID"));
         char idb[32];
         snprintf(idb, sizeof idb, "%ld", id);
-        struct stmt *s = st->ops->prepare(st, "DELETE FROM records WHERE "
-                                              "id = ?",
+        struct stmt *s = st->ops->prepare(st,
+                                          "DELETE FROM records WHERE "
+                                          "id = ?",
                                           err);
         ok = s != NULL;
         if (ok) {
@@ -1420,7 +1444,7 @@ int store_record_delete(struct store *st, long id, const char *user,
                          reason, err) == 0;
         const char *visit = json_string_value(json_object_get(o, "VISIT"));
         ok = ok && on_record_change(&t, usubjid, visit && *visit ? visit : NULL,
-                                   reason, err) == 0;
+                                    reason, err) == 0;
         free(data);
     }
     json_decref(o);
@@ -1447,13 +1471,13 @@ static void fill_row(struct store *st, struct stmt *s, struct audit_row *r)
     r->hash = st->ops->col(s, 12);
 }
 
-#define AUDIT_COLS                                                           \
-    "id, ts, username, action, tbl, record_id, usubjid, field, old_value, " \
+#define AUDIT_COLS                                                             \
+    "id, ts, username, action, tbl, record_id, usubjid, field, old_value, "    \
     "new_value, reason, prev_hash, hash"
 
 int store_audit_each(struct store *st, const struct audit_filter *f,
-                     int (*fn)(void *ctx, const struct audit_row *r),
-                     void *ctx, char *err)
+                     int (*fn)(void *ctx, const struct audit_row *r), void *ctx,
+                     char *err)
 {
     char sql[512];
     snprintf(sql, sizeof sql,
@@ -1489,8 +1513,7 @@ int store_audit_each(struct store *st, const struct audit_filter *f,
     return rc < 0 ? -1 : 0;
 }
 
-int store_audit_verify(struct store *st, long *n_rows, long *bad_id,
-                       char *err)
+int store_audit_verify(struct store *st, long *n_rows, long *bad_id, char *err)
 {
     struct stmt *s = st->ops->prepare(
         st, "SELECT " AUDIT_COLS " FROM audit ORDER BY id", err);
@@ -1526,9 +1549,9 @@ int store_audit_verify(struct store *st, long *n_rows, long *bad_id,
 
 /* ---- users ---- */
 
-static const char *const roles[] = {"admin",       "investigator",
-                                    "coordinator", "radiologist",
-                                    "statistician", "monitor", NULL};
+static const char *const roles[] = {
+    "admin",        "investigator", "coordinator", "radiologist",
+    "statistician", "monitor",      NULL};
 
 bool store_role_valid(const char *role)
 {
@@ -1557,8 +1580,8 @@ static int hash_password(const char *pw, char out[crypto_pwhash_STRBYTES],
 
 static int user_write(struct store *st, const char *sql, const char *const *v,
                       int nv, const char *user, const char *action,
-                      const char *name, const char *field,
-                      const char *new_v, char *err)
+                      const char *name, const char *field, const char *new_v,
+                      char *err)
 {
     struct txn t;
     if (txn_begin(st, &t, user, err) < 0)
@@ -1580,17 +1603,18 @@ static int user_write(struct store *st, const char *sql, const char *const *v,
 static int user_exists(struct store *st, const char *name, char *err)
 {
     char v[8];
-    return store_query1(st, "SELECT 1 FROM users WHERE name = ?", name, v, sizeof v,
-                  err);
+    return store_query1(st, "SELECT 1 FROM users WHERE name = ?", name, v,
+                        sizeof v, err);
 }
 
 int store_user_add(struct store *st, const char *name, const char *role,
                    const char *password, const char *by, char *err)
 {
     if (!store_role_valid(role)) {
-        snprintf(err, STORE_ERR, "role '%s' is not one of admin, "
-                                 "investigator, coordinator, radiologist, "
-                                 "statistician, monitor",
+        snprintf(err, STORE_ERR,
+                 "role '%s' is not one of admin, "
+                 "investigator, coordinator, radiologist, "
+                 "statistician, monitor",
                  role);
         return -1;
     }
@@ -1619,8 +1643,8 @@ int store_user_add(struct store *st, const char *name, const char *role,
                       v, 4, by, "INSERT", what, "account", what, err);
 }
 
-int store_user_passwd(struct store *st, const char *name,
-                      const char *password, const char *by, char *err)
+int store_user_passwd(struct store *st, const char *name, const char *password,
+                      const char *by, char *err)
 {
     int ex = user_exists(st, name, err);
     if (ex <= 0) {
@@ -1646,13 +1670,12 @@ int store_user_disable(struct store *st, const char *name, const char *by,
         return -1;
     }
     const char *v[] = {name};
-    return user_write(st, "UPDATE users SET disabled = 1 WHERE name = ?", v,
-                      1, by, "UPDATE", name, "disabled", "1", err);
+    return user_write(st, "UPDATE users SET disabled = 1 WHERE name = ?", v, 1,
+                      by, "UPDATE", name, "disabled", "1", err);
 }
 
-int store_user_check(struct store *st, const char *name,
-                     const char *password, char *role, size_t role_size,
-                     char *err)
+int store_user_check(struct store *st, const char *name, const char *password,
+                     char *role, size_t role_size, char *err)
 {
     struct stmt *s = st->ops->prepare(
         st, "SELECT pwhash, disabled, role FROM users WHERE name = ?", err);

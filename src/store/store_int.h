@@ -50,8 +50,8 @@ int store_pg_open(const char *url, struct store *st, char *err);
 
 /* The first column of the first row of sql (one optional text argument)
  * into out: 1 a row, 0 none, negative on error. */
-int store_query1(struct store *st, const char *sql, const char *arg,
-                 char *out, size_t size, char *err);
+int store_query1(struct store *st, const char *sql, const char *arg, char *out,
+                 size_t size, char *err);
 /* Now, as an ISO 8601 UTC timestamp with microseconds. */
 void store_now_utc(char buf[64]);
 
@@ -69,10 +69,9 @@ int txn_begin(struct store *st, struct txn *t, const char *user, char *err);
 /* Commits when ok, else rolls back; returns 0 when committed. */
 int txn_end(struct txn *t, bool ok, char *err);
 /* One audit row, chained to the one before. */
-int audit(struct txn *t, const char *action, const char *tbl,
-          long record_id, const char *usubjid, const char *field,
-          const char *old_v, const char *new_v, const char *reason,
-          char *err);
+int audit(struct txn *t, const char *action, const char *tbl, long record_id,
+          const char *usubjid, const char *field, const char *old_v,
+          const char *new_v, const char *reason, char *err);
 /* One row into records inside t, audited; the new id or -1. */
 long insert_in(struct store *st, struct txn *t, const char *domain,
                const char *const *cols, const char *const *vals, size_t n,
@@ -82,7 +81,7 @@ long insert_in(struct store *st, struct txn *t, const char *domain,
  * visit is locked; else the signatures and verifications it breaks are
  * voided (the subject's own and the visit's), audited. */
 int on_record_change(struct txn *t, const char *usubjid, const char *visit,
-                    const char *why, char *err);
+                     const char *why, char *err);
 /* The subject's automatic queries brought in line with the findings
  * (store_queries_sync) inside t, by the checks' user "balist-checks". */
 int checks_sync_in(struct txn *t, const char *usubjid,

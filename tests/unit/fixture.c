@@ -26,8 +26,8 @@ void fixture_build(struct study *s, const struct ccase *c)
     if (c->proto) {
         struct diags d;
         diags_init(&d, 0);
-        int rc = protocol_parse(&s->proto, c->proto, strlen(c->proto),
-                                "case", &d);
+        int rc =
+            protocol_parse(&s->proto, c->proto, strlen(c->proto), "case", &d);
         if (rc)
             dump_diags(&d);
         assert_int_equal(rc, 0);
@@ -59,8 +59,8 @@ void fixture_build(struct study *s, const struct ccase *c)
         for (char *q = loc; *q; q++)
             if (*q == '_')
                 *q = ' ';
-        struct lesion *l = VEC_PUSH(sj->lesions, sj->n_lesions,
-                                    sj->cap_lesions);
+        struct lesion *l =
+            VEC_PUSH(sj->lesions, sj->n_lesions, sj->cap_lesions);
         memset(l, 0, sizeof *l);
         l->linkid = arena_strdup(&s->arena, id);
         l->loc = arena_strdup(&s->arena, loc);
@@ -89,7 +89,8 @@ void fixture_build(struct study *s, const struct ccase *c)
             char a[16], b[16];
             snprintf(a, sizeof a, "%.*s", (int)(sl - l->linkid), l->linkid);
             snprintf(b, sizeof b, "%s", sl + 1);
-            int pa = subject_find_lesion(sj, a), pb = subject_find_lesion(sj, b);
+            int pa = subject_find_lesion(sj, a),
+                pb = subject_find_lesion(sj, b);
             sj->lesions[pa].merged_into = sj->lesions[pb].merged_into = (int)i;
             l->merge_first = pa;
         }
@@ -123,14 +124,14 @@ void fixture_build(struct study *s, const struct ccase *c)
                 if (!strcmp(eq, "DIED")) {
                     sj->death = date;
                 } else if (!strcmp(eq, "ALIVE")) {
-                    struct ss_record *ss = VEC_PUSH(sj->ss, sj->n_ss,
-                                                    sj->cap_ss);
+                    struct ss_record *ss =
+                        VEC_PUSH(sj->ss, sj->n_ss, sj->cap_ss);
                     ss->status = "ALIVE";
                     ss->date = date;
                     ss->line = vi;
                 } else if (!strcmp(eq, "NAT")) {
-                    struct cm_record *m = VEC_PUSH(sj->cm, sj->n_cm,
-                                                   sj->cap_cm);
+                    struct cm_record *m =
+                        VEC_PUSH(sj->cm, sj->n_cm, sj->cap_cm);
                     memset(m, 0, sizeof *m);
                     m->trt = m->decod = "CAPECITABINE";
                     m->cat = "ANTICANCER THERAPY";
@@ -140,8 +141,8 @@ void fixture_build(struct study *s, const struct ccase *c)
                     m->start = date;
                     m->end = DATE_NONE;
                 } else {
-                    struct pr_record *pr = VEC_PUSH(sj->pr, sj->n_pr,
-                                                    sj->cap_pr);
+                    struct pr_record *pr =
+                        VEC_PUSH(sj->pr, sj->n_pr, sj->cap_pr);
                     memset(pr, 0, sizeof *pr);
                     pr->trt = pr->decod = "STEREOTACTIC RADIOSURGERY";
                     pr->cat = "CANCER RELATED";
@@ -177,8 +178,8 @@ void fixture_build(struct study *s, const struct ccase *c)
             }
             int li = subject_find_lesion(sj, tok);
             assert_true(li >= 0);
-            struct measurement *mv = VEC_PUSH(sj->meas, sj->n_meas,
-                                              sj->cap_meas);
+            struct measurement *mv =
+                VEC_PUSH(sj->meas, sj->n_meas, sj->cap_meas);
             memset(mv, 0, sizeof *mv);
             mv->lesion = li;
             mv->date = date;
@@ -216,4 +217,3 @@ void fixture_build(struct study *s, const struct ccase *c)
     }
     study_finish(s, NULL);
 }
-

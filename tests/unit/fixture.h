@@ -15,17 +15,17 @@ struct visit {
 };
 
 struct ccase {
-    const char *name;     /* the rule IDs it is evidence for */
+    const char *name; /* the rule IDs it is evidence for */
     enum criterion crit;
-    const char *lesions;  /* "T01:T:LIVER NT01:NT:BONE" */
-    struct visit v[10];   /* the first is the baseline */
-    const char *proto;    /* JSON overrides, or NULL */
-    const char *tp;       /* expected overall per post-baseline visit */
+    const char *lesions; /* "T01:T:LIVER NT01:NT:BONE" */
+    struct visit v[10];  /* the first is the baseline */
+    const char *proto;   /* JSON overrides, or NULL */
+    const char *tp;      /* expected overall per post-baseline visit */
     const char *cbor, *bor;
-    const char *cb;       /* "Y", "N" or NULL */
-    const char *itp;      /* iRECIST per visit, or NULL */
+    const char *cb;  /* "Y", "N" or NULL */
+    const char *itp; /* iRECIST per visit, or NULL */
     const char *icbor;
-    bool no_cm;           /* no cm.csv: steroid dose unknown */
+    bool no_cm; /* no cm.csv: steroid dose unknown */
 };
 
 /* 2025-01-01: the origin and first dose of every fixture subject. */

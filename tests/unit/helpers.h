@@ -30,10 +30,10 @@ void dump_diags(const struct diags *d);
  * skip(), counted, so that main() ends with tests_exit() and ctest reports
  * the program as skipped (exit 77, SKIP_RETURN_CODE), never as passed. */
 extern int tests_skipped;
-#define SKIP_TEST()                                                          \
-    do {                                                                     \
-        tests_skipped++;                                                     \
-        skip();                                                              \
+#define SKIP_TEST()                                                            \
+    do {                                                                       \
+        tests_skipped++;                                                       \
+        skip();                                                                \
     } while (0)
 /* The exit code of a test program: cmocka's failures, else 77 when a test
  * was skipped, else 0. */

@@ -52,7 +52,10 @@ static void test_cases(void **state)
          "A,B\n\"two\nlines\",2\n3,4\n",
          {"1|A|B", "2|two\nlines|2", "4|3|4"}},
         {"CRLF", "A,B\r\n1,2\r\n3,4\r\n", {"1|A|B", "2|1|2", "3|3|4"}},
-        {"UTF-8 BOM", "\xEF\xBB\xBF" "A,B\n1,2\n", {"1|A|B", "2|1|2"}},
+        {"UTF-8 BOM",
+         "\xEF\xBB\xBF"
+         "A,B\n1,2\n",
+         {"1|A|B", "2|1|2"}},
         {"no final newline", "A,B\n1,2", {"1|A|B", "2|1|2"}},
         {"blank line skipped", "A,B\n\n1,2\n", {"1|A|B", "3|1|2"}},
         {"empty fields", "A,B,C\n,,\n", {"1|A|B|C", "2|||"}},
@@ -103,9 +106,8 @@ static void test_malformed(void **state)
     /* A missing file. */
     diags_init(&d, 0);
     memset(&g, 0, sizeof g);
-    assert_int_equal(csvr_stream("/nonexistent/x.csv", "x.csv", collect, &g,
-                                &d),
-                     -1);
+    assert_int_equal(
+        csvr_stream("/nonexistent/x.csv", "x.csv", collect, &g, &d), -1);
     assert_non_null(find_diag(&d, "x.csv: error: cannot open"));
     diags_release(&d);
 }
@@ -122,8 +124,7 @@ static int check_long(void *ctx, const struct csvr_rec *r)
         return 0;
     /* Record i (0-based) starts on physical line 2 + 2i. */
     char want[64];
-    snprintf(want, sizeof want, "row %ld, with a comma\nand a newline",
-             st->n);
+    snprintf(want, sizeof want, "row %ld, with a comma\nand a newline", st->n);
     if (r->line != 2 + 2 * st->n || r->n != 2 || strcmp(r->f[1], want) != 0)
         st->bad++;
     st->n++;

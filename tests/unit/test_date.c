@@ -14,8 +14,8 @@ static void test_day_numbers(void **state)
         int y, m, d;
         int32_t days;
     } cases[] = {
-        {1970, 1, 1, 0},     {1970, 1, 2, 1},      {1969, 12, 31, -1},
-        {2000, 1, 1, 10957}, {2000, 3, 1, 11017}, /* 31 + 29 days */
+        {1970, 1, 1, 0},      {1970, 1, 2, 1},     {1969, 12, 31, -1},
+        {2000, 1, 1, 10957},  {2000, 3, 1, 11017}, /* 31 + 29 days */
         {2024, 2, 29, 19782}, {2024, 3, 1, 19783}, {1900, 3, 1, -25508},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -127,16 +127,18 @@ static void test_study_day(void **state)
     assert_int_equal(days_from_origin(ref + 42, ref), 42);
     assert_int_equal(days_from_origin(ref, DATE_NONE), DATE_NONE);
     /* Across a leap day: 2024-02-28 to 2024-03-01 is 2 days. */
-    assert_int_equal(days_from_origin(date_from_ymd(2024, 3, 1),
-                                      date_from_ymd(2024, 2, 28)),
-                     2);
+    assert_int_equal(
+        days_from_origin(date_from_ymd(2024, 3, 1), date_from_ymd(2024, 2, 28)),
+        2);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_day_numbers), cmocka_unit_test(test_leap_years),
-        cmocka_unit_test(test_parse),       cmocka_unit_test(test_partial_range),
+        cmocka_unit_test(test_day_numbers),
+        cmocka_unit_test(test_leap_years),
+        cmocka_unit_test(test_parse),
+        cmocka_unit_test(test_partial_range),
         cmocka_unit_test(test_study_day),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

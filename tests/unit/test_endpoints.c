@@ -22,9 +22,11 @@ struct tcase {
     const char *desc; /* EVNTDESC or CNSDTDSC */
 };
 
-#define SUBJ(lesions, proto, ...)                                            \
-    {"", CRIT_RECIST, lesions, {__VA_ARGS__}, proto, "", "", NULL, NULL,    \
-     NULL, NULL, false}
+#define SUBJ(lesions, proto, ...)                                              \
+    {                                                                          \
+        "", CRIT_RECIST, lesions, {__VA_ARGS__}, proto, "", "", NULL, NULL,    \
+            NULL, NULL, false                                                  \
+    }
 
 static const struct tcase cases[] = {
     /* Rule 1: no complete baseline -> censored at the origin, AVAL 1. */
@@ -36,15 +38,14 @@ static const struct tcase cases[] = {
     /* Rule 4: PD on day 84 (40 -> 50, +25 %, +10 mm). */
     /* EVIDENCE: PFS-PD. */
     {"rule 4 PD",
-     SUBJ("T01:T:LIVER", NULL, {-7, "T01=40"}, {42, "T01=40"},
-          {84, "T01=50"}),
+     SUBJ("T01:T:LIVER", NULL, {-7, "T01=40"}, {42, "T01=40"}, {84, "T01=50"}),
      TTE_PFS, true, 0, 84, 85, "Disease Progression"},
     /* Rule 5: death on day 100 after SD on day 84: no scheduled
      * assessment missed (126 + 7 > 100). */
     /* EVIDENCE: PFS-DEATH. */
     {"rule 5 death",
-     SUBJ("T01:T:LIVER", NULL, {-7, "T01=40"}, {42, "T01=40"},
-          {84, "T01=40"}, {100, "EVENT=DIED"}),
+     SUBJ("T01:T:LIVER", NULL, {-7, "T01=40"}, {42, "T01=40"}, {84, "T01=40"},
+          {100, "EVENT=DIED"}),
      TTE_PFS, true, 0, 100, 101, "Death"},
     /* Rule 3, the spec's example: adequate on day 42, death on day 134:
      * days 84 and 126 missed (126 + 7 < 134): censored on day 42. On day
@@ -71,8 +72,8 @@ static const struct tcase cases[] = {
      TTE_PFS, true, 0, 140, 141, "Death"},
     /* censor_after_missed false: the event at its date. */
     {"censor_after_missed false",
-     SUBJ("T01:T:LIVER", "{\"censor_after_missed\": false}",
-          {-7, "T01=40"}, {42, "T01=40"}, {134, "EVENT=DIED"}),
+     SUBJ("T01:T:LIVER", "{\"censor_after_missed\": false}", {-7, "T01=40"},
+          {42, "T01=40"}, {134, "EVENT=DIED"}),
      TTE_PFS, true, 0, 134, 135, "Death"},
     /* Rule 2: new systemic therapy on day 60, then PD on day 84:
      * censored at the last adequate assessment before it (day 42). */
@@ -88,20 +89,18 @@ static const struct tcase cases[] = {
      TTE_PFS, true, 1, 42, 43, "New Anticancer Therapy"},
     /* ... but not with nat_includes_local false: PD on day 84. */
     {"nat_includes_local false",
-     SUBJ("T01:T:LIVER", "{\"nat_includes_local\": false}",
-          {-7, "T01=40"}, {42, "T01=40"}, {60, "EVENT=SRS"},
-          {84, "T01=50"}),
+     SUBJ("T01:T:LIVER", "{\"nat_includes_local\": false}", {-7, "T01=40"},
+          {42, "T01=40"}, {60, "EVENT=SRS"}, {84, "T01=50"}),
      TTE_PFS, true, 0, 84, 85, "Disease Progression"},
     /* Rule 6: no event: the last adequate assessment (day 84). */
     /* EVIDENCE: PFS-NO-EVENT. */
     {"rule 6 last assessment",
-     SUBJ("T01:T:LIVER", NULL, {-7, "T01=40"}, {42, "T01=40"},
-          {84, "T01=39"}),
+     SUBJ("T01:T:LIVER", NULL, {-7, "T01=40"}, {42, "T01=40"}, {84, "T01=39"}),
      TTE_PFS, true, 1, 84, 85, "Last Tumor Assessment"},
     /* Rule 6 with a cut-off between the scans: day 42. */
     {"rule 6 cut-off",
-     SUBJ("T01:T:LIVER", "{\"data_cutoff\": \"2025-03-01\"}",
-          {-7, "T01=40"}, {42, "T01=40"}, {84, "T01=50"}),
+     SUBJ("T01:T:LIVER", "{\"data_cutoff\": \"2025-03-01\"}", {-7, "T01=40"},
+          {42, "T01=40"}, {84, "T01=50"}),
      TTE_PFS, true, 1, 42, 43, "Last Tumor Assessment"},
     /* A new lesion equivocal on day 42, unequivocal on day 84, therapy on
      * day 60 in between: the PD is dated day 42, before the therapy, so
@@ -128,34 +127,31 @@ static const struct tcase cases[] = {
           {300, "EVENT=ALIVE"}),
      TTE_OS, true, 1, 300, 301, "Last Known Alive"},
     {"OS death after the cut-off",
-     SUBJ("T01:T:LIVER", "{\"data_cutoff\": \"2025-06-30\"}",
-          {-7, "T01=40"}, {42, "T01=40"}, {150, "EVENT=ALIVE"},
-          {250, "EVENT=DIED"}),
+     SUBJ("T01:T:LIVER", "{\"data_cutoff\": \"2025-06-30\"}", {-7, "T01=40"},
+          {42, "T01=40"}, {150, "EVENT=ALIVE"}, {250, "EVENT=DIED"}),
      TTE_OS, true, 1, 150, 151, "Last Known Alive"},
     /* Duration of response (h.3): PR on day 42 (100 -> 60), confirmed on
      * day 84, PD on day 126 (60 -> 80): from day 42 to 126, AVAL 85. */
     /* EVIDENCE: DOR. */
     {"DoR",
-     SUBJ("T01:T:LIVER", NULL, {-7, "T01=100"}, {42, "T01=60"},
-          {84, "T01=60"}, {126, "T01=80"}),
+     SUBJ("T01:T:LIVER", NULL, {-7, "T01=100"}, {42, "T01=60"}, {84, "T01=60"},
+          {126, "T01=80"}),
      TTE_RSD, true, 0, 126, 85, "Disease Progression"},
     /* An unconfirmed PR: no DoR record. */
     {"DoR non-responder",
-     SUBJ("T01:T:LIVER", NULL, {-7, "T01=100"}, {42, "T01=60"},
-          {84, "T01=80"}),
+     SUBJ("T01:T:LIVER", NULL, {-7, "T01=100"}, {42, "T01=60"}, {84, "T01=80"}),
      TTE_RSD, false, 0, 0, 0, NULL},
     /* iPFS (g): iUPD on day 42 confirmed as iCPD on day 84: the event is
      * dated to the iUPD. */
     {"iPFS confirmed",
-     SUBJ("T01:T:LIVER", NULL, {-7, "T01=20"}, {42, "T01=25"},
-          {84, "T01=31"}),
+     SUBJ("T01:T:LIVER", NULL, {-7, "T01=20"}, {42, "T01=25"}, {84, "T01=31"}),
      TTE_IPFS, true, 0, 42, 43, "Disease Progression"},
     /* An iUPD never confirmed: an event by default; with
      * ipfs_unconfirmed_iupd censor, censored at the last adequate
      * assessment (the iUPD itself). */
     {"iPFS unconfirmed event",
-     SUBJ("T01:T:LIVER", NULL, {-7, "T01=20"}, {42, "T01=25"}),
-     TTE_IPFS, true, 0, 42, 43, "Disease Progression"},
+     SUBJ("T01:T:LIVER", NULL, {-7, "T01=20"}, {42, "T01=25"}), TTE_IPFS, true,
+     0, 42, 43, "Disease Progression"},
     {"iPFS unconfirmed censor",
      SUBJ("T01:T:LIVER", "{\"ipfs_unconfirmed_iupd\": \"censor\"}",
           {-7, "T01=20"}, {42, "T01=25"}),
@@ -163,8 +159,8 @@ static const struct tcase cases[] = {
     /* A reset iUPD is no event; the next one, confirmed, is (day 126,
      * confirmed on day 168 by +5 mm). */
     {"iPFS after a reset",
-     SUBJ("T01:T:LIVER", NULL, {-7, "T01=20"}, {42, "T01=25"},
-          {84, "T01=15"}, {126, "T01=22"}, {168, "T01=27"}),
+     SUBJ("T01:T:LIVER", NULL, {-7, "T01=20"}, {42, "T01=25"}, {84, "T01=15"},
+          {126, "T01=22"}, {168, "T01=27"}),
      TTE_IPFS, true, 0, 126, 127, "Disease Progression"},
 };
 
@@ -215,9 +211,13 @@ static void test_sets_at_cutoff(void **state)
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         struct tcase tc = {
             "sets at the cut-off",
-            SUBJ("T01:T:BRAIN", want[i].proto, {-7, "T01=40"},
-                 {42, "T01=40"}),
-            TTE_OS, true, 0, 0, 0, ""};
+            SUBJ("T01:T:BRAIN", want[i].proto, {-7, "T01=40"}, {42, "T01=40"}),
+            TTE_OS,
+            true,
+            0,
+            0,
+            0,
+            ""};
         struct study s;
         fixture_build(&s, &tc.c);
         struct derive_options o = {false};

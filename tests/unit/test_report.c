@@ -229,8 +229,9 @@ static void test_text_fit(void **state)
     cairo_get_current_point(cr, &x, &y);
     assert_true(x > 10 && x < 30);
     /* UTF-8 is cut at a character boundary (no error from cairo). */
-    text_fit(cr, 10, 20, 8.5, false, 20, "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
-                                         "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9");
+    text_fit(cr, 10, 20, 8.5, false, 20,
+             "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+             "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9");
     assert_int_equal(cairo_status(cr), CAIRO_STATUS_SUCCESS);
     cairo_destroy(cr);
     cairo_surface_destroy(s);

@@ -15,12 +15,18 @@
 
 static struct eligibility all_met(void)
 {
-    struct eligibility e = {
-        .age = 50, .ecog = 1, .consent = TRI_YES, .er_negative = TRI_YES,
-        .pr_negative = TRI_YES, .her2_negative = TRI_YES,
-        .organ_function = TRI_YES, .no_steroids = TRI_YES,
-        .prior_trop2_adc = TRI_NO, .prior_pd1_vegf = TRI_NO,
-        .brain_met_mm = 14, .steroid_stable_days = -1};
+    struct eligibility e = {.age = 50,
+                            .ecog = 1,
+                            .consent = TRI_YES,
+                            .er_negative = TRI_YES,
+                            .pr_negative = TRI_YES,
+                            .her2_negative = TRI_YES,
+                            .organ_function = TRI_YES,
+                            .no_steroids = TRI_YES,
+                            .prior_trop2_adc = TRI_NO,
+                            .prior_pd1_vegf = TRI_NO,
+                            .brain_met_mm = 14,
+                            .steroid_stable_days = -1};
     return e;
 }
 
@@ -188,8 +194,8 @@ static void test_findings(void **state)
     assert_non_null(strstr(x->text, "is on day 94; the schedule puts it on "
                                     "day 84 +/- 7 days"));
     x = finding(f, n, "ae-grade/1/Nausea");
-    assert_string_equal(x->text,
-                        "Adverse event 1 'Nausea' has no CTCAE grade (1 to 5).");
+    assert_string_equal(
+        x->text, "Adverse event 1 'Nausea' has no CTCAE grade (1 to 5).");
     /* Week 6 on day 42 is in its window: no finding for it. */
     for (size_t i = 0; i < n; i++)
         assert_null(strstr(f[i].key, "window/2025-02-12"));
@@ -224,20 +230,19 @@ static void test_schedule(void **state)
         if (v[i].done != DATE_NONE)
             date_format(v[i].done, done);
         size_t len = strlen(line);
-        snprintf(line + len, sizeof line - len, "%s%d %s %s%s%s; ",
-                 v[i].kind, v[i].number, due, done,
-                 v[i].overdue ? " overdue" : "", v[i].late ? " late" : "");
+        snprintf(line + len, sizeof line - len, "%s%d %s %s%s%s; ", v[i].kind,
+                 v[i].number, due, done, v[i].overdue ? " overdue" : "",
+                 v[i].late ? " late" : "");
     }
-    assert_string_equal(line,
-                        "dosing1 2025-01-01 2025-01-01; "
-                        "dosing2 2025-01-22 2025-01-22; "
-                        "dosing3 2025-02-12 - overdue; "
-                        "dosing4 2025-03-05 - overdue; "
-                        "dosing5 2025-03-26 - overdue; "
-                        "dosing6 2025-04-16 -; "
-                        "imaging1 2025-02-12 2025-02-12; "
-                        "imaging2 2025-03-26 2025-04-05 late; "
-                        "imaging3 2025-05-07 -; ");
+    assert_string_equal(line, "dosing1 2025-01-01 2025-01-01; "
+                              "dosing2 2025-01-22 2025-01-22; "
+                              "dosing3 2025-02-12 - overdue; "
+                              "dosing4 2025-03-05 - overdue; "
+                              "dosing5 2025-03-26 - overdue; "
+                              "dosing6 2025-04-16 -; "
+                              "imaging1 2025-02-12 2025-02-12; "
+                              "imaging2 2025-03-26 2025-04-05 late; "
+                              "imaging3 2025-05-07 -; ");
     /* Each cycle's doses against the planned ones: cycle 2's
      * sacituzumab govitecan 7.5 mg/kg is a reduction from 10. */
     assert_int_equal(v[0].n_doses, 1);
@@ -292,18 +297,17 @@ static void test_statuses(void **state)
         dump_diags(&d);
     assert_int_equal(rc, 0);
     static const char *const want[][2] = {
-        {"SC", "screening"},    {"SF", "screen failure"},
-        {"OT", "on treatment"}, {"FU", "follow-up"},
-        {"OS", "off study"},    {"WC", "off study"},
+        {"SC", "screening"}, {"SF", "screen failure"}, {"OT", "on treatment"},
+        {"FU", "follow-up"}, {"OS", "off study"},      {"WC", "off study"},
         {"DD", "dead"}};
     struct derive_options dop = {false};
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         const struct subject *sj = study_find(&s, want[i][0]);
         struct subject_result res;
         endpoints_subject(&s, sj, &dop, &res);
-        assert_string_equal(subject_status_name(subject_status(sj, &res,
-                                                               DATE_NONE)),
-                            want[i][1]);
+        assert_string_equal(
+            subject_status_name(subject_status(sj, &res, DATE_NONE)),
+            want[i][1]);
         subject_result_release(&res);
     }
     /* At a cut-off before the events, they are not known yet. */

@@ -24,18 +24,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char dm[] =
-    "USUBJID,DTHDTC\nS1,\nS2,\nS3,2025-02-15\nS4,\n";
-static const char ex[] =
-    "USUBJID,EXTRT,EXDOSE,EXDOSU,EXSTDTC\n"
-    "S1,IVONESCIMAB,20,mg/kg,2025-01-10\n"
-    "S1,IVONESCIMAB,20,mg/kg,2025-01-31\n"
-    "S1,SACITUZUMAB GOVITECAN,10,mg/kg,2025-01-10\n"
-    "S1,SACITUZUMAB GOVITECAN,10,mg/kg,2025-01-17\n"
-    "S1,SACITUZUMAB GOVITECAN,7.5,mg/kg,2025-01-31\n"
-    "S2,IVONESCIMAB,20,mg/kg,2025-01-15\n"
-    "S2,SACITUZUMAB GOVITECAN,10,mg/kg,2025-01-15\n"
-    "S3,IVONESCIMAB,20,mg/kg,2025-02-01\n";
+static const char dm[] = "USUBJID,DTHDTC\nS1,\nS2,\nS3,2025-02-15\nS4,\n";
+static const char ex[] = "USUBJID,EXTRT,EXDOSE,EXDOSU,EXSTDTC\n"
+                         "S1,IVONESCIMAB,20,mg/kg,2025-01-10\n"
+                         "S1,IVONESCIMAB,20,mg/kg,2025-01-31\n"
+                         "S1,SACITUZUMAB GOVITECAN,10,mg/kg,2025-01-10\n"
+                         "S1,SACITUZUMAB GOVITECAN,10,mg/kg,2025-01-17\n"
+                         "S1,SACITUZUMAB GOVITECAN,7.5,mg/kg,2025-01-31\n"
+                         "S2,IVONESCIMAB,20,mg/kg,2025-01-15\n"
+                         "S2,SACITUZUMAB GOVITECAN,10,mg/kg,2025-01-15\n"
+                         "S3,IVONESCIMAB,20,mg/kg,2025-02-01\n";
 static const char ae[] =
     "USUBJID,AESEQ,AETERM,AEDECOD,AEBODSYS,AETOXGR,AESER,AEREL,AEACN,AEOUT,"
     "AESTDTC,AEENDTC\n"
@@ -51,18 +49,17 @@ static const char ae[] =
     "S3,1,Diarrhoea,Diarrhoea,Gastrointestinal,5,Y,RELATED,DRUG WITHDRAWN,"
     "FATAL,2025-02-10,2025-02-15\n"
     "S4,1,Fatigue,Fatigue,General,1,N,NOT RELATED,,,2025-02-01,\n";
-static const char suppae[] =
-    "RDOMAIN,USUBJID,IDVAR,IDVARVAL,QNAM,QVAL\n"
-    "AE,S1,AESEQ,1,AERELIVO,NOT RELATED\n"
-    "AE,S1,AESEQ,1,AERELADC,RELATED\n"
-    "AE,S1,AESEQ,1,AEACNIVO,DOSE NOT CHANGED\n"
-    "AE,S1,AESEQ,1,AEACNADC,DOSE NOT CHANGED\n"
-    "AE,S1,AESEQ,2,AERELIVO,NOT RELATED\n"
-    "AE,S1,AESEQ,2,AERELADC,RELATED\n"
-    "AE,S1,AESEQ,2,AEACNIVO,DOSE NOT CHANGED\n"
-    "AE,S1,AESEQ,2,AEACNADC,DOSE REDUCED\n"
-    "AE,S2,AESEQ,2,AERELIVO,RELATED\n"
-    "AE,S2,AESEQ,2,AERELADC,NOT RELATED\n";
+static const char suppae[] = "RDOMAIN,USUBJID,IDVAR,IDVARVAL,QNAM,QVAL\n"
+                             "AE,S1,AESEQ,1,AERELIVO,NOT RELATED\n"
+                             "AE,S1,AESEQ,1,AERELADC,RELATED\n"
+                             "AE,S1,AESEQ,1,AEACNIVO,DOSE NOT CHANGED\n"
+                             "AE,S1,AESEQ,1,AEACNADC,DOSE NOT CHANGED\n"
+                             "AE,S1,AESEQ,2,AERELIVO,NOT RELATED\n"
+                             "AE,S1,AESEQ,2,AERELADC,RELATED\n"
+                             "AE,S1,AESEQ,2,AEACNIVO,DOSE NOT CHANGED\n"
+                             "AE,S1,AESEQ,2,AEACNADC,DOSE REDUCED\n"
+                             "AE,S2,AESEQ,2,AERELIVO,RELATED\n"
+                             "AE,S2,AESEQ,2,AERELADC,NOT RELATED\n";
 
 static struct study study;
 static struct table tab;
@@ -135,15 +132,14 @@ static void test_overview(void **state)
     expect(t, "", "Fatal TEAE (grade 5)", "1", "33.3", NULL, NULL);
     expect(t, "", "Treatment-related TEAE (either drug)", "3", "100.0", NULL,
            NULL);
-    expect(t, "", "TEAE leading to discontinuation of Ivonescimab", "1",
-           "33.3", NULL, NULL);
+    expect(t, "", "TEAE leading to discontinuation of Ivonescimab", "1", "33.3",
+           NULL, NULL);
     expect(t, "", "TEAE leading to discontinuation of Sacituzumab govitecan",
            "1", "33.3", NULL, NULL);
-    expect(t, "", "TEAE leading to discontinuation of all study treatment",
-           "1", "33.3", NULL, NULL);
+    expect(t, "", "TEAE leading to discontinuation of all study treatment", "1",
+           "33.3", NULL, NULL);
     expect(t, "", "TEAE leading to dose reduction", "1", "33.3", NULL, NULL);
-    expect(t, "", "TEAE leading to dose interruption", "0", "0.0", NULL,
-           NULL);
+    expect(t, "", "TEAE leading to dose interruption", "0", "0.0", NULL, NULL);
 }
 
 static void test_soc_pt(void **state)
@@ -166,8 +162,7 @@ static void test_soc_pt(void **state)
     }
     /* Sorted by frequency: SOC rows in order 2, 2, 1 (blood before GI by
      * grade 3, then name). */
-    size_t blood = at(t, "BLOOD", "Any"), gi = at(t, "GASTROINTESTINAL",
-                                                   "Any");
+    size_t blood = at(t, "BLOOD", "Any"), gi = at(t, "GASTROINTESTINAL", "Any");
     size_t resp = at(t, "RESPIRATORY", "Any");
     assert_true(blood < gi && gi < resp);
 }
@@ -221,8 +216,9 @@ static void test_exposure_and_deaths(void **state)
     r = at(t, "Sacituzumab govitecan",
            "Relative dose intensity, %, median (range)");
     assert_string_equal(table_get(&tab, r, "VALUE"), "59.4 (50.0-68.8)");
-    r = at(t, "Sacituzumab govitecan", "Cumulative dose, mg/kg, median "
-                                       "(range)");
+    r = at(t, "Sacituzumab govitecan",
+           "Cumulative dose, mg/kg, median "
+           "(range)");
     assert_string_equal(table_get(&tab, r, "VALUE"), "18.8 (10.0-27.5)");
     expect(t, "Sacituzumab govitecan", "Subjects with a dose reduction", "1",
            "33.3", NULL, NULL);
@@ -230,10 +226,9 @@ static void test_exposure_and_deaths(void **state)
            "Subjects with a cycle delayed (> 3 days late)", "0", "0.0", NULL,
            NULL);
     expect("Deaths", "", "All deaths", "1", "33.3", NULL, NULL);
-    expect("Deaths", "", "On treatment (within 30 days of the last dose)",
-           "1", "33.3", NULL, NULL);
-    expect("Deaths", "", "With a fatal adverse event", "1", "33.3", NULL,
-           NULL);
+    expect("Deaths", "", "On treatment (within 30 days of the last dose)", "1",
+           "33.3", NULL, NULL);
+    expect("Deaths", "", "With a fatal adverse event", "1", "33.3", NULL, NULL);
 }
 
 static void test_adae_flags(void **state)

@@ -16,10 +16,9 @@ static const char dm_csv[] =
     "STUDYID,DOMAIN,USUBJID,RFSTDTC,RFXSTDTC,DTHDTC,AGE,SEX\n"
     "S,DM,S-001,2025-01-10,2025-01-10,,50,F\n"
     "S,DM,S-002,2025-02-10,2025-02-10,,61,F\n";
-static const char ds_csv[] =
-    "USUBJID,DSDECOD,DSCAT,DSSTDTC\n"
-    "S-001,ENROLLED,PROTOCOL MILESTONE,2025-01-08\n"
-    "S-002,ENROLLED,PROTOCOL MILESTONE,2025-02-07\n";
+static const char ds_csv[] = "USUBJID,DSDECOD,DSCAT,DSSTDTC\n"
+                             "S-001,ENROLLED,PROTOCOL MILESTONE,2025-01-08\n"
+                             "S-002,ENROLLED,PROTOCOL MILESTONE,2025-02-07\n";
 static const char ex_csv[] =
     "USUBJID,EXTRT,EXDOSE,EXDOSU,EXSTDTC,EXENDTC\n"
     "S-001,IVONESCIMAB,20,mg/kg,2025-01-10,2025-01-10\n"
@@ -135,8 +134,7 @@ static void expect(struct fixture *f, const char *want)
 }
 
 static const struct measurement *meas_of(const struct subject *sj,
-                                         const char *linkid,
-                                         const char *visit)
+                                         const char *linkid, const char *visit)
 {
     int li = subject_find_lesion(sj, linkid);
     for (size_t i = 0; i < sj->n_meas; i++)
@@ -255,8 +253,8 @@ static void test_bad_unit_and_cm(void **state)
     expect(f, "tr.csv:11:8: error: unit 'IN' of LDIAM must be mm or cm "
               "(subject S-001, lesion T01, visit WEEK 12) [unit]");
     /* cm is converted: 2.1 cm = 21 mm. */
-    const struct measurement *m = meas_of(study_find(&f->s, "S-001"), "T02",
-                                          "WEEK 12");
+    const struct measurement *m =
+        meas_of(study_find(&f->s, "S-001"), "T02", "WEEK 12");
     assert_non_null(m);
     assert_int_equal(m->diam, 21 * DIAM_SCALE);
     fx_free(f);
@@ -434,8 +432,8 @@ static void test_target_without_baseline(void **state)
               "S-001 has no baseline measurement (visit SCREENING, "
               "2025-01-03): the baseline is incomplete "
               "[no-baseline-measurement]");
-    const struct measurement *m = meas_of(study_find(&f->s, "S-001"), "T02",
-                                          "SCREENING");
+    const struct measurement *m =
+        meas_of(study_find(&f->s, "S-001"), "T02", "SCREENING");
     assert_non_null(m);
     assert_int_equal(m->kind, MV_NOT_DONE);
     fx_free(f);
@@ -625,8 +623,8 @@ static void test_partial_dates(void **state)
               "visit SCREENING) [imputed-date]");
     expect(f, "tr.csv:11:12: warning: TRDTC '2025-03' is partial; imputed "
               "to 2025-03-31, the last possible day");
-    const struct measurement *m = meas_of(study_find(&f->s, "S-002"), "T01",
-                                          "WEEK 6");
+    const struct measurement *m =
+        meas_of(study_find(&f->s, "S-002"), "T01", "WEEK 6");
     assert_true(m->date_imputed);
     assert_int_equal(m->date, date_from_ymd(2025, 3, 31));
     fx_free(f);

@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const files[] = {"dm.csv", "ds.csv", "ex.csv", "tu.csv",
-                                    "tr.csv", "rs.csv", "cm.csv", "pr.csv",
-                                    "ae.csv", "suppae.csv", "ss.csv",
-                                    "protocol.json", NULL};
+static const char *const files[] = {
+    "dm.csv", "ds.csv",        "ex.csv", "tu.csv", "tr.csv",
+    "rs.csv", "cm.csv",        "pr.csv", "ae.csv", "suppae.csv",
+    "ss.csv", "protocol.json", NULL};
 
 static char *slurp(const char *dir, const char *name, size_t *len)
 {

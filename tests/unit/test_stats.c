@@ -167,8 +167,8 @@ static void test_km_tables(void **state)
     static const struct {
         const char *suffix;
         enum km_ci_type ci;
-    } types[] = {{"", KM_CI_LOGLOG}, {"_log", KM_CI_LOG},
-                 {"_plain", KM_CI_PLAIN}};
+    } types[] = {
+        {"", KM_CI_LOGLOG}, {"_log", KM_CI_LOG}, {"_plain", KM_CI_PLAIN}};
     for (size_t d = 0; d < 3; d++) {
         char name[64];
         snprintf(name, sizeof name, "km_%s_input.csv", datasets[d]);
@@ -180,9 +180,8 @@ static void test_km_tables(void **state)
             struct csvf *f = ref_read(name);
             assert_non_null(f);
             struct km k;
-            assert_int_equal(km_fit(in.time, in.event, in.n, types[t].ci,
-                                    0.95, &k),
-                             0);
+            assert_int_equal(
+                km_fit(in.time, in.event, in.n, types[t].ci, 0.95, &k), 0);
             assert_int_equal((int)k.n_steps, f->nrow);
             for (int r = 0; r < f->nrow; r++) {
                 const struct km_step *s = &k.steps[r];
@@ -193,10 +192,8 @@ static void test_km_tables(void **state)
                 assert_int_equal(s->n_event, (long)num(f, r, "n_event"));
                 assert_int_equal(s->n_censor, (long)num(f, r, "n_censor"));
                 near(s->surv, num(f, r, "surv"), 1e-10, "surv", where);
-                near(s->std_err, num(f, r, "std_err"), 1e-10, "std_err",
-                     where);
-                near(s->se_surv, num(f, r, "se_surv"), 1e-10, "se_surv",
-                     where);
+                near(s->std_err, num(f, r, "std_err"), 1e-10, "std_err", where);
+                near(s->se_surv, num(f, r, "se_surv"), 1e-10, "se_surv", where);
                 near(s->lower, num(f, r, "lower"), 1e-10, "lower", where);
                 near(s->upper, num(f, r, "upper"), 1e-10, "upper", where);
             }
@@ -227,12 +224,11 @@ static void test_medians_and_landmarks(void **state)
                                  : !strcmp(ct, "plain") ? KM_CI_PLAIN
                                                         : KM_CI_LOGLOG;
             struct km k;
-            assert_int_equal(km_fit(in.time, in.event, in.n, ci, 0.95, &k),
-                             0);
+            assert_int_equal(km_fit(in.time, in.event, in.n, ci, 0.95, &k), 0);
             const char *q = str(f, r, "quantity");
             char where[128];
-            snprintf(where, sizeof where, "%s row %d (%s %s)", name, r + 1,
-                     ct, q);
+            snprintf(where, sizeof where, "%s row %d (%s %s)", name, r + 1, ct,
+                     q);
             if (!strcmp(q, "median_table")) {
                 /* print(survfit): observed times, exactly. */
                 struct km_quantile m;
@@ -264,10 +260,8 @@ static void test_medians_and_landmarks(void **state)
                 near(a.surv, num(f, r, "value"), 1e-10, "S(t)", where);
                 near(a.lower, num(f, r, "lower"), 1e-10, "lower", where);
                 near(a.upper, num(f, r, "upper"), 1e-10, "upper", where);
-                near(a.std_err, num(f, r, "std_err"), 1e-10, "std_err",
-                     where);
-                near(a.se_surv, num(f, r, "se_surv"), 1e-10, "se_surv",
-                     where);
+                near(a.std_err, num(f, r, "std_err"), 1e-10, "std_err", where);
+                near(a.se_surv, num(f, r, "se_surv"), 1e-10, "se_surv", where);
                 assert_int_equal(a.n_risk, (long)num(f, r, "n_risk"));
                 checked++;
             }
@@ -299,9 +293,8 @@ static void test_logrank(void **state)
             struct input in;
             input_read(map[m].file, &in);
             struct logrank lr;
-            assert_int_equal(logrank_test(in.time, in.event, in.group, in.n,
-                                          &lr),
-                             0);
+            assert_int_equal(
+                logrank_test(in.time, in.event, in.group, in.n, &lr), 0);
             assert_int_equal(lr.n[0], (long)num(f, r, "n_g1"));
             assert_int_equal(lr.n[1], (long)num(f, r, "n_g2"));
             assert_int_equal(lr.obs[0], (long)num(f, r, "obs_g1"));
@@ -341,11 +334,10 @@ static void test_cox(void **state)
         for (size_t i = 0; i < in.n; i++)
             x[i] = in.group[i] + 1;
         struct cox c;
-        assert_int_equal(cox_fit(in.time, in.event, x, in.n,
-                                 !strcmp(ties, "efron") ? COX_EFRON
-                                                        : COX_BRESLOW,
-                                 0.95, &c),
-                         0);
+        assert_int_equal(
+            cox_fit(in.time, in.event, x, in.n,
+                    !strcmp(ties, "efron") ? COX_EFRON : COX_BRESLOW, 0.95, &c),
+            0);
         char where[64];
         snprintf(where, sizeof where, "%s %s", cmp, ties);
         assert_int_equal(c.n, (long)num(f, r, "n"));
@@ -379,12 +371,13 @@ static void test_binom(void **state)
     static const struct {
         long x, n;
         double lo, hi;
-    } spec[] = {{0, 10, 0.0, 30.8}, {5, 10, 18.7, 81.3}, {10, 10, 69.2, 100},
+    } spec[] = {{0, 10, 0.0, 30.8},
+                {5, 10, 18.7, 81.3},
+                {10, 10, 69.2, 100},
                 {12, 40, 16.6, 46.5}};
     for (size_t i = 0; i < 4; i++) {
         double lo, hi;
-        assert_int_equal(binom_exact(spec[i].x, spec[i].n, 0.95, &lo, &hi),
-                         0);
+        assert_int_equal(binom_exact(spec[i].x, spec[i].n, 0.95, &lo, &hi), 0);
         assert_true(fabs(round(lo * 1000) / 10 - spec[i].lo) < 1e-9);
         assert_true(fabs(round(hi * 1000) / 10 - spec[i].hi) < 1e-9);
     }

@@ -156,11 +156,10 @@ static void round_trip(enum engine e)
     char out[4096];
     snprintf(out, sizeof out, "%s/export", c.dir);
     assert_int_equal(store_export(st, out, err), 0);
-    static const char *const files[] = {"ae.csv", "cm.csv", "dm.csv",
-                                        "ds.csv", "ex.csv", "pr.csv",
-                                        "rs.csv", "ss.csv", "suppae.csv",
-                                        "tr.csv", "tu.csv", "protocol.json",
-                                        NULL};
+    static const char *const files[] = {
+        "ae.csv", "cm.csv",        "dm.csv", "ds.csv",     "ex.csv",
+        "pr.csv", "rs.csv",        "ss.csv", "suppae.csv", "tr.csv",
+        "tu.csv", "protocol.json", NULL};
     for (int i = 0; files[i]; i++)
         same_files(demo_dir(), out, files[i]);
     long rows, bad;
@@ -208,35 +207,30 @@ static void changes_and_audit(enum engine e)
     assert_int_equal(store_import(st, c.dir, "coordinator1", err), 4);
     /* Records: dm 1, 2; tr 3, 4 (files in name order). */
     char v[64];
-    assert_int_equal(store_record_get(st, 3, "TRSTRESN", v, sizeof v, err),
-                     1);
+    assert_int_equal(store_record_get(st, 3, "TRSTRESN", v, sizeof v, err), 1);
     assert_string_equal(v, "20");
     /* A change after first entry needs a reason. */
-    assert_true(store_record_update(st, 3, "TRSTRESN", "21", "radiologist1",
-                                    "", err) < 0);
+    assert_true(store_record_update(st, 3, "TRSTRESN", "21", "radiologist1", "",
+                                    err) < 0);
     assert_non_null(strstr(err, "a reason is required"));
-    assert_int_equal(store_record_update(st, 3, "TRSTRESN", "21",
-                                         "radiologist1",
-                                         "re-measured on the source images",
-                                         err),
-                     0);
-    assert_int_equal(store_record_get(st, 3, "TRSTRESN", v, sizeof v, err),
-                     1);
+    assert_int_equal(
+        store_record_update(st, 3, "TRSTRESN", "21", "radiologist1",
+                            "re-measured on the source images", err),
+        0);
+    assert_int_equal(store_record_get(st, 3, "TRSTRESN", v, sizeof v, err), 1);
     assert_string_equal(v, "21");
     /* A field the domain does not have is refused. */
-    assert_true(store_record_update(st, 3, "NOPE", "1", "radiologist1",
-                                    "why", err) < 0);
+    assert_true(store_record_update(st, 3, "NOPE", "1", "radiologist1", "why",
+                                    err) < 0);
     long id = store_record_insert(
         st, "tr", (const char *const[]){"USUBJID", "TRLNKID", "TRSTRESN"},
         (const char *const[]){"S-2", "T02", "11"}, 3, "radiologist1", err);
     assert_true(id == 5);
     assert_true(store_record_delete(st, 4, "monitor1", NULL, err) < 0);
     assert_int_equal(store_record_delete(st, 4, "investigator1",
-                                         "entered for the wrong subject",
-                                         err),
+                                         "entered for the wrong subject", err),
                      0);
-    assert_int_equal(store_record_get(st, 4, "TRSTRESN", v, sizeof v, err),
-                     0);
+    assert_int_equal(store_record_get(st, 4, "TRSTRESN", v, sizeof v, err), 0);
     /* The trail: who, what, old and new value, why; filters. */
     struct counter k = {0};
     struct audit_filter f = {.usubjid = "S-1"};
@@ -264,25 +258,22 @@ static void changes_and_audit(enum engine e)
          (const char *const[]){"S-2", "x"}, 2},
     };
     long ids[2];
-    assert_true(store_records_insert(st, batch, 2, "radiologist1", ids,
-                                     err) < 0);
+    assert_true(store_records_insert(st, batch, 2, "radiologist1", ids, err) <
+                0);
     assert_non_null(strstr(err, "tr has no column NOPE"));
     assert_int_equal(store_audit_verify(st, &rows, &bad, err), 0);
     assert_int_equal(rows, n_before);
-    assert_int_equal(store_record_get(st, 6, "TRSTRESN", v, sizeof v, err),
-                     0);
+    assert_int_equal(store_record_get(st, 6, "TRSTRESN", v, sizeof v, err), 0);
     /* Both good: both added in order, two audit rows. */
-    batch[1] = (struct store_row){
-        "tr", trc, (const char *const[]){"S-2", "T04", "7"}, 3};
+    batch[1] = (struct store_row){"tr", trc,
+                                  (const char *const[]){"S-2", "T04", "7"}, 3};
     assert_int_equal(
         store_records_insert(st, batch, 2, "radiologist1", ids, err), 0);
     assert_int_equal(ids[1], ids[0] + 1);
-    assert_int_equal(store_record_get(st, ids[0], "TRSTRESN", v, sizeof v,
-                                      err),
+    assert_int_equal(store_record_get(st, ids[0], "TRSTRESN", v, sizeof v, err),
                      1);
     assert_string_equal(v, "9");
-    assert_int_equal(store_record_get(st, ids[1], "TRSTRESN", v, sizeof v,
-                                      err),
+    assert_int_equal(store_record_get(st, ids[1], "TRSTRESN", v, sizeof v, err),
                      1);
     assert_string_equal(v, "7");
     assert_int_equal(store_audit_verify(st, &rows, &bad, err), 0);
@@ -319,38 +310,31 @@ static void users(enum engine e)
     fresh(&c, e);
     struct store *st = open_init(&c);
     char err[STORE_ERR], role[32];
-    assert_int_equal(store_user_add(st, "ana", "radiologist", "s3cret-pw",
-                                    "admin1", err),
-                     0);
-    assert_true(store_user_add(st, "ana", "monitor", "another-pw", "admin1",
-                               err) < 0);
-    assert_true(store_user_add(st, "bob", "wizard", "s3cret-pw", "admin1",
-                               err) < 0);
+    assert_int_equal(
+        store_user_add(st, "ana", "radiologist", "s3cret-pw", "admin1", err),
+        0);
+    assert_true(
+        store_user_add(st, "ana", "monitor", "another-pw", "admin1", err) < 0);
+    assert_true(
+        store_user_add(st, "bob", "wizard", "s3cret-pw", "admin1", err) < 0);
     assert_true(store_user_add(st, "bob", "monitor", "short", "admin1", err) <
                 0);
-    assert_int_equal(store_user_check(st, "ana", "s3cret-pw", role,
-                                      sizeof role, err),
-                     1);
+    assert_int_equal(
+        store_user_check(st, "ana", "s3cret-pw", role, sizeof role, err), 1);
     assert_string_equal(role, "radiologist");
-    assert_int_equal(store_user_check(st, "ana", "wrong-pw", role,
-                                      sizeof role, err),
+    assert_int_equal(
+        store_user_check(st, "ana", "wrong-pw", role, sizeof role, err), 0);
+    assert_int_equal(
+        store_user_check(st, "nobody", "s3cret-pw", role, sizeof role, err), 0);
+    assert_int_equal(store_user_passwd(st, "ana", "new-s3cret", "admin1", err),
                      0);
-    assert_int_equal(store_user_check(st, "nobody", "s3cret-pw", role,
-                                      sizeof role, err),
-                     0);
-    assert_int_equal(store_user_passwd(st, "ana", "new-s3cret", "admin1",
-                                       err),
-                     0);
-    assert_int_equal(store_user_check(st, "ana", "s3cret-pw", role,
-                                      sizeof role, err),
-                     0);
-    assert_int_equal(store_user_check(st, "ana", "new-s3cret", role,
-                                      sizeof role, err),
-                     1);
+    assert_int_equal(
+        store_user_check(st, "ana", "s3cret-pw", role, sizeof role, err), 0);
+    assert_int_equal(
+        store_user_check(st, "ana", "new-s3cret", role, sizeof role, err), 1);
     assert_int_equal(store_user_disable(st, "ana", "admin1", err), 0);
-    assert_int_equal(store_user_check(st, "ana", "new-s3cret", role,
-                                      sizeof role, err),
-                     0);
+    assert_int_equal(
+        store_user_check(st, "ana", "new-s3cret", role, sizeof role, err), 0);
     /* Stored as Argon2id, never logged. */
     if (e == LITE) {
         sqlite3 *db;
@@ -391,13 +375,13 @@ static void test_sqlite_users(void **s)
     (void)s;
     users(LITE);
 }
-#define PG_TEST(name, fn)                                                    \
-    static void name(void **s)                                               \
-    {                                                                        \
-        (void)s;                                                             \
-        if (!pg_url())                                                       \
-            SKIP_TEST();                                                          \
-        fn(PG);                                                              \
+#define PG_TEST(name, fn)                                                      \
+    static void name(void **s)                                                 \
+    {                                                                          \
+        (void)s;                                                               \
+        if (!pg_url())                                                         \
+            SKIP_TEST();                                                       \
+        fn(PG);                                                                \
     }
 PG_TEST(test_pg_round_trip, round_trip)
 PG_TEST(test_pg_all_or_nothing, import_all_or_nothing)
@@ -450,8 +434,8 @@ static int refuse(void *ctx, struct store *st, const char *usubjid, char *err)
 /* A check that accepts the change and reports one finding for the
  * subject as changed. */
 static const struct store_finding found_k7[] = {{"k7", NULL, "seven"}};
-static int accept_with_finding(void *ctx, struct store *st,
-                               const char *usubjid, char *err)
+static int accept_with_finding(void *ctx, struct store *st, const char *usubjid,
+                               char *err)
 {
     (void)st, (void)usubjid, (void)err;
     struct store_check *self = ctx;
@@ -489,12 +473,12 @@ static void review(enum engine e)
                "S-2,T01,WEEK 6,15,15\n");
     assert_int_equal(store_import(st, c.dir, "coordinator1", err), 5);
     /* Records: dm 1, 2; tr 3 (S-1 week 6), 4 (S-1 week 12), 5 (S-2). */
-    assert_int_equal(store_user_add(st, "ivy", "investigator", "pw-ivy-123",
-                                    "admin1", err),
-                     0);
-    assert_int_equal(store_user_add(st, "cody", "coordinator", "pw-cody-123",
-                                    "admin1", err),
-                     0);
+    assert_int_equal(
+        store_user_add(st, "ivy", "investigator", "pw-ivy-123", "admin1", err),
+        0);
+    assert_int_equal(
+        store_user_add(st, "cody", "coordinator", "pw-cody-123", "admin1", err),
+        0);
 
     /* A manual query: raised, answered, closed; a closed one stays so. */
     long q = store_query_raise(st, "S-1", "WEEK 6", 3, "manual", NULL,
@@ -505,8 +489,7 @@ static void review(enum engine e)
     assert_true(store_query_close(st, q, "", "monitor1", err) < 0);
     assert_int_equal(store_query_answer(st, q, "Checked: 20 mm", "ivy", err),
                      0);
-    assert_int_equal(store_query_close(st, q, "Verified", "monitor1", err),
-                     0);
+    assert_int_equal(store_query_close(st, q, "Verified", "monitor1", err), 0);
     assert_true(store_query_answer(st, q, "again", "ivy", err) < 0);
     assert_non_null(strstr(err, "is closed"));
     assert_true(store_query_close(st, 99, "x", "monitor1", err) < 0);
@@ -526,9 +509,8 @@ static void review(enum engine e)
                                         &raised, &closed, err),
                      0);
     assert_int_equal(raised, 0);
-    assert_int_equal(store_queries_sync(st, "S-1", f2 + 1, 1,
-                                        "balist-checks", &raised, &closed,
-                                        err),
+    assert_int_equal(store_queries_sync(st, "S-1", f2 + 1, 1, "balist-checks",
+                                        &raised, &closed, err),
                      0);
     assert_int_equal(raised, 0);
     assert_int_equal(closed, 1); /* k1 resolved by the data */
@@ -548,20 +530,20 @@ static void review(enum engine e)
     /* Signatures: the password again, investigators only; a change voids
      * the subject's and that visit's signatures, not another visit's or
      * another subject's. */
-    assert_int_equal(store_sign(st, "S-1", NULL, "signature", "I confirm", "ivy", "nope",
-                                err),
+    assert_int_equal(store_sign(st, "S-1", NULL, "signature", "I confirm",
+                                "ivy", "nope", err),
                      0);
     assert_true(store_sign(st, "S-1", NULL, "signature", "I confirm", "cody",
                            "pw-cody-123", err) < 0);
     assert_non_null(strstr(err, "only an investigator signs"));
-    assert_true(store_sign(st, "S-9", NULL, "signature", "I confirm", "ivy", "pw-ivy-123",
-                           err) < 0);
-    assert_true(store_sign(st, "S-1", NULL, "signature", "I confirm", "ivy", "pw-ivy-123",
-                           err) > 0);
-    assert_true(store_sign(st, "S-1", "WEEK 12", "signature", "I confirm", "ivy",
+    assert_true(store_sign(st, "S-9", NULL, "signature", "I confirm", "ivy",
+                           "pw-ivy-123", err) < 0);
+    assert_true(store_sign(st, "S-1", NULL, "signature", "I confirm", "ivy",
                            "pw-ivy-123", err) > 0);
-    assert_true(store_sign(st, "S-2", NULL, "signature", "I confirm", "ivy", "pw-ivy-123",
-                           err) > 0);
+    assert_true(store_sign(st, "S-1", "WEEK 12", "signature", "I confirm",
+                           "ivy", "pw-ivy-123", err) > 0);
+    assert_true(store_sign(st, "S-2", NULL, "signature", "I confirm", "ivy",
+                           "pw-ivy-123", err) > 0);
     assert_int_equal(store_record_update(st, 3, "TRSTRESN", "19", "rad1",
                                          "re-measured", err),
                      0);
@@ -574,9 +556,8 @@ static void review(enum engine e)
     assert_int_equal(store_signature_each(st, "S-2", count_sig, &g, err), 0);
     assert_int_equal(g.valid, 1);
     /* Source data verification: a monitor's, voided the same way. */
-    assert_int_equal(store_user_add(st, "mo", "monitor", "pw-mo-12345",
-                                    "admin1", err),
-                     0);
+    assert_int_equal(
+        store_user_add(st, "mo", "monitor", "pw-mo-12345", "admin1", err), 0);
     assert_true(store_sign(st, "S-2", NULL, "verification", "SDV done", "ivy",
                            "pw-ivy-123", err) < 0);
     assert_non_null(strstr(err, "only a monitor marks data verified"));
@@ -593,32 +574,28 @@ static void review(enum engine e)
     long lock = store_sign(st, "S-2", NULL, "lock", "database lock", "mo",
                            "pw-mo-12345", err);
     assert_true(lock > 0);
-    assert_true(store_sign(st, "S-2", NULL, "lock", "x", "cody",
-                           "pw-cody-123", err) < 0);
-    assert_true(store_record_update(st, 5, "TRSTRESN", "13", "rad1", "r",
-                                    err) < 0);
+    assert_true(store_sign(st, "S-2", NULL, "lock", "x", "cody", "pw-cody-123",
+                           err) < 0);
+    assert_true(store_record_update(st, 5, "TRSTRESN", "13", "rad1", "r", err) <
+                0);
     assert_non_null(strstr(err, "S-2 is locked (by mo, "));
     assert_true(store_record_insert(
                     st, "tr", (const char *const[]){"USUBJID", "TRLNKID"},
                     (const char *const[]){"S-2", "T09"}, 2, "rad1", err) < 0);
     assert_true(store_unlock(st, lock, "mo", "", err) < 0);
-    assert_int_equal(store_unlock(st, lock, "mo", "a late lab result", err),
-                     0);
+    assert_int_equal(store_unlock(st, lock, "mo", "a late lab result", err), 0);
     assert_true(store_unlock(st, lock, "mo", "again", err) < 0);
-    assert_int_equal(store_record_update(st, 5, "TRSTRESN", "13", "rad1",
-                                         "r", err),
-                     0);
-    long vlock = store_sign(st, "S-1", "WEEK 12", "lock", "visit lock",
-                            "ivy", "pw-ivy-123", err);
+    assert_int_equal(
+        store_record_update(st, 5, "TRSTRESN", "13", "rad1", "r", err), 0);
+    long vlock = store_sign(st, "S-1", "WEEK 12", "lock", "visit lock", "ivy",
+                            "pw-ivy-123", err);
     assert_true(vlock > 0);
-    assert_int_equal(store_record_update(st, 3, "TRSTRESN", "22", "rad1",
-                                         "r", err),
-                     0);
-    assert_true(store_record_update(st, 4, "TRSTRESN", "22", "rad1", "r",
-                                    err) < 0);
+    assert_int_equal(
+        store_record_update(st, 3, "TRSTRESN", "22", "rad1", "r", err), 0);
+    assert_true(store_record_update(st, 4, "TRSTRESN", "22", "rad1", "r", err) <
+                0);
     assert_non_null(strstr(err, "S-1 visit WEEK 12 is locked"));
-    assert_int_equal(store_unlock(st, vlock, "ivy", "query answered", err),
-                     0);
+    assert_int_equal(store_unlock(st, vlock, "ivy", "query answered", err), 0);
 
     /* A change of several fields is one transaction with an audit row per
      * field; a check that refuses rolls all of it back. */
@@ -627,14 +604,13 @@ static void review(enum engine e)
     struct store_check no = {refuse, &calls, NULL, 0};
     assert_true(store_record_update_checked(
                     st, 4, (const char *const[]){"TRORRES", "TRSTRESN"},
-                    (const char *const[]){"17", "17"}, 2, "rad1", "typo",
-                    &no, err) < 0);
+                    (const char *const[]){"17", "17"}, 2, "rad1", "typo", &no,
+                    err) < 0);
     assert_int_equal(calls, 1);
     assert_string_equal(err, "refused for S-1");
     assert_int_equal(audit_count(st), before);
     char v[64];
-    assert_int_equal(store_record_get(st, 4, "TRSTRESN", v, sizeof v, err),
-                     1);
+    assert_int_equal(store_record_get(st, 4, "TRSTRESN", v, sizeof v, err), 1);
     assert_string_equal(v, "18");
     long head0;
     assert_int_equal(store_audit_head(st, &head0, err), 0);
@@ -649,20 +625,19 @@ static void review(enum engine e)
      * transaction. */
     struct store_check with = {accept_with_finding, NULL, NULL, 0};
     with.ctx = &with;
-    assert_int_equal(store_record_update_checked(
-                         st, 3, (const char *const[]){"TRORRES"},
-                         (const char *const[]){"19.5"}, 1, "rad1", "r", &with,
-                         err),
-                     0);
+    assert_int_equal(
+        store_record_update_checked(st, 3, (const char *const[]){"TRORRES"},
+                                    (const char *const[]){"19.5"}, 1, "rad1",
+                                    "r", &with, err),
+        0);
     memset(&k, 0, sizeof k);
     assert_int_equal(store_query_each(st, "S-1", count_query, &k, err), 0);
     assert_int_equal(k.n, 4); /* k7 raised */
     assert_string_equal(k.last_status, "open");
     char seen[256] = "";
     bool other = true;
-    assert_int_equal(store_changed_subjects(st, head0, note_subject, seen,
-                                            &other, err),
-                     0);
+    assert_int_equal(
+        store_changed_subjects(st, head0, note_subject, seen, &other, err), 0);
     assert_string_equal(seen, "S-1;");
     assert_false(other);
 
@@ -681,8 +656,7 @@ static void review(enum engine e)
     memset(&k, 0, sizeof k);
     assert_int_equal(store_query_each(st, "S-2", count_query, &k, err), 0);
     assert_int_equal(k.n, 0);
-    assert_int_equal(store_save(st, bad, 1, "rad1", ids, "S-2", f1, 1, err),
-                     0);
+    assert_int_equal(store_save(st, bad, 1, "rad1", ids, "S-2", f1, 1, err), 0);
     assert_int_equal(store_query_each(st, "S-2", count_query, &k, err), 0);
     assert_int_equal(k.n, 1);
     assert_string_equal(k.last_status, "open");
@@ -804,10 +778,9 @@ static void test_sqlite_crash(void **state)
         for (long i = 1;; i++) {
             char n[32];
             snprintf(n, sizeof n, "%ld", i);
-            if (store_record_insert(w, "dm",
-                                    (const char *const[]){"USUBJID", "N"},
-                                    (const char *const[]){"S-X", n}, 2,
-                                    "writer", err) < 0)
+            if (store_record_insert(
+                    w, "dm", (const char *const[]){"USUBJID", "N"},
+                    (const char *const[]){"S-X", n}, 2, "writer", err) < 0)
                 _exit(4);
             if (write(fd[1], &i, sizeof i) != (ssize_t)sizeof i)
                 _exit(5);
@@ -840,13 +813,12 @@ static void test_sqlite_crash(void **state)
                        "WHERE domain = 'dm'",
                        -1, &s, NULL);
     assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-    long rows = sqlite3_column_int64(s, 0), audits = sqlite3_column_int64(s,
-                                                                          1);
+    long rows = sqlite3_column_int64(s, 0), audits = sqlite3_column_int64(s, 1);
     sqlite3_finalize(s);
     sqlite3_close(db);
-    assert_true(rows - 1 >= acked);  /* nothing acknowledged is lost */
+    assert_true(rows - 1 >= acked);     /* nothing acknowledged is lost */
     assert_true(rows - 1 <= acked + 1); /* at most the one in flight */
-    assert_int_equal(rows, audits);  /* no record without its audit row */
+    assert_int_equal(rows, audits);     /* no record without its audit row */
     assert_int_equal(store_open(c.url, false, &st, err), 0);
     long n, bad;
     assert_int_equal(store_audit_verify(st, &n, &bad, err), 0);
