@@ -13,6 +13,7 @@
  */
 #include "criteria_int.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,9 +42,11 @@ void baseline_choose(const struct protocol *p, const struct subject *sj,
     }
     /* Rule BASELINE-CHOICE: the baseline is the last assessment on or
      * before the anchor; earlier ones are not used (section a). */
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
+        assert(i == 0 || dates[i - 1] <= dates[i]); /* sorted: contract */
         if (dates[i] <= out->anchor)
             out->index = (int)i;
+    }
     if (out->index < 0) {
         out->status = BASELINE_NONE;
         return;

@@ -7,6 +7,7 @@
  */
 #include "criteria_int.h"
 
+#include <assert.h>
 #include <string.h>
 
 void lesion_locate(struct lesion *les, const struct protocol *p, char *loc)
@@ -27,6 +28,7 @@ void lesion_classify(struct lesion *les, int crit, enum lesion_class cls)
      * lesion's class is for; without one, RECIST 1.1 sees every lesion
      * and RANO-BM the CNS lesions only (a.1: extracranial disease is
      * ignored by RANO-BM; data-format.md "Tumours"). */
+    assert(crit >= -1 && crit < CRIT_N);
     if (crit >= 0) {
         les->cls[crit] = cls;
     } else {
