@@ -41,8 +41,14 @@ function why(r) {
   return t;
 }
 
-const SITE = ["coordinator", "investigator"];
-const IMAGING = ["radiologist", "investigator"];
+// What this role may do and who may do each thing: the server's one
+// permission table (GET /me), so that no role is written here. The page
+// shows or hides; the server refuses anyway.
+let may = new Set();
+let perms = {};
+const can = (action) => may.has(action);
+// "an investigator", "a radiologist or an investigator".
+const who = (action) => (perms[action] || []).map((r) => (/^[aeiou]/.test(r) ? "an " : "a ") + r).join(" or ");
 
 async function loginPage() {
   const form = document.getElementById("login");
@@ -50,7 +56,7 @@ async function loginPage() {
     ev.preventDefault();
     const r = await api("POST", "/login", {
       user: form.user.value, password: form.password.value });
-    if (r.status === 200) location.href = r.data.role === "admin" ? "/users.html" : "/";
+    if (r.status === 200) location.href = r.data.may.includes("read") ? "/" : "/users.html";
     else document.getElementById("error").textContent = r.data.error;
   });
 }
@@ -59,8 +65,8 @@ async function loginPage() {
 // is signed in, their password and sign-out.
 function header() {
   const top = document.getElementById("top");
-  const links = role === "admin" ? [["/users.html", "Accounts"]]
-    : [["/", "Subjects"], ...(SITE.includes(role) ? [["/enrol.html", "Enrol"]] : []),
+  const links = !can("read") ? [["/users.html", "Accounts"]]
+    : [["/", "Subjects"], ...(can("enrol") ? [["/enrol.html", "Enrol"]] : []),
       ["/queries.html", "Queries"], ["/dashboard.html", "Dashboard"]];
   const logout = el("button", { class: "plain", id: "logout", type: "button" }, "Sign out");
   logout.addEventListener("click", async () => {
@@ -80,9 +86,11 @@ async function signedIn() {
   csrf = m.data.csrf;
   role = m.data.role;
   me = m.data.user;
+  may = new Set(m.data.may);
+  perms = m.data.permissions;
   header();
   // An administrator manages accounts and does not see the study.
-  if (role === "admin" && !["users", "password"].includes(document.body.dataset.page)) {
+  if (!can("read") && !["users", "password"].includes(document.body.dataset.page)) {
     location.href = "/users.html";
     return false;
   }
@@ -170,8 +178,8 @@ function enrolPage() {
     }
     const save = document.getElementById("enrol-save");
     const err = document.getElementById("enrol-error");
-    if (!SITE.includes(role)) {
-      err.textContent = "The " + role + " role may not enrol subjects (coordinators and investigators do).";
+    if (!can("enrol")) {
+      err.textContent = "The " + role + " role may not enrol subjects (" + who("enrol") + " does).";
       return;
     }
     const body = (preview) => {
@@ -283,7 +291,7 @@ async function subjectPage() {
 // with none yet, the baseline lesions to identify), the RANO-BM inputs
 // and the site's own calls; the server's calls as you type, then Save.
 function entryForm(d) {
-  if (!IMAGING.includes(role)) return;
+  if (!can("assess")) return;
   const sec = document.getElementById("entry");
   sec.hidden = false;
   const body = sec.querySelector("tbody");
@@ -414,20 +422,20 @@ function schedule(d) {
 // and, for a role that enters that domain, have a value changed with a
 // reason.
 const DOMAINS = [
-  ["tr", "Tumour measurements", ["VISIT", "TRDTC", "TRLNKID", "TRTESTCD", "TRORRES", "TRORRESU", "TRSTAT"], IMAGING],
-  ["rs", "Recorded responses and RANO-BM inputs", ["VISIT", "RSDTC", "RSCAT", "RSTESTCD", "RSORRES"], IMAGING],
-  ["ex", "Dosing", ["VISIT", "EXTRT", "EXDOSE", "EXDOSU", "EXADJ", "EXSTDTC"], SITE],
-  ["ae", "Adverse events", ["AESEQ", "AETERM", "AETOXGR", "AESER", "AEREL", "AEACN", "AESTDTC", "AEENDTC"], SITE],
-  ["suppae", "Adverse events: per drug", ["IDVARVAL", "QLABEL", "QVAL"], SITE],
-  ["cm", "Medication", ["CMTRT", "CMDOSE", "CMDOSU", "CMDOSFRQ", "CMSTDTC", "CMENDTC"], SITE],
-  ["ds", "Disposition", ["DSDECOD", "DSTERM", "DSSTDTC"], SITE],
-  ["ie", "Eligibility answers", ["IETESTCD", "IETEST", "IEORRES"], SITE],
-  ["tu", "Lesions", ["VISIT", "TULNKID", "TUORRES", "TULOC", "TUCAT"], IMAGING],
+  ["tr", "Tumour measurements", ["VISIT", "TRDTC", "TRLNKID", "TRTESTCD", "TRORRES", "TRORRESU", "TRSTAT"], "write_imaging"],
+  ["rs", "Recorded responses and RANO-BM inputs", ["VISIT", "RSDTC", "RSCAT", "RSTESTCD", "RSORRES"], "write_imaging"],
+  ["ex", "Dosing", ["VISIT", "EXTRT", "EXDOSE", "EXDOSU", "EXADJ", "EXSTDTC"], "write_site"],
+  ["ae", "Adverse events", ["AESEQ", "AETERM", "AETOXGR", "AESER", "AEREL", "AEACN", "AESTDTC", "AEENDTC"], "write_site"],
+  ["suppae", "Adverse events: per drug", ["IDVARVAL", "QLABEL", "QVAL"], "write_site"],
+  ["cm", "Medication", ["CMTRT", "CMDOSE", "CMDOSU", "CMDOSFRQ", "CMSTDTC", "CMENDTC"], "write_site"],
+  ["ds", "Disposition", ["DSDECOD", "DSTERM", "DSSTDTC"], "write_site"],
+  ["ie", "Eligibility answers", ["IETESTCD", "IETEST", "IEORRES"], "write_site"],
+  ["tu", "Lesions", ["VISIT", "TULNKID", "TUORRES", "TULOC", "TUCAT"], "write_imaging"],
 ];
 
 function records(d) {
   const box = document.getElementById("records");
-  for (const [dom, title, cols, roles] of DOMAINS) {
+  for (const [dom, title, cols, action] of DOMAINS) {
     const rows = d.records[dom];
     if (!rows || !rows.length) continue;
     const det = el("details", { "data-domain": dom });
@@ -442,7 +450,7 @@ function records(d) {
       const hist = el("button", { type: "button", class: "light" }, "History");
       hist.addEventListener("click", () => audit(row.id, title));
       act.append(hist);
-      if (roles.includes(role)) {
+      if (can(action)) {
         const edit = el("button", { type: "button", class: "light" }, "Change");
         edit.addEventListener("click", () => changeForm(tr, row, cols));
         act.append(" ", edit);
@@ -499,7 +507,7 @@ async function audit(id, title) {
 
 // Dosing and adverse events, for the roles that enter them.
 function addForms(d) {
-  if (!SITE.includes(role)) return;
+  if (!can("write_site")) return;
   const box = document.getElementById("add-forms");
   const form = (dom, title, inputs) => {
     const f = el("form", { class: "add", "data-add": dom });
@@ -579,8 +587,8 @@ function queryRow(q, withSubject) {
     });
     ans.append(el("div", { class: "row" }, input, b, err));
   };
-  if (q.status !== "closed" && ["investigator", "coordinator", "radiologist"].includes(role)) act("Answer", "answer", "answer");
-  if (q.status !== "closed" && role === "monitor") act("Close", "close", "note");
+  if (q.status !== "closed" && can("query_answer")) act("Answer", "answer", "answer");
+  if (q.status !== "closed" && can("query_close")) act("Close", "close", "note");
   tr.append(ans);
   return tr;
 }
@@ -588,7 +596,7 @@ function queryRow(q, withSubject) {
 function queries(d) {
   const tb = document.querySelector("#subject-queries tbody");
   for (const q of d.queries) tb.append(queryRow(q, false));
-  if (role === "monitor" || role === "investigator") {
+  if (can("query_raise")) {
     const f = document.getElementById("raise");
     f.hidden = false;
     f.addEventListener("submit", async (ev) => {
@@ -627,7 +635,7 @@ function signatures(d) {
     if (g.valid) state.append(g.kind === "lock" ? "locked: no change until unlocked" : "valid");
     else state.append((g.kind === "lock" ? "unlocked " : "voided ") + g.voided_ts.slice(0, 10) +
       (g.kind === "lock" ? " by " + g.voided_by + ": " : " by a change: ") + g.voided_reason);
-    if (g.valid && g.kind === "lock" && (role === "investigator" || role === "monitor")) {
+    if (g.valid && g.kind === "lock" && can("lock")) {
       const reasonIn = el("input", { placeholder: "reason", "aria-label": "reason to unlock" });
       const b = el("button", { type: "button", class: "light" }, "Unlock");
       const err = el("span", { class: "error" });
@@ -648,11 +656,11 @@ function signatures(d) {
     (of("verification") ? " Source data verified: " + of("verification") + "." : "") +
     (of("lock") ? " Locked: " + of("lock") + "." : "");
   const note = document.getElementById("sign-note");
-  if (role !== "investigator" && role !== "monitor") {
-    note.textContent = "Only an investigator signs (you are " + role + ").";
+  if (!can("sign") && !can("verify")) {
+    note.textContent = "Only " + who("sign") + " signs (you are " + role + ").";
     return;
   }
-  const verify = role === "monitor";
+  const verify = !can("sign");
   const f = document.getElementById("sign");
   f.hidden = false;
   if (verify) {
@@ -764,7 +772,7 @@ async function dashboardPage() {
   if (orr) card("CNS ORR (RANO-BM, confirmed)", orr.ESTIMATE + "%", orr.n + "/" + orr.N + ", 95% CI " + orr.LOWER + "-" + orr.UPPER + " (exact)");
   document.getElementById("enrolment").append(enrolmentChart(d.enrolment));
   document.getElementById("km").append(svgNode(d.km_pfscns_svg));
-  document.getElementById("exports").hidden = !["statistician", "investigator", "monitor"].includes(role);
+  document.getElementById("exports").hidden = !can("export");
   // The report's efficacy rows under their section (the endpoint), as
   // the report's table sets them.
   const eb = document.querySelector("#efficacy tbody");

@@ -25,6 +25,27 @@
 #include <stddef.h>
 
 #define STORE_ERR 512
+
+struct store;
+
+/* What kind of failure a call had (store_errcode), as sqlite3_errcode
+ * does: the message in err says what, the code says which kind, so that a
+ * caller (the server) maps codes, never message text, to its replies. */
+enum store_code {
+    STORE_OK = 0,
+    STORE_ERROR = 1,     /* the database or the system failed */
+    STORE_EINVALID = 2,  /* the request is not valid: a column the domain
+                          * lacks, a reason missing, a role unknown */
+    STORE_ENOTFOUND = 3, /* no such query, lock or user; nothing to sign */
+    STORE_ECONFLICT = 4, /* the data's state refuses it: locked, closed,
+                          * exists already */
+    STORE_CODE_COUNT
+};
+/* The code of the last call on st that failed (STORE_ERROR unless it said
+ * otherwise), for the calls documented to set one. */
+enum store_code store_errcode(const struct store *st);
+/* The code's meaning in words ("not found"). */
+const char *store_errstr(enum store_code code);
 #define STORE_SCHEMA_VERSION 2
 
 struct store;
@@ -247,9 +268,55 @@ int store_signature_each(struct store *st, const char *usubjid,
                          int (*fn)(void *ctx, const struct signature_row *g),
                          void *ctx, char *err);
 
-/* ---- users and roles ---- */
+/* ---- users, roles and who may do what (perm.c) ---- */
 
+enum store_role {
+    ROLE_ADMIN = 1 << 0,
+    ROLE_INVESTIGATOR = 1 << 1,
+    ROLE_COORDINATOR = 1 << 2,
+    ROLE_RADIOLOGIST = 1 << 3,
+    ROLE_MONITOR = 1 << 4,
+    ROLE_STATISTICIAN = 1 << 5,
+};
+#define ROLES_ALL 0x3Fu
+
+/* What a user may be allowed to do. */
+enum store_action {
+    PERM_NONE = -1,     /* anyone, signed in or not */
+    PERM_SIGNED_IN = 0, /* any account: its own session and password */
+    PERM_ACCOUNTS,      /* add and disable accounts */
+    PERM_READ,          /* the study's data, queries, audit, dashboard */
+    PERM_ENROL,         /* the eligibility checklist */
+    PERM_ASSESS,        /* tumour assessments (preview, save) */
+    PERM_WRITE_SITE,    /* dosing, AEs, medication, disposition... */
+    PERM_WRITE_IMAGING, /* lesions, measurements, recorded responses */
+    PERM_WRITE,         /* either (the route; the domain decides) */
+    PERM_EXPORT,        /* the ADaM datasets */
+    PERM_QUERY_RAISE,
+    PERM_QUERY_ANSWER,
+    PERM_QUERY_CLOSE,
+    PERM_SIGN,
+    PERM_VERIFY,
+    PERM_LOCK, /* and unlock */
+    PERM_COUNT
+};
+struct store_permission {
+    enum store_action action;
+    const char *name;    /* "sign", as the web page names it */
+    unsigned roles;      /* enum store_role bits */
+    const char *refusal; /* "only an investigator signs" */
+};
+/* The role's bit, 0 for no role. */
+unsigned store_role_bit(const char *role);
+/* The i-th role's name (0, 1, ...), NULL past the last. */
+const char *store_role_name(size_t i);
 bool store_role_valid(const char *role);
+/* The action's row of the table, NULL for PERM_NONE. */
+const struct store_permission *store_permission(enum store_action a);
+bool store_may(const char *role, enum store_action a);
+/* The write action of a domain ("ae": PERM_WRITE_SITE, "tr":
+ * PERM_WRITE_IMAGING), PERM_NONE when the site enters no such domain. */
+enum store_action store_domain_action(const char *domain);
 int store_user_add(struct store *st, const char *name, const char *role,
                    const char *password, const char *by, char *err);
 int store_user_passwd(struct store *st, const char *name, const char *password,

@@ -158,12 +158,12 @@ int stage_save(struct server *srv, struct stage *g, const char *user,
     free(idv);
     checks_release(&own);
     if (rc < 0) {
-        reply_error(r,
-                    strstr(err, "is locked") ? MHD_HTTP_CONFLICT
-                                             : MHD_HTTP_INTERNAL_SERVER_ERROR,
-                    strstr(err, "is locked")
-                        ? err
-                        : "the data could not be saved; nothing was written");
+        /* A lock refuses the save (409, who locked it); anything else is
+         * the server's failure. The store lock is held. */
+        bool locked = store_errcode(srv->store) == STORE_ECONFLICT;
+        reply_error(
+            r, locked ? MHD_HTTP_CONFLICT : MHD_HTTP_INTERNAL_SERVER_ERROR,
+            locked ? err : "the data could not be saved; nothing was written");
         return -1;
     }
     return 0;
@@ -252,31 +252,17 @@ void sync_findings(struct server *srv, const struct study *s,
 
 /* ---- who may write which domain ---- */
 
-static unsigned domain_roles(const char *domain)
-{
-    static const char *const site[] = {"dm",     "ds", "ie", "ex", "ae",
-                                       "suppae", "cm", "pr", "ss", NULL};
-    static const char *const imaging[] = {"tu", "tr", "rs", NULL};
-    for (int i = 0; site[i]; i++)
-        if (!strcmp(site[i], domain))
-            return R_COORDINATOR | R_INVESTIGATOR;
-    for (int i = 0; imaging[i]; i++)
-        if (!strcmp(imaging[i], domain))
-            return R_RADIOLOGIST | R_INVESTIGATOR;
-    return 0;
-}
-
 static bool may_write(const struct call *c, const char *domain, struct reply *r)
 {
-    unsigned roles = domain_roles(domain);
-    if (!roles) {
+    enum store_action act = store_domain_action(domain);
+    if (act == PERM_NONE) {
         char msg[120];
         snprintf(msg, sizeof msg, "'%s' is not a domain the site enters",
                  domain);
         reply_error(r, MHD_HTTP_BAD_REQUEST, msg);
         return false;
     }
-    if (!(role_bit(c->who->role) & roles)) {
+    if (!store_may(c->who->role, act)) {
         char msg[160];
         snprintf(msg, sizeof msg, "the %s role may not write %s records",
                  c->who->role, domain);
@@ -884,11 +870,7 @@ void h_record_change(struct call *c, struct reply *r)
                                         c->who->user, reason, &k.chk,
                                         err) < 0) {
             if (!r->json)
-                reply_error(r,
-                            strstr(err, "no column")   ? MHD_HTTP_BAD_REQUEST
-                            : strstr(err, "is locked") ? MHD_HTTP_CONFLICT
-                                                       : 422,
-                            err);
+                reply_error(r, store_status(c->srv, 422), err);
         } else {
             json_t *ch = json_object();
             for (size_t i = 0; i < n; i++)
@@ -1042,13 +1024,10 @@ static void query_move(struct call *c, struct reply *r, bool answer)
             answer
                 ? store_query_answer(c->srv->store, id, text, c->who->user, err)
                 : store_query_close(c->srv->store, id, text, c->who->user, err);
+        int status = rc < 0 ? store_status(c->srv, MHD_HTTP_BAD_REQUEST) : 0;
         pthread_mutex_unlock(&c->srv->store_lock);
         if (rc < 0)
-            reply_error(r,
-                        strstr(err, "no query") ? MHD_HTTP_NOT_FOUND
-                        : strstr(err, "closed") ? MHD_HTTP_CONFLICT
-                                                : MHD_HTTP_BAD_REQUEST,
-                        err);
+            reply_error(r, status, err);
         else
             reply_json(r, json_pack("{s:I, s:s}", "query", (json_int_t)id,
                                     "status", answer ? "answered" : "closed"));
@@ -1108,16 +1087,14 @@ static void sign(struct call *c, struct reply *r, const char *kind)
         pthread_mutex_lock(&c->srv->store_lock);
         long id = store_sign(c->srv->store, c->arg, visit, kind, meaning,
                              c->who->user, pw, err);
+        int status = id < 0 ? store_status(c->srv, MHD_HTTP_BAD_REQUEST) : 0;
         pthread_mutex_unlock(&c->srv->store_lock);
         if (id == 0) {
             password_failed(c->srv, c->who->user); /* as at login */
             reply_error(r, MHD_HTTP_UNAUTHORIZED,
                         "the password is not right: nothing was signed");
         } else if (id < 0)
-            reply_error(r,
-                        strstr(err, "no data") ? MHD_HTTP_NOT_FOUND
-                                               : MHD_HTTP_BAD_REQUEST,
-                        err);
+            reply_error(r, status, err);
         else {
             reply_json(r,
                        json_pack("{s:I, s:s, s:s, s:s?, s:s}", "signature",
@@ -1155,15 +1132,15 @@ void h_unlock(struct call *c, struct reply *r)
     if (reason) {
         char err[STORE_ERR] = "";
         pthread_mutex_lock(&c->srv->store_lock);
-        int rc = *end || id <= 0 ? -1
-                                 : store_unlock(c->srv->store, id, c->who->user,
-                                                reason, err);
+        bool bad_id = *end || id <= 0;
+        int rc =
+            bad_id ? -1
+                   : store_unlock(c->srv->store, id, c->who->user, reason, err);
+        int status = bad_id ? MHD_HTTP_NOT_FOUND
+                            : store_status(c->srv, MHD_HTTP_BAD_REQUEST);
         pthread_mutex_unlock(&c->srv->store_lock);
         if (rc < 0)
-            reply_error(r,
-                        !*err || strstr(err, "no lock") ? MHD_HTTP_NOT_FOUND
-                                                        : MHD_HTTP_BAD_REQUEST,
-                        *err ? err : "no such lock");
+            reply_error(r, status, *err ? err : "no such lock");
         else
             reply_json(r, json_pack("{s:I, s:s}", "lock", (json_int_t)id,
                                     "status", "unlocked"));

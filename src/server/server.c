@@ -23,24 +23,18 @@
 #include <string.h>
 #include <time.h>
 
-static const struct {
-    const char *name;
-    unsigned bit;
-} role_names[] = {
-    {"admin", R_ADMIN},
-    {"investigator", R_INVESTIGATOR},
-    {"coordinator", R_COORDINATOR},
-    {"radiologist", R_RADIOLOGIST},
-    {"monitor", R_MONITOR},
-    {"statistician", R_STATISTICIAN},
-};
-
-unsigned role_bit(const char *role)
+int store_status(struct server *srv, int dflt)
 {
-    for (size_t i = 0; i < sizeof role_names / sizeof role_names[0]; i++)
-        if (!strcmp(role_names[i].name, role))
-            return role_names[i].bit;
-    return 0;
+    switch (store_errcode(srv->store)) {
+    case STORE_EINVALID:
+        return MHD_HTTP_BAD_REQUEST;
+    case STORE_ENOTFOUND:
+        return MHD_HTTP_NOT_FOUND;
+    case STORE_ECONFLICT:
+        return MHD_HTTP_CONFLICT;
+    default:
+        return dflt;
+    }
 }
 
 void server_config_init(struct server_config *c)
@@ -208,10 +202,25 @@ const char *str_field(json_t *o, const char *key, struct reply *r)
     return json_string_value(v);
 }
 
+/* The signed-in user, the actions the role may do ("may") and the whole
+ * permission table ("permissions": action -> roles), so that the page
+ * hard-codes no role: the server refuses anyway. */
 static json_t *me_json(const struct session *x)
 {
-    return json_pack("{s:s, s:s, s:s}", "user", x->user, "role", x->role,
-                     "csrf", x->csrf);
+    json_t *may = json_array(), *perms = json_object();
+    for (int a = 0; a < PERM_COUNT; a++) {
+        const struct store_permission *p = store_permission(a);
+        json_t *roles = json_array();
+        for (size_t i = 0; store_role_name(i); i++)
+            if (p->roles & store_role_bit(store_role_name(i)))
+                json_array_append_new(roles, json_string(store_role_name(i)));
+        json_object_set_new(perms, p->name, roles);
+        if (store_may(x->role, a))
+            json_array_append_new(may, json_string(p->name));
+    }
+    return json_pack("{s:s, s:s, s:s, s:o, s:o}", "user", x->user, "role",
+                     x->role, "csrf", x->csrf, "may", may, "permissions",
+                     perms);
 }
 
 static void h_login(struct call *c, struct reply *r)
@@ -249,7 +258,7 @@ static void h_login(struct call *c, struct reply *r)
         return;
     }
     pthread_mutex_lock(&s->lock);
-    if (ok == 1 && role_bit(role)) {
+    if (ok == 1 && store_role_bit(role)) {
         struct failure *g = failure_of(s, user, false);
         if (g)
             memset(g, 0, sizeof *g);
@@ -330,12 +339,10 @@ static void h_user_add(struct call *c, struct reply *r)
         pthread_mutex_lock(&c->srv->store_lock);
         int rc =
             store_user_add(c->srv->store, name, role, pw, c->who->user, err);
+        int status = rc < 0 ? store_status(c->srv, MHD_HTTP_BAD_REQUEST) : 0;
         pthread_mutex_unlock(&c->srv->store_lock);
         if (rc < 0) {
-            reply_error(r,
-                        strstr(err, "exists") ? MHD_HTTP_CONFLICT
-                                              : MHD_HTTP_BAD_REQUEST,
-                        err);
+            reply_error(r, status, err);
         } else {
             reply_json(r, json_pack("{s:s, s:s}", "name", name, "role", role));
             r->status = MHD_HTTP_CREATED;
@@ -397,12 +404,10 @@ static void h_user_disable(struct call *c, struct reply *r)
     char err[STORE_ERR] = "";
     pthread_mutex_lock(&c->srv->store_lock);
     int rc = store_user_disable(c->srv->store, c->arg, c->who->user, err);
+    int status = rc < 0 ? store_status(c->srv, MHD_HTTP_BAD_REQUEST) : 0;
     pthread_mutex_unlock(&c->srv->store_lock);
     if (rc < 0) {
-        reply_error(r,
-                    strstr(err, "no user") ? MHD_HTTP_NOT_FOUND
-                                           : MHD_HTTP_BAD_REQUEST,
-                    err);
+        reply_error(r, status, err);
         return;
     }
     /* Its sessions end now, not at their idle timeout. */
@@ -1224,61 +1229,55 @@ static void h_save(struct call *c, struct reply *r)
     propose(c, r, true);
 }
 
-/* ---- the route table: the one place that says who may do what ---- */
+/* ---- the route table: each route's action; who may do it is the
+ * store's permission table (perm.c) ---- */
 
 struct route {
     const char *method, *path; /* a trailing "{}" matches one segment */
     void (*handler)(struct call *, struct reply *);
-    unsigned roles; /* 0: anyone, signed in or not */
-    bool writes;    /* state-changing: needs the CSRF token */
+    enum store_action action; /* PERM_NONE: anyone, signed in or not */
+    bool writes;              /* state-changing: needs the CSRF token */
 };
 
 static const struct route routes[] = {
-    {"POST", "/api/v1/login", h_login, 0, false},
-    {"POST", "/api/v1/logout", h_logout, R_ANYONE_SIGNED_IN, true},
-    {"GET", "/api/v1/me", h_me, R_ANYONE_SIGNED_IN, false},
-    {"POST", "/api/v1/me/password", h_password, R_ANYONE_SIGNED_IN, true},
-    {"GET", "/api/v1/users", h_users, R_ADMIN, false},
-    {"POST", "/api/v1/users", h_user_add, R_ADMIN, true},
-    {"POST", "/api/v1/users/{}/disable", h_user_disable, R_ADMIN, true},
-    {"GET", "/api/v1/subjects", h_subjects, R_STUDY_READERS, false},
-    {"GET", "/api/v1/subjects/{}", h_subject, R_STUDY_READERS, false},
+    {"POST", "/api/v1/login", h_login, PERM_NONE, false},
+    {"POST", "/api/v1/logout", h_logout, PERM_SIGNED_IN, true},
+    {"GET", "/api/v1/me", h_me, PERM_SIGNED_IN, false},
+    {"POST", "/api/v1/me/password", h_password, PERM_SIGNED_IN, true},
+    {"GET", "/api/v1/users", h_users, PERM_ACCOUNTS, false},
+    {"POST", "/api/v1/users", h_user_add, PERM_ACCOUNTS, true},
+    {"POST", "/api/v1/users/{}/disable", h_user_disable, PERM_ACCOUNTS, true},
+    {"GET", "/api/v1/subjects", h_subjects, PERM_READ, false},
+    {"GET", "/api/v1/subjects/{}", h_subject, PERM_READ, false},
     /* Judges a proposed assessment without saving it. */
-    {"POST", "/api/v1/subjects/{}/preview", h_preview,
-     R_INVESTIGATOR | R_RADIOLOGIST, false},
+    {"POST", "/api/v1/subjects/{}/preview", h_preview, PERM_ASSESS, false},
     /* Saves a tumour assessment: judged first, then one transaction. */
-    {"POST", "/api/v1/subjects/{}/assessments", h_save,
-     R_INVESTIGATOR | R_RADIOLOGIST, true},
+    {"POST", "/api/v1/subjects/{}/assessments", h_save, PERM_ASSESS, true},
     /* Enrolment through the eligibility checklist ("preview": true
      * decides without saving). */
-    {"POST", "/api/v1/subjects", h_enrol, R_INVESTIGATOR | R_COORDINATOR, true},
+    {"POST", "/api/v1/subjects", h_enrol, PERM_ENROL, true},
     /* A row of a site domain; the domain's roles are checked in the
      * handler (dosing, AEs: coordinator; tumours: radiologist). */
-    {"POST", "/api/v1/subjects/{}/records", h_record_add,
-     R_INVESTIGATOR | R_COORDINATOR | R_RADIOLOGIST, true},
+    {"POST", "/api/v1/subjects/{}/records", h_record_add, PERM_WRITE, true},
     /* A saved value changed, with a reason (the same domain roles). */
-    {"PUT", "/api/v1/records/{}", h_record_change,
-     R_INVESTIGATOR | R_COORDINATOR | R_RADIOLOGIST, true},
-    {"GET", "/api/v1/records/{}/audit", h_record_audit, R_STUDY_READERS, false},
-    {"GET", "/api/v1/queries", h_queries, R_STUDY_READERS, false},
-    {"GET", "/api/v1/dashboard", h_dashboard, R_STUDY_READERS, false},
+    {"PUT", "/api/v1/records/{}", h_record_change, PERM_WRITE, true},
+    {"GET", "/api/v1/records/{}/audit", h_record_audit, PERM_READ, false},
+    {"GET", "/api/v1/queries", h_queries, PERM_READ, false},
+    {"GET", "/api/v1/dashboard", h_dashboard, PERM_READ, false},
     /* The ADaM datasets as `balist derive` writes them. */
-    {"GET", "/api/v1/exports/{}", h_export,
-     R_STATISTICIAN | R_INVESTIGATOR | R_MONITOR, false},
-    {"POST", "/api/v1/subjects/{}/queries", h_query_raise,
-     R_MONITOR | R_INVESTIGATOR, true},
-    {"POST", "/api/v1/queries/{}/answer", h_query_answer,
-     R_INVESTIGATOR | R_COORDINATOR | R_RADIOLOGIST, true},
-    {"POST", "/api/v1/queries/{}/close", h_query_close, R_MONITOR, true},
+    {"GET", "/api/v1/exports/{}", h_export, PERM_EXPORT, false},
+    {"POST", "/api/v1/subjects/{}/queries", h_query_raise, PERM_QUERY_RAISE,
+     true},
+    {"POST", "/api/v1/queries/{}/answer", h_query_answer, PERM_QUERY_ANSWER,
+     true},
+    {"POST", "/api/v1/queries/{}/close", h_query_close, PERM_QUERY_CLOSE, true},
     /* An investigator's signature (the password entered again). */
-    {"POST", "/api/v1/subjects/{}/sign", h_sign, R_INVESTIGATOR, true},
+    {"POST", "/api/v1/subjects/{}/sign", h_sign, PERM_SIGN, true},
     /* A monitor's source data verification (the password again). */
-    {"POST", "/api/v1/subjects/{}/verify", h_verify, R_MONITOR, true},
+    {"POST", "/api/v1/subjects/{}/verify", h_verify, PERM_VERIFY, true},
     /* A lock: no change to the subject (or visit) until unlocked. */
-    {"POST", "/api/v1/subjects/{}/lock", h_lock, R_INVESTIGATOR | R_MONITOR,
-     true},
-    {"POST", "/api/v1/locks/{}/unlock", h_unlock, R_INVESTIGATOR | R_MONITOR,
-     true},
+    {"POST", "/api/v1/subjects/{}/lock", h_lock, PERM_LOCK, true},
+    {"POST", "/api/v1/locks/{}/unlock", h_unlock, PERM_LOCK, true},
 };
 
 /* A pattern's "{}" matches one non-empty path segment, which becomes
@@ -1422,7 +1421,7 @@ static void dispatch(struct server *srv, struct MHD_Connection *conn,
     c.body = rq->body;
     c.len = rq->len;
     c.arg = arg;
-    if (rt->roles) {
+    if (rt->action != PERM_NONE) {
         const char *tok =
             MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, COOKIE);
         pthread_mutex_lock(&srv->lock);
@@ -1437,7 +1436,7 @@ static void dispatch(struct server *srv, struct MHD_Connection *conn,
                         "sign in first (no session, or it ended)");
             return;
         }
-        if (!(role_bit(c.who->role) & rt->roles)) {
+        if (!store_may(c.who->role, rt->action)) {
             char msg[160];
             snprintf(msg, sizeof msg, "the %s role may not do this",
                      c.who->role);

@@ -22,18 +22,10 @@
 #define MAX_SESSIONS 1024
 #define MAX_FAILS 256
 
-enum role_bit {
-    R_ADMIN = 1 << 0,
-    R_INVESTIGATOR = 1 << 1,
-    R_COORDINATOR = 1 << 2,
-    R_RADIOLOGIST = 1 << 3,
-    R_MONITOR = 1 << 4,
-    R_STATISTICIAN = 1 << 5,
-};
-#define R_ANYONE_SIGNED_IN 0x3F
-#define R_STUDY_READERS                                                        \
-    (R_INVESTIGATOR | R_COORDINATOR | R_RADIOLOGIST | R_MONITOR |              \
-     R_STATISTICIAN)
+/* The HTTP status of the store's last failure, by its kind
+ * (store_errcode): 400 not valid, 404 not found, 409 conflict; dflt for
+ * any other. Call with the store lock held, right after the failure. */
+int store_status(struct server *srv, int dflt);
 
 struct session {
     char token[65], csrf[65];
@@ -96,7 +88,6 @@ struct call {
     const char *arg; /* the path's {id}, if any */
 };
 
-unsigned role_bit(const char *role);
 /* Seconds the account is still locked out for after failed passwords. */
 long lockout_left(struct server *s, const char *user);
 /* True, with a 429 reply, while the caller's account is locked out (a

@@ -124,13 +124,11 @@ static int query_step(struct txn *t, long id, const char *to, const char *text,
     int rc = query_state(st, id, status, subj, err);
     if (rc <= 0) {
         if (rc == 0)
-            snprintf(err, STORE_ERR, "no query %ld", id);
+            store_fail(st, STORE_ENOTFOUND, err, "no query %ld", id);
         return -1;
     }
-    if (!strcmp(status, "closed")) {
-        snprintf(err, STORE_ERR, "query %ld is closed", id);
-        return -1;
-    }
+    if (!strcmp(status, "closed"))
+        return store_fail(st, STORE_ECONFLICT, err, "query %ld is closed", id);
     char idb[32];
     snprintf(idb, sizeof idb, "%ld", id);
     const char *v[] = {text, t->user, t->ts, idb};
@@ -149,12 +147,12 @@ static int query_step(struct txn *t, long id, const char *to, const char *text,
 static int query_change(struct store *st, long id, const char *to,
                         const char *text, const char *user, char *err)
 {
-    if (!text || !*text) {
-        snprintf(err, STORE_ERR, "%s",
-                 !strcmp(to, "answered") ? "an answer needs a text"
-                                         : "closing a query needs a note");
-        return -1;
-    }
+    st->code = STORE_ERROR;
+    if (!text || !*text)
+        return store_fail(st, STORE_EINVALID, err, "%s",
+                          !strcmp(to, "answered")
+                              ? "an answer needs a text"
+                              : "closing a query needs a note");
     struct txn t;
     if (txn_begin(st, &t, user, err) < 0)
         return -1;
@@ -308,6 +306,7 @@ int store_save(struct store *st, const struct store_row *rows, size_t n,
                const char *user, long *ids, const char *usubjid,
                const struct store_finding *f, size_t nf, char *err)
 {
+    st->code = STORE_ERROR;
     struct txn t;
     if (txn_begin(st, &t, user, err) < 0)
         return -1;
@@ -375,6 +374,7 @@ long store_sign(struct store *st, const char *usubjid, const char *visit,
                 const char *kind, const char *meaning, const char *user,
                 const char *password, char *err)
 {
+    st->code = STORE_ERROR;
     bool verify = kind && !strcmp(kind, "verification");
     bool lock = kind && !strcmp(kind, "lock");
     if (!kind || (!verify && !lock && strcmp(kind, "signature") != 0)) {
@@ -389,12 +389,9 @@ long store_sign(struct store *st, const char *usubjid, const char *visit,
     int ok = store_user_check(st, user, password, role, sizeof role, err);
     if (ok <= 0)
         return ok;
-    if (lock ? strcmp(role, "monitor") && strcmp(role, "investigator")
-             : strcmp(role, verify ? "monitor" : "investigator")) {
-        snprintf(err, STORE_ERR, "%s",
-                 lock     ? "only an investigator or a monitor locks data"
-                 : verify ? "only a monitor marks data verified"
-                          : "only an investigator signs");
+    enum store_action act = lock ? PERM_LOCK : verify ? PERM_VERIFY : PERM_SIGN;
+    if (!store_may(role, act)) {
+        snprintf(err, STORE_ERR, "%s", store_permission(act)->refusal);
         return -1;
     }
     if (visit && !*visit)
@@ -413,7 +410,8 @@ long store_sign(struct store *st, const char *usubjid, const char *visit,
         content_hash(st, usubjid, visit, hash, err) == 0) {
         id = next_id(st, "signatures", err);
     } else if (!*err) {
-        snprintf(err, STORE_ERR, "subject %s has no data to sign", usubjid);
+        store_fail(st, STORE_ENOTFOUND, err, "subject %s has no data to sign",
+                   usubjid);
     }
     if (id > 0) {
         char idb[32];
@@ -455,11 +453,11 @@ int on_record_change(struct txn *t, const char *usubjid, const char *visit,
     int lk = st->ops->step(s, err);
     if (lk == 1) {
         const char *v = st->ops->col(s, 2);
-        snprintf(err, STORE_ERR,
-                 "%s%s%s is locked (by %s, %.10s): unlock it first, with a "
-                 "reason",
-                 usubjid, v ? " visit " : "", v ? v : "", st->ops->col(s, 0),
-                 st->ops->col(s, 1));
+        store_fail(st, STORE_ECONFLICT, err,
+                   "%s%s%s is locked (by %s, %.10s): unlock it first, with a "
+                   "reason",
+                   usubjid, v ? " visit " : "", v ? v : "", st->ops->col(s, 0),
+                   st->ops->col(s, 1));
     }
     st->ops->finalize(s);
     if (lk != 0)
@@ -499,10 +497,9 @@ int on_record_change(struct txn *t, const char *usubjid, const char *visit,
 int store_unlock(struct store *st, long id, const char *user,
                  const char *reason, char *err)
 {
-    if (!reason || !*reason) {
-        snprintf(err, STORE_ERR, "unlocking needs a reason");
-        return -1;
-    }
+    st->code = STORE_ERROR;
+    if (!reason || !*reason)
+        return store_fail(st, STORE_EINVALID, err, "unlocking needs a reason");
     struct txn t;
     if (txn_begin(st, &t, user, err) < 0)
         return -1;
@@ -514,7 +511,7 @@ int store_unlock(struct store *st, long id, const char *user,
                           "BIGINT)",
                           idb, subj, sizeof subj, err);
     if (rc == 0)
-        snprintf(err, STORE_ERR, "no lock %ld in force", id);
+        store_fail(st, STORE_ENOTFOUND, err, "no lock %ld in force", id);
     bool ok = rc == 1;
     if (ok) {
         const char *v[] = {t.ts, t.user, reason, idb};

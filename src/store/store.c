@@ -1249,7 +1249,8 @@ long insert_in(struct store *st, struct txn *t, const char *domain,
         for (size_t k = 0; k < nk && !has; k++)
             has = !strcmp(known_cols[(i + k) % nk], cols[i]);
         if (!has) {
-            snprintf(err, STORE_ERR, "%s has no column %s", domain, cols[i]);
+            store_fail(st, STORE_EINVALID, err, "%s has no column %s", domain,
+                       cols[i]);
             ok = false;
         }
         json_object_set_new(o, cols[i], json_string(vals[i] ? vals[i] : ""));
@@ -1347,8 +1348,11 @@ int store_record_update_checked(struct store *st, long id,
                                 const char *user, const char *reason,
                                 const struct store_check *check, char *err)
 {
-    if (need_reason(reason, err) < 0)
+    st->code = STORE_ERROR;
+    if (need_reason(reason, err) < 0) {
+        st->code = STORE_EINVALID;
         return -1;
+    }
     struct txn t;
     if (txn_begin(st, &t, user, err) < 0)
         return -1;
@@ -1357,10 +1361,11 @@ int store_record_update_checked(struct store *st, long id,
     int rc = record_read(st, id, &o, domain, sizeof domain, err);
     bool ok = rc == 1;
     if (rc == 0)
-        snprintf(err, STORE_ERR, "no record %ld", id);
+        store_fail(st, STORE_ENOTFOUND, err, "no record %ld", id);
     for (size_t i = 0; ok && i < n; i++)
         if (!domain_has(st, domain, fields[i], err)) {
-            snprintf(err, STORE_ERR, "%s has no column %s", domain, fields[i]);
+            store_fail(st, STORE_EINVALID, err, "%s has no column %s", domain,
+                       fields[i]);
             ok = false;
         }
     char *subj = NULL;
@@ -1549,18 +1554,6 @@ int store_audit_verify(struct store *st, long *n_rows, long *bad_id, char *err)
 
 /* ---- users ---- */
 
-static const char *const roles[] = {
-    "admin",        "investigator", "coordinator", "radiologist",
-    "statistician", "monitor",      NULL};
-
-bool store_role_valid(const char *role)
-{
-    for (int i = 0; roles[i]; i++)
-        if (!strcmp(roles[i], role))
-            return true;
-    return false;
-}
-
 static int hash_password(const char *pw, char out[crypto_pwhash_STRBYTES],
                          char *err)
 {
@@ -1610,25 +1603,21 @@ static int user_exists(struct store *st, const char *name, char *err)
 int store_user_add(struct store *st, const char *name, const char *role,
                    const char *password, const char *by, char *err)
 {
-    if (!store_role_valid(role)) {
-        snprintf(err, STORE_ERR,
-                 "role '%s' is not one of admin, "
-                 "investigator, coordinator, radiologist, "
-                 "statistician, monitor",
-                 role);
-        return -1;
-    }
-    if (!*name) {
-        snprintf(err, STORE_ERR, "a user needs a name");
-        return -1;
-    }
+    st->code = STORE_ERROR;
+    if (!store_role_valid(role))
+        return store_fail(st, STORE_EINVALID, err,
+                          "role '%s' is not one of admin, "
+                          "investigator, coordinator, radiologist, "
+                          "statistician, monitor",
+                          role);
+    if (!*name)
+        return store_fail(st, STORE_EINVALID, err, "a user needs a name");
     int ex = user_exists(st, name, err);
     if (ex < 0)
         return -1;
-    if (ex) {
-        snprintf(err, STORE_ERR, "user '%s' exists already", name);
-        return -1;
-    }
+    if (ex)
+        return store_fail(st, STORE_ECONFLICT, err, "user '%s' exists already",
+                          name);
     char hash[crypto_pwhash_STRBYTES];
     if (hash_password(password, hash, err) < 0)
         return -1;
@@ -1663,10 +1652,11 @@ int store_user_passwd(struct store *st, const char *name, const char *password,
 int store_user_disable(struct store *st, const char *name, const char *by,
                        char *err)
 {
+    st->code = STORE_ERROR;
     int ex = user_exists(st, name, err);
     if (ex <= 0) {
         if (ex == 0)
-            snprintf(err, STORE_ERR, "no user '%s'", name);
+            store_fail(st, STORE_ENOTFOUND, err, "no user '%s'", name);
         return -1;
     }
     const char *v[] = {name};

@@ -37,7 +37,12 @@ struct store_ops {
 struct store {
     const struct store_ops *ops;
     void *db;
+    enum store_code code; /* of the last failure (store_errcode) */
 };
+
+/* Records a failure of kind code with its message in err; returns -1. */
+int store_fail(struct store *st, enum store_code code, char *err,
+               const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 extern const struct store_ops store_sqlite_ops;
 extern const struct store_ops store_pg_ops;

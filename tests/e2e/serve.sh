@@ -48,6 +48,10 @@ expect "sign in (200)" 0 '"role": "investigator"' login alice 'correct horse bat
 csrf=$(csrf_of)
 expect "the session cookie is HttpOnly, SameSite=Strict" 0 "" sh -c "curl -s -D - -o /dev/null -H 'Content-Type: application/json' -d '{\"user\": \"alice\", \"password\": \"correct horse battery\"}' '$U/api/v1/login' | grep -i '^Set-Cookie: balist_session=[0-9a-f]\{64\}; Path=/; HttpOnly; SameSite=Strict'"
 expect "me" 0 '"user": "alice"' status GET /api/v1/me -b "$work/ja"
+# The one permission table goes to the page: what this role may do, and
+# who may do each thing (the page hard-codes no role).
+expect "... what an investigator may do: sign, not verify" 0 "" sh -c "curl -s -b '$work/ja' '$U/api/v1/me' | tr -d ' \n' | grep -q '\"may\":\[\"signed_in\",\"read\",\"enrol\",\"assess\",\"write_site\",\"write_imaging\",\"write\",\"export\",\"query_raise\",\"query_answer\",\"sign\",\"lock\"\]'"
+expect "... who signs, who verifies" 0 "" sh -c "curl -s -b '$work/ja' '$U/api/v1/me' | tr -d ' \n' | grep -q '\"sign\":\[\"investigator\"\],\"verify\":\[\"monitor\"\]'"
 expect "subjects (200)" 0 "200" status GET /api/v1/subjects -b "$work/ja"
 cp "$work/body" "$work/subjects.json"
 expect "40 subjects" 0 "40" sh -c "grep -c '\"usubjid\"' '$work/subjects.json'"

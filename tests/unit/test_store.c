@@ -261,6 +261,7 @@ static void changes_and_audit(enum engine e)
     assert_true(store_records_insert(st, batch, 2, "radiologist1", ids, err) <
                 0);
     assert_non_null(strstr(err, "tr has no column NOPE"));
+    assert_int_equal(store_errcode(st), STORE_EINVALID);
     assert_int_equal(store_audit_verify(st, &rows, &bad, err), 0);
     assert_int_equal(rows, n_before);
     assert_int_equal(store_record_get(st, 6, "TRSTRESN", v, sizeof v, err), 0);
@@ -315,8 +316,10 @@ static void users(enum engine e)
         0);
     assert_true(
         store_user_add(st, "ana", "monitor", "another-pw", "admin1", err) < 0);
+    assert_int_equal(store_errcode(st), STORE_ECONFLICT); /* exists */
     assert_true(
         store_user_add(st, "bob", "wizard", "s3cret-pw", "admin1", err) < 0);
+    assert_int_equal(store_errcode(st), STORE_EINVALID); /* no such role */
     assert_true(store_user_add(st, "bob", "monitor", "short", "admin1", err) <
                 0);
     assert_int_equal(
@@ -492,8 +495,11 @@ static void review(enum engine e)
     assert_int_equal(store_query_close(st, q, "Verified", "monitor1", err), 0);
     assert_true(store_query_answer(st, q, "again", "ivy", err) < 0);
     assert_non_null(strstr(err, "is closed"));
+    assert_int_equal(store_errcode(st), STORE_ECONFLICT);
     assert_true(store_query_close(st, 99, "x", "monitor1", err) < 0);
     assert_non_null(strstr(err, "no query 99"));
+    assert_int_equal(store_errcode(st), STORE_ENOTFOUND);
+    assert_string_equal(store_errstr(STORE_ENOTFOUND), "not found");
 
     /* Automatic queries follow the findings: raised once per key, closed
      * when the finding goes, not raised again after a monitor closed it. */
@@ -579,12 +585,15 @@ static void review(enum engine e)
     assert_true(store_record_update(st, 5, "TRSTRESN", "13", "rad1", "r", err) <
                 0);
     assert_non_null(strstr(err, "S-2 is locked (by mo, "));
+    assert_int_equal(store_errcode(st), STORE_ECONFLICT);
     assert_true(store_record_insert(
                     st, "tr", (const char *const[]){"USUBJID", "TRLNKID"},
                     (const char *const[]){"S-2", "T09"}, 2, "rad1", err) < 0);
     assert_true(store_unlock(st, lock, "mo", "", err) < 0);
+    assert_int_equal(store_errcode(st), STORE_EINVALID);
     assert_int_equal(store_unlock(st, lock, "mo", "a late lab result", err), 0);
     assert_true(store_unlock(st, lock, "mo", "again", err) < 0);
+    assert_int_equal(store_errcode(st), STORE_ENOTFOUND);
     assert_int_equal(
         store_record_update(st, 5, "TRSTRESN", "13", "rad1", "r", err), 0);
     long vlock = store_sign(st, "S-1", "WEEK 12", "lock", "visit lock", "ivy",
@@ -826,9 +835,40 @@ static void test_sqlite_crash(void **state)
     done(&c);
 }
 
+/* The one permission table (perm.c): each role's actions as the
+ * protocol's roles are defined (docs/api.md), by hand. */
+static void test_permissions(void **state)
+{
+    (void)state;
+    assert_true(store_may("investigator", PERM_SIGN));
+    assert_false(store_may("monitor", PERM_SIGN));
+    assert_true(store_may("monitor", PERM_VERIFY));
+    assert_false(store_may("investigator", PERM_VERIFY));
+    assert_true(store_may("monitor", PERM_LOCK));
+    assert_true(store_may("investigator", PERM_LOCK));
+    assert_false(store_may("coordinator", PERM_LOCK));
+    assert_true(store_may("coordinator", PERM_WRITE_SITE));
+    assert_false(store_may("coordinator", PERM_WRITE_IMAGING));
+    assert_true(store_may("radiologist", PERM_WRITE_IMAGING));
+    assert_false(store_may("radiologist", PERM_WRITE_SITE));
+    assert_false(store_may("statistician", PERM_WRITE));
+    assert_true(store_may("statistician", PERM_EXPORT));
+    assert_false(store_may("coordinator", PERM_EXPORT));
+    assert_true(store_may("admin", PERM_ACCOUNTS));
+    assert_false(store_may("admin", PERM_READ));
+    assert_false(store_may("nobody", PERM_SIGNED_IN));
+    assert_int_equal(store_domain_action("ae"), PERM_WRITE_SITE);
+    assert_int_equal(store_domain_action("tr"), PERM_WRITE_IMAGING);
+    assert_int_equal(store_domain_action("adsl"), PERM_NONE);
+    assert_string_equal(store_permission(PERM_SIGN)->refusal,
+                        "only an investigator signs");
+    assert_null(store_permission(PERM_NONE));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_permissions),
         cmocka_unit_test(test_sqlite_round_trip),
         cmocka_unit_test(test_sqlite_all_or_nothing),
         cmocka_unit_test(test_sqlite_changes),
