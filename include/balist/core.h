@@ -347,6 +347,8 @@ struct protocol {
     size_t n_aesi;
     struct strlist irae_terms; /* immune-related: irae_window_days */
     int32_t data_cutoff;       /* DATE_NONE when not set */
+    char *arm_code;            /* DM ARMCD of the enrolled ("IVO+SG") */
+    char *arm; /* DM ARM ("Ivonescimab + Sacituzumab govitecan") */
     /* eligibility (the enrolment checklist) */
     int elig_min_age;             /* years (18) */
     int elig_max_ecog;            /* ECOG performance status (1) */

@@ -90,6 +90,77 @@ void sdtm_ae_summary(const struct protocol *p, const char *const *qnam,
                      const char *const *qval, size_t n, char rel[32],
                      char acn[32]);
 
+/* ------------------------------------------------------------------------
+ * The SDTM rows of the web application's forms (sdtm_rows.c), from the
+ * protocol's codes. Strings are borrowed for the call.
+ */
+/* Receives one row of a file ("tr.csv"); returns 0, or negative to stop. */
+typedef int (*sdtm_row_fn)(void *ctx, const char *file, const char *const *cols,
+                           const char *const *vals, size_t n);
+
+/* A baseline lesion identified: its class per criterion ("TARGET",
+ * "NON-TARGET"; NULL or "" where the criterion does not class it). */
+struct tumour_identify {
+    const char *id, *location;
+    const char *cls[CRIT_N];
+};
+/* A lesion's result at the visit: a diameter in mm as text (exact), a
+ * state (PRESENT, ABSENT, UNEQUIVOCAL...), or not done. */
+struct tumour_lesion_entry {
+    const char *id;
+    const char *diam_mm; /* NULL: none */
+    const char *state;   /* NULL: none */
+    bool not_done;
+};
+struct tumour_new {
+    const char *id, *location, *state; /* EQUIVOCAL or UNEQUIVOCAL */
+};
+/* One tumour assessment as the form gives it. */
+struct tumour_entry {
+    const char *studyid, *usubjid, *visit, *date, *method;
+    const struct tumour_identify *identify;
+    size_t n_identify;
+    const struct tumour_lesion_entry *lesions;
+    size_t n_lesions;
+    const struct tumour_new *news;
+    size_t n_new;
+    const char *neuro, *steroid;  /* RANO-BM inputs, or NULL */
+    const char *recorded[CRIT_N]; /* the site's own calls, or NULL */
+};
+/* The next --SEQ of each file and the visit's VISITNUM in it. */
+struct sdtm_numbers {
+    long tr_seq, tu_seq, rs_seq;
+    const char *tr_visitnum, *tu_visitnum, *rs_visitnum;
+};
+/* Hands the assessment's rows to fn: TU (identified, new), TR, RS.
+ * Returns 0, or fn's negative value. */
+int sdtm_rows_assessment(const struct protocol *p, const struct tumour_entry *e,
+                         const struct sdtm_numbers *num, sdtm_row_fn fn,
+                         void *ctx);
+
+/* One answer of the eligibility checklist: yn "Y" when an inclusion
+ * criterion holds or an exclusion applies, "N", or "" unanswered. */
+struct ie_answer {
+    const char *code, *label, *yn;
+    bool inclusion;
+};
+struct enrol_entry {
+    const char *studyid, *usubjid, *siteid, *sex, *race;
+    const char *age;          /* years as text, "" unknown */
+    const char *consent_date; /* "" unknown */
+    const char *enrol_date;   /* "" unknown: the consent date */
+    const struct ie_answer *answers;
+    size_t n_answers;
+    bool decided; /* every item answered */
+    bool eligible;
+    const char *failure_reason; /* DSTERM of a screen failure */
+};
+/* Hands the enrolment's rows to fn: DM (the protocol's arm, or the screen
+ * failure's), IE (every answer), DS (consent, then enrolment or screen
+ * failure, numbered from ds_seq). */
+int sdtm_rows_enrolment(const struct protocol *p, const struct enrol_entry *e,
+                        long ds_seq, sdtm_row_fn fn, void *ctx);
+
 /* Creates a folder and its missing parents (mkdir -p). Returns 0, or -1
  * with errno set. */
 int make_dirs(const char *path);

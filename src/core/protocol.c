@@ -22,7 +22,8 @@ enum ktype {
     K_NUM,
     K_ENUM,
     K_STRLIST,
-    K_STR,
+    K_STR,  /* a term: upper-cased */
+    K_TEXT, /* a label: kept as written */
     K_DATE,
     K_INTPAIR,
     K_STEROIDS,
@@ -105,6 +106,8 @@ static const struct key keys[] = {
     {"cns_locations", K_STRLIST, O(cns_locations), NULL, 0, 0},
     {"baseline_visits", K_STRLIST, O(baseline_visits), NULL, 0, 0},
     {"criterion_column", K_STR, O(criterion_column), NULL, 0, 0},
+    {"arm_code", K_STR, O(arm_code), NULL, 0, 0},
+    {"arm", K_TEXT, O(arm), NULL, 0, 0},
     {"default_recorded_criterion", K_ENUM, O(default_recorded_criterion),
      n_crit, 0, 0},
     {"neuro_status_codes", K_STRLIST, O(neuro_status_codes), NULL, 0, 0},
@@ -237,6 +240,8 @@ void protocol_init(struct protocol *p)
     p->default_recorded_criterion = CRIT_RECIST;
     p->data_cutoff = DATE_NONE;
     p->criterion_column = xstrdup("TUCAT");
+    p->arm_code = xstrdup("IVO+SG");
+    p->arm = xstrdup("Ivonescimab + Sacituzumab govitecan");
 
     static const char *const milestones[] = {"ENROLLED", "RANDOMIZED", NULL};
     /* data-format.md "Tumours": BRAIN and its parts; LEPTOMENINGES counts
@@ -401,6 +406,10 @@ void protocol_release(struct protocol *p)
     list_free(&p->irae_terms);
     free(p->criterion_column);
     p->criterion_column = NULL;
+    free(p->arm_code);
+    p->arm_code = NULL;
+    free(p->arm);
+    p->arm = NULL;
 }
 
 static int perr(struct diags *d, const char *file, const char *key,
@@ -653,14 +662,16 @@ static int read_key(struct protocol *p, const struct key *k, json_t *v,
     case K_STRLIST:
         return read_strlist(v, (struct strlist *)(base + k->off), file, k->name,
                             d);
-    case K_STR: {
+    case K_STR:
+    case K_TEXT: {
         const char *s = json_string_value(v);
         if (!s || !*s)
             return perr(d, file, k->name, "must be a non-empty string%s", "");
         char **dst = (char **)(base + k->off);
         free(*dst);
         *dst = xstrdup(s);
-        upcase(*dst);
+        if (k->type == K_STR)
+            upcase(*dst);
         return 0;
     }
     case K_DATE: {

@@ -311,105 +311,57 @@ static json_t *elig_json(const struct eligibility_result *e)
                      items);
 }
 
-/* The checklist answers as IE rows: every item, IEORRES Y or N (the
- * SDTM convention is inclusion criteria not met and exclusion criteria
- * met; the full list is kept so the decision can be checked again), then
- * the disposition: consent, and ENROLLED or SCREEN FAILURE with the
- * reason. */
+/* sdtm_row_fn onto the stage's sink. */
+static int sink_fn(void *ctx, const char *file, const char *const *cols,
+                   const char *const *vals, size_t n)
+{
+    return sink_row(ctx, file, cols, vals, n);
+}
+
+/* The enrolment's rows (io/sdtm_rows.c): DM, IE with every checklist
+ * answer, DS consent and, once decided, ENROLLED or SCREEN FAILURE with
+ * the reason. */
 static int write_enrolment(struct stage *g, const char *usubjid, json_t *j,
                            const struct eligibility_result *e, struct reply *r)
 {
-    const char *consent = opt_str(j, "consent_date");
-    const char *date = opt_str(j, "enrolment_date");
     char age[16] = "";
     int a = int_of(j, "age");
     if (a >= 0)
         snprintf(age, sizeof age, "%d", a);
-    const char *subjid = strrchr(usubjid, '-');
-    static const char *const dmc[] = {"STUDYID", "DOMAIN", "USUBJID", "SUBJID",
-                                      "RFICDTC", "SITEID", "AGE",     "AGEU",
-                                      "SEX",     "RACE",   "ARMCD",   "ARM"};
-    const char *dmv[] = {g->studyid,
-                         "DM",
-                         usubjid,
-                         subjid ? subjid + 1 : usubjid,
-                         consent,
-                         opt_str(j, "siteid"),
-                         age,
-                         *age ? "YEARS" : "",
-                         opt_str(j, "sex"),
-                         opt_str(j, "race"),
-                         e->eligible ? "IVO+SG" : "SCRNFAIL",
-                         e->eligible ? "Ivonescimab + Sacituzumab govitecan"
-                                     : "Screen Failure"};
-    if (sink_row(&g->sink, "dm.csv", dmc, dmv, 12) < 0)
-        goto io;
-    static const char *const iec[] = {
-        "STUDYID", "DOMAIN", "USUBJID", "IESEQ",    "IETESTCD",
-        "IETEST",  "IECAT",  "IEORRES", "IESTRESC", "IEDTC"};
+    struct ie_answer *ans = xcalloc(e->n + 1, sizeof *ans);
     for (size_t i = 0; i < e->n; i++) {
         const struct elig_item *x = &e->items[i];
-        char seq[32];
-        snprintf(seq, sizeof seq, "%zu", i + 1);
         /* Y: the inclusion criterion holds / the exclusion applies. */
-        const char *yn = !x->known      ? ""
-                         : x->inclusion ? (x->met ? "Y" : "N")
-                                        : (x->met ? "N" : "Y");
-        const char *v[] = {g->studyid,
-                           "IE",
-                           usubjid,
-                           seq,
-                           x->code,
-                           x->label,
-                           x->inclusion ? "INCLUSION" : "EXCLUSION",
-                           yn,
-                           yn,
-                           consent};
-        if (sink_row(&g->sink, "ie.csv", iec, v, 10) < 0)
-            goto io;
+        ans[i] = (struct ie_answer){x->code, x->label,
+                                    !x->known      ? ""
+                                    : x->inclusion ? (x->met ? "Y" : "N")
+                                                   : (x->met ? "N" : "Y"),
+                                    x->inclusion};
     }
-    static const char *const dsc[] = {"STUDYID", "DOMAIN", "USUBJID",
-                                      "DSSEQ",   "DSTERM", "DSDECOD",
-                                      "DSCAT",   "EPOCH",  "DSSTDTC"};
+    struct enrol_entry en = {
+        .studyid = g->studyid,
+        .usubjid = usubjid,
+        .siteid = opt_str(j, "siteid"),
+        .sex = opt_str(j, "sex"),
+        .race = opt_str(j, "race"),
+        .age = age,
+        .consent_date = opt_str(j, "consent_date"),
+        .enrol_date = opt_str(j, "enrolment_date"),
+        .answers = ans,
+        .n_answers = e->n,
+        .decided = e->complete,
+        .eligible = e->eligible,
+        .failure_reason = e->reason,
+    };
     char seq[32];
     stage_numbers(g, "ds.csv", usubjid, NULL, seq, NULL);
-    long n = strtol(seq, NULL, 10);
-    if (*consent) {
-        char s1[32];
-        snprintf(s1, sizeof s1, "%ld", n++);
-        const char *v[] = {g->studyid,
-                           "DS",
-                           usubjid,
-                           s1,
-                           "INFORMED CONSENT OBTAINED",
-                           "INFORMED CONSENT OBTAINED",
-                           "PROTOCOL MILESTONE",
-                           "SCREENING",
-                           consent};
-        if (sink_row(&g->sink, "ds.csv", dsc, v, 9) < 0)
-            goto io;
-    }
-    if (e->complete) {
-        char s2[32];
-        snprintf(s2, sizeof s2, "%ld", n);
-        const char *v[] = {g->studyid,
-                           "DS",
-                           usubjid,
-                           s2,
-                           e->eligible ? "ENROLLED" : e->reason,
-                           e->eligible ? "ENROLLED" : "SCREEN FAILURE",
-                           e->eligible ? "PROTOCOL MILESTONE"
-                                       : "DISPOSITION EVENT",
-                           "SCREENING",
-                           *date ? date : consent};
-        if (sink_row(&g->sink, "ds.csv", dsc, v, 9) < 0)
-            goto io;
-    }
-    return 0;
-io:
-    reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
-                "the working folder could not be written");
-    return -1;
+    int rc = sdtm_rows_enrolment(&g->s.proto, &en, strtol(seq, NULL, 10),
+                                 sink_fn, &g->sink);
+    free(ans);
+    if (rc < 0)
+        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                    "the working folder could not be written");
+    return rc;
 }
 
 void h_enrol(struct call *c, struct reply *r)

@@ -878,104 +878,85 @@ struct proposal {
     json_t *recorded;            /* {"RANO-BM": "PR", ...} or NULL */
 };
 
-/* A running --SEQ and the visit's VISITNUM in one domain file. */
-struct numbering {
-    long seq;
-    char seqb[32], vnum[32];
+/* The next --SEQ of a file and the visit's VISITNUM in it. */
+static void numbers_of(const struct stage *g, const char *file,
+                       const struct proposal *p, long *seq, char vnum[32])
+{
+    char sb[32];
+    stage_numbers(g, file, p->usubjid, p->visit, sb, vnum);
+    *seq = strtol(sb, NULL, 10);
+}
+
+/* sdtm_row_fn onto the stage's sink. */
+static int sink_fn(void *ctx, const char *file, const char *const *cols,
+                   const char *const *vals, size_t n)
+{
+    return sink_row(ctx, file, cols, vals, n);
+}
+
+/* The form's parts as io's plain structs (io/sdtm_rows.c builds the
+ * rows), each checked for its shape: a 400 naming the part otherwise. */
+struct parsed {
+    struct tumour_identify *identify;
+    struct tumour_lesion_entry *lesions;
+    struct tumour_new *news;
+    char (*diam)[32]; /* each lesion's diameter as exact text */
 };
 
-static const char *next_seq(struct numbering *n)
+static void parsed_release(struct parsed *x)
 {
-    snprintf(n->seqb, sizeof n->seqb, "%ld", n->seq++);
-    return n->seqb;
+    free(x->identify);
+    free(x->lesions);
+    free(x->news);
+    free(x->diam);
 }
 
-static void numbering_init(struct numbering *n, const struct stage *g,
-                           const char *file, const struct proposal *p)
-{
-    char seq[32];
-    stage_numbers(g, file, p->usubjid, p->visit, seq, n->vnum);
-    n->seq = strtol(seq, NULL, 10);
-}
+/* Replies 400 with the message and returns -1 from parse_parts. */
+#define BAD(...)                                                               \
+    do {                                                                       \
+        char msg_[200];                                                        \
+        snprintf(msg_, sizeof msg_, __VA_ARGS__);                              \
+        reply_error(r, MHD_HTTP_BAD_REQUEST, msg_);                            \
+        return -1;                                                             \
+    } while (0)
 
-/* The proposed assessment as SDTM rows (data-format.md "Tumours" and "RANO-BM
- * inputs"): LDIAM for a target's diameter, TRSTAT NOT DONE when it was not
- * measured, TUMSTATE for a non-target's or a new lesion's state, a TU row
- * (NEW) for each new lesion, once per criterion; the neurological status
- * and steroid status (RS CLINSTAT, STEROID) and the site's own overall
- * responses (RS OVRLRESP), which BALIST compares with its calls. */
-static int write_proposal(struct stage *g, const struct proposal *p,
-                          struct reply *r)
+static int parse_parts(const struct proposal *p, struct parsed *x,
+                       struct tumour_entry *e, struct reply *r)
 {
-    struct sink *dir = &g->sink;
-    struct numbering tr, tu, rs;
-    numbering_init(&tr, g, "tr.csv", p);
-    numbering_init(&tu, g, "tu.csv", p);
-    numbering_init(&rs, g, "rs.csv", p);
-    static const char *const trc[] = {
-        "STUDYID",  "DOMAIN",   "USUBJID", "TRSEQ",    "TRLNKID",
-        "TRTESTCD", "TRTEST",   "TRORRES", "TRORRESU", "TRSTRESC",
-        "TRSTRESN", "TRSTRESU", "TRSTAT",  "TRMETHOD", "TREVAL",
-        "VISITNUM", "VISIT",    "TRDTC",   "TRGRPID"};
-    static const char *const tuc[] = {
-        "STUDYID", "DOMAIN",   "USUBJID",  "TUSEQ", "TULNKID", "TUTESTCD",
-        "TUTEST",  "TUORRES",  "TUSTRESC", "TULOC", "TUCAT",   "TUMETHOD",
-        "TUEVAL",  "VISITNUM", "VISIT",    "TUDTC"};
-    static const char *const crits[] = {"RANO-BM", "RECIST 1.1"};
-    static const char *const ckeys[] = {"rano", "recist"};
-    /* Baseline: each lesion identified (TU, per criterion that classes
-     * it TARGET or NON-TARGET); its measurement follows in lesions. */
     size_t ni = json_array_size(p->identify);
+    size_t nl = json_array_size(p->lesions);
+    size_t nn = json_array_size(p->new_lesions);
+    x->identify = xcalloc(ni + 1, sizeof *x->identify);
+    x->lesions = xcalloc(nl + 1, sizeof *x->lesions);
+    x->news = xcalloc(nn + 1, sizeof *x->news);
+    x->diam = xcalloc(nl + 1, sizeof *x->diam);
+    static const char *const ckeys[CRIT_N] = {
+        [CRIT_RANOBM] = "rano", [CRIT_RECIST] = "recist"};
     for (size_t i = 0; i < ni; i++) {
         json_t *l = json_array_get(p->identify, i);
         json_t *id = json_object_get(l, "id");
         json_t *loc = json_object_get(l, "location");
+        struct tumour_identify *t = &x->identify[i];
         int classed = 0;
-        for (int c = 0; c < 2; c++) {
+        for (int c = 0; c < CRIT_N; c++) {
             const char *cls = json_string_value(json_object_get(l, ckeys[c]));
             if (!cls || !*cls)
                 continue;
             if (!json_is_string(id) || !json_is_string(loc) ||
-                (strcmp(cls, "TARGET") && strcmp(cls, "NON-TARGET"))) {
-                char msg[200];
-                snprintf(msg, sizeof msg,
-                         "identify[%zu] needs 'id', 'location', and 'rano' "
-                         "or 'recist' of TARGET or NON-TARGET",
-                         i);
-                reply_error(r, MHD_HTTP_BAD_REQUEST, msg);
-                return -1;
-            }
-            const char *v[] = {p->studyid,
-                               "TU",
-                               p->usubjid,
-                               next_seq(&tu),
-                               json_string_value(id),
-                               "TUMIDENT",
-                               "Tumor Identification",
-                               cls,
-                               cls,
-                               json_string_value(loc),
-                               crits[c],
-                               p->method,
-                               "INVESTIGATOR",
-                               tu.vnum,
-                               p->visit,
-                               p->date};
-            if (sink_row(dir, "tu.csv", tuc, v, sizeof tuc / sizeof *tuc) < 0)
-                goto io_error;
+                (strcmp(cls, "TARGET") && strcmp(cls, "NON-TARGET")))
+                BAD("identify[%zu] needs 'id', 'location', and 'rano' "
+                    "or 'recist' of TARGET or NON-TARGET",
+                    i);
+            t->cls[c] = cls;
             classed++;
         }
-        if (!classed) {
-            char msg[160];
-            snprintf(msg, sizeof msg,
-                     "identify[%zu] is neither a RANO-BM nor a RECIST 1.1 "
-                     "lesion",
-                     i);
-            reply_error(r, MHD_HTTP_BAD_REQUEST, msg);
-            return -1;
-        }
+        if (!classed)
+            BAD("identify[%zu] is neither a RANO-BM nor a RECIST 1.1 "
+                "lesion",
+                i);
+        t->id = json_string_value(id);
+        t->location = json_string_value(loc);
     }
-    size_t nl = json_array_size(p->lesions);
     for (size_t i = 0; i < nl; i++) {
         json_t *l = json_array_get(p->lesions, i);
         json_t *id = json_object_get(l, "id");
@@ -983,144 +964,84 @@ static int write_proposal(struct stage *g, const struct proposal *p,
         json_t *st = json_object_get(l, "state");
         bool not_done = json_is_true(json_object_get(l, "not_done"));
         if (!json_is_string(id) ||
-            (!json_is_number(d) && !json_is_string(st) && !not_done)) {
-            char msg[160];
-            snprintf(msg, sizeof msg,
-                     "lesions[%zu] needs an 'id' and one of 'diameter_mm' "
-                     "(a number), 'state' or 'not_done'",
-                     i);
-            reply_error(r, MHD_HTTP_BAD_REQUEST, msg);
-            return -1;
+            (!json_is_number(d) && !json_is_string(st) && !not_done))
+            BAD("lesions[%zu] needs an 'id' and one of 'diameter_mm' "
+                "(a number), 'state' or 'not_done'",
+                i);
+        struct tumour_lesion_entry *t = &x->lesions[i];
+        t->id = json_string_value(id);
+        t->state = json_is_string(st) ? json_string_value(st) : NULL;
+        t->not_done = not_done;
+        if (json_is_number(d)) {
+            /* The diameter exactly as entered, to the model's 0.0001 mm. */
+            int32_t diam_e4;
+            bool rounded = false;
+            if (diam_from_mm(json_number_value(d), &diam_e4, &rounded) < 0 ||
+                rounded)
+                BAD("lesions[%zu].diameter_mm must be a length in mm "
+                    "from 0 to 10000 with at most 4 decimals",
+                    i);
+            diam_format(diam_e4, x->diam[i], sizeof x->diam[i]);
+            t->diam_mm = x->diam[i];
         }
-        /* The diameter exactly as entered, to the model's 0.0001 mm. */
-        char num[32] = "";
-        int32_t diam_e4;
-        bool rounded = false;
-        if (json_is_number(d) &&
-            (diam_from_mm(json_number_value(d), &diam_e4, &rounded) < 0 ||
-             rounded)) {
-            char msg[160];
-            snprintf(msg, sizeof msg,
-                     "lesions[%zu].diameter_mm must be a length in mm from 0 "
-                     "to 10000 with at most 4 decimals",
-                     i);
-            reply_error(r, MHD_HTTP_BAD_REQUEST, msg);
-            return -1;
-        }
-        if (json_is_number(d))
-            diam_format(diam_e4, num, sizeof num);
-        const char *state = json_is_string(st) ? json_string_value(st) : "";
-        bool diam = json_is_number(d) || (not_done && !*state);
-        const char *v[] = {p->studyid,
-                           "TR",
-                           p->usubjid,
-                           next_seq(&tr),
-                           json_string_value(id),
-                           diam ? "LDIAM" : "TUMSTATE",
-                           diam ? "Longest Diameter" : "Tumor State",
-                           diam ? num : state,
-                           diam && *num ? "mm" : "",
-                           diam ? num : state,
-                           num,
-                           diam && *num ? "mm" : "",
-                           not_done ? "NOT DONE" : "",
-                           p->method,
-                           "INVESTIGATOR",
-                           tr.vnum,
-                           p->visit,
-                           p->date,
-                           ""};
-        if (sink_row(dir, "tr.csv", trc, v, sizeof trc / sizeof *trc) < 0)
-            goto io_error;
     }
-    size_t nn = json_array_size(p->new_lesions);
     for (size_t i = 0; i < nn; i++) {
         json_t *l = json_array_get(p->new_lesions, i);
         json_t *id = json_object_get(l, "id");
         json_t *loc = json_object_get(l, "location");
         json_t *st = json_object_get(l, "state");
-        if (!json_is_string(id) || !json_is_string(loc) ||
-            !json_is_string(st)) {
-            char msg[160];
-            snprintf(msg, sizeof msg,
-                     "new_lesions[%zu] needs 'id', 'location' and 'state' "
-                     "(EQUIVOCAL or UNEQUIVOCAL)",
-                     i);
-            reply_error(r, MHD_HTTP_BAD_REQUEST, msg);
-            return -1;
-        }
-        for (int c = 0; c < 2; c++) {
-            const char *v[] = {p->studyid,
-                               "TU",
-                               p->usubjid,
-                               next_seq(&tu),
-                               json_string_value(id),
-                               "TUMIDENT",
-                               "Tumor Identification",
-                               "NEW",
-                               "NEW",
-                               json_string_value(loc),
-                               crits[c],
-                               p->method,
-                               "INVESTIGATOR",
-                               tu.vnum,
-                               p->visit,
-                               p->date};
-            if (sink_row(dir, "tu.csv", tuc, v, sizeof tuc / sizeof *tuc) < 0)
-                goto io_error;
-        }
-        const char *v[] = {p->studyid,
-                           "TR",
-                           p->usubjid,
-                           next_seq(&tr),
-                           json_string_value(id),
-                           "TUMSTATE",
-                           "Tumor State",
-                           json_string_value(st),
-                           "",
-                           json_string_value(st),
-                           "",
-                           "",
-                           "",
-                           p->method,
-                           "INVESTIGATOR",
-                           tr.vnum,
-                           p->visit,
-                           p->date,
-                           "NEW"};
-        if (sink_row(dir, "tr.csv", trc, v, sizeof trc / sizeof *trc) < 0)
-            goto io_error;
+        if (!json_is_string(id) || !json_is_string(loc) || !json_is_string(st))
+            BAD("new_lesions[%zu] needs 'id', 'location' and 'state' "
+                "(EQUIVOCAL or UNEQUIVOCAL)",
+                i);
+        x->news[i] =
+            (struct tumour_new){json_string_value(id), json_string_value(loc),
+                                json_string_value(st)};
     }
-    static const char *const rsc[] = {
-        "STUDYID", "DOMAIN",   "USUBJID", "RSSEQ",    "RSTESTCD",
-        "RSTEST",  "RSCAT",    "RSORRES", "RSSTRESC", "RSSTAT",
-        "RSEVAL",  "VISITNUM", "VISIT",   "RSDTC"};
-    struct {
-        const char *code, *test, *cat, *value;
-    } rsv[4] = {
-        {"CLINSTAT", "Neurological Clinical Status", "RANO-BM", p->neuro},
-        {"STEROID", "Corticosteroid Status", "RANO-BM", p->steroid},
-        {"OVRLRESP", "Overall Response", "RANO-BM",
-         json_string_value(json_object_get(p->recorded, "RANO-BM"))},
-        {"OVRLRESP", "Overall Response", "RECIST 1.1",
-         json_string_value(json_object_get(p->recorded, "RECIST 1.1"))},
+    *e = (struct tumour_entry){
+        .studyid = p->studyid,
+        .usubjid = p->usubjid,
+        .visit = p->visit,
+        .date = p->date,
+        .method = p->method,
+        .identify = x->identify,
+        .n_identify = ni,
+        .lesions = x->lesions,
+        .n_lesions = nl,
+        .news = x->news,
+        .n_new = nn,
+        .neuro = p->neuro,
+        .steroid = p->steroid,
     };
-    for (int i = 0; i < 4; i++) {
-        if (!rsv[i].value || !*rsv[i].value)
-            continue;
-        const char *v[] = {
-            p->studyid,   "RS",        p->usubjid,     next_seq(&rs),
-            rsv[i].code,  rsv[i].test, rsv[i].cat,     rsv[i].value,
-            rsv[i].value, "",          "INVESTIGATOR", rs.vnum,
-            p->visit,     p->date};
-        if (sink_row(dir, "rs.csv", rsc, v, sizeof rsc / sizeof *rsc) < 0)
-            goto io_error;
-    }
+    for (int c = 0; c < CRIT_N; c++)
+        e->recorded[c] = json_string_value(
+            json_object_get(p->recorded, criterion_name((enum criterion)c)));
     return 0;
-io_error:
-    reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
-                "the working folder could not be written");
-    return -1;
+}
+
+/* The proposed assessment as SDTM rows (io/sdtm_rows.c), staged. */
+static int write_proposal(struct stage *g, const struct proposal *p,
+                          struct reply *r)
+{
+    struct parsed x = {0};
+    struct tumour_entry e;
+    int rc = parse_parts(p, &x, &e, r);
+    if (rc == 0) {
+        struct sdtm_numbers num;
+        char trv[32], tuv[32], rsv[32];
+        numbers_of(g, "tr.csv", p, &num.tr_seq, trv);
+        numbers_of(g, "tu.csv", p, &num.tu_seq, tuv);
+        numbers_of(g, "rs.csv", p, &num.rs_seq, rsv);
+        num.tr_visitnum = trv;
+        num.tu_visitnum = tuv;
+        num.rs_visitnum = rsv;
+        rc = sdtm_rows_assessment(&g->s.proto, &e, &num, sink_fn, &g->sink);
+        if (rc < 0)
+            reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                        "the working folder could not be written");
+    }
+    parsed_release(&x);
+    return rc;
 }
 
 /* The problems the proposal causes, named by column. */

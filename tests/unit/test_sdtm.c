@@ -969,6 +969,83 @@ static void test_diag_cap(void **state)
     fx_free(f);
 }
 
+/* The rows of the web forms (sdtm_rows.c) take their codes from the
+ * protocol: the arm, the evaluator, the criterion column, the RS code of
+ * the neurological status; and keep a diameter as given. */
+struct captured {
+    char text[4096];
+};
+
+static int capture_row(void *ctx, const char *file, const char *const *cols,
+                       const char *const *vals, size_t n)
+{
+    struct captured *c = ctx;
+    size_t k = strlen(c->text);
+    k += (size_t)snprintf(c->text + k, sizeof c->text - k, "%s:", file);
+    for (size_t i = 0; i < n && k < sizeof c->text; i++)
+        k += (size_t)snprintf(c->text + k, sizeof c->text - k, " %s=%s",
+                              cols[i], vals[i] ? vals[i] : "");
+    if (k < sizeof c->text)
+        snprintf(c->text + k, sizeof c->text - k, "\n");
+    return 0;
+}
+
+static void test_form_rows_from_protocol(void **state)
+{
+    (void)state;
+    struct protocol p;
+    protocol_init(&p);
+    struct diags d;
+    diags_init(&d, 0);
+    const char *js = "{\"arm_code\": \"ARM-B\", \"arm\": \"Drug B alone\", "
+                     "\"evaluator\": \"INDEPENDENT\", \"criterion_column\": "
+                     "\"TUGRPID\", \"neuro_status_codes\": [\"NEUROSTAT\"]}";
+    assert_int_equal(protocol_parse(&p, js, strlen(js), "p.json", &d), 0);
+    struct captured c = {""};
+    struct tumour_identify id = {"T01", "FRONTAL LOBE", {NULL, NULL}};
+    id.cls[CRIT_RANOBM] = "TARGET";
+    struct tumour_lesion_entry les = {"T01", "12.3456", NULL, false};
+    struct tumour_entry e = {.studyid = "S",
+                             .usubjid = "S-1",
+                             .visit = "SCREENING",
+                             .date = "2025-01-02",
+                             .method = "MRI",
+                             .identify = &id,
+                             .n_identify = 1,
+                             .lesions = &les,
+                             .n_lesions = 1,
+                             .neuro = "STABLE"};
+    struct sdtm_numbers num = {1, 1, 1, "1", "1", "1"};
+    assert_int_equal(sdtm_rows_assessment(&p, &e, &num, capture_row, &c), 0);
+    assert_non_null(strstr(c.text, "tu.csv: STUDYID=S DOMAIN=TU USUBJID=S-1 "
+                                   "TUSEQ=1 TULNKID=T01 TUTESTCD=TUMIDENT"));
+    assert_non_null(strstr(c.text, "TUGRPID=RANO-BM TUMETHOD=MRI "
+                                   "TUEVAL=INDEPENDENT"));
+    assert_non_null(strstr(c.text, "TRORRES=12.3456 TRORRESU=mm "
+                                   "TRSTRESC=12.3456 TRSTRESN=12.3456"));
+    assert_non_null(strstr(c.text, "RSTESTCD=NEUROSTAT"));
+    struct ie_answer ans = {"AGE", "Age 18 or more", "Y", true};
+    struct enrol_entry en = {.studyid = "S",
+                             .usubjid = "S-2",
+                             .siteid = "001",
+                             .sex = "F",
+                             .race = "",
+                             .age = "40",
+                             .consent_date = "2025-01-01",
+                             .enrol_date = "",
+                             .answers = &ans,
+                             .n_answers = 1,
+                             .decided = true,
+                             .eligible = true,
+                             .failure_reason = ""};
+    c.text[0] = '\0';
+    assert_int_equal(sdtm_rows_enrolment(&p, &en, 1, capture_row, &c), 0);
+    assert_non_null(strstr(c.text, "ARMCD=ARM-B ARM=Drug B alone"));
+    assert_non_null(strstr(c.text, "DSSEQ=2 DSTERM=ENROLLED"));
+    protocol_release(&p);
+    diags_release(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -992,6 +1069,7 @@ int main(void)
         cmocka_unit_test(test_below_measurability),
         cmocka_unit_test(test_node_at_15_is_measurable),
         cmocka_unit_test(test_not_measurable_and_count),
+        cmocka_unit_test(test_form_rows_from_protocol),
         cmocka_unit_test(test_after_cutoff),
         cmocka_unit_test(test_evaluator_selection),
         cmocka_unit_test(test_partial_dates),
