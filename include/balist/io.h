@@ -170,7 +170,8 @@ struct csvr_rec {
     char **f;
     size_t *len;
     size_t n;
-    long line; /* physical line where the record starts (1-based) */
+    long line;   /* physical line where the record starts (1-based) */
+    long record; /* the database record it came from; 0 from a file */
 };
 
 /* Return non-zero to stop reading. */
@@ -191,6 +192,35 @@ int csvr_stream_progress(const char *path, const char *name, csvr_rec_fn fn,
 /* The same over text in memory. */
 int csvr_stream_mem(const char *data, size_t len, const char *name,
                     csvr_rec_fn fn, void *ctx, struct diags *d);
+
+/* ------------------------------------------------------------------------
+ * Where the loader's rows come from: a study folder, files in memory, or
+ * the study database (store.h), one SDTM file ("tr.csv") at a time. The
+ * loader reads through this interface alone, so that each source gives
+ * rows without being turned into CSV text first.
+ */
+struct row_source {
+    /* True when the source holds the file ("ae.csv", "protocol.json"). */
+    bool (*has)(void *ctx, const char *file);
+    /* Streams the file's records through fn, the header (column names)
+     * first, as csvr_stream does; each record says where it came from
+     * (line, record). Returns 0, or -1 after recording an error in d.
+     * pr may be NULL. */
+    int (*stream)(void *ctx, const char *file, csvr_rec_fn fn, void *fctx,
+                  struct diags *d, const struct load_progress *pr);
+    /* The whole text of a file that is not a table (protocol.json),
+     * malloc'ed and NUL-terminated; NULL when absent. */
+    char *(*text)(void *ctx, const char *file, size_t *len);
+    void *ctx;
+    const char *name; /* for messages: the folder, "(memory)" */
+};
+/* A study folder as a row source (dir is borrowed). */
+void row_source_dir(struct row_source *src, const char *dir);
+/* Files in memory as a row source (m is borrowed). */
+void row_source_mem(struct row_source *src, const struct memdir *m);
+/* sdtm_load from any source. */
+int sdtm_load_source(const struct row_source *src, const struct load_options *o,
+                     struct study *s, struct diags *d);
 
 /* Reads a whole file into a NUL-terminated buffer the caller frees.
  * Returns NULL (errno set) on failure. */

@@ -336,19 +336,24 @@ int store_user_each(struct store *st,
                     char *err);
 
 /*
- * Loads the database's study for the derivations: its export into a
- * temporary folder, read by sdtm_load, the folder removed. sha (65
- * bytes, or NULL) receives the data's SHA-256 (as folder_sha256 of the
- * export, the same as of the imported folder). Returns sdtm_load's
- * result with the problems in d, or -1 with err set (err empty when the
- * problems are in d).
+ * Loads the database's study for the derivations, from its records
+ * (store_load_source). sha (65 bytes, or NULL) receives the data's
+ * SHA-256 as folder_sha256 takes it of the export (the same as of the
+ * imported folder): the export is then made in memory, hashed and loaded.
+ * Returns the load's result with the problems in d, or -1 with err set
+ * (err empty when the problems are in d).
  */
 int store_load_study(struct store *st, const struct load_options *o,
                      struct study *s, struct diags *d, char *sha, char *err);
 
-/* The same, held in memory rather than in a temporary folder (the web
- * application: nothing of the study is written outside the database;
- * the study's CSV text and its model are in memory together). */
+/* Loads the study (usubjid NULL) or one subject and the rows of no
+ * subject straight from the records (source.c: no CSV text, no folder),
+ * with the same checks and messages as the exported folder would give. */
+int store_load_source(struct store *st, const char *usubjid,
+                      const struct load_options *o, struct study *s,
+                      struct diags *d, char *err);
+/* The whole study from its records (store_load_source): nothing of the
+ * study is written outside the database, and no CSV text is made. */
 int store_load_study_mem(struct store *st, const struct load_options *o,
                          struct study *s, struct diags *d, char *err);
 

@@ -100,7 +100,7 @@ static void on_row(int c, void *st_)
                       "this is the first such field)");
         }
     }
-    struct csvr_rec r = {st->f, st->len, st->n, st->rec_start};
+    struct csvr_rec r = {st->f, st->len, st->n, st->rec_start, 0};
     if (st->fn(st->ctx, &r))
         st->stop = 1;
     st->n = 0;

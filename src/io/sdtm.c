@@ -216,35 +216,24 @@ static int supp_row_fn(void *ctx_, const struct csvr_rec *r)
 }
 
 /* Whether the study has a file (path set for a folder's). */
-static bool file_exists(const struct loader *L, const char *name, char *path,
-                        size_t size)
+static bool file_exists(const struct loader *L, const char *name)
 {
-    if (L->mem) {
-        snprintf(path, size, "%s", name);
-        return memdir_find(L->mem, name) != NULL;
-    }
-    struct stat st;
-    snprintf(path, size, "%s/%s", L->dir, name);
-    return stat(path, &st) == 0;
+    return L->src->has(L->src->ctx, name);
 }
 
-/* Streams one of the study's files. */
-static int study_stream(struct loader *L, const char *path, const char *name,
-                        csvr_rec_fn fn, void *ctx)
+/* Streams one of the study's files from its source. */
+static int study_stream(struct loader *L, const char *name, csvr_rec_fn fn,
+                        void *ctx)
 {
-    if (L->mem) {
-        const struct memfile *f = memdir_find(L->mem, name);
-        return f ? csvr_stream_mem(f->data, f->len, name, fn, ctx, L->d) : -1;
-    }
-    return csvr_stream_progress(path, name, fn, ctx, L->d, L->progress);
+    return L->src->stream(L->src->ctx, name, fn, ctx, L->d, L->progress);
 }
 
 /* Reads DIR/supp<dom>.csv when it exists; NULL when it does not. */
 static struct supp *supp_read(struct loader *L, const char *dom)
 {
-    char file[32], path[PATH_MAX];
+    char file[32];
     snprintf(file, sizeof file, "supp%s.csv", dom);
-    if (!file_exists(L, file, path, sizeof path))
+    if (!file_exists(L, file))
         return NULL;
     struct supp *sp = xcalloc(1, sizeof *sp);
     snprintf(sp->name, sizeof sp->name, "%s", file);
@@ -255,7 +244,7 @@ static struct supp *supp_read(struct loader *L, const char *dom)
     x.m.name = sp->name;
     x.m.cols = supp_cols;
     x.m.required = supp_req;
-    study_stream(L, path, sp->name, supp_row_fn, &x);
+    study_stream(L, sp->name, supp_row_fn, &x);
     return sp;
 }
 
@@ -461,15 +450,14 @@ int row_date(struct loader *L, const struct dom *m, const struct csvr_rec *r,
 int dom_read(struct loader *L, struct dom *m, const char *domain,
              csvr_rec_fn fn, void *ctx, bool required)
 {
-    char path[PATH_MAX];
-    if (!file_exists(L, m->name, path, sizeof path)) {
+    if (!file_exists(L, m->name)) {
         if (required)
             diags_add(L->d, SEV_ERROR, D_IO, m->name, 0, 0,
                       "missing: a study folder must hold %s", m->name);
         return 1;
     }
     m->supp = supp_read(L, domain);
-    int rc = study_stream(L, path, m->name, fn, ctx);
+    int rc = study_stream(L, m->name, fn, ctx);
     supp_finish(L, m->supp, m->name);
     m->supp = NULL;
     for (size_t i = 0; i < m->n_header; i++)
@@ -514,27 +502,32 @@ static int load(struct loader *L, const struct load_options *o);
 int sdtm_load(const char *dir, const struct load_options *o, struct study *s,
               struct diags *d)
 {
-    struct loader L = {0};
-    L.s = s;
-    L.d = d;
-    L.dir = dir;
     struct stat st;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
         diags_add(d, SEV_ERROR, D_IO, dir, 0, 0,
                   "not a study folder (a directory of SDTM CSV files)");
         return -1;
     }
-    return load(&L, o);
+    struct row_source src;
+    row_source_dir(&src, dir);
+    return sdtm_load_source(&src, o, s, d);
 }
 
 int sdtm_load_mem(const struct memdir *m, const struct load_options *o,
                   struct study *s, struct diags *d)
 {
+    struct row_source src;
+    row_source_mem(&src, m);
+    return sdtm_load_source(&src, o, s, d);
+}
+
+int sdtm_load_source(const struct row_source *src, const struct load_options *o,
+                     struct study *s, struct diags *d)
+{
     struct loader L = {0};
     L.s = s;
     L.d = d;
-    L.dir = "(memory)";
-    L.mem = m;
+    L.src = src;
     return load(&L, o);
 }
 
@@ -548,25 +541,20 @@ static int load(struct loader *Lp, const struct load_options *o)
     strmap_init(&L.unknown_reported);
     strmap_init(&L.imputed_reported);
 
-    /* The protocol: DIR/protocol.json (or the given file) over defaults. */
-    char ppath[PATH_MAX];
+    /* The protocol: the given file, else the source's protocol.json, over
+     * the defaults. */
     const char *pp = o->protocol_path;
-    const struct memfile *mp = NULL;
-    if (!pp && L.mem)
-        mp = memdir_find(L.mem, "protocol.json");
-    else if (!pp && file_exists(&L, "protocol.json", ppath, sizeof ppath))
-        pp = ppath;
-    if (mp) {
-        protocol_parse(&s->proto, mp->data, mp->len, "protocol.json", d);
-    } else if (pp) {
+    if (pp || file_exists(&L, "protocol.json")) {
         size_t len;
-        char *text = read_file(pp, &len);
+        char *text = pp ? read_file(pp, &len)
+                        : L.src->text(L.src->ctx, "protocol.json", &len);
+        char where[PATH_MAX];
+        snprintf(where, sizeof where, "%s/protocol.json", L.src->name);
         if (!text)
-            diags_add(d, SEV_ERROR, D_IO, pp, 0, 0, "cannot read: %s",
-                      strerror(errno));
+            diags_add(d, SEV_ERROR, D_IO, pp ? pp : where, 0, 0,
+                      "cannot read: %s", strerror(errno));
         else
-            protocol_parse(&s->proto, text, len,
-                           o->protocol_path ? pp : "protocol.json", d);
+            protocol_parse(&s->proto, text, len, pp ? pp : "protocol.json", d);
         free(text);
     }
     if (o->evaluator_set)

@@ -37,8 +37,7 @@ struct loader {
     struct study *s;
     struct diags *d;
     const struct protocol *p;
-    const char *dir;
-    const struct memdir *mem; /* instead of dir: the files in memory */
+    const struct row_source *src; /* where the rows come from */
     enum evaluator evaluator;
     struct strmap unknown_reported;
     struct strmap imputed_reported;

@@ -714,15 +714,7 @@ long store_import(struct store *st, const char *dir, const char *user,
 /* A record's data, {"COL": "text", ...} as the store writes it, read
  * straight into the domain's columns (jansson would build a hash table
  * per row: the export of every web request spent half its time there). */
-struct flat_row {
-    const char **val; /* per column; NULL when absent */
-    char *buf;        /* the unescaped texts */
-    size_t cap;
-    char **unused;
-    size_t ncol;
-};
-
-static void flat_release(struct flat_row *f)
+void flat_release(struct flat_row *f)
 {
     free(f->val);
     free(f->buf);
@@ -816,8 +808,8 @@ static const char *skip_ws(const char *p)
     return p;
 }
 
-static int flat_read(const char *json, char *const *names, size_t nn,
-                     struct flat_row *f)
+int flat_read(const char *json, char *const *names, size_t nn,
+              struct flat_row *f)
 {
     size_t need = strlen(json) + 1;
     if (need > f->cap) {
@@ -1766,34 +1758,60 @@ int store_load_study_mem(struct store *st, const struct load_options *o,
                          struct study *s, struct diags *d, char *err)
 {
     *err = 0;
-    struct memdir m;
-    memdir_init(&m);
-    int rc = export_rows(st, NULL, &m, NULL, err) < 0
-                 ? -1
-                 : sdtm_load_mem(&m, o, s, d);
-    memdir_release(&m);
-    return rc;
+    return store_load_source(st, NULL, o, s, d, err);
+}
+
+/* The SHA-256 of a study's files in memory, as folder_sha256 takes it of a
+ * folder: each .csv file and protocol.json in byte order of name, its
+ * name, a NUL byte, then its content. */
+static int memdir_sha256(const struct memdir *m, char hex[65], char *err)
+{
+    if (sodium_init() < 0) {
+        snprintf(err, STORE_ERR, "libsodium did not initialise");
+        return -1;
+    }
+    const char **names = xcalloc(m->n + 1, sizeof *names);
+    size_t nf = 0;
+    for (size_t i = 0; i < m->n; i++) {
+        size_t n = strlen(m->files[i].name);
+        if ((n > 4 && !strcmp(m->files[i].name + n - 4, ".csv")) ||
+            !strcmp(m->files[i].name, "protocol.json"))
+            names[nf++] = m->files[i].name;
+    }
+    if (nf > 1)
+        qsort(names, nf, sizeof *names, cmp_str);
+    crypto_hash_sha256_state h;
+    crypto_hash_sha256_init(&h);
+    for (size_t i = 0; i < nf; i++) {
+        const struct memfile *f = memdir_find(m, names[i]);
+        crypto_hash_sha256_update(&h, (const unsigned char *)names[i],
+                                  strlen(names[i]) + 1);
+        crypto_hash_sha256_update(&h, (const unsigned char *)f->data, f->len);
+    }
+    free(names);
+    unsigned char dg[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_final(&h, dg);
+    sodium_bin2hex(hex, 65, dg, sizeof dg);
+    return 0;
 }
 
 int store_load_study(struct store *st, const struct load_options *o,
                      struct study *s, struct diags *d, char *sha, char *err)
 {
     *err = 0;
-    char dir[4096];
-    if (make_temp_dir(dir, sizeof dir, "balist") < 0) {
-        snprintf(err, STORE_ERR, "cannot make a temporary folder: %s",
-                 strerror(errno));
-        return -1;
-    }
-    int rc;
-    if (store_export(st, dir, err) < 0) {
-        rc = -1;
-    } else {
+    if (!sha)
+        return store_load_source(st, NULL, o, s, d, err);
+    /* The hash is of the export's bytes (the report's title page): the
+     * export in memory, hashed, and loaded from there; no folder. */
+    struct memdir m;
+    memdir_init(&m);
+    int rc = -1;
+    if (export_rows(st, NULL, &m, NULL, err) == 0) {
         char e2[STORE_ERR];
-        if (sha && folder_sha256(dir, sha, e2) < 0)
+        if (memdir_sha256(&m, sha, e2) < 0)
             snprintf(sha, 65, "unknown");
-        rc = sdtm_load(dir, o, s, d);
+        rc = sdtm_load_mem(&m, o, s, d);
     }
-    remove_flat_dir(dir);
+    memdir_release(&m);
     return rc;
 }

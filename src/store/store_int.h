@@ -51,7 +51,21 @@ int store_sqlite_open(const char *path, bool create, struct store *st,
                       char *err);
 int store_pg_open(const char *url, struct store *st, char *err);
 
-/* ---- shared by store.c and review.c ---- */
+/* ---- shared by store.c, review.c and source.c ---- */
+
+/* A record's data ({"COL": "text", ...}) read into a domain's columns. */
+struct flat_row {
+    const char **val; /* per column; NULL when absent */
+    char *buf;        /* the unescaped texts */
+    size_t cap;
+    char **unused;
+    size_t ncol;
+};
+/* Reads json into f->val in the order of names; -1 when it is not a flat
+ * object of texts. f starts zeroed and is reused row after row. */
+int flat_read(const char *json, char *const *names, size_t nn,
+              struct flat_row *f);
+void flat_release(struct flat_row *f);
 
 /* The first column of the first row of sql (one optional text argument)
  * into out: 1 a row, 0 none, negative on error. */
