@@ -218,6 +218,34 @@ struct row_source {
 void row_source_dir(struct row_source *src, const char *dir);
 /* Files in memory as a row source (m is borrowed). */
 void row_source_mem(struct row_source *src, const struct memdir *m);
+/* Rows added to a source without changing it: the web application's
+ * proposed rows over the subject's saved ones, loaded together before
+ * anything is written. A row goes into its file in the file's columns (a
+ * value for a column the file lacks is left out), or, for a file the base
+ * lacks, in the columns of the first row added to it. */
+struct overlay_row {
+    char *file;
+    char **cols, **vals;
+    size_t n;
+};
+struct row_overlay {
+    const struct row_source *base; /* borrowed */
+    struct overlay_row *rows;      /* copies */
+    size_t n, cap;
+};
+void row_overlay_init(struct row_overlay *ov, const struct row_source *base);
+void row_overlay_release(struct row_overlay *ov);
+/* Adds a row to file (the strings are copied). */
+void row_overlay_add(struct row_overlay *ov, const char *file,
+                     const char *const *cols, const char *const *vals,
+                     size_t n);
+/* The overlay as a source (ov is borrowed). */
+void row_source_overlay(struct row_source *out, struct row_overlay *ov);
+/* The columns of a file of the source (free each and the array), NULL
+ * with *n 0 when the source has no such file. */
+char **row_source_header(const struct row_source *src, const char *file,
+                         size_t *n);
+
 /* sdtm_load from any source. */
 int sdtm_load_source(const struct row_source *src, const struct load_options *o,
                      struct study *s, struct diags *d);

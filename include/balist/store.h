@@ -346,6 +346,16 @@ int store_user_each(struct store *st,
 int store_load_study(struct store *st, const struct load_options *o,
                      struct study *s, struct diags *d, char *sha, char *err);
 
+/* The records of the study (usubjid NULL) or of one subject and the rows
+ * of no subject, as a row source (source.c); x holds its state and must
+ * outlive src. */
+struct store_source {
+    struct store *st;
+    const char *usubjid; /* borrowed */
+    char err[STORE_ERR]; /* the last database error */
+};
+void store_row_source(struct store_source *x, struct store *st,
+                      const char *usubjid, struct row_source *src);
 /* Loads the study (usubjid NULL) or one subject and the rows of no
  * subject straight from the records (source.c: no CSV text, no folder),
  * with the same checks and messages as the exported folder would give. */

@@ -24,7 +24,7 @@
 void stage_close(struct stage *g)
 {
     sink_release(&g->sink);
-    memdir_release(&g->mem);
+    row_overlay_release(&g->ov);
     diags_release(&g->d);
     study_release(&g->s);
 }
@@ -37,7 +37,7 @@ static int load_dir(struct stage *g)
     diags_release(&g->d);
     study_init(&g->s);
     diags_init(&g->d, 50);
-    return sdtm_load_mem(&g->mem, &o, &g->s, &g->d);
+    return sdtm_load_source(&g->src, &o, &g->s, &g->d);
 }
 
 void stage_init(struct stage *g)
@@ -45,35 +45,58 @@ void stage_init(struct stage *g)
     memset(g, 0, sizeof *g);
     study_init(&g->s);
     diags_init(&g->d, 50);
-    memdir_init(&g->mem);
-    g->sink.mem = &g->mem;
+    row_overlay_init(&g->ov, &g->base);
+    row_source_overlay(&g->src, &g->ov);
+    g->sink.ov = &g->ov;
+    g->sink.src = &g->src;
+}
+
+/* Stops at the first row below the header. */
+static int any_row(void *ctx, const struct csvr_rec *r)
+{
+    if (r->line == 1)
+        return 0;
+    *(bool *)ctx = true;
+    return 1;
 }
 
 /* True when the staged file has a row below its header. */
-static bool has_rows(const struct memdir *m, const char *name)
+static bool has_rows(const struct row_source *src, const char *name)
 {
-    const struct memfile *f = memdir_find(m, name);
-    if (!f)
-        return false;
-    const char *nl = memchr(f->data, '\n', f->len);
-    return nl && (size_t)(nl - f->data) + 1 < f->len;
+    bool any = false;
+    struct diags d;
+    diags_init(&d, 1);
+    if (src->has(src->ctx, name))
+        src->stream(src->ctx, name, any_row, &any, &d, NULL);
+    diags_release(&d);
+    return any;
 }
 
 int stage_export(struct server *srv, struct stage *g, const char *usubjid,
                  struct reply *r)
 {
     char err[STORE_ERR];
-    if (store_export_subject_mem(srv->store, &g->mem, usubjid, err) < 0 ||
-        store_study_id(srv->store, g->studyid, sizeof g->studyid, err) < 0) {
+    /* The subject's saved rows, read from the store as they are loaded
+     * (the store lock is held until the save). */
+    store_row_source(&g->bx, srv->store, usubjid, &g->base);
+    if (store_study_id(srv->store, g->studyid, sizeof g->studyid, err) < 0) {
         reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
                     "the study could not be read from the database");
         return -1;
     }
     g->sj = NULL;
-    g->exists = has_rows(&g->mem, "dm.csv");
-    const struct memfile *pf = memdir_find(&g->mem, "protocol.json");
-    if (!g->exists && pf) /* no such subject (yet): the protocol alone */
-        protocol_parse(&g->s.proto, pf->data, pf->len, "protocol.json", &g->d);
+    g->exists = has_rows(&g->src, "dm.csv");
+    if (g->bx.err[0]) {
+        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                    "the study could not be read from the database");
+        return -1;
+    }
+    size_t len;
+    char *pf =
+        g->exists ? NULL : g->src.text(g->src.ctx, "protocol.json", &len);
+    if (pf) /* no such subject (yet): the protocol alone */
+        protocol_parse(&g->s.proto, pf, len, "protocol.json", &g->d);
+    free(pf);
     return 0;
 }
 
@@ -220,11 +243,10 @@ void stage_numbers(const struct stage *g, const char *file, const char *usubjid,
                    const char *visit, char seq[32], char vnum[32])
 {
     struct scan x = {-1, -1, -1, -1, visit, usubjid, 0, -1, 0};
-    const struct memfile *f = memdir_find(&g->mem, file);
     struct diags d;
     diags_init(&d, 1);
-    if (f)
-        csvr_stream_mem(f->data, f->len, file, scan_row, &x, &d);
+    if (g->src.has(g->src.ctx, file))
+        g->src.stream(g->src.ctx, file, scan_row, &x, &d, NULL);
     diags_release(&d);
     snprintf(seq, 32, "%ld", x.max_seq + 1);
     if (vnum && x.vnum_col < 0) {

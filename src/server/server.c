@@ -731,72 +731,11 @@ static void h_subject(struct call *c, struct reply *r)
 /* ---- the response calls as you type: a proposed assessment judged
  * without saving ---- */
 
-/* Appends one row to the staged file name: its columns are the file's
- * (or, for a file not there yet, become its header). */
-static int append_row(struct memdir *m, const char *name,
-                      const char *const *cols, const char *const *vals,
-                      size_t n, bool fresh)
-{
-    char *text = NULL;
-    size_t len = 0;
-    FILE *fp = open_memstream(&text, &len);
-    if (!fp)
-        return -1;
-    struct csvw *w = malloc(sizeof *w);
-    if (!w) {
-        fclose(fp);
-        free(text);
-        return -1;
-    }
-    csvw_from_fp(w, fp);
-    if (fresh) {
-        for (size_t k = 0; k < n; k++)
-            csvw_str(w, cols[k]);
-        csvw_end(w);
-    }
-    for (size_t k = 0; k < n; k++)
-        csvw_str(w, vals[k]);
-    csvw_end(w);
-    int rc = csvw_close(w);
-    free(w);
-    if (fclose(fp) != 0 || rc < 0) {
-        free(text);
-        return -1;
-    }
-    memfile_append(memdir_file(m, name), text, len);
-    free(text);
-    return 0;
-}
-
-/* The header of the staged file name split into columns (an array of
- * n), or NULL with *n 0 when there is no such file or it is empty. */
-static char **file_header(const struct memdir *m, const char *name, size_t *n)
-{
-    *n = 0;
-    const struct memfile *f = memdir_find(m, name);
-    if (!f || !f->len)
-        return NULL;
-    size_t hl = strcspn(f->data, "\r\n");
-    char *head = xmalloc(hl + 1);
-    memcpy(head, f->data, hl);
-    head[hl] = 0;
-    char **cols = NULL;
-    size_t cap = 0;
-    /* The store writes headers of SDTM names: no quotes, no empty ones. */
-    for (char *h = head, *end; *h; h = *end ? end + 1 : end) {
-        end = h + strcspn(h, ",");
-        if (end > h)
-            *(char **)VEC_PUSH(cols, *n, cap) = xstrndup(h, (size_t)(end - h));
-    }
-    free(head);
-    return cols;
-}
-
 int sink_row(struct sink *k, const char *file, const char *const *cols,
              const char *const *vals, size_t n)
 {
     size_t nh;
-    char **head = file_header(k->mem, file, &nh);
+    char **head = row_source_header(k->src, file, &nh);
     /* The row in the file's columns (a new file: the row's columns). */
     size_t nc = head ? nh : n;
     char **c = calloc(nc + 1, sizeof *c), **v = calloc(nc + 1, sizeof *v);
@@ -822,13 +761,12 @@ int sink_row(struct sink *k, const char *file, const char *const *cols,
             rc = -2;
         }
     }
-    bool fresh = !head;
     for (size_t i = 0; i < nh; i++)
         free(head[i]);
     free(head);
-    if (rc == 0 && append_row(k->mem, file, (const char *const *)c,
-                              (const char *const *)v, nc, fresh) < 0)
-        rc = -1;
+    if (rc == 0)
+        row_overlay_add(k->ov, file, (const char *const *)c,
+                        (const char *const *)v, nc);
     if (rc == 0 && k->n == k->cap) {
         size_t cap = k->cap ? 2 * k->cap : 16;
         struct store_row *r = realloc(k->rows, cap * sizeof *r);

@@ -112,8 +112,9 @@ json_t *problems_json(const struct diags *d);
 /* Where the proposal's rows go: appended to the working folder's files
  * (to judge them), and kept for the store (to save them). */
 struct sink {
-    struct memdir *mem;     /* the staged study */
-    struct store_row *rows; /* each row's domain, columns, values owned */
+    struct row_overlay *ov;       /* the staged rows */
+    const struct row_source *src; /* the saved rows with them */
+    struct store_row *rows;       /* each row's domain, columns, values owned */
     size_t n, cap;
     bool strict;       /* refuse a value for a column the file lacks */
     char missing[160]; /* then: which */
@@ -131,7 +132,10 @@ void sink_release(struct sink *k);
  * loaded again before anything is written; nothing touches the disk. The
  * store lock is held from stage_open to stage_save. */
 struct stage {
-    struct memdir mem; /* the subject's data, in memory */
+    struct store_source bx; /* the subject's saved rows (the base) */
+    struct row_source base;
+    struct row_overlay ov; /* the new rows over them */
+    struct row_source src; /* what is loaded: base and new rows */
     struct sink sink;
     struct study s;
     struct diags d;

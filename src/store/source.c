@@ -13,12 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct rec_source {
-    struct store *st;
-    const char *usubjid; /* NULL: the whole study */
-    char err[STORE_ERR];
-};
-
 /* "tr.csv" -> "tr"; false for a file that is no domain table. */
 static bool domain_of(const char *file, char *dom, size_t size)
 {
@@ -32,7 +26,7 @@ static bool domain_of(const char *file, char *dom, size_t size)
 
 static bool rec_has(void *ctx, const char *file)
 {
-    struct rec_source *x = ctx;
+    struct store_source *x = ctx;
     char dom[64], v[8];
     if (!strcmp(file, "protocol.json"))
         return store_query1(x->st,
@@ -49,7 +43,7 @@ static bool rec_has(void *ctx, const char *file)
 
 static char *rec_text(void *ctx, const char *file, size_t *len)
 {
-    struct rec_source *x = ctx;
+    struct store_source *x = ctx;
     if (strcmp(file, "protocol.json")) {
         errno = ENOENT;
         return NULL;
@@ -76,7 +70,7 @@ static int rec_stream(void *ctx, const char *file, csvr_rec_fn fn, void *fctx,
                       struct diags *d, const struct load_progress *pr)
 {
     (void)pr;
-    struct rec_source *x = ctx;
+    struct store_source *x = ctx;
     struct store *st = x->st;
     char dom[64];
     if (!domain_of(file, dom, sizeof dom))
@@ -166,12 +160,22 @@ static int rec_stream(void *ctx, const char *file, csvr_rec_fn fn, void *fctx,
     return result;
 }
 
+void store_row_source(struct store_source *x, struct store *st,
+                      const char *usubjid, struct row_source *src)
+{
+    x->st = st;
+    x->usubjid = usubjid;
+    x->err[0] = '\0';
+    *src = (struct row_source){rec_has, rec_stream, rec_text, x, "(database)"};
+}
+
 int store_load_source(struct store *st, const char *usubjid,
                       const struct load_options *o, struct study *s,
                       struct diags *d, char *err)
 {
-    struct rec_source x = {st, usubjid, ""};
-    struct row_source src = {rec_has, rec_stream, rec_text, &x, "(database)"};
+    struct store_source x;
+    struct row_source src;
+    store_row_source(&x, st, usubjid, &src);
     int rc = sdtm_load_source(&src, o, s, d);
     snprintf(err, STORE_ERR, "%s", x.err);
     return rc;
