@@ -469,6 +469,29 @@ int dom_read(struct loader *L, struct dom *m, const char *domain,
     return rc < 0 ? -1 : 0;
 }
 
+/* dom_run's stream: every record through dom_dispatch. */
+struct dom_run_ctx {
+    struct loader *L;
+    struct dom *m;
+    int (*row)(struct loader *, struct dom *, const struct csvr_rec *);
+};
+
+static int dom_run_fn(void *ctx, const struct csvr_rec *r)
+{
+    struct dom_run_ctx *x = ctx;
+    return dom_dispatch(x->L, x->m, r, x->row);
+}
+
+int dom_run(struct loader *L, const struct dom_spec *spec, struct dom *m)
+{
+    memset(m, 0, sizeof *m);
+    m->name = spec->file;
+    m->cols = spec->cols;
+    m->required = spec->required;
+    struct dom_run_ctx x = {L, m, spec->row};
+    return dom_read(L, m, spec->domain, dom_run_fn, &x, spec->file_required);
+}
+
 /* Wraps the domain's row function: header, field count, then the row. */
 int dom_dispatch(struct loader *L, struct dom *m, const struct csvr_rec *r,
                  int (*row)(struct loader *, struct dom *,
@@ -566,19 +589,20 @@ static int load(struct loader *Lp, const struct load_options *o)
 
     /* Order matters: dm first (the subjects), then the dates that partial
      * dates of other domains are imputed against (ex, ds). */
+    struct dom m;
     if (sdtm_read_dm(&L) < 0 || s->n_subjects == 0)
         goto done; /* without subjects nothing else can be checked */
-    sdtm_read_ex(&L);
-    sdtm_read_ds(&L);
-    sdtm_read_ss(&L);
+    dom_run(&L, &sdtm_ex, &m);
+    dom_run(&L, &sdtm_ds, &m);
+    dom_run(&L, &sdtm_ss, &m);
     /* First dose is needed to impute partial tumour and AE dates. */
     study_finish(s, NULL);
     sdtm_read_tu(&L);
     sdtm_read_tr(&L);
-    sdtm_read_rs(&L);
+    dom_run(&L, &sdtm_rs, &m);
     sdtm_read_cm(&L);
-    sdtm_read_pr(&L);
-    sdtm_read_ae(&L);
+    dom_run(&L, &sdtm_pr, &m);
+    dom_run(&L, &sdtm_ae, &m);
     sdtm_fix_deaths(&L);
     study_finish(s, d);
     sdtm_check(&L);

@@ -63,16 +63,56 @@ void supp_attach(struct loader *L, struct supp *sp, const struct dom *m,
                  const struct csvr_rec *r, const char *usubjid,
                  struct qualifier **out, size_t *n_out);
 
-int sdtm_read_dm(struct loader *L);
-int sdtm_read_ds(struct loader *L);
-int sdtm_read_ex(struct loader *L);
-int sdtm_read_ss(struct loader *L);
-int sdtm_read_tu(struct loader *L);
-int sdtm_read_tr(struct loader *L);
-int sdtm_read_rs(struct loader *L);
-int sdtm_read_cm(struct loader *L);
-int sdtm_read_pr(struct loader *L);
-int sdtm_read_ae(struct loader *L);
+/* A domain described once: its file, the columns read and those required
+ * ("A|B": one of them), and the function that turns a row into the model;
+ * file_required: a study without the file is an error. */
+struct dom_spec {
+    const char *file, *domain;
+    const char *const *cols, *const *required;
+    int (*row)(struct loader *, struct dom *, const struct csvr_rec *);
+    bool file_required;
+};
+/* The one reader: streams the spec's file through its row function,
+ * filling *m (the caller may look at header_done and bad). Returns 0, 1
+ * when the source has no such file, -1 when it could not be read. */
+int dom_run(struct loader *L, const struct dom_spec *spec, struct dom *m);
+
+/* The domains that need nothing but their rows... */
+extern const struct dom_spec sdtm_ds, sdtm_ex, sdtm_ss, sdtm_rs, sdtm_pr,
+    sdtm_ae;
+/* ... and those with a step of their own after them. */
+int sdtm_read_dm(struct loader *L); /* no subjects is an error */
+int sdtm_read_tu(struct loader *L); /* split and merged lesions linked */
+int sdtm_read_tr(struct loader *L); /* assessments, one test per lesion */
+int sdtm_read_cm(struct loader *L); /* cm.csv read: no row, no medication */
+
+/* Field helpers (sdtm_field.c). */
+char *dom_field(struct loader *L, const struct dom *m, const struct csvr_rec *r,
+                int c);
+char *dom_term(struct loader *L, const struct dom *m, const struct csvr_rec *r,
+               int c);
+char *dom_upcase(struct loader *L, const char *v);
+int dom_header_col(const struct dom *m, const char *name);
+int dom_num(struct loader *L, const struct dom *m, const struct csvr_rec *r,
+            int c, const char *usubjid, const char *what, double *out);
+int dom_assessment_date(struct loader *L, const struct dom *m,
+                        const struct csvr_rec *r, int c,
+                        const struct subject *sj, const char *visit,
+                        int32_t *out, bool *imputed);
+int dom_start_date(struct loader *L, const struct dom *m,
+                   const struct csvr_rec *r, int c, const struct subject *sj,
+                   struct pdate *raw, int32_t *out, bool *imputed);
+int dom_end_date(struct loader *L, const struct dom *m,
+                 const struct csvr_rec *r, int c, const struct subject *sj,
+                 struct pdate *raw, int32_t *out, bool *imputed);
+int dom_ref_date(struct loader *L, const struct dom *m,
+                 const struct csvr_rec *r, int c, const char *usubjid,
+                 int32_t *out);
+int dom_criterion_of(const char *v);
+const char *dom_qual_get(const struct qualifier *q, size_t n, const char *qnam);
+char *dom_criterion_value(struct loader *L, const struct dom *m,
+                          const struct csvr_rec *r, const struct qualifier *q,
+                          size_t nq);
 void sdtm_fix_deaths(struct loader *L);
 void sdtm_check(struct loader *L);
 
