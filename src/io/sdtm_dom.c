@@ -142,10 +142,7 @@ static int ds_row(struct loader *L, struct dom *m, const struct csvr_rec *r)
     e->term = dom_field(L, m, r, DS_DSTERM);
     e->epoch = dom_term(L, m, r, DS_EPOCH);
     e->line = r->line;
-    if (!*e->decod)
-        diags_add(L->d, SEV_ERROR, D_REQUIRED, m->name, r->line,
-                  dom_colno(m, DS_DSDECOD),
-                  "DSDECOD must not be blank (subject %s)", sj->usubjid);
+    dom_require(L, m, r, DS_DSDECOD, e->decod, sj->usubjid);
     dom_ref_date(L, m, r, DS_DSSTDTC, sj->usubjid, &e->date);
     return 0;
 }
@@ -185,10 +182,7 @@ static int ex_row(struct loader *L, struct dom *m, const struct csvr_rec *r)
     x->adj = dom_field(L, m, r, EX_EXADJ);
     x->visit = dom_term(L, m, r, EX_VISIT);
     x->line = r->line;
-    if (!*x->trt)
-        diags_add(L->d, SEV_ERROR, D_REQUIRED, m->name, r->line,
-                  dom_colno(m, EX_EXTRT),
-                  "EXTRT must not be blank (subject %s)", sj->usubjid);
+    dom_require(L, m, r, EX_EXTRT, x->trt, sj->usubjid);
     if (dom_num(L, m, r, EX_EXDOSE, sj->usubjid, "a dose, 0 or more",
                 &x->dose) == 0 &&
         x->dose < 0)
@@ -201,15 +195,9 @@ static int ex_row(struct loader *L, struct dom *m, const struct csvr_rec *r)
     bool imp;
     dom_end_date(L, m, r, EX_EXENDTC, sj, &raw, &x->end, &imp);
     if (x->start == DATE_NONE)
-        diags_add(L->d, SEV_ERROR, D_REQUIRED, m->name, r->line,
-                  dom_colno(m, EX_EXSTDTC),
-                  "EXSTDTC must not be blank (subject %s)", sj->usubjid);
+        dom_require(L, m, r, EX_EXSTDTC, "", sj->usubjid);
     else if (x->end != DATE_NONE && x->end < x->start)
-        diags_add(L->d, SEV_ERROR, D_DATE_ORDER, m->name, r->line,
-                  dom_colno(m, EX_EXENDTC),
-                  "EXENDTC '%s' is before EXSTDTC '%s' (subject %s)",
-                  dom_get(m, r, EX_EXENDTC), dom_get(m, r, EX_EXSTDTC),
-                  sj->usubjid);
+        dom_date_order(L, m, r, EX_EXENDTC, EX_EXSTDTC, sj->usubjid, NULL);
     return 0;
 }
 
@@ -308,11 +296,7 @@ static int cm_row(struct loader *L, struct dom *m, const struct csvr_rec *r)
     dom_end_date(L, m, r, CM_CMENDTC, sj, &raw, &c->end, &c->end_imputed);
     if (c->start != DATE_NONE && c->end != DATE_NONE && c->end < c->start &&
         !c->end_imputed)
-        diags_add(L->d, SEV_ERROR, D_DATE_ORDER, m->name, r->line,
-                  dom_colno(m, CM_CMENDTC),
-                  "CMENDTC '%s' is before CMSTDTC '%s' (subject %s)",
-                  dom_get(m, r, CM_CMENDTC), dom_get(m, r, CM_CMSTDTC),
-                  sj->usubjid);
+        dom_date_order(L, m, r, CM_CMENDTC, CM_CMSTDTC, sj->usubjid, NULL);
     return 0;
 }
 
@@ -399,10 +383,7 @@ static int ae_row(struct loader *L, struct dom *m, const struct csvr_rec *r)
     a->out = dom_term(L, m, r, AE_AEOUT);
     a->line = r->line;
     a->seq = -1;
-    if (!*a->term)
-        diags_add(L->d, SEV_ERROR, D_REQUIRED, m->name, r->line,
-                  dom_colno(m, AE_AETERM),
-                  "AETERM must not be blank (subject %s)", sj->usubjid);
+    dom_require(L, m, r, AE_AETERM, a->term, sj->usubjid);
     const char *seq = dom_get(m, r, AE_AESEQ);
     if (*seq && parse_long(seq, strlen(seq), &a->seq) < 0)
         diags_add(
@@ -431,11 +412,7 @@ static int ae_row(struct loader *L, struct dom *m, const struct csvr_rec *r)
                  &a->end_imputed);
     if (a->start != DATE_NONE && a->end != DATE_NONE &&
         pdate_last(a->end_raw) < pdate_first(a->start_raw))
-        diags_add(L->d, SEV_ERROR, D_DATE_ORDER, m->name, r->line,
-                  dom_colno(m, AE_AEENDTC),
-                  "AEENDTC '%s' is before AESTDTC '%s' (subject %s, %s)",
-                  dom_get(m, r, AE_AEENDTC), dom_get(m, r, AE_AESTDTC),
-                  sj->usubjid, a->term);
+        dom_date_order(L, m, r, AE_AEENDTC, AE_AESTDTC, sj->usubjid, a->term);
     else if (a->end != DATE_NONE && a->start != DATE_NONE && a->end < a->start)
         a->start = a->end; /* imputation must not invert a valid pair */
     supp_attach(L, m->supp, m, r, sj->usubjid, &a->quals, &a->n_quals);

@@ -283,3 +283,25 @@ char *dom_criterion_value(struct loader *L, const struct dom *m,
     const char *v = dom_qual_get(q, nq, col);
     return dom_upcase(L, v ? v : "");
 }
+
+bool dom_require(struct loader *L, const struct dom *m,
+                 const struct csvr_rec *r, int c, const char *value,
+                 const char *usubjid)
+{
+    if (*value)
+        return true;
+    diags_add(L->d, SEV_ERROR, D_REQUIRED, m->name, r->line, dom_colno(m, c),
+              "%s must not be blank (subject %s)", m->cols[c], usubjid);
+    return false;
+}
+
+void dom_date_order(struct loader *L, const struct dom *m,
+                    const struct csvr_rec *r, int c_end, int c_start,
+                    const char *usubjid, const char *what)
+{
+    diags_add(L->d, SEV_ERROR, D_DATE_ORDER, m->name, r->line,
+              dom_colno(m, c_end), "%s '%s' is before %s '%s' (subject %s%s%s)",
+              m->cols[c_end], dom_get(m, r, c_end), m->cols[c_start],
+              dom_get(m, r, c_start), usubjid, what ? ", " : "",
+              what ? what : "");
+}

@@ -108,6 +108,14 @@ int dom_end_date(struct loader *L, const struct dom *m,
 int dom_ref_date(struct loader *L, const struct dom *m,
                  const struct csvr_rec *r, int c, const char *usubjid,
                  int32_t *out);
+/* A required value: false after "COL must not be blank (subject S)". */
+bool dom_require(struct loader *L, const struct dom *m,
+                 const struct csvr_rec *r, int c, const char *value,
+                 const char *usubjid);
+/* "END 'x' is before START 'y' (subject S[, what])", at the end column. */
+void dom_date_order(struct loader *L, const struct dom *m,
+                    const struct csvr_rec *r, int c_end, int c_start,
+                    const char *usubjid, const char *what);
 int dom_criterion_of(const char *v);
 const char *dom_qual_get(const struct qualifier *q, size_t n, const char *qnam);
 char *dom_criterion_value(struct loader *L, const struct dom *m,

@@ -53,12 +53,8 @@ static int tu_row(struct loader *L, struct dom *m, const struct csvr_rec *r)
         return 0;
     char *linkid = dom_term(L, m, r, TU_TULNKID);
     char *tc = dom_term(L, m, r, TU_TUTESTCD);
-    if (!*linkid) {
-        diags_add(L->d, SEV_ERROR, D_REQUIRED, m->name, r->line,
-                  dom_colno(m, TU_TULNKID),
-                  "TULNKID must not be blank (subject %s)", sj->usubjid);
+    if (!dom_require(L, m, r, TU_TULNKID, linkid, sj->usubjid))
         return 0;
-    }
     bool split = strcmp(tc, "TUSPLIT") == 0;
     bool merge = strcmp(tc, "TUMERGE") == 0;
     if (!split && !merge && strcmp(tc, "TUMIDENT") != 0) {
