@@ -56,6 +56,30 @@ setf 2 9 3.34 tr.csv
 setf 2 10 cm tr.csv
 check "... 3.34 cm is 33.4 mm: no error" 0 ": 0 errors,"
 
+# Required values and date order, domain by domain (dom_require,
+# dom_date_order): the column, the subject, and where.
+fresh
+setf 2 6 "" ds.csv
+check "blank DSDECOD" 1 "ds.csv:2:6: error: DSDECOD must not be blank (subject BAL-001-0001)"
+fresh
+setf 2 5 "" ex.csv
+check "blank EXTRT" 1 "ex.csv:2:5: error: EXTRT must not be blank (subject BAL-001-0001)"
+fresh
+setf 2 13 "" ex.csv
+check "blank EXSTDTC" 1 "ex.csv:2:13: error: EXSTDTC must not be blank (subject BAL-001-0001)"
+fresh
+setf 2 14 2024-09-01 ex.csv
+check "EX end before start" 1 "ex.csv:2:14: error: EXENDTC '2024-09-01' is before EXSTDTC '2024-09-07' (subject BAL-001-0001)"
+fresh
+setf 2 5 "" ae.csv
+check "blank AETERM" 1 "ae.csv:2:5: error: AETERM must not be blank (subject BAL-001-0001)"
+fresh
+setf 2 5 "" tu.csv
+check "blank TULNKID" 1 "tu.csv:2:5: error: TULNKID must not be blank (subject BAL-001-0001)"
+fresh
+setf 2 14 2025-06-01 cm.csv
+check "CM end before start" 1 "cm.csv:2:14: error: CMENDTC '2025-06-01' is before CMSTDTC '2025-06-25' (subject BAL-001-0001)"
+
 fresh
 setf 2 6 T99 tr.csv
 check "lesion without TU row" 1 "tr.csv:2:6: error: TRLNKID 'T99' has no TU row (subject BAL-001-0001; every measured lesion must be identified in tu.csv)"
