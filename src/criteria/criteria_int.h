@@ -61,6 +61,12 @@ void target_pr_or_sd(struct work *w, size_t t, int64_t S, const char *what);
 void crit_window(const struct subject *sj, const struct protocol *p,
                  struct crit_result *r);
 
+/* nontarget.c: the non-target response at time point t (c.1). */
+void nontarget_response(struct work *w, size_t t);
+/* newlesion.c: when each new lesion was first seen, then the new-lesion
+ * response at time point t (c.2). */
+void new_prepass(struct work *w);
+void new_response(struct work *w, size_t t);
 /* recist11.c */
 void recist_target(struct work *w, size_t t);
 void recist_overall(struct work *w, size_t t);
