@@ -51,7 +51,12 @@ int store_sqlite_open(const char *path, bool create, struct store *st,
                       char *err);
 int store_pg_open(const char *url, struct store *st, char *err);
 
-/* ---- shared by store.c, review.c and source.c ---- */
+/* ---- shared by the store's files ---- */
+
+/* qsort of strings (char *) in byte order. */
+int store_cmp_str(const void *a, const void *b);
+/* The SHA-256 of an audit row, chained by its prev_hash (audit.c). */
+void store_row_hash(const struct audit_row *r, char out[65]);
 
 /* A record's data ({"COL": "text", ...}) read into a domain's columns. */
 struct flat_row {
