@@ -1,6 +1,9 @@
 /*
  * server_int.h - private to server/: the server, a request's call and
- * reply, and the helpers the handlers of server.c and capture.c share.
+ * reply, the route table, and the helpers its files share: http.c (the
+ * daemon, the request cycle), routes.c, sessions.c, accounts.c,
+ * subjects.c, assessments.c, stage.c (staging a change), enrol.c,
+ * records.c, review.c (queries, signatures, locks) and dashboard.c.
  */
 #ifndef BALIST_SERVER_INT_H
 #define BALIST_SERVER_INT_H
@@ -89,6 +92,9 @@ struct call {
 };
 
 /* Seconds the account is still locked out for after failed passwords. */
+/* The live session of a token (NULL: none, or it ended); srv->lock
+ * held. */
+struct session *session_find(struct server *s, const char *token, time_t now);
 long lockout_left(struct server *s, const char *user);
 /* True, with a 429 reply, while the caller's account is locked out (a
  * password entered again is not even checked then). */
@@ -126,6 +132,9 @@ struct sink {
 int sink_row(struct sink *k, const char *file, const char *const *cols,
              const char *const *vals, size_t n);
 void sink_release(struct sink *k);
+/* sink_row as an sdtm_row_fn (ctx: the sink), for io/sdtm_rows.c. */
+int sink_row_fn(void *ctx, const char *file, const char *const *cols,
+                const char *const *vals, size_t n);
 
 /* A change to one subject staged in memory: the subject's saved data
  * exported and loaded (s, sj), new rows appended (sink) and the whole
@@ -176,7 +185,7 @@ void stage_close(struct stage *g);
 void stage_numbers(const struct stage *g, const char *file, const char *usubjid,
                    const char *visit, char seq[32], char vnum[32]);
 
-/* ---- capture.c: enrolment, records, queries, signatures, audit ---- */
+/* ---- the handlers' shared helpers ---- */
 /* Loads the whole study (the store lock held); 409 when it has errors. */
 int load_locked(struct call *c, struct reply *r, struct study *s,
                 struct diags *d);
@@ -195,6 +204,19 @@ json_t *signatures_json(struct server *srv, const char *usubjid);
 json_t *subject_extras(struct server *srv, const struct study *s,
                        const struct subject *sj,
                        const struct subject_result *res);
+/* sessions.c, accounts.c, subjects.c, assessments.c */
+void h_login(struct call *c, struct reply *r);
+void h_logout(struct call *c, struct reply *r);
+void h_me(struct call *c, struct reply *r);
+void h_password(struct call *c, struct reply *r);
+void h_users(struct call *c, struct reply *r);
+void h_user_add(struct call *c, struct reply *r);
+void h_user_disable(struct call *c, struct reply *r);
+void h_subjects(struct call *c, struct reply *r);
+void h_subject(struct call *c, struct reply *r);
+void h_preview(struct call *c, struct reply *r);
+void h_save(struct call *c, struct reply *r);
+/* enrol.c, records.c, review.c */
 void h_enrol(struct call *c, struct reply *r);
 void h_record_add(struct call *c, struct reply *r);
 void h_record_change(struct call *c, struct reply *r);
@@ -211,5 +233,18 @@ void h_unlock(struct call *c, struct reply *r);
  * automatic queries from the checks of the study as now saved. */
 void sync_findings(struct server *srv, const struct study *s,
                    const struct subject *sj);
+
+/* routes.c: the route table. */
+struct route {
+    const char *method, *path; /* a trailing "{}" matches one segment */
+    void (*handler)(struct call *, struct reply *);
+    enum store_action action; /* PERM_NONE: anyone, signed in or not */
+    bool writes;              /* state-changing: needs the CSRF token */
+};
+/* The route of a request, with its "{}" segment in argbuf (*arg); NULL
+ * when none; *path_known: the path exists for another method. */
+const struct route *route_of(const char *method, const char *url,
+                             bool *path_known, char *argbuf, size_t argsize,
+                             const char **arg);
 
 #endif

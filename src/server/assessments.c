@@ -1,0 +1,300 @@
+/*
+ * assessments.c - a tumour assessment proposed (judged as you type) or
+ * saved: the form checked for its shape, its rows built by io/sdtm_rows.c
+ * and staged over the subject's saved rows, loaded and judged, then
+ * written in one transaction with the subject's automatic queries.
+ */
+#include "server_int.h"
+
+#include "balist/endpoints.h"
+#include "balist/io.h"
+#include "balist/store.h"
+#include "web_assets.h"
+
+#include <arpa/inet.h>
+#include <jansson.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* ---- the response calls as you type: a proposed assessment judged
+ * without saving ---- */
+
+struct proposal {
+    const char *usubjid, *studyid, *visit, *date, *method;
+    json_t *lesions, *new_lesions;
+    json_t *identify;            /* baseline: lesions identified, or NULL */
+    const char *neuro, *steroid; /* RANO-BM inputs (RS), or NULL */
+    json_t *recorded;            /* {"RANO-BM": "PR", ...} or NULL */
+};
+
+/* The next --SEQ of a file and the visit's VISITNUM in it. */
+static void numbers_of(const struct stage *g, const char *file,
+                       const struct proposal *p, long *seq, char vnum[32])
+{
+    char sb[32];
+    stage_numbers(g, file, p->usubjid, p->visit, sb, vnum);
+    *seq = strtol(sb, NULL, 10);
+}
+
+/* The form's parts as io's plain structs (io/sdtm_rows.c builds the
+ * rows), each checked for its shape: a 400 naming the part otherwise. */
+struct parsed {
+    struct tumour_identify *identify;
+    struct tumour_lesion_entry *lesions;
+    struct tumour_new *news;
+    char (*diam)[32]; /* each lesion's diameter as exact text */
+};
+
+static void parsed_release(struct parsed *x)
+{
+    free(x->identify);
+    free(x->lesions);
+    free(x->news);
+    free(x->diam);
+}
+
+/* Replies 400 with the message and returns -1 from parse_parts. */
+#define BAD(...)                                                               \
+    do {                                                                       \
+        char msg_[200];                                                        \
+        snprintf(msg_, sizeof msg_, __VA_ARGS__);                              \
+        reply_error(r, MHD_HTTP_BAD_REQUEST, msg_);                            \
+        return -1;                                                             \
+    } while (0)
+
+static int parse_parts(const struct proposal *p, struct parsed *x,
+                       struct tumour_entry *e, struct reply *r)
+{
+    size_t ni = json_array_size(p->identify);
+    size_t nl = json_array_size(p->lesions);
+    size_t nn = json_array_size(p->new_lesions);
+    x->identify = xcalloc(ni + 1, sizeof *x->identify);
+    x->lesions = xcalloc(nl + 1, sizeof *x->lesions);
+    x->news = xcalloc(nn + 1, sizeof *x->news);
+    x->diam = xcalloc(nl + 1, sizeof *x->diam);
+    static const char *const ckeys[CRIT_N] = {
+        [CRIT_RANOBM] = "rano", [CRIT_RECIST] = "recist"};
+    for (size_t i = 0; i < ni; i++) {
+        json_t *l = json_array_get(p->identify, i);
+        json_t *id = json_object_get(l, "id");
+        json_t *loc = json_object_get(l, "location");
+        struct tumour_identify *t = &x->identify[i];
+        int classed = 0;
+        for (int c = 0; c < CRIT_N; c++) {
+            const char *cls = json_string_value(json_object_get(l, ckeys[c]));
+            if (!cls || !*cls)
+                continue;
+            if (!json_is_string(id) || !json_is_string(loc) ||
+                (strcmp(cls, "TARGET") && strcmp(cls, "NON-TARGET")))
+                BAD("identify[%zu] needs 'id', 'location', and 'rano' "
+                    "or 'recist' of TARGET or NON-TARGET",
+                    i);
+            t->cls[c] = cls;
+            classed++;
+        }
+        if (!classed)
+            BAD("identify[%zu] is neither a RANO-BM nor a RECIST 1.1 "
+                "lesion",
+                i);
+        t->id = json_string_value(id);
+        t->location = json_string_value(loc);
+    }
+    for (size_t i = 0; i < nl; i++) {
+        json_t *l = json_array_get(p->lesions, i);
+        json_t *id = json_object_get(l, "id");
+        json_t *d = json_object_get(l, "diameter_mm");
+        json_t *st = json_object_get(l, "state");
+        bool not_done = json_is_true(json_object_get(l, "not_done"));
+        if (!json_is_string(id) ||
+            (!json_is_number(d) && !json_is_string(st) && !not_done))
+            BAD("lesions[%zu] needs an 'id' and one of 'diameter_mm' "
+                "(a number), 'state' or 'not_done'",
+                i);
+        struct tumour_lesion_entry *t = &x->lesions[i];
+        t->id = json_string_value(id);
+        t->state = json_is_string(st) ? json_string_value(st) : NULL;
+        t->not_done = not_done;
+        if (json_is_number(d)) {
+            /* The diameter exactly as entered, to the model's 0.0001 mm. */
+            int32_t diam_e4;
+            bool rounded = false;
+            if (diam_from_mm(json_number_value(d), &diam_e4, &rounded) < 0 ||
+                rounded)
+                BAD("lesions[%zu].diameter_mm must be a length in mm "
+                    "from 0 to 10000 with at most 4 decimals",
+                    i);
+            diam_format(diam_e4, x->diam[i], sizeof x->diam[i]);
+            t->diam_mm = x->diam[i];
+        }
+    }
+    for (size_t i = 0; i < nn; i++) {
+        json_t *l = json_array_get(p->new_lesions, i);
+        json_t *id = json_object_get(l, "id");
+        json_t *loc = json_object_get(l, "location");
+        json_t *st = json_object_get(l, "state");
+        if (!json_is_string(id) || !json_is_string(loc) || !json_is_string(st))
+            BAD("new_lesions[%zu] needs 'id', 'location' and 'state' "
+                "(EQUIVOCAL or UNEQUIVOCAL)",
+                i);
+        x->news[i] =
+            (struct tumour_new){json_string_value(id), json_string_value(loc),
+                                json_string_value(st)};
+    }
+    *e = (struct tumour_entry){
+        .studyid = p->studyid,
+        .usubjid = p->usubjid,
+        .visit = p->visit,
+        .date = p->date,
+        .method = p->method,
+        .identify = x->identify,
+        .n_identify = ni,
+        .lesions = x->lesions,
+        .n_lesions = nl,
+        .news = x->news,
+        .n_new = nn,
+        .neuro = p->neuro,
+        .steroid = p->steroid,
+    };
+    for (int c = 0; c < CRIT_N; c++)
+        e->recorded[c] = json_string_value(
+            json_object_get(p->recorded, criterion_name((enum criterion)c)));
+    return 0;
+}
+
+/* The proposed assessment as SDTM rows (io/sdtm_rows.c), staged. */
+static int write_proposal(struct stage *g, const struct proposal *p,
+                          struct reply *r)
+{
+    struct parsed x = {0};
+    struct tumour_entry e;
+    int rc = parse_parts(p, &x, &e, r);
+    if (rc == 0) {
+        struct sdtm_numbers num;
+        char trv[32], tuv[32], rsv[32];
+        numbers_of(g, "tr.csv", p, &num.tr_seq, trv);
+        numbers_of(g, "tu.csv", p, &num.tu_seq, tuv);
+        numbers_of(g, "rs.csv", p, &num.rs_seq, rsv);
+        num.tr_visitnum = trv;
+        num.tu_visitnum = tuv;
+        num.rs_visitnum = rsv;
+        rc = sdtm_rows_assessment(&g->s.proto, &e, &num, sink_row_fn, &g->sink);
+        if (rc < 0)
+            reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                        "the working folder could not be written");
+    }
+    parsed_release(&x);
+    return rc;
+}
+
+/* The problems the proposal causes, named by column. */
+json_t *problems_json(const struct diags *d)
+{
+    json_t *a = json_array();
+    for (size_t k = 0; k < d->n; k++) {
+        const struct diag *g = &d->items[k];
+        if (g->sev != SEV_ERROR)
+            continue;
+        json_array_append_new(a, json_pack("{s:s, s:I, s:i, s:s}", "file",
+                                           g->file ? g->file : "", "line",
+                                           (json_int_t)g->line, "column",
+                                           g->col, "message", g->msg));
+    }
+    return a;
+}
+
+/* Judges a proposed assessment with the subject's saved data; with save,
+ * then adds its rows to the store in one audited transaction and brings
+ * the automatic queries up to date. The store is held throughout, so
+ * that what was judged is what is saved. */
+static void propose(struct call *c, struct reply *r, bool save)
+{
+    json_t *j = parse_body(c, r);
+    if (!j)
+        return;
+    struct proposal p = {c->arg, "",   NULL, NULL, "MRI", NULL,
+                         NULL,   NULL, NULL, NULL, NULL};
+    p.visit = str_field(j, "visit", r);
+    p.date = p.visit ? str_field(j, "date", r) : NULL;
+    json_t *m = json_object_get(j, "method");
+    if (json_is_string(m))
+        p.method = json_string_value(m);
+    p.lesions = json_object_get(j, "lesions");
+    p.new_lesions = json_object_get(j, "new_lesions");
+    p.identify = json_object_get(j, "identify");
+    p.neuro = json_string_value(json_object_get(j, "neuro_status"));
+    p.steroid = json_string_value(json_object_get(j, "steroid_status"));
+    p.recorded = json_object_get(j, "recorded");
+    if (p.date && ((p.lesions && !json_is_array(p.lesions)) ||
+                   (p.new_lesions && !json_is_array(p.new_lesions)) ||
+                   (p.identify && !json_is_array(p.identify)) ||
+                   (p.recorded && !json_is_object(p.recorded)))) {
+        reply_error(r, MHD_HTTP_BAD_REQUEST,
+                    "'lesions', 'new_lesions' and 'identify' are arrays, "
+                    "'recorded' an object");
+        p.date = NULL;
+    }
+    if (!p.date) {
+        json_decref(j);
+        return;
+    }
+    struct stage g;
+    stage_init(&g);
+    struct checks k = {0};
+    json_t *ids = json_array();
+    pthread_mutex_lock(&c->srv->store_lock);
+    if (stage_export(c->srv, &g, c->arg, r) < 0)
+        goto done;
+    if (!g.exists) {
+        reply_error(r, MHD_HTTP_NOT_FOUND, "no such subject");
+        goto done;
+    }
+    p.studyid = g.studyid;
+    if (write_proposal(&g, &p, r) < 0)
+        goto done;
+    if (!json_array_size(p.lesions) && !json_array_size(p.new_lesions)) {
+        reply_error(r, MHD_HTTP_BAD_REQUEST,
+                    "the assessment has no lesions ('lesions' or "
+                    "'new_lesions')");
+        goto done;
+    }
+    if (stage_reload(&g, c->arg, r) < 0 || !g.sj)
+        goto done;
+    /* Derived and checked once: for the save's queries and the reply. */
+    checks_run(&g.s, g.sj, &k);
+    if (save && stage_save(c->srv, &g, c->who->user, &k, ids, r) < 0)
+        goto done;
+    json_t *fa = json_array();
+    for (size_t i = 0; i < k.n; i++)
+        if (!strcmp(k.f[i].visit, p.visit))
+            json_array_append_new(fa, json_string(k.f[i].text));
+    reply_json(r, json_pack("{s:s, s:s, s:s, s:b, s:O, s:[o, o], s:o}",
+                            "usubjid", g.sj->usubjid, "visit", p.visit, "date",
+                            p.date, "saved", save, "records", ids, "criteria",
+                            crit_json(&k.res.rano), crit_json(&k.res.recist),
+                            "findings", fa));
+    if (save)
+        r->status = MHD_HTTP_CREATED;
+done:
+    pthread_mutex_unlock(&c->srv->store_lock);
+    checks_release(&k);
+    json_decref(ids);
+    stage_close(&g);
+    json_decref(j);
+}
+
+void h_preview(struct call *c, struct reply *r)
+{
+    propose(c, r, false);
+}
+
+void h_save(struct call *c, struct reply *r)
+{
+    propose(c, r, true);
+}
