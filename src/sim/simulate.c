@@ -702,10 +702,36 @@ static void write_dosing(struct out *o, struct rng *r, struct subj *s,
     }
 }
 
-static void simulate_subject(struct out *o, struct subj *s, struct rng *r,
-                             int32_t enrol)
+/* A subject's course while it is written: what simulate_subject's steps
+ * share. */
+struct subj_course {
+    struct seqs q;
+    int32_t base_date;
+    double dropout_wk, early_death_wk;
+    int32_t steroid_change; /* taper or increase; DATE_NONE */
+    double steroid_after;
+    long base_sum[2], nadir[2]; /* [0] RANO-BM, [1] RECIST 1.1 */
+    int32_t pd_date, last_scan;
+    int n_new, pending_equivocal;
+    int32_t stop; /* end of treatment, DATE_NONE */
+    const char *reason;
+};
+
+/* One imaging visit while it is written. */
+struct visit_ctx {
+    int32_t date, ct_date; /* MRI; CT (may be a day or two later) */
+    int visitnum;
+    char visit[32];
+    double wk;
+    long sum[2];
+    bool missing[2], all_zero[2], newl[2], upd[2];
+};
+
+/* Dates, age, the course of each compartment, lesions, steroids, the
+ * baseline date and the weeks of dropout or early death. */
+static void draw_subject(struct subj *s, struct rng *r, int32_t enrol,
+                         struct subj_course *cs)
 {
-    struct seqs q = {0};
     s->enrol = enrol;
     s->consent = enrol - irand(r, 3, 14);
     s->first_dose = enrol + irand(r, 1, 6);
@@ -718,300 +744,324 @@ static void simulate_subject(struct out *o, struct subj *s, struct rng *r,
     s->steroid_mg = bern(r, 0.4) ? (double)(2 * irand(r, 1, 4)) : 0;
 
     /* Imaging schedule: baseline within 28 days before the first dose,
-     * then every 6 weeks with jitter; visits stop at progression, death,
+     * then every 6 weeks with jitter; visits cs->stop at progression, death,
      * dropout or the cut-off. */
-    int32_t base_date = s->first_dose - irand(r, 1, 21);
-    double dropout_wk = bern(r, 0.10) ? 6 + expo(r, 30) : 1e9;
-    double early_death_wk = bern(r, 0.03) ? 2 + expo(r, 20) : 1e9;
+    cs->base_date = s->first_dose - irand(r, 1, 21);
+    cs->dropout_wk = bern(r, 0.10) ? 6 + expo(r, 30) : 1e9;
+    cs->early_death_wk = bern(r, 0.03) ? 2 + expo(r, 20) : 1e9;
 
     /* Steroids: taper for CNS responders, increase at CNS progression. */
-    int32_t steroid_change = DATE_NONE;
-    double steroid_after = s->steroid_mg;
+    cs->steroid_change = DATE_NONE;
+    cs->steroid_after = s->steroid_mg;
+}
 
+/* Baseline TU rows. */
+static void write_baseline_tu(struct out *o, struct subj *s,
+                              struct subj_course *cs)
+{
     struct les *L = s->les;
     int n_base = s->n_les;
     /* Baseline TU rows: CNS lesions carry both criteria in TUCAT. */
     for (int i = 0; i < n_base; i++) {
         const struct les *l = &L[i];
         if (l->cns) {
-            tu_row(o, s, &q, l, lesion_class_name(l->rano), "RANO-BM", 1,
-                   "SCREENING", base_date);
-            tu_row(o, s, &q, l, lesion_class_name(l->recist), "RECIST 1.1", 1,
-                   "SCREENING", base_date);
+            tu_row(o, s, &cs->q, l, lesion_class_name(l->rano), "RANO-BM", 1,
+                   "SCREENING", cs->base_date);
+            tu_row(o, s, &cs->q, l, lesion_class_name(l->recist), "RECIST 1.1",
+                   1, "SCREENING", cs->base_date);
         } else {
-            tu_row(o, s, &q, l, lesion_class_name(l->recist), "RECIST 1.1", 1,
-                   "SCREENING", base_date);
+            tu_row(o, s, &cs->q, l, lesion_class_name(l->recist), "RECIST 1.1",
+                   1, "SCREENING", cs->base_date);
         }
     }
+}
 
-    long base_sum[2] = {0, 0}, nadir[2];
-    int32_t pd_date = DATE_NONE;
-    int32_t last_scan = base_date;
-    int n_new = 0;
-    int pending_equivocal = -1;
-    char visit[32];
-    for (int v = 0; v < MAXVIS; v++) {
-        int32_t date;
-        int visitnum = v + 1;
-        if (v == 0) {
-            date = base_date;
-            snprintf(visit, sizeof visit, "SCREENING");
-        } else {
-            date = s->first_dose + 42 * v + irand(r, -5, 5);
-            snprintf(visit, sizeof visit, "WEEK %d", 6 * v);
-            visitnum = 10 + v;
+/* The visit's dates: 0 to go on, 1 when missed, -1 when the visits end
+ * (cut-off, dropout, early death). */
+static int visit_dates(struct out *o, struct subj *s, struct rng *r,
+                       struct subj_course *cs, struct visit_ctx *x, int v)
+{
+    x->visitnum = v + 1;
+    if (v == 0) {
+        x->date = cs->base_date;
+        snprintf(x->visit, sizeof x->visit, "SCREENING");
+    } else {
+        x->date = s->first_dose + 42 * v + irand(r, -5, 5);
+        snprintf(x->visit, sizeof x->visit, "WEEK %d", 6 * v);
+        x->visitnum = 10 + v;
+    }
+    x->wk = (x->date - s->first_dose) / 7.0;
+    if (x->date > o->cutoff || x->wk > cs->dropout_wk ||
+        x->wk > cs->early_death_wk)
+        return -1;
+    bool missed = v > 1 && bern(r, 0.04);
+    if (missed)
+        return 1;
+    x->ct_date = v > 0 && bern(r, 0.2) ? x->date + irand(r, 1, 2) : x->date;
+    if (x->ct_date > o->cutoff)
+        x->ct_date = x->date;
+    cs->last_scan = x->ct_date > x->date ? x->ct_date : x->date;
+    return 0;
+}
+
+/* New lesions: they appear at progression for some courses. */
+static void visit_new_lesions(struct out *o, struct subj *s, struct rng *r,
+                              struct subj_course *cs, struct visit_ctx *x,
+                              int v)
+{
+    /* New lesions: appear at progression for some courses. */
+    for (int c = 0; c < 2 && v > 0; c++) {
+        struct comp *cp = c ? &s->body : &s->cns;
+        if (cp->new_lesion && cp->prog_wk >= 0 && x->wk > cp->prog_wk + 3 &&
+            s->n_les < MAXLES && cs->n_new < 3 && cs->pending_equivocal < 0) {
+            char id[16];
+            snprintf(id, sizeof id, "NEW%02d", ++cs->n_new);
+            bool cns = c == 0;
+            add_lesion(s, id, cns ? brain_locs[irand(r, 0, 5)] : "LIVER", cns,
+                       LC_NEW, cns ? LC_NEW : LC_NONE, irand(r, 40, 120), 1);
+            struct les *nl = &s->les[s->n_les - 1];
+            nl->first_visit = v;
+            nl->equivocal_first = bern(r, 0.25);
+            tu_row(o, s, &cs->q, nl, "NEW", cns ? "RANO-BM" : "RECIST 1.1",
+                   x->visitnum, x->visit, cns ? x->date : x->ct_date);
+            if (cns)
+                tu_row(o, s, &cs->q, nl, "NEW", "RECIST 1.1", x->visitnum,
+                       x->visit, x->date);
+            cp->new_lesion = false;
+            if (nl->equivocal_first)
+                cs->pending_equivocal = s->n_les - 1;
         }
-        double wk = (date - s->first_dose) / 7.0;
-        if (date > o->cutoff || wk > dropout_wk || wk > early_death_wk)
-            break;
-        bool missed = v > 1 && bern(r, 0.04);
-        if (missed)
-            continue;
-        int32_t ct_date = v > 0 && bern(r, 0.2) ? date + irand(r, 1, 2) : date;
-        if (ct_date > o->cutoff)
-            ct_date = date;
-        last_scan = ct_date > date ? ct_date : date;
+    }
+}
 
-        long sum[2] = {0, 0};
-        bool missing[2] = {false, false}, all_zero[2] = {true, true};
-        bool newl[2] = {false, false}, upd[2] = {false, false};
-        /* New lesions: appear at progression for some courses. */
-        for (int c = 0; c < 2 && v > 0; c++) {
-            struct comp *cp = c ? &s->body : &s->cns;
-            if (cp->new_lesion && cp->prog_wk >= 0 && wk > cp->prog_wk + 3 &&
-                s->n_les < MAXLES && n_new < 3 && pending_equivocal < 0) {
-                char id[16];
-                snprintf(id, sizeof id, "NEW%02d", ++n_new);
-                bool cns = c == 0;
-                add_lesion(s, id, cns ? brain_locs[irand(r, 0, 5)] : "LIVER",
-                           cns, LC_NEW, cns ? LC_NEW : LC_NONE,
-                           irand(r, 40, 120), 1);
-                struct les *nl = &s->les[s->n_les - 1];
-                nl->first_visit = v;
-                nl->equivocal_first = bern(r, 0.25);
-                tu_row(o, s, &q, nl, "NEW", cns ? "RANO-BM" : "RECIST 1.1",
-                       visitnum, visit, cns ? date : ct_date);
-                if (cns)
-                    tu_row(o, s, &q, nl, "NEW", "RECIST 1.1", visitnum, visit,
-                           date);
-                cp->new_lesion = false;
-                if (nl->equivocal_first)
-                    pending_equivocal = s->n_les - 1;
+/* Each lesion's result at the visit, and the sums. */
+static void visit_results(struct out *o, struct subj *s, struct rng *r,
+                          struct subj_course *cs, struct visit_ctx *x, int v)
+{
+    for (int i = 0; i < s->n_les; i++) {
+        struct les *l = &s->les[i];
+        const struct comp *cp = l->cns ? &s->cns : &s->body;
+        int32_t d = l->cns ? x->date : x->ct_date;
+        if (l->recist == LC_NEW) {
+            if (l->first_visit > v)
+                continue;
+            const char *st = "UNEQUIVOCAL";
+            if (l->equivocal_first && l->first_visit == v)
+                st = "EQUIVOCAL";
+            else if (i == cs->pending_equivocal) {
+                cs->pending_equivocal = -1;
             }
+            tr_state(o, s, &cs->q, l, "NEW", st, x->visitnum, x->visit, d);
+            if (strcmp(st, "EQUIVOCAL") != 0) {
+                x->newl[1] = true;
+                if (l->cns)
+                    x->newl[0] = true;
+            }
+            continue;
         }
-        for (int i = 0; i < s->n_les; i++) {
-            struct les *l = &s->les[i];
-            const struct comp *cp = l->cns ? &s->cns : &s->body;
-            int32_t d = l->cns ? date : ct_date;
-            if (l->recist == LC_NEW) {
-                if (l->first_visit > v)
+        double m = v == 0 ? 1 : multiplier(cp, x->wk, l->sens);
+        if (l->recist == LC_TARGET || l->rano == LC_TARGET) {
+            double val = l->base * m * (v == 0 ? 1 : 1 + 0.04 * gauss(r));
+            int tenths = (int)floor(val + 0.5);
+            if (l->nodal && cp->course == C_CR && v > 0 && tenths < 100)
+                tenths = 50 + irand(r, 0, 45);
+            bool nd = v > 0 && bern(r, 0.015);
+            bool tstm = !l->nodal && !nd && tenths > 0 && tenths < 40 && v > 0;
+            if (!l->nodal && tenths < 15 && v > 0)
+                tenths = 0, tstm = false;
+            bool tstm_n = tstm && bern(r, 0.5);
+            tr_diam(o, s, &cs->q, l, "TARGET", nd ? -1 : tenths, tstm, tstm_n,
+                    x->visitnum, x->visit, d);
+            int counted = tstm ? (tstm_n ? 50 : 50) : tenths;
+            for (int c = 0; c < 2; c++) {
+                bool tgt =
+                    c == 0 ? l->rano == LC_TARGET : l->recist == LC_TARGET;
+                if (!tgt)
                     continue;
-                const char *st = "UNEQUIVOCAL";
-                if (l->equivocal_first && l->first_visit == v)
-                    st = "EQUIVOCAL";
-                else if (i == pending_equivocal) {
-                    pending_equivocal = -1;
-                }
-                tr_state(o, s, &q, l, "NEW", st, visitnum, visit, d);
-                if (strcmp(st, "EQUIVOCAL") != 0) {
-                    newl[1] = true;
+                if (nd)
+                    x->missing[c] = true;
+                x->sum[c] += nd ? 0 : counted;
+                if (l->nodal ? counted >= 100 : counted > 0)
+                    x->all_zero[c] = false;
+            }
+            /* A RANO-BM target that is a RECIST non-target still
+             * counts as a RECIST non-target present/absent. */
+            if (l->recist == LC_NONTARGET && !nd && counted > 0)
+                x->all_zero[1] = false;
+        } else {
+            /* Non-target: state only. */
+            const char *st = "PRESENT";
+            if (v > 0) {
+                double mm = multiplier(cp, x->wk, 1);
+                if (cp->course == C_CR && mm < 0.2)
+                    st = "ABSENT";
+                if (cp->nt_upd && cp->prog_wk >= 0 && x->wk > cp->prog_wk + 6) {
+                    st = "UNEQUIVOCAL";
+                    x->upd[l->cns ? 0 : 1] = true;
                     if (l->cns)
-                        newl[0] = true;
+                        x->upd[1] = true;
                 }
+            }
+            bool nd = v > 0 && bern(r, 0.01);
+            if (nd) {
+                struct csvw *w = o->w[F_TR];
+                begin(w, "TR", s->usubjid, ++cs->q.tr);
+                csvw_str(w, "NON-TARGET");
+                csvw_str(w, l->id);
+                csvw_str(w, "TUMSTATE");
+                csvw_str(w, "Tumor State");
+                for (int k = 0; k < 5; k++)
+                    csvw_str(w, "");
+                csvw_str(w, "NOT DONE");
+                csvw_str(w, "SCAN NOT AVAILABLE");
+                csvw_str(w, l->cns ? "MRI" : "CT SCAN");
+                csvw_str(w, "INVESTIGATOR");
+                csvw_int(w, x->visitnum);
+                csvw_str(w, x->visit);
+                csvw_date(w, d);
+                csvw_end(w);
                 continue;
             }
-            double m = v == 0 ? 1 : multiplier(cp, wk, l->sens);
-            if (l->recist == LC_TARGET || l->rano == LC_TARGET) {
-                double val = l->base * m * (v == 0 ? 1 : 1 + 0.04 * gauss(r));
-                int tenths = (int)floor(val + 0.5);
-                if (l->nodal && cp->course == C_CR && v > 0 && tenths < 100)
-                    tenths = 50 + irand(r, 0, 45);
-                bool nd = v > 0 && bern(r, 0.015);
-                bool tstm =
-                    !l->nodal && !nd && tenths > 0 && tenths < 40 && v > 0;
-                if (!l->nodal && tenths < 15 && v > 0)
-                    tenths = 0, tstm = false;
-                bool tstm_n = tstm && bern(r, 0.5);
-                tr_diam(o, s, &q, l, "TARGET", nd ? -1 : tenths, tstm, tstm_n,
-                        visitnum, visit, d);
-                int counted = tstm ? (tstm_n ? 50 : 50) : tenths;
-                for (int c = 0; c < 2; c++) {
-                    bool tgt =
-                        c == 0 ? l->rano == LC_TARGET : l->recist == LC_TARGET;
-                    if (!tgt)
-                        continue;
-                    if (nd)
-                        missing[c] = true;
-                    sum[c] += nd ? 0 : counted;
-                    if (l->nodal ? counted >= 100 : counted > 0)
-                        all_zero[c] = false;
-                }
-                /* A RANO-BM target that is a RECIST non-target still
-                 * counts as a RECIST non-target present/absent. */
-                if (l->recist == LC_NONTARGET && !nd && counted > 0)
-                    all_zero[1] = false;
-            } else {
-                /* Non-target: state only. */
-                const char *st = "PRESENT";
-                if (v > 0) {
-                    double mm = multiplier(cp, wk, 1);
-                    if (cp->course == C_CR && mm < 0.2)
-                        st = "ABSENT";
-                    if (cp->nt_upd && cp->prog_wk >= 0 &&
-                        wk > cp->prog_wk + 6) {
-                        st = "UNEQUIVOCAL";
-                        upd[l->cns ? 0 : 1] = true;
-                        if (l->cns)
-                            upd[1] = true;
-                    }
-                }
-                bool nd = v > 0 && bern(r, 0.01);
-                if (nd) {
-                    struct csvw *w = o->w[F_TR];
-                    begin(w, "TR", s->usubjid, ++q.tr);
-                    csvw_str(w, "NON-TARGET");
-                    csvw_str(w, l->id);
-                    csvw_str(w, "TUMSTATE");
-                    csvw_str(w, "Tumor State");
-                    for (int k = 0; k < 5; k++)
-                        csvw_str(w, "");
-                    csvw_str(w, "NOT DONE");
-                    csvw_str(w, "SCAN NOT AVAILABLE");
-                    csvw_str(w, l->cns ? "MRI" : "CT SCAN");
-                    csvw_str(w, "INVESTIGATOR");
-                    csvw_int(w, visitnum);
-                    csvw_str(w, visit);
-                    csvw_date(w, d);
-                    csvw_end(w);
-                    continue;
-                }
-                tr_state(o, s, &q, l, "NON-TARGET", st, visitnum, visit, d);
-                if (strcmp(st, "ABSENT") != 0) {
-                    all_zero[1] = false;
-                    if (l->cns)
-                        all_zero[0] = false;
-                }
+            tr_state(o, s, &cs->q, l, "NON-TARGET", st, x->visitnum, x->visit,
+                     d);
+            if (strcmp(st, "ABSENT") != 0) {
+                x->all_zero[1] = false;
+                if (l->cns)
+                    x->all_zero[0] = false;
             }
         }
-        if (v == 0) {
-            base_sum[0] = nadir[0] = sum[0];
-            base_sum[1] = nadir[1] = sum[1];
-            continue;
-        }
-        /* Clinical status and steroids (RANO-BM inputs). */
-        bool cns_prog = s->cns.prog_wk >= 0 && wk > s->cns.prog_wk + 6;
-        bool worse = cns_prog && bern(r, 0.3);
-        const char *clin = worse ? "WORSE"
-                           : (s->cns.course <= C_PR && bern(r, 0.5))
-                               ? "IMPROVED"
-                               : "STABLE";
-        rs_row(o, s, &q, "CLINSTAT", "Neurological Clinical Status", "RANO-BM",
-               clin, visitnum, visit, date);
-        if (steroid_change == DATE_NONE && s->steroid_mg > 0 && v == 1 &&
-            s->cns.course <= C_PR) {
-            steroid_change = date + irand(r, 3, 20);
-            steroid_after = 0;
-        } else if (steroid_change == DATE_NONE && cns_prog) {
-            steroid_change = date;
-            steroid_after = s->steroid_mg > 0 ? s->steroid_mg * 2 : 4;
-        }
-        /* The site's calls (simulated; 3% disagree with the numbers). */
-        for (int c = 0; c < 2; c++) {
-            const char *call =
-                site_call(sum[c], base_sum[c], nadir[c], missing[c],
-                          all_zero[c], newl[c], upd[c], c == 0 && worse);
-            if (c == 0 && !strcmp(call, "CR") &&
-                (s->steroid_mg > 0 &&
-                 (steroid_change == DATE_NONE || steroid_change > date)))
-                call = "PR";
-            if (bern(r, 0.03)) {
-                static const char *const alt[] = {"SD", "PR", "PD", "NE"};
-                call = alt[irand(r, 0, 3)];
-            }
-            rs_row(o, s, &q, "OVRLRESP", "Overall Response",
-                   c == 0 ? "RANO-BM" : "RECIST 1.1", call, visitnum, visit,
-                   c == 0 ? date : ct_date);
-            if (!missing[c] && sum[c] < nadir[c])
-                nadir[c] = sum[c];
-            if (!strcmp(call, "PD") && pd_date == DATE_NONE)
-                pd_date = c == 0 ? date : ct_date;
-        }
-        if (pd_date != DATE_NONE)
-            break;
     }
+}
 
-    /* End of treatment and disposition. */
-    int32_t stop = DATE_NONE;
-    const char *reason = NULL;
-    if (pd_date != DATE_NONE) {
-        stop = pd_date + irand(r, 0, 7);
-        reason = "PROGRESSIVE DISEASE";
+/* Clinical status, steroids and the site's calls after baseline. */
+static void visit_calls(struct out *o, struct subj *s, struct rng *r,
+                        struct subj_course *cs, struct visit_ctx *x, int v)
+{
+    /* Clinical status and steroids (RANO-BM inputs). */
+    bool cns_prog = s->cns.prog_wk >= 0 && x->wk > s->cns.prog_wk + 6;
+    bool worse = cns_prog && bern(r, 0.3);
+    const char *clin = worse                                     ? "WORSE"
+                       : (s->cns.course <= C_PR && bern(r, 0.5)) ? "IMPROVED"
+                                                                 : "STABLE";
+    rs_row(o, s, &cs->q, "CLINSTAT", "Neurological Clinical Status", "RANO-BM",
+           clin, x->visitnum, x->visit, x->date);
+    if (cs->steroid_change == DATE_NONE && s->steroid_mg > 0 && v == 1 &&
+        s->cns.course <= C_PR) {
+        cs->steroid_change = x->date + irand(r, 3, 20);
+        cs->steroid_after = 0;
+    } else if (cs->steroid_change == DATE_NONE && cns_prog) {
+        cs->steroid_change = x->date;
+        cs->steroid_after = s->steroid_mg > 0 ? s->steroid_mg * 2 : 4;
     }
-    int32_t dropout_date = s->first_dose + (int32_t)(dropout_wk * 7);
-    if (dropout_wk < 1e8 && (stop == DATE_NONE || dropout_date < stop)) {
-        stop = dropout_date;
-        reason = bern(r, 0.5) ? "WITHDRAWAL BY SUBJECT" : "PHYSICIAN DECISION";
+    /* The site's calls (simulated; 3% disagree with the numbers). */
+    for (int c = 0; c < 2; c++) {
+        const char *call =
+            site_call(x->sum[c], cs->base_sum[c], cs->nadir[c], x->missing[c],
+                      x->all_zero[c], x->newl[c], x->upd[c], c == 0 && worse);
+        if (c == 0 && !strcmp(call, "CR") &&
+            (s->steroid_mg > 0 &&
+             (cs->steroid_change == DATE_NONE || cs->steroid_change > x->date)))
+            call = "PR";
+        if (bern(r, 0.03)) {
+            static const char *const alt[] = {"SD", "PR", "PD", "NE"};
+            call = alt[irand(r, 0, 3)];
+        }
+        rs_row(o, s, &cs->q, "OVRLRESP", "Overall Response",
+               c == 0 ? "RANO-BM" : "RECIST 1.1", call, x->visitnum, x->visit,
+               c == 0 ? x->date : x->ct_date);
+        if (!x->missing[c] && x->sum[c] < cs->nadir[c])
+            cs->nadir[c] = x->sum[c];
+        if (!strcmp(call, "PD") && cs->pd_date == DATE_NONE)
+            cs->pd_date = c == 0 ? x->date : x->ct_date;
+    }
+}
+
+/* End of treatment (progression, dropout, early death, toxicity), AEs,
+ * dosing and survival after treatment. */
+static void end_of_treatment(struct out *o, struct subj *s, struct rng *r,
+                             struct subj_course *cs)
+{
+    /* End of treatment and disposition. */
+    cs->stop = DATE_NONE;
+    cs->reason = NULL;
+    if (cs->pd_date != DATE_NONE) {
+        cs->stop = cs->pd_date + irand(r, 0, 7);
+        cs->reason = "PROGRESSIVE DISEASE";
+    }
+    int32_t dropout_date = s->first_dose + (int32_t)(cs->dropout_wk * 7);
+    if (cs->dropout_wk < 1e8 &&
+        (cs->stop == DATE_NONE || dropout_date < cs->stop)) {
+        cs->stop = dropout_date;
+        cs->reason =
+            bern(r, 0.5) ? "WITHDRAWAL BY SUBJECT" : "PHYSICIAN DECISION";
     }
     s->death = DATE_NONE;
-    int32_t early_death = s->first_dose + (int32_t)(early_death_wk * 7);
-    if (early_death_wk < 1e8 && (stop == DATE_NONE || early_death < stop)) {
-        stop = early_death;
-        reason = "DEATH";
+    int32_t early_death = s->first_dose + (int32_t)(cs->early_death_wk * 7);
+    if (cs->early_death_wk < 1e8 &&
+        (cs->stop == DATE_NONE || early_death < cs->stop)) {
+        cs->stop = early_death;
+        cs->reason = "DEATH";
         s->death = early_death;
     }
-    if (stop == DATE_NONE || stop > o->cutoff) {
-        stop = DATE_NONE;
-        reason = NULL;
+    if (cs->stop == DATE_NONE || cs->stop > o->cutoff) {
+        cs->stop = DATE_NONE;
+        cs->reason = NULL;
     }
-    s->end_trt = stop != DATE_NONE ? stop : o->cutoff;
-    /* AEs may stop treatment earlier (toxicity). */
+    s->end_trt = cs->stop != DATE_NONE ? cs->stop : o->cutoff;
+    /* AEs may cs->stop treatment earlier (toxicity). */
     bool tox_stop;
     int32_t tox_date = DATE_NONE;
-    write_aes(o, r, s, &q, &tox_stop, &tox_date);
+    write_aes(o, r, s, &cs->q, &tox_stop, &tox_date);
     if (tox_stop && tox_date < s->end_trt && tox_date > s->first_dose) {
         s->end_trt = tox_date;
-        stop = tox_date;
-        reason = "ADVERSE EVENT";
-        if (s->death != DATE_NONE && s->death > stop)
+        cs->stop = tox_date;
+        cs->reason = "ADVERSE EVENT";
+        if (s->death != DATE_NONE && s->death > cs->stop)
             s->death = DATE_NONE;
     }
-    write_dosing(o, r, s, &q);
+    write_dosing(o, r, s, &cs->q);
     /* Survival after treatment: exponential, mean about 9 months after
      * progression, longer otherwise. */
-    if (s->death == DATE_NONE && stop != DATE_NONE) {
-        double mean = pd_date != DATE_NONE ? 270 : 420;
-        int32_t after = stop > last_scan ? stop : last_scan;
+    if (s->death == DATE_NONE && cs->stop != DATE_NONE) {
+        double mean = cs->pd_date != DATE_NONE ? 270 : 420;
+        int32_t after = cs->stop > cs->last_scan ? cs->stop : cs->last_scan;
         int32_t dd = after + 31 + (int32_t)expo(r, mean);
         if (dd <= o->cutoff)
             s->death = dd;
     }
     if (s->death != DATE_NONE && s->death > o->cutoff)
         s->death = DATE_NONE;
+}
 
+static void write_medication(struct out *o, struct subj *s, struct rng *r,
+                             struct subj_course *cs)
+{
     /* Steroid CM rows; an anti-emetic premedication that must not count;
      * further anticancer therapy after progression. */
     if (s->steroid_mg > 0) {
-        int32_t end =
-            steroid_change != DATE_NONE ? steroid_change - 1 : DATE_NONE;
+        int32_t end = cs->steroid_change != DATE_NONE ? cs->steroid_change - 1
+                                                      : DATE_NONE;
         bool bid = s->steroid_mg >= 4 && bern(r, 0.5);
-        cm_row(o, s, &q, "DEXAMETHASONE", "CORTICOSTEROID", "CEREBRAL OEDEMA",
-               bid ? s->steroid_mg / 2 : s->steroid_mg, bid ? "BID" : "QD",
-               "ORAL", base_date - irand(r, 5, 40), end);
+        cm_row(o, s, &cs->q, "DEXAMETHASONE", "CORTICOSTEROID",
+               "CEREBRAL OEDEMA", bid ? s->steroid_mg / 2 : s->steroid_mg,
+               bid ? "BID" : "QD", "ORAL", cs->base_date - irand(r, 5, 40),
+               end);
     }
-    if (steroid_change != DATE_NONE && steroid_after > 0)
-        cm_row(o, s, &q, "DEXAMETHASONE", "CORTICOSTEROID", "CEREBRAL OEDEMA",
-               steroid_after, "QD", "ORAL", steroid_change, DATE_NONE);
-    cm_row(o, s, &q, "DEXAMETHASONE", "", "PREMEDICATION", 8, "QD",
+    if (cs->steroid_change != DATE_NONE && cs->steroid_after > 0)
+        cm_row(o, s, &cs->q, "DEXAMETHASONE", "CORTICOSTEROID",
+               "CEREBRAL OEDEMA", cs->steroid_after, "QD", "ORAL",
+               cs->steroid_change, DATE_NONE);
+    cm_row(o, s, &cs->q, "DEXAMETHASONE", "", "PREMEDICATION", 8, "QD",
            "INTRAVENOUS", s->first_dose, s->first_dose);
-    if (pd_date != DATE_NONE && stop != DATE_NONE && bern(r, 0.5)) {
-        int32_t nat = stop + irand(r, 7, 30);
+    if (cs->pd_date != DATE_NONE && cs->stop != DATE_NONE && bern(r, 0.5)) {
+        int32_t nat = cs->stop + irand(r, 7, 30);
         if (s->death == DATE_NONE || nat < s->death) {
             if (bern(r, 0.5))
-                cm_row(o, s, &q, "CAPECITABINE", "ANTICANCER THERAPY",
+                cm_row(o, s, &cs->q, "CAPECITABINE", "ANTICANCER THERAPY",
                        "BREAST CANCER", 1000, "BID", "ORAL", nat, DATE_NONE);
             else if (nat <= o->cutoff) {
                 struct csvw *w = o->w[F_PR];
-                begin(w, "PR", s->usubjid, ++q.pr);
+                begin(w, "PR", s->usubjid, ++cs->q.pr);
                 csvw_str(w, "STEREOTACTIC RADIOSURGERY");
                 csvw_str(w, "STEREOTACTIC RADIOSURGERY");
                 csvw_str(w, "CANCER RELATED");
@@ -1021,29 +1071,38 @@ static void simulate_subject(struct out *o, struct subj *s, struct rng *r,
             }
         }
     }
+}
 
+static void write_disposition(struct out *o, struct subj *s,
+                              struct subj_course *cs)
+{
     /* Disposition. */
-    ds_row(o, s, &q, "INFORMED CONSENT OBTAINED", "INFORMED CONSENT OBTAINED",
-           "PROTOCOL MILESTONE", "SCREENING", s->consent);
-    ds_row(o, s, &q, "ENROLLED", "ENROLLED", "PROTOCOL MILESTONE", "SCREENING",
-           s->enrol);
-    if (stop != DATE_NONE && reason)
-        ds_row(o, s, &q, reason, reason, "DISPOSITION EVENT", "TREATMENT",
-               stop);
+    ds_row(o, s, &cs->q, "INFORMED CONSENT OBTAINED",
+           "INFORMED CONSENT OBTAINED", "PROTOCOL MILESTONE", "SCREENING",
+           s->consent);
+    ds_row(o, s, &cs->q, "ENROLLED", "ENROLLED", "PROTOCOL MILESTONE",
+           "SCREENING", s->enrol);
+    if (cs->stop != DATE_NONE && cs->reason)
+        ds_row(o, s, &cs->q, cs->reason, cs->reason, "DISPOSITION EVENT",
+               "TREATMENT", cs->stop);
     if (s->death != DATE_NONE)
-        ds_row(o, s, &q, "DEATH", "DEATH", "DISPOSITION EVENT", "FOLLOW-UP",
+        ds_row(o, s, &cs->q, "DEATH", "DEATH", "DISPOSITION EVENT", "FOLLOW-UP",
                s->death);
+}
 
+static void write_survival(struct out *o, struct subj *s,
+                           struct subj_course *cs)
+{
     /* Survival follow-up every 3 months after treatment. */
-    s->last_contact = last_scan;
-    if (stop != DATE_NONE) {
+    s->last_contact = cs->last_scan;
+    if (cs->stop != DATE_NONE) {
         struct csvw *w = o->w[F_SS];
-        for (int32_t d = stop + 90;; d += 90) {
+        for (int32_t d = cs->stop + 90;; d += 90) {
             bool dead = s->death != DATE_NONE && d >= s->death;
             int32_t when = dead ? s->death : d;
             if (when > o->cutoff)
                 break;
-            begin(w, "SS", s->usubjid, ++q.ss);
+            begin(w, "SS", s->usubjid, ++cs->q.ss);
             csvw_str(w, "SURVSTAT");
             csvw_str(w, "Survival Status");
             csvw_str(w, dead ? "DEAD" : "ALIVE");
@@ -1054,7 +1113,11 @@ static void simulate_subject(struct out *o, struct subj *s, struct rng *r,
                 break;
         }
     }
+}
 
+static void write_dm(struct out *o, struct subj *s, struct rng *r,
+                     struct subj_course *cs)
+{
     /* Demographics last: they summarise the course. */
     struct csvw *w = o->w[F_DM];
     csvw_str(w, STUDYID);
@@ -1062,9 +1125,9 @@ static void simulate_subject(struct out *o, struct subj *s, struct rng *r,
     csvw_str(w, s->usubjid);
     csvw_str(w, s->subjid);
     csvw_date(w, s->first_dose);
-    csvw_date(w, stop);
+    csvw_date(w, cs->stop);
     csvw_date(w, s->first_dose);
-    csvw_date(w, stop);
+    csvw_date(w, cs->stop);
     csvw_date(w, s->consent);
     csvw_date(w, s->death);
     csvw_str(w, s->death != DATE_NONE ? "Y" : "");
@@ -1083,6 +1146,43 @@ static void simulate_subject(struct out *o, struct subj *s, struct rng *r,
     csvw_str(w, "Ivonescimab + Sacituzumab govitecan");
     csvw_str(w, "CHN");
     csvw_end(w);
+}
+
+/* One subject, step by step (the order of the draws is the order of the
+ * steps: the same seed gives the same study). */
+static void simulate_subject(struct out *o, struct subj *s, struct rng *r,
+                             int32_t enrol)
+{
+    struct subj_course cs = {0};
+    draw_subject(s, r, enrol, &cs);
+    write_baseline_tu(o, s, &cs);
+    cs.pd_date = DATE_NONE;
+    cs.last_scan = cs.base_date;
+    cs.pending_equivocal = -1;
+    for (int v = 0; v < MAXVIS; v++) {
+        struct visit_ctx x = {0};
+        x.all_zero[0] = x.all_zero[1] = true;
+        int rc = visit_dates(o, s, r, &cs, &x, v);
+        if (rc < 0)
+            break;
+        if (rc > 0)
+            continue;
+        visit_new_lesions(o, s, r, &cs, &x, v);
+        visit_results(o, s, r, &cs, &x, v);
+        if (v == 0) {
+            cs.base_sum[0] = cs.nadir[0] = x.sum[0];
+            cs.base_sum[1] = cs.nadir[1] = x.sum[1];
+            continue;
+        }
+        visit_calls(o, s, r, &cs, &x, v);
+        if (cs.pd_date != DATE_NONE)
+            break;
+    }
+    end_of_treatment(o, s, r, &cs);
+    write_medication(o, s, r, &cs);
+    write_disposition(o, s, &cs);
+    write_survival(o, s, &cs);
+    write_dm(o, s, r, &cs);
 }
 
 /* ------------------------------------------------------------------------
