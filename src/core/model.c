@@ -118,9 +118,10 @@ static void finish_subject(const struct protocol *p, struct subject *sj,
     sj->first_dose = first;
     sj->last_dose = last;
 
-    /* Time origin (response-criteria.md section 0): the first DS milestone
-     * in origin_milestones, taken in the list's order (ENROLLED before
-     * RANDOMIZED by default), else first dose with a warning. */
+    /* Rule ORIGIN: the time origin (day 0) is the first DS milestone in
+     * origin_milestones, taken in the list's order (ENROLLED before
+     * RANDOMIZED by default), else the first dose with a warning;
+     * time_origin first_dose makes it the first dose (section 0). */
     sj->origin = DATE_NONE;
     sj->origin_source = ORIGIN_NONE;
     if (p->time_origin == ORIGIN_ENROLMENT) {

@@ -307,6 +307,9 @@ void ranobm_overall(struct work *w, size_t t)
         b->steroid_mg = steroid_dose_on(w->s, sj, b->date, &bmg) ? bmg : NAN;
         b->clinical = clinical_at(sj, b);
     }
+    /* Rule RANO-STEROID-REF: the steroid dose is compared with the
+     * baseline's (rano_steroid_ref baseline, the default) or with the
+     * previous assessment's (previous_assessment) (section d). */
     double ref = p->rano_steroid_ref == STEROIDREF_PREVIOUS
                      ? r->tp[t - 1].steroid_mg
                      : r->tp[0].steroid_mg;

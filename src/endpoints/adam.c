@@ -550,10 +550,10 @@ void endpoints_subject(const struct study *s, const struct subject *sj,
         irecist_derive(s, sj, &r->recist, &r->irec);
     }
     int32_t cut = s->proto.data_cutoff;
-    /* h.1 analysis sets. All-treated: one dose of either drug or more.
-     * CNS efficacy-evaluable: treated, a measurable CNS lesion (RANO-BM
-     * target) on a valid baseline MRI ([CHOICE]
-     * evaluable_requires_postbaseline). */
+    /* Rule ANALYSIS-SETS: all-treated (SAFFL) is one dose of either drug
+     * or more, on or before the cut-off; CNS efficacy-evaluable (EFFFL)
+     * is treated with a measurable CNS lesion (RANO-BM target) on a valid
+     * baseline MRI ([CHOICE] evaluable_requires_postbaseline) (h.1). */
     r->saffl = treated(sj, cut);
     r->enrolled = r->saffl || (sj->origin_source == ORIGIN_MILESTONE &&
                                (cut == DATE_NONE || sj->origin <= cut));

@@ -28,8 +28,9 @@ static const char *qual(const struct ae *a, const char *qnam)
     return NULL;
 }
 
-/* Investigator causality: related (related / probably / possibly /
- * definitely); a missing causality counts as related (i, conservative). */
+/* Rule TRAE: investigator causality related (related / probably /
+ * possibly / definitely) to either drug; a missing causality counts as
+ * related (section i, conservative). */
 static bool related(const char *v, bool *missing)
 {
     *missing = !v || !*v;
@@ -92,9 +93,10 @@ void ae_derive(const struct study *s, const struct subject *sj,
                               : strcmp(a->acn, "MULTIPLE") ? a->acn
                                                            : NULL);
     }
-    /* Treatment-emergent (i): onset from the first dose up to
+    /* Rule TEAE: treatment-emergent is an onset from the first dose up to
      * teae_window_days after the last (irae_window_days for immune-related
-     * terms), or any time after the first dose if treatment-related. */
+     * terms), or any time after the first dose if treatment-related
+     * (section i). */
     int32_t fd = sj->first_dose;
     int32_t ld = sj->last_dose != DATE_NONE ? sj->last_dose : fd;
     bool irae = strlist_has(&p->irae_terms, a->decod);
@@ -421,8 +423,10 @@ void safety_tables(const struct study *s, struct table *t)
         bool f_rel_drug[MAX_DRUGS] = {false},
              f_rel_drug_g3[MAX_DRUGS] = {false};
         bool fatal_ae = false;
-        /* Worst grade first, so that a subject counts once at the worst
-         * grade: counters only ever add a subject once per key. */
+        /* Rule WORST-GRADE: each subject counts once per SOC and PT (and
+         * in "any"), at the worst grade; incidence is subjects over the
+         * all-treated N (section i). Worst grade first, so that counters
+         * only ever add a subject once per key. */
         for (size_t k = 0; k < sj->n_aes; k++) {
             struct ae_derived a;
             ae_derive(s, sj, &sj->aes[k], &a);

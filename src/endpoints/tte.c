@@ -11,6 +11,9 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Rule AVAL-PLUS-ONE: a time-to-event AVAL is the event or censoring
+ * date minus the start, plus 1 (the ADaM convention; aval_plus_one false:
+ * the plain difference) (section 0). */
 static void set_aval(const struct protocol *p, struct tte *o)
 {
     o->aval = o->adt - o->start + (p->aval_plus_one ? 1 : 0);

@@ -936,6 +936,7 @@ static const struct ccase rano_cases[] = {
     /* rano_steroid_ref: 4 -> 2 -> 3 mg. Against baseline 4: not
      * increased, PR PR. Against the previous assessment (2): increased,
      * SD. */
+    /* EVIDENCE: RANO-STEROID-REF. */
     {"RANO steroid_ref baseline",
      CRIT_RANOBM,
      "T01:T:FRONTAL_LOBE",

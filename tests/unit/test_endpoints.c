@@ -111,6 +111,7 @@ static const struct tcase cases[] = {
           {84, "T01=40 NEW01=UNEQUIVOCAL"}),
      TTE_PFS, true, 0, 42, 43, "Disease Progression"},
     /* aval_plus_one false: the plain difference. */
+    /* EVIDENCE: AVAL-PLUS-ONE. */
     {"aval_plus_one false",
      SUBJ("T01:T:LIVER", "{\"aval_plus_one\": false}", {-7, "T01=40"},
           {42, "T01=40"}, {84, "T01=50"}),
@@ -197,6 +198,7 @@ static void test_tte(void **state)
 /* h.1 and h.4: the analysis sets at a data cut-off. A subject first
  * dosed (2025-01-01) after the cut-off is neither enrolled nor treated
  * nor evaluable yet; on the day of the first dose, all three. */
+/* EVIDENCE: ANALYSIS-SETS. */
 static void test_sets_at_cutoff(void **state)
 {
     (void)state;

@@ -142,6 +142,7 @@ static void test_overview(void **state)
     expect(t, "", "TEAE leading to dose interruption", "0", "0.0", NULL, NULL);
 }
 
+/* EVIDENCE: WORST-GRADE. */
 static void test_soc_pt(void **state)
 {
     (void)state;
@@ -231,6 +232,7 @@ static void test_exposure_and_deaths(void **state)
     expect("Deaths", "", "With a fatal adverse event", "1", "33.3", NULL, NULL);
 }
 
+/* EVIDENCE: TEAE, TRAE. */
 static void test_adae_flags(void **state)
 {
     (void)state;

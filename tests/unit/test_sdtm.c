@@ -790,6 +790,7 @@ static void test_death_dates(void **state)
     fx_free(f);
 }
 
+/* EVIDENCE: ORIGIN. */
 static void test_origin_fallback(void **state)
 {
     (void)state;
