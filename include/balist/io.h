@@ -291,8 +291,8 @@ void csvw_header(struct csvw *w, const char *const *names);
 int csvw_close(struct csvw *w);
 
 /* Writes a table's header (once, after csvw_open). */
-void table_csv_header(struct csvw *w, const struct table *t);
+void csvw_table_header(struct csvw *w, const struct table *t);
 /* Appends a table's rows. */
-void table_csv_rows(struct csvw *w, const struct table *t);
+void csvw_table_rows(struct csvw *w, const struct table *t);
 
 #endif

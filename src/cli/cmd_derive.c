@@ -67,9 +67,9 @@ static int write_all(const char *dir, struct adam_tables *t, struct csvw **w)
                 w[i] = NULL;
                 return -1;
             }
-            table_csv_header(w[i], tabs[i]);
+            csvw_table_header(w[i], tabs[i]);
         }
-        table_csv_rows(w[i], tabs[i]);
+        csvw_table_rows(w[i], tabs[i]);
         table_clear(tabs[i]);
     }
     return 0;

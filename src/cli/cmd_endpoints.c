@@ -187,8 +187,8 @@ int cmd_endpoints(int argc, char **argv)
     if (!strcmp(format, "csv")) {
         struct csvw *w = xmalloc(sizeof *w);
         csvw_from_fp(w, stdout);
-        table_csv_header(w, &t);
-        table_csv_rows(w, &t);
+        csvw_table_header(w, &t);
+        csvw_table_rows(w, &t);
         csvw_close(w);
         free(w);
     } else if (!strcmp(format, "json")) {

@@ -217,12 +217,12 @@ char *read_file(const char *path, size_t *len)
     return buf;
 }
 
-void table_csv_header(struct csvw *w, const struct table *t)
+void csvw_table_header(struct csvw *w, const struct table *t)
 {
     csvw_header(w, t->cols);
 }
 
-void table_csv_rows(struct csvw *w, const struct table *t)
+void csvw_table_rows(struct csvw *w, const struct table *t)
 {
     for (size_t r = 0; r < t->nrow; r++) {
         for (size_t c = 0; c < t->ncol; c++)

@@ -75,7 +75,7 @@ static void rgb(cairo_t *cr, unsigned hex)
 }
 
 /* Colours of best response (colour-blind safe, Okabe-Ito). */
-unsigned resp_colour(enum resp r)
+unsigned report_resp_colour(enum resp r)
 {
     switch (r) {
     case RESP_CR:
@@ -105,7 +105,7 @@ static void legend(cairo_t *cr, double x, double y, const enum resp *rs,
                    size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        rgb(cr, resp_colour(rs[i]));
+        rgb(cr, report_resp_colour(rs[i]));
         cairo_rectangle(cr, x, y - 8, 10, 10);
         cairo_fill(cr);
         rgb(cr, 0x222222);
@@ -370,7 +370,7 @@ void draw_waterfall(cairo_t *cr, double W, double H,
     y_axis(cr, L, R, &s, "Best change from baseline (%)");
     double bw = n ? (R - L) / (double)n : 0;
     for (size_t i = 0; i < n; i++) {
-        rgb(cr, resp_colour(v[i].r));
+        rgb(cr, report_resp_colour(v[i].r));
         double x = L + (double)i * bw + bw * 0.1;
         double y0 = ymap(0, &s), y1 = ymap(v[i].pchg, &s);
         cairo_rectangle(cr, x, fmin(y0, y1), bw * 0.8, fabs(y1 - y0));
@@ -430,7 +430,7 @@ void draw_spider(cairo_t *cr, double W, double H, const struct report_data *r,
         const struct rep_subject *sj = &r->subj[i];
         if (!sj->n_spider[c])
             continue;
-        rgb(cr, resp_colour(sj->cbor[c]));
+        rgb(cr, report_resp_colour(sj->cbor[c]));
         cairo_move_to(cr, L, ymap(0, &s));
         for (size_t k = 0; k < sj->n_spider[c]; k++)
             cairo_line_to(cr, L + sj->spider[c][k].months / xmax * (R - L),
@@ -497,7 +497,7 @@ void draw_swimmer(cairo_t *cr, double W, double H, const struct report_data *r)
     for (size_t i = 0; i < n; i++) {
         const struct rep_subject *s = v[i];
         double y = T + (double)i * rowh;
-        rgb(cr, resp_colour(s->cbor[CRIT_RANOBM]));
+        rgb(cr, report_resp_colour(s->cbor[CRIT_RANOBM]));
         cairo_rectangle(cr, L, y + rowh * 0.15, XM(s->trt_months) - L,
                         rowh * 0.7);
         cairo_fill(cr);

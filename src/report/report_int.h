@@ -15,7 +15,7 @@ void text_at(cairo_t *cr, double x, double y, double size, bool bold, int align,
              const char *s);
 void text_fit(cairo_t *cr, double x, double y, double size, bool bold,
               double max_w, const char *s);
-unsigned resp_colour(enum resp r);
+unsigned report_resp_colour(enum resp r);
 
 void draw_km(cairo_t *cr, double w, double h, const struct rep_tte *t,
              const char *title, const char *pop, enum km_ci_type ci);

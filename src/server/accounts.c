@@ -48,7 +48,7 @@ void h_users(struct call *c, struct reply *r)
 /* An account added by the admin (Argon2id, audited by the store). */
 void h_user_add(struct call *c, struct reply *r)
 {
-    json_t *j = parse_body(c, r);
+    json_t *j = srv_parse_body(c, r);
     if (!j)
         return;
     const char *name = str_field(j, "name", r);
@@ -65,7 +65,8 @@ void h_user_add(struct call *c, struct reply *r)
         pthread_mutex_lock(&c->srv->store_lock);
         int rc =
             store_user_add(c->srv->store, name, role, pw, c->who->user, err);
-        int status = rc < 0 ? store_status(c->srv, MHD_HTTP_BAD_REQUEST) : 0;
+        int status =
+            rc < 0 ? srv_store_status(c->srv, MHD_HTTP_BAD_REQUEST) : 0;
         pthread_mutex_unlock(&c->srv->store_lock);
         if (rc < 0) {
             reply_error(r, status, err);
@@ -88,7 +89,7 @@ void h_user_disable(struct call *c, struct reply *r)
     char err[STORE_ERR] = "";
     pthread_mutex_lock(&c->srv->store_lock);
     int rc = store_user_disable(c->srv->store, c->arg, c->who->user, err);
-    int status = rc < 0 ? store_status(c->srv, MHD_HTTP_BAD_REQUEST) : 0;
+    int status = rc < 0 ? srv_store_status(c->srv, MHD_HTTP_BAD_REQUEST) : 0;
     pthread_mutex_unlock(&c->srv->store_lock);
     if (rc < 0) {
         reply_error(r, status, err);

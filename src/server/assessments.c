@@ -215,7 +215,7 @@ json_t *problems_json(const struct diags *d)
  * that what was judged is what is saved. */
 static void propose(struct call *c, struct reply *r, bool save)
 {
-    json_t *j = parse_body(c, r);
+    json_t *j = srv_parse_body(c, r);
     if (!j)
         return;
     struct proposal p = {c->arg, "",   NULL, NULL, "MRI", NULL,
@@ -267,7 +267,7 @@ static void propose(struct call *c, struct reply *r, bool save)
     if (stage_reload(&g, c->arg, r) < 0 || !g.sj)
         goto done;
     /* Derived and checked once: for the save's queries and the reply. */
-    checks_run(&g.s, g.sj, &k);
+    srv_checks_run(&g.s, g.sj, &k);
     if (save && stage_save(c->srv, &g, c->who->user, &k, ids, r) < 0)
         goto done;
     json_t *fa = json_array();
@@ -277,13 +277,13 @@ static void propose(struct call *c, struct reply *r, bool save)
     reply_json(r, json_pack("{s:s, s:s, s:s, s:b, s:O, s:[o, o], s:o}",
                             "usubjid", g.sj->usubjid, "visit", p.visit, "date",
                             p.date, "saved", save, "records", ids, "criteria",
-                            crit_json(&k.res.rano), crit_json(&k.res.recist),
-                            "findings", fa));
+                            srv_crit_json(&k.res.rano),
+                            srv_crit_json(&k.res.recist), "findings", fa));
     if (save)
         r->status = MHD_HTTP_CREATED;
 done:
     pthread_mutex_unlock(&c->srv->store_lock);
-    checks_release(&k);
+    srv_checks_release(&k);
     json_decref(ids);
     stage_close(&g);
     json_decref(j);

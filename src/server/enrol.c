@@ -100,7 +100,7 @@ static int write_enrolment(struct stage *g, const char *usubjid, json_t *j,
 
 void h_enrol(struct call *c, struct reply *r)
 {
-    json_t *j = parse_body(c, r);
+    json_t *j = srv_parse_body(c, r);
     if (!j)
         return;
     const char *usubjid = str_field(j, "usubjid", r);

@@ -24,7 +24,7 @@
 #include <string.h>
 #include <time.h>
 
-int store_status(struct server *srv, int dflt)
+int srv_store_status(struct server *srv, int dflt)
 {
     switch (store_errcode(srv->store)) {
     case STORE_EINVALID:
@@ -66,7 +66,7 @@ void reply_json(struct reply *r, json_t *j)
 
 /* ---- handlers ---- */
 
-json_t *parse_body(const struct call *c, struct reply *r)
+json_t *srv_parse_body(const struct call *c, struct reply *r)
 {
     json_error_t e;
     json_t *j = json_loadb(c->body ? c->body : "", c->len, 0, &e);

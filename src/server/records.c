@@ -113,7 +113,7 @@ static bool sdtm_name(const char *k)
 
 void h_record_add(struct call *c, struct reply *r)
 {
-    json_t *j = parse_body(c, r);
+    json_t *j = srv_parse_body(c, r);
     if (!j)
         return;
     const char *domain = str_field(j, "domain", r);
@@ -255,7 +255,7 @@ static int check_change(void *ctx, struct store *st, const char *usubjid,
         return -1;
     }
     if (k->g.sj) { /* its automatic queries, in the same transaction */
-        checks_run(&k->g.s, k->g.sj, &k->checks);
+        srv_checks_run(&k->g.s, k->g.sj, &k->checks);
         k->chk.findings = k->checks.sf;
         k->chk.n_findings = k->checks.n;
     }
@@ -373,7 +373,7 @@ static void add_twins(struct server *srv, long id, const char *domain,
 
 void h_record_change(struct call *c, struct reply *r)
 {
-    json_t *j = parse_body(c, r);
+    json_t *j = srv_parse_body(c, r);
     if (!j)
         return;
     const char **fields = NULL, **values = NULL;
@@ -421,7 +421,7 @@ void h_record_change(struct call *c, struct reply *r)
                                         c->who->user, reason, &k.chk,
                                         err) < 0) {
             if (!r->json)
-                reply_error(r, store_status(c->srv, 422), err);
+                reply_error(r, srv_store_status(c->srv, 422), err);
         } else {
             json_t *ch = json_object();
             for (size_t i = 0; i < n; i++)
@@ -431,7 +431,7 @@ void h_record_change(struct call *c, struct reply *r)
         }
     }
     pthread_mutex_unlock(&c->srv->store_lock);
-    checks_release(&k.checks);
+    srv_checks_release(&k.checks);
     stage_close(&k.g);
     free(fields);
     free(values);

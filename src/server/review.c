@@ -57,7 +57,7 @@ void h_queries(struct call *c, struct reply *r)
 
 void h_query_raise(struct call *c, struct reply *r)
 {
-    json_t *j = parse_body(c, r);
+    json_t *j = srv_parse_body(c, r);
     if (!j)
         return;
     const char *text = str_field(j, "text", r);
@@ -95,7 +95,7 @@ void h_query_raise(struct call *c, struct reply *r)
 
 static void query_move(struct call *c, struct reply *r, bool answer)
 {
-    json_t *j = parse_body(c, r);
+    json_t *j = srv_parse_body(c, r);
     if (!j)
         return;
     const char *text = str_field(j, answer ? "answer" : "note", r);
@@ -112,7 +112,8 @@ static void query_move(struct call *c, struct reply *r, bool answer)
             answer
                 ? store_query_answer(c->srv->store, id, text, c->who->user, err)
                 : store_query_close(c->srv->store, id, text, c->who->user, err);
-        int status = rc < 0 ? store_status(c->srv, MHD_HTTP_BAD_REQUEST) : 0;
+        int status =
+            rc < 0 ? srv_store_status(c->srv, MHD_HTTP_BAD_REQUEST) : 0;
         pthread_mutex_unlock(&c->srv->store_lock);
         if (rc < 0)
             reply_error(r, status, err);
@@ -162,7 +163,7 @@ json_t *signatures_json(struct server *srv, const char *usubjid)
 
 static void sign(struct call *c, struct reply *r, const char *kind)
 {
-    json_t *j = parse_body(c, r);
+    json_t *j = srv_parse_body(c, r);
     if (!j)
         return;
     const char *meaning = str_field(j, "meaning", r);
@@ -175,7 +176,8 @@ static void sign(struct call *c, struct reply *r, const char *kind)
         pthread_mutex_lock(&c->srv->store_lock);
         long id = store_sign(c->srv->store, c->arg, visit, kind, meaning,
                              c->who->user, pw, err);
-        int status = id < 0 ? store_status(c->srv, MHD_HTTP_BAD_REQUEST) : 0;
+        int status =
+            id < 0 ? srv_store_status(c->srv, MHD_HTTP_BAD_REQUEST) : 0;
         pthread_mutex_unlock(&c->srv->store_lock);
         if (id == 0) {
             password_failed(c->srv, c->who->user); /* as at login */
@@ -211,7 +213,7 @@ void h_lock(struct call *c, struct reply *r)
 
 void h_unlock(struct call *c, struct reply *r)
 {
-    json_t *j = parse_body(c, r);
+    json_t *j = srv_parse_body(c, r);
     if (!j)
         return;
     const char *reason = str_field(j, "reason", r);
@@ -225,7 +227,7 @@ void h_unlock(struct call *c, struct reply *r)
             bad_id ? -1
                    : store_unlock(c->srv->store, id, c->who->user, reason, err);
         int status = bad_id ? MHD_HTTP_NOT_FOUND
-                            : store_status(c->srv, MHD_HTTP_BAD_REQUEST);
+                            : srv_store_status(c->srv, MHD_HTTP_BAD_REQUEST);
         pthread_mutex_unlock(&c->srv->store_lock);
         if (rc < 0)
             reply_error(r, status, *err ? err : "no such lock");
@@ -254,9 +256,9 @@ static int record_json(void *ctx, long id, const char *domain, const char *data)
     return 0;
 }
 
-json_t *subject_extras(struct server *srv, const struct study *s,
-                       const struct subject *sj,
-                       const struct subject_result *res)
+json_t *srv_subject_extras(struct server *srv, const struct study *s,
+                           const struct subject *sj,
+                           const struct subject_result *res)
 {
     char err[STORE_ERR];
     json_t *recs = json_object();

@@ -28,7 +28,7 @@
 /* The HTTP status of the store's last failure, by its kind
  * (store_errcode): 400 not valid, 404 not found, 409 conflict; dflt for
  * any other. Call with the store lock held, right after the failure. */
-int store_status(struct server *srv, int dflt);
+int srv_store_status(struct server *srv, int dflt);
 
 struct session {
     char token[65], csrf[65];
@@ -106,10 +106,10 @@ void password_failed(struct server *s, const char *user);
 void reply_error(struct reply *r, unsigned status, const char *msg);
 void reply_json(struct reply *r, json_t *j);
 /* The body as a JSON object, or NULL with a 400 reply. */
-json_t *parse_body(const struct call *c, struct reply *r);
+json_t *srv_parse_body(const struct call *c, struct reply *r);
 /* A required string member, or NULL with a 400 reply. */
 const char *str_field(json_t *o, const char *key, struct reply *r);
-json_t *crit_json(const struct crit_result *x);
+json_t *srv_crit_json(const struct crit_result *x);
 json_t *mm_json(int64_t v);
 const char *newl_name(enum newl n);
 /* The loader's errors as [{file, line, column, message}]. */
@@ -171,9 +171,9 @@ struct checks {
     struct store_finding *sf;
     size_t n;
 };
-void checks_run(const struct study *s, const struct subject *sj,
-                struct checks *k);
-void checks_release(struct checks *k); /* nothing when not run */
+void srv_checks_run(const struct study *s, const struct subject *sj,
+                    struct checks *k);
+void srv_checks_release(struct checks *k); /* nothing when not run */
 /* Writes the appended rows and brings the subject's automatic queries
  * up to date, in one transaction (ids into the array). k: the checks of
  * the staged subject when the caller has them, else NULL. */
@@ -187,8 +187,8 @@ void stage_numbers(const struct stage *g, const char *file, const char *usubjid,
 
 /* ---- the handlers' shared helpers ---- */
 /* Loads the whole study (the store lock held); 409 when it has errors. */
-int load_locked(struct call *c, struct reply *r, struct study *s,
-                struct diags *d);
+int srv_load_locked(struct call *c, struct reply *r, struct study *s,
+                    struct diags *d);
 void h_dashboard(struct call *c, struct reply *r);
 void h_export(struct call *c, struct reply *r);
 /* Replies with k's text (the store lock held meanwhile). When stale:
@@ -201,9 +201,9 @@ void cached_reply(struct call *c, struct reply *r, struct cached *k,
 json_t *queries_json(struct server *srv, const char *usubjid);
 json_t *signatures_json(struct server *srv, const char *usubjid);
 /* Records by domain, schedule, queries and signatures of a subject. */
-json_t *subject_extras(struct server *srv, const struct study *s,
-                       const struct subject *sj,
-                       const struct subject_result *res);
+json_t *srv_subject_extras(struct server *srv, const struct study *s,
+                           const struct subject *sj,
+                           const struct subject_result *res);
 /* sessions.c, accounts.c, subjects.c, assessments.c */
 void h_login(struct call *c, struct reply *r);
 void h_logout(struct call *c, struct reply *r);

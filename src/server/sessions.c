@@ -148,7 +148,7 @@ static json_t *me_json(const struct session *x)
 
 void h_login(struct call *c, struct reply *r)
 {
-    json_t *j = parse_body(c, r);
+    json_t *j = srv_parse_body(c, r);
     if (!j)
         return;
     const char *user = str_field(j, "user", r);
@@ -222,7 +222,7 @@ void h_me(struct call *c, struct reply *r)
  * one counts toward the lockout); the account's other sessions end. */
 void h_password(struct call *c, struct reply *r)
 {
-    json_t *j = parse_body(c, r);
+    json_t *j = srv_parse_body(c, r);
     if (!j)
         return;
     const char *old = str_field(j, "current", r);

@@ -132,8 +132,8 @@ int stage_reload(struct stage *g, const char *usubjid, struct reply *r)
     return 0;
 }
 
-void checks_run(const struct study *s, const struct subject *sj,
-                struct checks *k)
+void srv_checks_run(const struct study *s, const struct subject *sj,
+                    struct checks *k)
 {
     memset(k, 0, sizeof k[0]);
     struct derive_options dop = {false};
@@ -146,7 +146,7 @@ void checks_run(const struct study *s, const struct subject *sj,
     k->done = true;
 }
 
-void checks_release(struct checks *k)
+void srv_checks_release(struct checks *k)
 {
     if (!k->done)
         return;
@@ -165,7 +165,7 @@ int stage_save(struct server *srv, struct stage *g, const char *user,
     struct checks own = {0};
     const struct checks *k = given;
     if (!k && g->sj) {
-        checks_run(&g->s, g->sj, &own);
+        srv_checks_run(&g->s, g->sj, &own);
         k = &own;
     }
     long *idv = calloc(g->sink.n + 1, sizeof *idv);
@@ -176,7 +176,7 @@ int stage_save(struct server *srv, struct stage *g, const char *user,
     for (size_t i = 0; rc == 0 && i < g->sink.n; i++)
         json_array_append_new(ids, json_integer(idv[i]));
     free(idv);
-    checks_release(&own);
+    srv_checks_release(&own);
     if (rc < 0) {
         /* A lock refuses the save (409, who locked it); anything else is
          * the server's failure. The store lock is held. */
@@ -260,13 +260,13 @@ void sync_findings(struct server *srv, const struct study *s,
                    const struct subject *sj)
 {
     struct checks k;
-    checks_run(s, sj, &k);
+    srv_checks_run(s, sj, &k);
     char err[STORE_ERR];
     /* A failure here leaves the saved data as it is; the queries catch
      * up at the next write. */
     store_queries_sync(srv->store, sj->usubjid, k.sf, k.n, "balist-checks",
                        NULL, NULL, err);
-    checks_release(&k);
+    srv_checks_release(&k);
 }
 
 /* ---- the staged rows ---- */

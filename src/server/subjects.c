@@ -24,8 +24,8 @@
 
 /* The database's study, loaded for a request (the store lock held); on
  * failure the reply says why (409) and the caller returns. */
-int load_locked(struct call *c, struct reply *r, struct study *s,
-                struct diags *d)
+int srv_load_locked(struct call *c, struct reply *r, struct study *s,
+                    struct diags *d)
 {
     struct load_options o;
     load_options_init(&o);
@@ -147,7 +147,7 @@ static json_t *subjects_list(struct call *c, struct reply *r)
 {
     struct study s;
     struct diags d;
-    if (load_locked(c, r, &s, &d) < 0)
+    if (srv_load_locked(c, r, &s, &d) < 0)
         return NULL;
     json_t *open = json_object();
     char err[STORE_ERR];
@@ -246,7 +246,7 @@ const char *newl_name(enum newl n)
     return n == NEWL_YES ? "yes" : n == NEWL_EQUIVOCAL ? "equivocal" : "no";
 }
 
-json_t *crit_json(const struct crit_result *x)
+json_t *srv_crit_json(const struct crit_result *x)
 {
     json_t *tps = json_array();
     for (size_t t = 0; t < x->n_tp; t++) {
@@ -313,14 +313,15 @@ void h_subject(struct call *c, struct reply *r)
                                lesion_class_name(l->cls[CRIT_RECIST]), "cns",
                                l->is_cns, "nodal", l->is_nodal));
         }
-        json_t *o = json_pack("{s:s, s:s, s:s, s:b, s:b, s:o, s:[o, o]}",
-                              "usubjid", sj->usubjid, "status",
-                              subject_status_name(subject_status(
-                                  sj, &res, g.s.proto.data_cutoff)),
-                              "first_dose", first, "saffl", res.saffl, "efffl",
-                              res.efffl, "lesions", les, "criteria",
-                              crit_json(&res.rano), crit_json(&res.recist));
-        json_t *x = subject_extras(c->srv, &g.s, sj, &res);
+        json_t *o =
+            json_pack("{s:s, s:s, s:s, s:b, s:b, s:o, s:[o, o]}", "usubjid",
+                      sj->usubjid, "status",
+                      subject_status_name(
+                          subject_status(sj, &res, g.s.proto.data_cutoff)),
+                      "first_dose", first, "saffl", res.saffl, "efffl",
+                      res.efffl, "lesions", les, "criteria",
+                      srv_crit_json(&res.rano), srv_crit_json(&res.recist));
+        json_t *x = srv_subject_extras(c->srv, &g.s, sj, &res);
         json_object_update(o, x);
         json_decref(x);
         reply_json(r, o);

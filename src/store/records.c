@@ -395,8 +395,8 @@ int store_record_update_checked(struct store *st, long id,
                                     reason, err) == 0;
         ok = ok && (!check || check->fn(check->ctx, st, subj, err) == 0);
         ok = ok && (!check || !check->findings ||
-                    checks_sync_in(&t, subj, check->findings, check->n_findings,
-                                   err) == 0);
+                    store_checks_sync_in(&t, subj, check->findings,
+                                         check->n_findings, err) == 0);
     }
     free(subj);
     json_decref(o);

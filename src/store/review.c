@@ -318,12 +318,12 @@ int store_save(struct store *st, const struct store_row *rows, size_t n,
         if (ids)
             ids[i] = id;
     }
-    ok = ok && (!usubjid || checks_sync_in(&t, usubjid, f, nf, err) == 0);
+    ok = ok && (!usubjid || store_checks_sync_in(&t, usubjid, f, nf, err) == 0);
     return txn_end(&t, ok, err);
 }
 
-int checks_sync_in(struct txn *t, const char *usubjid,
-                   const struct store_finding *f, size_t n, char *err)
+int store_checks_sync_in(struct txn *t, const char *usubjid,
+                         const struct store_finding *f, size_t n, char *err)
 {
     const char *who = t->user;
     t->user = "balist-checks";

@@ -108,8 +108,8 @@ int on_record_change(struct txn *t, const char *usubjid, const char *visit,
                      const char *why, char *err);
 /* The subject's automatic queries brought in line with the findings
  * (store_queries_sync) inside t, by the checks' user "balist-checks". */
-int checks_sync_in(struct txn *t, const char *usubjid,
-                   const struct store_finding *f, size_t n, char *err);
+int store_checks_sync_in(struct txn *t, const char *usubjid,
+                         const struct store_finding *f, size_t n, char *err);
 /* The schema added in version 2 (queries, signatures), the same SQL for
  * both engines. */
 extern const char *const store_schema_v2[];

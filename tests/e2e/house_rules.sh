@@ -36,6 +36,21 @@ expect "the libraries export symbols (the check below sees them)" 0 "sdtm_load" 
 expect "no exported symbol in a dependency's namespace" 1 "" sh -c "$(command -v nm) -g --defined-only '$BUILD'/libbalist_*.a | awk 'NF == 3 { print \$3 }' | grep -E '^(csv_|sqlite3_|PQ|MHD_|cairo_|gsl_|json_|sodium_|lxw_)'"
 expect "no bare exported symbol of three letters or fewer" 1 "" sh -c "$(command -v nm) -g --defined-only '$BUILD'/libbalist_*.a | awk 'NF == 3 && length(\$3) <= 3 { print \$3 }' | grep ."
 
+# A prefix belongs to one library (STYLE.md "Names": the module as
+# prefix): no library exports a name in another's namespace (the
+# server's store_status, or a report function named like criteria's
+# resp_). Two prefixes are shared on purpose: subject_ (the model's struct
+# subject in core; struct subject_result and the subject's status and
+# schedule in endpoints) and lesion_ (the model's lesion_class_name in
+# core; what a lesion is, in criteria).
+prefix_owners() {
+    for l in "$BUILD"/libbalist_*.a; do
+        nm -g --defined-only "$l" | awk -v L="${l##*/}" 'NF == 3 && $2 ~ /[TDBR]/ { split($3, a, "_"); print a[1], L }'
+    done | sort -u | awk '{ n[$1]++; libs[$1] = libs[$1] " " $2 } END { for (p in n) if (n[p] > 1 && p != "subject" && p != "lesion") print "prefix " p "_ in" libs[p] }'
+}
+shared=$(prefix_owners)
+expect "... none shared (but subject_ and lesion_)" 0 "" sh -c "[ -z '$shared' ] || { echo '$shared'; exit 1; }"
+
 if command -v clang-format >/dev/null 2>&1; then
     expect "the sources are formatted (make format)" 0 "" sh -c "[ -z \"\$(cd '$SRC' && for f in src/*/*.c src/*/*.h include/balist/*.h tests/unit/*.c tests/unit/*.h tests/probe/*.c; do clang-format --dry-run -Werror \"\$f\" >/dev/null 2>&1 || echo \"\$f\"; done)\" ] || { cd '$SRC' && for f in src/*/*.c src/*/*.h include/balist/*.h tests/unit/*.c tests/unit/*.h tests/probe/*.c; do clang-format --dry-run -Werror \"\$f\" >/dev/null 2>&1 || echo \"not formatted: \$f\"; done; exit 1; }"
 else

@@ -157,9 +157,9 @@ static void test_waterfall_pixels(void **state)
     cairo_t *cr = cairo_create(s);
     draw_waterfall(cr, 640, 480, &rep, CRIT_RANOBM);
     assert_int_equal(cairo_status(cr), CAIRO_STATUS_SUCCESS);
-    long cr_px = count_colour(s, resp_colour(RESP_CR));
-    long pd_px = count_colour(s, resp_colour(RESP_PD));
-    long pr_px = count_colour(s, resp_colour(RESP_PR));
+    long cr_px = count_colour(s, report_resp_colour(RESP_CR));
+    long pd_px = count_colour(s, report_resp_colour(RESP_PD));
+    long pr_px = count_colour(s, report_resp_colour(RESP_PR));
     cairo_destroy(cr);
     assert_true(cr_px > 500);
     assert_true(pd_px > 500);
@@ -178,7 +178,7 @@ static void test_waterfall_pixels(void **state)
     draw_waterfall(cr, 640, 480, &copy, CRIT_RANOBM);
     cairo_destroy(cr);
     /* Only the legend's swatch (10 x 10 points) is green now. */
-    assert_true(count_colour(s, resp_colour(RESP_CR)) <= 100);
+    assert_true(count_colour(s, report_resp_colour(RESP_CR)) <= 100);
     free(subs);
     cairo_surface_destroy(s);
 }
