@@ -143,6 +143,9 @@ void lesion_locate(struct lesion *les, const struct protocol *p, char *loc);
 /* Sets the lesion's class for criterion crit, or, crit -1 (no criterion
  * named), for RECIST 1.1 and, when it is intracranial, for RANO-BM. */
 void lesion_classify(struct lesion *les, int crit, enum lesion_class cls);
+/* What a lesion too small to measure counts as, without the sponsor's
+ * number (mm x DIAM_SCALE). */
+int32_t lesion_tstm_value(const struct protocol *p);
 /* Rank of a diameter test for a lesion: lower is preferred; 0 = the test
  * does not measure this kind of lesion. */
 int lesion_test_rank(enum diam_test t, bool nodal);

@@ -8,6 +8,7 @@
 #include "criteria_int.h"
 
 #include <assert.h>
+#include <math.h>
 #include <string.h>
 
 void lesion_locate(struct lesion *les, const struct protocol *p, char *loc)
@@ -35,6 +36,15 @@ void lesion_classify(struct lesion *les, int crit, enum lesion_class cls)
         les->cls[CRIT_RECIST] = cls;
         les->cls[CRIT_RANOBM] = les->is_cns ? cls : LC_NONE;
     }
+}
+
+int32_t lesion_tstm_value(const struct protocol *p)
+{
+    /* Rule TSTM-VALUE: a lesion too small to measure counts as the
+     * sponsor's number when TRSTRESN holds one, else as the protocol's
+     * tstm_value_mm (5 mm by default) (b.1; data-format.md "Too small to
+     * measure"). */
+    return (int32_t)floor(p->tstm_value_mm * DIAM_SCALE + 0.5);
 }
 
 int lesion_test_rank(enum diam_test t, bool nodal)

@@ -329,14 +329,14 @@ static int tr_row(struct loader *L, struct dom *m, const struct csvr_rec *r,
         return 0;
     }
     if (!strcmp(res, "TOO SMALL TO MEASURE") || !strcmp(res, "TSTM")) {
-        /* Too small to measure (data-format.md): the sponsor's number
-         * when TRSTRESN holds one, else the protocol's tstm_value_mm. */
+        /* Too small to measure: the sponsor's number when TRSTRESN holds
+         * one, else what criteria/lesion.c says it counts as. */
         mv->kind = MV_TSTM;
         bool rounded;
         if (*resn && parse_length(resn, "", &mv->diam, &rounded) == 0) {
             mv->tstm_recorded = true;
         } else {
-            mv->diam = (int32_t)floor(L->p->tstm_value_mm * DIAM_SCALE + 0.5);
+            mv->diam = lesion_tstm_value(L->p);
         }
         return 0;
     }

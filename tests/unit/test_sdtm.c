@@ -630,7 +630,7 @@ static void test_partial_dates(void **state)
     fx_free(f);
 }
 
-/* EVIDENCE: MEAS-TEST. */
+/* EVIDENCE: MEAS-TEST, TSTM-VALUE. */
 static void test_tstm_and_diameter_choice(void **state)
 {
     (void)state;
