@@ -474,12 +474,77 @@ struct dom_run_ctx {
     struct loader *L;
     struct dom *m;
     int (*row)(struct loader *, struct dom *, const struct csvr_rec *);
+    const struct dom_table *table;
 };
+
+/* One row of a table-described domain: a new record of the subject, each
+ * column read into it as its kind says, then the checks across columns. */
+static int table_row(struct loader *L, struct dom *m, const struct csvr_rec *r,
+                     const struct dom_table *t)
+{
+    struct subject *sj = row_subject(L, m, r, 0); /* USUBJID comes first */
+    if (!sj)
+        return 0;
+    char *base = (char *)sj;
+    void **arr = (void **)(base + t->arr);
+    size_t *n = (size_t *)(base + t->n), *cap = (size_t *)(base + t->cap);
+    *arr = vec_grow(*arr, cap, *n + 1, t->size);
+    char *rec = (char *)*arr + (*n)++ * t->size;
+    memset(rec, 0, t->size);
+    *(long *)(rec + t->line) = r->line;
+    for (size_t i = 0; i < t->n_reads; i++) {
+        const struct col_read *c = &t->reads[i];
+        struct pdate raw;
+        bool imp;
+        bool *impp = c->dest_imputed == NO_FIELD
+                         ? &imp
+                         : (bool *)(rec + c->dest_imputed);
+        switch (c->kind) {
+        case CK_TEXT:
+        case CK_TERM: {
+            char *v = c->kind == CK_TERM ? dom_term(L, m, r, c->col)
+                                         : dom_field(L, m, r, c->col);
+            *(char **)(rec + c->dest) = v;
+            if (c->not_blank)
+                dom_require(L, m, r, c->col, v, sj->usubjid);
+            break;
+        }
+        case CK_NUM: {
+            double *v = (double *)(rec + c->dest);
+            if (dom_num(L, m, r, c->col, sj->usubjid, c->expected, v) == 0 &&
+                c->nonneg && *v < 0)
+                diags_add(L->d, SEV_ERROR, D_NUMBER, m->name, r->line,
+                          dom_colno(m, c->col),
+                          "%s '%s' must be %s (subject %s)", m->cols[c->col],
+                          dom_get(m, r, c->col), c->expected, sj->usubjid);
+            break;
+        }
+        case CK_REF_DATE:
+            dom_ref_date(L, m, r, c->col, sj->usubjid,
+                         (int32_t *)(rec + c->dest));
+            break;
+        case CK_START_DATE:
+            dom_start_date(L, m, r, c->col, sj, &raw,
+                           (int32_t *)(rec + c->dest), impp);
+            break;
+        case CK_END_DATE:
+            dom_end_date(L, m, r, c->col, sj, &raw, (int32_t *)(rec + c->dest),
+                         impp);
+            break;
+        }
+    }
+    if (t->check)
+        t->check(L, m, r, sj, rec);
+    return 0;
+}
 
 static int dom_run_fn(void *ctx, const struct csvr_rec *r)
 {
     struct dom_run_ctx *x = ctx;
-    return dom_dispatch(x->L, x->m, r, x->row);
+    if (!x->m->header_done || r->n != x->m->ncol || !x->table)
+        return dom_dispatch(x->L, x->m, r, x->row);
+    x->m->rows++;
+    return table_row(x->L, x->m, r, x->table);
 }
 
 int dom_run(struct loader *L, const struct dom_spec *spec, struct dom *m)
@@ -488,7 +553,7 @@ int dom_run(struct loader *L, const struct dom_spec *spec, struct dom *m)
     m->name = spec->file;
     m->cols = spec->cols;
     m->required = spec->required;
-    struct dom_run_ctx x = {L, m, spec->row};
+    struct dom_run_ctx x = {L, m, spec->row, spec->table};
     return dom_read(L, m, spec->domain, dom_run_fn, &x, spec->file_required);
 }
 

@@ -1,16 +1,21 @@
 /*
- * sdtm_dom.c - the readers of the SDTM domains without tumour logic: dm,
- * ds, ex, ss, cm, pr, ae (shared/spec/data-format.md "Inputs"), and the
- * death dates. Each turns rows into the study model, reporting every bad
- * value with file:line:column, the value and what was expected. The
- * tumour domains have files of their own (sdtm_tu.c, sdtm_tr.c,
- * sdtm_rs.c); the field helpers are in sdtm_field.c.
+ * sdtm_dom.c - the readers of the SDTM domains without tumour logic
+ * (shared/spec/data-format.md "Inputs"). ds, ex, cm and pr are tables:
+ * each column read by its kind into its field, with its checks (a
+ * required value, a number's lower bound), and the checks across columns
+ * (a date order) after them; sdtm.c's one reader does the rest. dm, ss
+ * and ae have logic of their own (subjects created, survival status
+ * filtered, CTCAE grades and per-drug qualifiers) and keep row functions,
+ * as the tumour domains do (sdtm_tu.c, sdtm_tr.c, sdtm_rs.c); the field
+ * helpers are in sdtm_field.c. Every bad value is reported with
+ * file:line:column, the value and what was expected.
  */
 #include "sdtm_int.h"
 
 #include <ctype.h>
 #include <limits.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,7 +106,8 @@ static int dm_row(struct loader *L, struct dom *m, const struct csvr_rec *r)
     return 0;
 }
 
-const struct dom_spec sdtm_dm = {"dm.csv", "dm", dm_cols, dm_req, dm_row, true};
+const struct dom_spec sdtm_dm = {"dm.csv", "dm", dm_cols, dm_req,
+                                 dm_row,   true, NULL};
 
 int sdtm_read_dm(struct loader *L)
 {
@@ -129,26 +135,27 @@ static const char *const ds_cols[] = {"USUBJID", "DSDECOD", "DSSTDTC", "DSCAT",
                                       "DSSCAT",  "DSTERM",  "EPOCH",   NULL};
 static const char *const ds_req[] = {"USUBJID", "DSDECOD", "DSSTDTC", NULL};
 
-static int ds_row(struct loader *L, struct dom *m, const struct csvr_rec *r)
-{
-    struct subject *sj = row_subject(L, m, r, DS_USUBJID);
-    if (!sj)
-        return 0;
-    struct ds_event *e = VEC_PUSH(sj->ds, sj->n_ds, sj->cap_ds);
-    memset(e, 0, sizeof *e);
-    e->decod = dom_term(L, m, r, DS_DSDECOD);
-    e->cat = dom_term(L, m, r, DS_DSCAT);
-    e->scat = dom_term(L, m, r, DS_DSSCAT);
-    e->term = dom_field(L, m, r, DS_DSTERM);
-    e->epoch = dom_term(L, m, r, DS_EPOCH);
-    e->line = r->line;
-    dom_require(L, m, r, DS_DSDECOD, e->decod, sj->usubjid);
-    dom_ref_date(L, m, r, DS_DSSTDTC, sj->usubjid, &e->date);
-    return 0;
-}
+#define DS(f) offsetof(struct ds_event, f)
+static const struct col_read ds_reads[] = {
+    {DS_DSDECOD, CK_TERM, DS(decod), NO_FIELD, true, NULL, false},
+    {DS_DSCAT, CK_TERM, DS(cat), NO_FIELD, false, NULL, false},
+    {DS_DSSCAT, CK_TERM, DS(scat), NO_FIELD, false, NULL, false},
+    {DS_DSTERM, CK_TEXT, DS(term), NO_FIELD, false, NULL, false},
+    {DS_EPOCH, CK_TERM, DS(epoch), NO_FIELD, false, NULL, false},
+    {DS_DSSTDTC, CK_REF_DATE, DS(date), NO_FIELD, false, NULL, false},
+};
+#define SUBJ(f) offsetof(struct subject, f)
+static const struct dom_table ds_table = {SUBJ(ds),
+                                          SUBJ(n_ds),
+                                          SUBJ(cap_ds),
+                                          sizeof(struct ds_event),
+                                          DS(line),
+                                          ds_reads,
+                                          sizeof ds_reads / sizeof *ds_reads,
+                                          NULL};
 
-const struct dom_spec sdtm_ds = {"ds.csv", "ds",   ds_cols,
-                                 ds_req,   ds_row, false};
+const struct dom_spec sdtm_ds = {"ds.csv", "ds",  ds_cols,  ds_req,
+                                 NULL,     false, &ds_table};
 
 /* ------------------------------------------------------------------------
  * ex.csv
@@ -170,39 +177,39 @@ static const char *const ex_cols[] = {
 static const char *const ex_req[] = {"USUBJID", "EXTRT",   "EXDOSE",
                                      "EXDOSU",  "EXSTDTC", NULL};
 
-static int ex_row(struct loader *L, struct dom *m, const struct csvr_rec *r)
+#define EX(f) offsetof(struct dose, f)
+static const struct col_read ex_reads[] = {
+    {EX_EXTRT, CK_TERM, EX(trt), NO_FIELD, true, NULL, false},
+    {EX_EXDOSU, CK_TEXT, EX(unit), NO_FIELD, false, NULL, false},
+    {EX_EXADJ, CK_TEXT, EX(adj), NO_FIELD, false, NULL, false},
+    {EX_VISIT, CK_TERM, EX(visit), NO_FIELD, false, NULL, false},
+    {EX_EXDOSE, CK_NUM, EX(dose), NO_FIELD, false, "a dose, 0 or more", true},
+    {EX_EXSTDTC, CK_REF_DATE, EX(start), NO_FIELD, false, NULL, false},
+    {EX_EXENDTC, CK_END_DATE, EX(end), NO_FIELD, false, NULL, false},
+};
+
+/* A dose needs its date, and does not end before it starts. */
+static void ex_check(struct loader *L, struct dom *m, const struct csvr_rec *r,
+                     struct subject *sj, void *rec)
 {
-    struct subject *sj = row_subject(L, m, r, EX_USUBJID);
-    if (!sj)
-        return 0;
-    struct dose *x = VEC_PUSH(sj->doses, sj->n_doses, sj->cap_doses);
-    memset(x, 0, sizeof *x);
-    x->trt = dom_term(L, m, r, EX_EXTRT);
-    x->unit = dom_field(L, m, r, EX_EXDOSU);
-    x->adj = dom_field(L, m, r, EX_EXADJ);
-    x->visit = dom_term(L, m, r, EX_VISIT);
-    x->line = r->line;
-    dom_require(L, m, r, EX_EXTRT, x->trt, sj->usubjid);
-    if (dom_num(L, m, r, EX_EXDOSE, sj->usubjid, "a dose, 0 or more",
-                &x->dose) == 0 &&
-        x->dose < 0)
-        diags_add(L->d, SEV_ERROR, D_NUMBER, m->name, r->line,
-                  dom_colno(m, EX_EXDOSE),
-                  "EXDOSE '%s' must be a dose, 0 or more (subject %s)",
-                  dom_get(m, r, EX_EXDOSE), sj->usubjid);
-    dom_ref_date(L, m, r, EX_EXSTDTC, sj->usubjid, &x->start);
-    struct pdate raw;
-    bool imp;
-    dom_end_date(L, m, r, EX_EXENDTC, sj, &raw, &x->end, &imp);
+    const struct dose *x = rec;
     if (x->start == DATE_NONE)
         dom_require(L, m, r, EX_EXSTDTC, "", sj->usubjid);
     else if (x->end != DATE_NONE && x->end < x->start)
         dom_date_order(L, m, r, EX_EXENDTC, EX_EXSTDTC, sj->usubjid, NULL);
-    return 0;
 }
 
-const struct dom_spec sdtm_ex = {"ex.csv", "ex",   ex_cols,
-                                 ex_req,   ex_row, false};
+static const struct dom_table ex_table = {SUBJ(doses),
+                                          SUBJ(n_doses),
+                                          SUBJ(cap_doses),
+                                          sizeof(struct dose),
+                                          EX(line),
+                                          ex_reads,
+                                          sizeof ex_reads / sizeof *ex_reads,
+                                          ex_check};
+
+const struct dom_spec sdtm_ex = {"ex.csv", "ex",  ex_cols,  ex_req,
+                                 NULL,     false, &ex_table};
 
 /* ------------------------------------------------------------------------
  * ss.csv
@@ -242,8 +249,8 @@ static int ss_row(struct loader *L, struct dom *m, const struct csvr_rec *r)
     return 0;
 }
 
-const struct dom_spec sdtm_ss = {"ss.csv", "ss",   ss_cols,
-                                 ss_req,   ss_row, false};
+const struct dom_spec sdtm_ss = {"ss.csv", "ss",  ss_cols, ss_req,
+                                 ss_row,   false, NULL};
 
 /* ------------------------------------------------------------------------
  * cm.csv, pr.csv
@@ -271,37 +278,46 @@ static const char *const cm_cols[] = {
     "CMDOSFRQ", "CMROUTE",  "CMENDTC", NULL};
 static const char *const cm_req[] = {"USUBJID", "CMTRT", "CMSTDTC", NULL};
 
-static int cm_row(struct loader *L, struct dom *m, const struct csvr_rec *r)
+#define CM(f) offsetof(struct cm_record, f)
+static const struct col_read cm_reads[] = {
+    {CM_CMTRT, CK_TERM, CM(trt), NO_FIELD, false, NULL, false},
+    {CM_CMDECOD, CK_TERM, CM(decod), NO_FIELD, false, NULL, false},
+    {CM_CMCAT, CK_TERM, CM(cat), NO_FIELD, false, NULL, false},
+    {CM_CMSCAT, CK_TERM, CM(scat), NO_FIELD, false, NULL, false},
+    {CM_CMCLASCD, CK_TERM, CM(clascd), NO_FIELD, false, NULL, false},
+    {CM_CMINDC, CK_TERM, CM(indc), NO_FIELD, false, NULL, false},
+    {CM_CMROUTE, CK_TERM, CM(route), NO_FIELD, false, NULL, false},
+    {CM_CMDOSFRQ, CK_TERM, CM(dosfrq), NO_FIELD, false, NULL, false},
+    {CM_CMDOSU, CK_TEXT, CM(dosu), NO_FIELD, false, NULL, false},
+    {CM_CMDOSE, CK_NUM, CM(dose), NO_FIELD, false, "a dose, 0 or more", false},
+    {CM_CMDOSTOT, CK_NUM, CM(dostot), NO_FIELD, false,
+     "a daily dose, 0 or more", false},
+    {CM_CMSTDTC, CK_START_DATE, CM(start), CM(start_imputed), false, NULL,
+     false},
+    {CM_CMENDTC, CK_END_DATE, CM(end), CM(end_imputed), false, NULL, false},
+};
+
+/* A medication does not end before it starts (an imputed end may). */
+static void cm_check(struct loader *L, struct dom *m, const struct csvr_rec *r,
+                     struct subject *sj, void *rec)
 {
-    struct subject *sj = row_subject(L, m, r, CM_USUBJID);
-    if (!sj)
-        return 0;
-    struct cm_record *c = VEC_PUSH(sj->cm, sj->n_cm, sj->cap_cm);
-    memset(c, 0, sizeof *c);
-    c->trt = dom_term(L, m, r, CM_CMTRT);
-    c->decod = dom_term(L, m, r, CM_CMDECOD);
-    c->cat = dom_term(L, m, r, CM_CMCAT);
-    c->scat = dom_term(L, m, r, CM_CMSCAT);
-    c->clascd = dom_term(L, m, r, CM_CMCLASCD);
-    c->indc = dom_term(L, m, r, CM_CMINDC);
-    c->route = dom_term(L, m, r, CM_CMROUTE);
-    c->dosfrq = dom_term(L, m, r, CM_CMDOSFRQ);
-    c->dosu = dom_field(L, m, r, CM_CMDOSU);
-    c->line = r->line;
-    dom_num(L, m, r, CM_CMDOSE, sj->usubjid, "a dose, 0 or more", &c->dose);
-    dom_num(L, m, r, CM_CMDOSTOT, sj->usubjid, "a daily dose, 0 or more",
-            &c->dostot);
-    struct pdate raw;
-    dom_start_date(L, m, r, CM_CMSTDTC, sj, &raw, &c->start, &c->start_imputed);
-    dom_end_date(L, m, r, CM_CMENDTC, sj, &raw, &c->end, &c->end_imputed);
+    const struct cm_record *c = rec;
     if (c->start != DATE_NONE && c->end != DATE_NONE && c->end < c->start &&
         !c->end_imputed)
         dom_date_order(L, m, r, CM_CMENDTC, CM_CMSTDTC, sj->usubjid, NULL);
-    return 0;
 }
 
-static const struct dom_spec sdtm_cm = {"cm.csv", "cm",   cm_cols,
-                                        cm_req,   cm_row, false};
+static const struct dom_table cm_table = {SUBJ(cm),
+                                          SUBJ(n_cm),
+                                          SUBJ(cap_cm),
+                                          sizeof(struct cm_record),
+                                          CM(line),
+                                          cm_reads,
+                                          sizeof cm_reads / sizeof *cm_reads,
+                                          cm_check};
+
+static const struct dom_spec sdtm_cm = {"cm.csv", "cm",  cm_cols,  cm_req,
+                                        NULL,     false, &cm_table};
 
 int sdtm_read_cm(struct loader *L)
 {
@@ -324,26 +340,27 @@ static const char *const pr_cols[] = {"USUBJID", "PRTRT",  "PRSTDTC", "PRDECOD",
                                       "PRCAT",   "PRSCAT", "PRLOC",   NULL};
 static const char *const pr_req[] = {"USUBJID", "PRTRT", "PRSTDTC", NULL};
 
-static int pr_row(struct loader *L, struct dom *m, const struct csvr_rec *r)
-{
-    struct subject *sj = row_subject(L, m, r, PR_USUBJID);
-    if (!sj)
-        return 0;
-    struct pr_record *p = VEC_PUSH(sj->pr, sj->n_pr, sj->cap_pr);
-    memset(p, 0, sizeof *p);
-    p->trt = dom_term(L, m, r, PR_PRTRT);
-    p->decod = dom_term(L, m, r, PR_PRDECOD);
-    p->cat = dom_term(L, m, r, PR_PRCAT);
-    p->scat = dom_term(L, m, r, PR_PRSCAT);
-    p->loc = dom_term(L, m, r, PR_PRLOC);
-    p->line = r->line;
-    struct pdate raw;
-    dom_start_date(L, m, r, PR_PRSTDTC, sj, &raw, &p->start, &p->start_imputed);
-    return 0;
-}
+#define PR(f) offsetof(struct pr_record, f)
+static const struct col_read pr_reads[] = {
+    {PR_PRTRT, CK_TERM, PR(trt), NO_FIELD, false, NULL, false},
+    {PR_PRDECOD, CK_TERM, PR(decod), NO_FIELD, false, NULL, false},
+    {PR_PRCAT, CK_TERM, PR(cat), NO_FIELD, false, NULL, false},
+    {PR_PRSCAT, CK_TERM, PR(scat), NO_FIELD, false, NULL, false},
+    {PR_PRLOC, CK_TERM, PR(loc), NO_FIELD, false, NULL, false},
+    {PR_PRSTDTC, CK_START_DATE, PR(start), PR(start_imputed), false, NULL,
+     false},
+};
+static const struct dom_table pr_table = {SUBJ(pr),
+                                          SUBJ(n_pr),
+                                          SUBJ(cap_pr),
+                                          sizeof(struct pr_record),
+                                          PR(line),
+                                          pr_reads,
+                                          sizeof pr_reads / sizeof *pr_reads,
+                                          NULL};
 
-const struct dom_spec sdtm_pr = {"pr.csv", "pr",   pr_cols,
-                                 pr_req,   pr_row, false};
+const struct dom_spec sdtm_pr = {"pr.csv", "pr",  pr_cols,  pr_req,
+                                 NULL,     false, &pr_table};
 
 /* ------------------------------------------------------------------------
  * ae.csv (+ suppae.csv: per-drug relatedness and action taken).
@@ -444,8 +461,8 @@ static int ae_row(struct loader *L, struct dom *m, const struct csvr_rec *r)
     return 0;
 }
 
-const struct dom_spec sdtm_ae = {"ae.csv", "ae",   ae_cols,
-                                 ae_req,   ae_row, false};
+const struct dom_spec sdtm_ae = {"ae.csv", "ae",  ae_cols, ae_req,
+                                 ae_row,   false, NULL};
 
 /*
  * Death dates (data-format.md "Dates"): complete to the month; a missing

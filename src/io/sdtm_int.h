@@ -63,14 +63,47 @@ void supp_attach(struct loader *L, struct supp *sp, const struct dom *m,
                  const struct csvr_rec *r, const char *usubjid,
                  struct qualifier **out, size_t *n_out);
 
+/* How one column is read into a record of the model. */
+enum col_kind {
+    CK_TEXT,       /* trimmed text (char *) */
+    CK_TERM,       /* a controlled term: trimmed, upper case (char *) */
+    CK_NUM,        /* a number, NAN when blank (double) */
+    CK_REF_DATE,   /* a reference date, partial: first day (int32_t) */
+    CK_START_DATE, /* a start date, partial imputed (int32_t, bool) */
+    CK_END_DATE    /* an end date, partial: last day (int32_t, bool) */
+};
+#define NO_FIELD ((size_t)-1)
+struct col_read {
+    int col; /* index in the spec's cols */
+    enum col_kind kind;
+    size_t dest;          /* offset of the value in the record */
+    size_t dest_imputed;  /* dates: offset of the imputed flag, or NO_FIELD */
+    bool not_blank;       /* a blank value is an error */
+    const char *expected; /* CK_NUM: what a value must be */
+    bool nonneg;          /* CK_NUM: a value below 0 is an error */
+};
+/* A domain whose rows are records of a subject: where the records are
+ * (offsets in struct subject of the array, its count and capacity; one
+ * record's size and the offset of its line), the columns read in order,
+ * and the checks across columns (NULL: none) after them. */
+struct dom_table {
+    size_t arr, n, cap, size, line;
+    const struct col_read *reads;
+    size_t n_reads;
+    void (*check)(struct loader *L, struct dom *m, const struct csvr_rec *r,
+                  struct subject *sj, void *rec);
+};
+
 /* A domain described once: its file, the columns read and those required
- * ("A|B": one of them), and the function that turns a row into the model;
+ * ("A|B": one of them), and how a row becomes the model: a table of its
+ * columns, or (for the domains with logic of their own) a function;
  * file_required: a study without the file is an error. */
 struct dom_spec {
     const char *file, *domain;
     const char *const *cols, *const *required;
     int (*row)(struct loader *, struct dom *, const struct csvr_rec *);
     bool file_required;
+    const struct dom_table *table; /* instead of row */
 };
 /* The one reader: streams the spec's file through its row function,
  * filling *m (the caller may look at header_done and bad). Returns 0, 1

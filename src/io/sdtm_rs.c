@@ -173,5 +173,5 @@ static int rs_row(struct loader *L, struct dom *m, const struct csvr_rec *r)
     return 0;
 }
 
-const struct dom_spec sdtm_rs = {"rs.csv", "rs",   rs_cols,
-                                 rs_req,   rs_row, false};
+const struct dom_spec sdtm_rs = {"rs.csv", "rs",  rs_cols, rs_req,
+                                 rs_row,   false, NULL};

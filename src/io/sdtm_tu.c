@@ -202,8 +202,8 @@ static void link_lesions(struct subject *sj)
     }
 }
 
-static const struct dom_spec sdtm_tu = {"tu.csv", "tu",   tu_cols,
-                                        tu_req,   tu_row, false};
+static const struct dom_spec sdtm_tu = {"tu.csv", "tu",  tu_cols, tu_req,
+                                        tu_row,   false, NULL};
 
 int sdtm_read_tu(struct loader *L)
 {
