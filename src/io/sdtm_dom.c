@@ -3,9 +3,9 @@
  * (shared/spec/data-format.md "Inputs"). ds, ex, cm and pr are tables:
  * each column read by its kind into its field, with its checks (a
  * required value, a number's lower bound), and the checks across columns
- * (a date order) after them; sdtm.c's one reader does the rest. dm, ss
- * and ae have logic of their own (subjects created, survival status
- * filtered, CTCAE grades and per-drug qualifiers) and keep row functions,
+ * (a date order, an AE's grade and qualifiers) after them; sdtm.c's one
+ * reader does the rest. dm and ss have logic of their own (subjects
+ * created, survival status filtered) and keep row functions,
  * as the tumour domains do (sdtm_tu.c, sdtm_tr.c, sdtm_rs.c); the field
  * helpers are in sdtm_field.c. Every bad value is reported with
  * file:line:column, the value and what was expected.
@@ -384,21 +384,26 @@ static const char *const ae_cols[] = {
     "AETOXGR", "AESER",  "AEREL",   "AEACN", "AEOUT",   NULL};
 static const char *const ae_req[] = {"USUBJID", "AETERM", "AESTDTC", NULL};
 
-static int ae_row(struct loader *L, struct dom *m, const struct csvr_rec *r)
+#define AE(f) offsetof(struct ae, f)
+/* AETERM is read (and required) before the others, as the messages name
+ * it. */
+static const struct col_read ae_reads[] = {
+    {AE_AETERM, CK_TEXT, AE(term), NO_FIELD, false, NULL, false},
+    {AE_AEDECOD, CK_TERM, AE(decod), NO_FIELD, false, NULL, false},
+    {AE_AEBODSYS, CK_TERM, AE(bodsys), NO_FIELD, false, NULL, false},
+    {AE_AESER, CK_TERM, AE(ser), NO_FIELD, false, NULL, false},
+    {AE_AEREL, CK_TERM, AE(rel), NO_FIELD, false, NULL, false},
+    {AE_AEACN, CK_TERM, AE(acn), NO_FIELD, false, NULL, false},
+    {AE_AEOUT, CK_TERM, AE(out), NO_FIELD, false, NULL, false},
+};
+
+/* The rest of an AE: its sequence number, CTCAE grade, seriousness, the
+ * dates as recorded (kept for the imputation flags) and their order, and
+ * the per-drug qualifiers (SUPPAE, or flattened into ae.csv). */
+static void ae_check(struct loader *L, struct dom *m, const struct csvr_rec *r,
+                     struct subject *sj, void *rec)
 {
-    struct subject *sj = row_subject(L, m, r, AE_USUBJID);
-    if (!sj)
-        return 0;
-    struct ae *a = VEC_PUSH(sj->aes, sj->n_aes, sj->cap_aes);
-    memset(a, 0, sizeof *a);
-    a->term = dom_field(L, m, r, AE_AETERM);
-    a->decod = dom_term(L, m, r, AE_AEDECOD);
-    a->bodsys = dom_term(L, m, r, AE_AEBODSYS);
-    a->ser = dom_term(L, m, r, AE_AESER);
-    a->rel = dom_term(L, m, r, AE_AEREL);
-    a->acn = dom_term(L, m, r, AE_AEACN);
-    a->out = dom_term(L, m, r, AE_AEOUT);
-    a->line = r->line;
+    struct ae *a = rec;
     a->seq = -1;
     dom_require(L, m, r, AE_AETERM, a->term, sj->usubjid);
     const char *seq = dom_get(m, r, AE_AESEQ);
@@ -458,11 +463,19 @@ static int ae_row(struct loader *L, struct dom *m, const struct csvr_rec *r)
             a->n_quals++;
         }
     }
-    return 0;
 }
 
-const struct dom_spec sdtm_ae = {"ae.csv", "ae",  ae_cols, ae_req,
-                                 ae_row,   false, NULL};
+static const struct dom_table ae_table = {SUBJ(aes),
+                                          SUBJ(n_aes),
+                                          SUBJ(cap_aes),
+                                          sizeof(struct ae),
+                                          AE(line),
+                                          ae_reads,
+                                          sizeof ae_reads / sizeof *ae_reads,
+                                          ae_check};
+
+const struct dom_spec sdtm_ae = {"ae.csv", "ae",  ae_cols,  ae_req,
+                                 NULL,     false, &ae_table};
 
 /*
  * Death dates (data-format.md "Dates"): complete to the month; a missing
