@@ -84,6 +84,9 @@ static int recorded_new(struct work *w, const struct tp *tp)
     return best;
 }
 
+/* Rule NEW-UNEQUIVOCAL: an unequivocal new lesion that the criterion
+ * sees is PD at that time point (RANO-BM: CNS new lesions only); an
+ * equivocal one is not, and does not prevent CR or PR (c.2). */
 void new_response(struct work *w, size_t t)
 {
     struct tp *tp = &w->r->tp[t];

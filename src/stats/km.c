@@ -161,7 +161,9 @@ int km_fit(const double *time, const int *event, size_t n, enum km_ci_type ci,
         s->n_event = d;
         s->n_censor = c;
         if (d > 0) {
-            /* Product-limit and Greenwood (h.6). */
+            /* Rule KM-GREENWOOD: the product-limit estimate over distinct
+             * event times, events before censorings at a tied time, and
+             * Greenwood's variance (h.6). */
             surv *= 1 - (double)d / (double)at_risk;
             cumvar +=
                 at_risk == d
@@ -199,10 +201,12 @@ static double curve_at(const struct km_step *s, enum curve c)
 }
 
 /*
- * survmean's minmin(): the first time the curve is at or below the
- * threshold (with tolerance sqrt(eps)); when it equals the threshold
- * exactly on a flat stretch, the midpoint between that time and the next
- * at which it drops below.
+ * Rule KM-MEDIAN: the median (and a quantile, and the Brookmeyer-Crowley
+ * limits on the pointwise confidence curves) is the first time the curve
+ * is at or below the threshold; when it equals the threshold exactly on a
+ * flat stretch, the midpoint between that time and the next at which it
+ * drops below; never reached: not estimable (h.6). As survmean's
+ * minmin(), with tolerance sqrt(eps).
  */
 static double minmin(const struct km *k, enum curve c, double thr)
 {

@@ -426,7 +426,7 @@ static const struct ccase lesion_cases[] = {
      NULL,
      NULL,
      false},
-    /* An unequivocal new lesion: PD. */
+    /* EVIDENCE: NEW-UNEQUIVOCAL. An unequivocal new lesion: PD. */
     {"new lesion unequivocal",
      CRIT_RECIST,
      "T01:T:LIVER NEW01:NEW:LUNG",

@@ -159,6 +159,7 @@ static void input_free(struct input *in)
 
 static const char *const datasets[] = {"lung", "veteran", "aml"};
 
+/* EVIDENCE: KM-GREENWOOD. */
 static void test_km_tables(void **state)
 {
     (void)state;
@@ -204,6 +205,7 @@ static void test_km_tables(void **state)
     }
 }
 
+/* EVIDENCE: KM-MEDIAN. */
 static void test_medians_and_landmarks(void **state)
 {
     (void)state;
