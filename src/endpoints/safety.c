@@ -330,8 +330,9 @@ static int cmp_dose(const void *a, const void *b)
     return (x->start > y->start) - (x->start < y->start);
 }
 
-/* Exposure of one subject to one drug (i): cycles, duration = last dose -
- * first dose + cycle length, cumulative dose, relative dose intensity =
+/* Rule EXPOSURE: exposure of one subject to one drug (i): cycles,
+ * duration = last dose - first dose + cycle length, cumulative dose,
+ * relative dose intensity =
  * (cumulative / duration) / (planned dose x doses per cycle / cycle
  * length), a dose below the planned one (reduction), a cycle starting more
  * than delay_tolerance_days late (delay). */
@@ -461,6 +462,9 @@ void safety_tables(const struct study *s, struct table *t)
                 f_int = f_int || a.act[d] == ACT_INTERRUPTED;
             }
             f_disc_all = f_disc_all || all_withdrawn;
+            /* Rule AESI: a TEAE whose preferred term is in one of the
+             * protocol's groups of special interest counts in that group,
+             * each subject once (i). */
             for (size_t g = 0; g < p->n_aesi; g++)
                 if (strlist_has(&p->aesi[g].terms, a.ae->decod))
                     count(&aesi, p->aesi[g].name, "", si, a.g3);
@@ -487,6 +491,8 @@ void safety_tables(const struct study *s, struct table *t)
             deaths++;
             int32_t ld =
                 sj->last_dose != DATE_NONE ? sj->last_dose : sj->first_dose;
+            /* Rule DEATH-ON-TREATMENT: a death within teae_window_days
+             * (30) of the last dose is on treatment (i). */
             deaths_on += death <= ld + p->teae_window_days;
             deaths_ae += fatal_ae;
         }

@@ -182,6 +182,7 @@ static void test_related(void **state)
     expect(sg, "", "Any", "3", "100.0", "3", "100.0");
 }
 
+/* EVIDENCE: AESI. */
 static void test_aesi(void **state)
 {
     (void)state;
@@ -192,6 +193,7 @@ static void test_aesi(void **state)
     expect(t, "", "Hypertension", "0", "0.0", "0", "0.0");
 }
 
+/* EVIDENCE: EXPOSURE, DEATH-ON-TREATMENT. */
 static void test_exposure_and_deaths(void **state)
 {
     (void)state;
