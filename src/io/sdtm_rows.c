@@ -23,18 +23,13 @@ static const char *next(long *seq, char buf[32])
     return buf;
 }
 
-int sdtm_rows_assessment(const struct protocol *p, const struct tumour_entry *e,
-                         const struct sdtm_numbers *num, sdtm_row_fn fn,
-                         void *ctx)
+/* One TU identification row (TUMIDENT) of the assessment: cls is the
+ * class ("TARGET", "NON-TARGET", "NEW"), for criterion c. */
+static int tu_ident(const struct protocol *p, const struct tumour_entry *e,
+                    const struct sdtm_numbers *num, long *seq, const char *id,
+                    const char *cls, const char *location, enum criterion c,
+                    sdtm_row_fn fn, void *ctx)
 {
-    long tr_seq = num->tr_seq, tu_seq = num->tu_seq, rs_seq = num->rs_seq;
-    char sb[32];
-    const char *eval = evaluator_name(p->evaluator);
-    const char *trc[] = {"STUDYID",  "DOMAIN",   "USUBJID",  "TRSEQ",
-                         "TRLNKID",  "TRTESTCD", "TRTEST",   "TRORRES",
-                         "TRORRESU", "TRSTRESC", "TRSTRESN", "TRSTRESU",
-                         "TRSTAT",   "TRMETHOD", "TREVAL",   "VISITNUM",
-                         "VISIT",    "TRDTC",    "TRGRPID"};
     const char *tuc[] = {"STUDYID",
                          "DOMAIN",
                          "USUBJID",
@@ -51,6 +46,38 @@ int sdtm_rows_assessment(const struct protocol *p, const struct tumour_entry *e,
                          "VISITNUM",
                          "VISIT",
                          "TUDTC"};
+    char sb[32];
+    const char *v[] = {e->studyid,
+                       "TU",
+                       e->usubjid,
+                       next(seq, sb),
+                       id,
+                       "TUMIDENT",
+                       "Tumor Identification",
+                       cls,
+                       cls,
+                       location,
+                       criterion_name(c),
+                       e->method,
+                       evaluator_name(p->evaluator),
+                       num->tu_visitnum,
+                       e->visit,
+                       e->date};
+    return fn(ctx, "tu.csv", tuc, v, sizeof tuc / sizeof *tuc);
+}
+
+int sdtm_rows_assessment(const struct protocol *p, const struct tumour_entry *e,
+                         const struct sdtm_numbers *num, sdtm_row_fn fn,
+                         void *ctx)
+{
+    long tr_seq = num->tr_seq, tu_seq = num->tu_seq, rs_seq = num->rs_seq;
+    char sb[32];
+    const char *eval = evaluator_name(p->evaluator);
+    const char *trc[] = {"STUDYID",  "DOMAIN",   "USUBJID",  "TRSEQ",
+                         "TRLNKID",  "TRTESTCD", "TRTEST",   "TRORRES",
+                         "TRORRESU", "TRSTRESC", "TRSTRESN", "TRSTRESU",
+                         "TRSTAT",   "TRMETHOD", "TREVAL",   "VISITNUM",
+                         "VISIT",    "TRDTC",    "TRGRPID"};
     /* Baseline: each lesion identified once per criterion that classes it
      * (TARGET or NON-TARGET); its measurement follows below. */
     for (size_t i = 0; i < e->n_identify; i++) {
@@ -58,23 +85,8 @@ int sdtm_rows_assessment(const struct protocol *p, const struct tumour_entry *e,
         for (int c = 0; c < CRIT_N; c++) {
             if (!l->cls[c] || !*l->cls[c])
                 continue;
-            const char *v[] = {e->studyid,
-                               "TU",
-                               e->usubjid,
-                               next(&tu_seq, sb),
-                               l->id,
-                               "TUMIDENT",
-                               "Tumor Identification",
-                               l->cls[c],
-                               l->cls[c],
-                               l->location,
-                               criterion_name((enum criterion)c),
-                               e->method,
-                               eval,
-                               num->tu_visitnum,
-                               e->visit,
-                               e->date};
-            if (fn(ctx, "tu.csv", tuc, v, sizeof tuc / sizeof *tuc) < 0)
+            if (tu_ident(p, e, num, &tu_seq, l->id, l->cls[c], l->location,
+                         (enum criterion)c, fn, ctx) < 0)
                 return -1;
         }
     }
@@ -111,23 +123,8 @@ int sdtm_rows_assessment(const struct protocol *p, const struct tumour_entry *e,
     for (size_t i = 0; i < e->n_new; i++) {
         const struct tumour_new *l = &e->news[i];
         for (int c = 0; c < CRIT_N; c++) {
-            const char *v[] = {e->studyid,
-                               "TU",
-                               e->usubjid,
-                               next(&tu_seq, sb),
-                               l->id,
-                               "TUMIDENT",
-                               "Tumor Identification",
-                               "NEW",
-                               "NEW",
-                               l->location,
-                               criterion_name((enum criterion)c),
-                               e->method,
-                               eval,
-                               num->tu_visitnum,
-                               e->visit,
-                               e->date};
-            if (fn(ctx, "tu.csv", tuc, v, sizeof tuc / sizeof *tuc) < 0)
+            if (tu_ident(p, e, num, &tu_seq, l->id, "NEW", l->location,
+                         (enum criterion)c, fn, ctx) < 0)
                 return -1;
         }
         const char *v[] = {e->studyid,
