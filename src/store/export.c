@@ -334,6 +334,15 @@ int store_export_subject_mem(struct store *st, struct memdir *m,
     return export_rows(st, NULL, m, usubjid, err);
 }
 
+/* The files of a study that its SHA-256 covers: the .csv files and
+ * protocol.json. */
+static bool hashed(const char *name)
+{
+    size_t n = strlen(name);
+    return (n > 4 && !strcmp(name + n - 4, ".csv")) ||
+           !strcmp(name, "protocol.json");
+}
+
 int folder_sha256(const char *dir, char hex[65], char *err)
 {
     DIR *dp = opendir(dir);
@@ -346,9 +355,7 @@ int folder_sha256(const char *dir, char hex[65], char *err)
     size_t nf = 0, cap = 0;
     struct dirent *de;
     while ((de = readdir(dp))) {
-        size_t n = strlen(de->d_name);
-        if ((n > 4 && !strcmp(de->d_name + n - 4, ".csv")) ||
-            !strcmp(de->d_name, "protocol.json"))
+        if (hashed(de->d_name))
             *(char **)VEC_PUSH(files, nf, cap) = xstrdup(de->d_name);
     }
     closedir(dp);
@@ -407,12 +414,9 @@ static int memdir_sha256(const struct memdir *m, char hex[65], char *err)
     }
     const char **names = xcalloc(m->n + 1, sizeof *names);
     size_t nf = 0;
-    for (size_t i = 0; i < m->n; i++) {
-        size_t n = strlen(m->files[i].name);
-        if ((n > 4 && !strcmp(m->files[i].name + n - 4, ".csv")) ||
-            !strcmp(m->files[i].name, "protocol.json"))
+    for (size_t i = 0; i < m->n; i++)
+        if (hashed(m->files[i].name))
             names[nf++] = m->files[i].name;
-    }
     if (nf > 1)
         qsort(names, nf, sizeof *names, store_cmp_str);
     crypto_hash_sha256_state h;
