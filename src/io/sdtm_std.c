@@ -49,18 +49,19 @@ int sdtm_standardise(const char *domain, const char *orres, const char *orresu,
     if (strlen(orres) >= sizeof out->stresc)
         return -1;
     if (!strcmp(domain, "TR")) {
-        /* A length in mm or cm: the number in mm, exactly. Anything else
-         * (a state, TOO SMALL TO MEASURE, a unit that is not a length):
-         * the text as collected and no number, so that the loader judges
-         * the collected value itself. */
+        /* A length in mm or cm: the number in mm, exactly. A state or TOO
+         * SMALL TO MEASURE: the text as collected and no number. A number
+         * in a unit that is no length: nothing, so that the loader judges
+         * the collected value and its unit itself. */
         int32_t diam;
-        if (*orres && sdtm_length_mm(orres, orresu, &diam) == 0) {
+        int rc = *orres ? sdtm_length_mm(orres, orresu, &diam) : -1;
+        if (rc == 0) {
             diam_format(diam, out->stresn, sizeof out->stresn);
             snprintf(out->stresc, sizeof out->stresc, "%s", out->stresn);
             snprintf(out->stresu, sizeof out->stresu, "mm");
-        } else {
+        } else if (rc != -2) {
             snprintf(out->stresc, sizeof out->stresc, "%s", orres);
-        }
+        } /* a number in a unit that is no length: nothing standardised */
         out->has_number = true;
         return 0;
     }

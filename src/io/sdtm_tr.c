@@ -379,26 +379,37 @@ static int tr_row(struct loader *L, struct dom *m, const struct csvr_rec *r,
                   "%s '%s' has more decimals than 0.0001 mm; rounded "
                   "(subject %s, lesion %s)",
                   m->cols[nc], num, sj->usubjid, linkid);
-    /* The result as collected and its standardised number are one
-     * measurement (data-format.md "Measurements"): when both are lengths
-     * they must agree, or nobody can tell which one was meant. */
-    if (nc == TR_TRSTRESN) {
+    /* The result as collected and its standardised one are one
+     * measurement (data-format.md "Measurements"): when the collected one
+     * is a number it must be a length in mm or cm, and the same length,
+     * or nobody can tell which one was meant. */
+    if (nc != TR_TRORRES) {
         const char *orres = dom_get(m, r, TR_TRORRES);
         char *ounit = dom_term(L, m, r, TR_TRORRESU);
         int32_t odiam;
         bool orounded;
-        if (*orres && parse_length(orres, ounit, &odiam, &orounded) == 0 &&
-            odiam != mv->diam) {
+        int orc = *orres ? parse_length(orres, ounit, &odiam, &orounded) : -1;
+        if (orc == -2) {
+            diags_add(L->d, SEV_ERROR, D_UNIT, m->name, r->line,
+                      dom_colno(m, TR_TRORRESU),
+                      "unit '%s' of TRORRES must be mm or cm (subject %s, "
+                      "lesion %s, visit %s)",
+                      ounit, sj->usubjid, linkid, *mv->visit ? mv->visit : "-");
+            x->n--;
+            return 0;
+        }
+        if (orc == 0 && odiam != mv->diam) {
             char a[32], b[32];
             diam_format(odiam, a, sizeof a);
             diam_format(mv->diam, b, sizeof b);
             diags_add(L->d, SEV_ERROR, D_MISMATCH, m->name, r->line,
                       dom_colno(m, TR_TRORRES),
-                      "TRORRES '%s%s%s' is %s mm but TRSTRESN is %s mm: the "
+                      "TRORRES '%s%s%s' is %s mm but %s is %s mm: the "
                       "standardised result must be the collected one in mm "
                       "(subject %s, lesion %s, visit %s)",
                       orres, *ounit ? " " : "", dom_get(m, r, TR_TRORRESU), a,
-                      b, sj->usubjid, linkid, *mv->visit ? mv->visit : "-");
+                      m->cols[nc], b, sj->usubjid, linkid,
+                      *mv->visit ? mv->visit : "-");
             x->n--;
             return 0;
         }

@@ -52,6 +52,13 @@ fresh
 setf 2 9 3.5 tr.csv
 check "TRORRES disagrees with TRSTRESN" 1 "tr.csv:2:9: error: TRORRES '3.5 mm' is 3.5 mm but TRSTRESN is 33.4 mm: the standardised result must be the collected one in mm (subject BAL-001-0001, lesion T01, visit SCREENING)"
 fresh
+setf 2 10 in tr.csv
+check "TRORRESU not a length, beside TRSTRESN" 1 "tr.csv:2:10: error: unit 'IN' of TRORRES must be mm or cm (subject BAL-001-0001, lesion T01, visit SCREENING)"
+fresh
+setf 2 12 "" tr.csv
+setf 2 9 3.5 tr.csv
+check "TRORRES disagrees with TRSTRESC" 1 "tr.csv:2:9: error: TRORRES '3.5 mm' is 3.5 mm but TRSTRESC is 33.4 mm"
+fresh
 setf 2 9 3.34 tr.csv
 setf 2 10 cm tr.csv
 check "... 3.34 cm is 33.4 mm: no error" 0 ": 0 errors,"
