@@ -559,6 +559,9 @@ struct subject {
     int32_t origin;
     enum origin_source origin_source;
     int32_t last_alive;
+    /* Set by study_cut(): the cut-off date when a record after it shows
+     * the subject alive on it, else DATE_NONE. */
+    int32_t alive_at_cut;
 };
 
 struct study {
@@ -569,6 +572,9 @@ struct study {
     struct strmap by_usubjid;
     struct strmap interned; /* string -> its one arena copy */
     struct protocol proto;
+    /* The cut-off study_cut() applied (DATE_NONE: the study holds every
+     * record read). */
+    int32_t cut;
     struct arena arena;
 };
 
@@ -591,9 +597,64 @@ int subject_find_lesion(const struct subject *sj, const char *linkid);
  */
 void study_finish(struct study *s, struct diags *d);
 
-/* The last date the subject was known alive, from every domain, on or
- * before the cut-off (DATE_NONE: no cut-off), never after death. */
-int32_t subject_last_alive(const struct subject *sj, int32_t cutoff);
+/* The last date the subject was known alive, from every domain (the
+ * cut-off itself when a later record shows the subject alive on it), never
+ * after death and never before enrolment; DATE_NONE when no record has a
+ * date. */
+int32_t subject_last_alive(const struct subject *sj);
+/* The date the subject was enrolled: the origin milestone, else the first
+ * dose, else RFSTDTC, else the consent date (DATE_NONE: none known). */
+int32_t subject_enrolled(const struct subject *sj);
+
+/* ------------------------------------------------------------------------
+ * What is known at the data cut-off (cutoff.c; response-criteria.md h.4,
+ * h.5). One function decides it for every command and the server.
+ */
+enum cut_domain {
+    CUT_DM,
+    CUT_TU,
+    CUT_TR,
+    CUT_RS,
+    CUT_EX,
+    CUT_AE,
+    CUT_CM,
+    CUT_PR,
+    CUT_DS,
+    CUT_SS,
+    CUT_N
+};
+/* The file a domain is read from ("tr.csv"). */
+const char *cut_domain_file(enum cut_domain d);
+struct cut_count {
+    size_t rows;     /* records (for dm: subjects) */
+    size_t subjects; /* subjects they belong to */
+    long first_line; /* the first such record's line; 0 when unknown */
+};
+#define CUT_LATE_MAX 8
+struct cut_summary {
+    int32_t cutoff; /* DATE_NONE: nothing was cut */
+    /* Records dated after the cut-off or of a subject enrolled after it. */
+    struct cut_count left_out[CUT_N];
+    /* Doses, adverse events and medications ending after the cut-off,
+     * ongoing at it (ex, ae, cm only). */
+    struct cut_count ongoing[CUT_N];
+    size_t deaths;      /* deaths after the cut-off, not known at it */
+    size_t alive_after; /* subjects known alive at the cut-off by a later
+                           record */
+    /* The first subjects enrolled after the cut-off (borrowed from the
+     * study's arena; left_out[CUT_DM].rows counts them all). */
+    const char *late[CUT_LATE_MAX];
+    size_t n_late;
+};
+/*
+ * Makes s the study as it was known at s->proto.data_cutoff (nothing when
+ * it is DATE_NONE): subjects enrolled after it are removed; records dated
+ * after it are removed; doses, adverse events and medications running past
+ * it end at it (ongoing); a later death is not known; first and last dose,
+ * origin and last known alive are derived again. Fills sum with what it
+ * changed. Call once, after loading and checking.
+ */
+void study_cut(struct study *s, struct cut_summary *sum);
 
 /* Counts for the check summary. */
 size_t study_count_lesions(const struct study *s);

@@ -213,6 +213,11 @@ void efficacy_add(struct efficacy *e, const struct subject *sj,
 /* The results as rows (SECTION, ITEM, POPULATION, N, n, ESTIMATE, LOWER,
  * UPPER, UNIT, METHOD); the caller releases the table. */
 void efficacy_table(const struct efficacy *e, struct table *t);
+/* Row r of an efficacy table as a reader sees it: the count ("12/40",
+ * "17 at risk", "N=35") and the value ("30.0% (95% CI 16.6-46.5)",
+ * "not reached", "NE (no follow-up that long)"). */
+void efficacy_row_text(const struct table *t, size_t r, char *count,
+                       size_t count_size, char *value, size_t value_size);
 void efficacy_release(struct efficacy *e);
 
 #endif

@@ -24,6 +24,11 @@ struct load_options {
     enum evaluator evaluator;
     bool cutoff_set; /* else the protocol's data_cutoff */
     int32_t cutoff;
+    /* false (the default): the study as known at the data cut-off
+     * (study_cut, after every check; the records it leaves out are
+     * warnings in d). true: every record, whatever its date (an import, the
+     * web application's data entry). */
+    bool all_records;
     const char *protocol_path;     /* NULL: DIR/protocol.json when present */
     struct load_progress progress; /* fn NULL: none */
 };

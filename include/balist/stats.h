@@ -55,7 +55,8 @@ struct km_quantile {
  */
 void km_quantile(const struct km *k, double p, struct km_quantile *out);
 
-/* Survival at a landmark time, as summary(survfit, times = t). */
+/* Survival at a landmark time, as summary(survfit, times = t): every
+ * value NAN when t is after the last observed time (not estimable). */
 struct km_at {
     double surv, lower, upper, std_err, se_surv;
     long n_risk; /* number with time >= t */

@@ -84,12 +84,6 @@ static void print_text(const struct table *t, const char *study,
         const char *sec = table_get(t, r, "SECTION");
         const char *item = table_get(t, r, "ITEM");
         const char *pop = table_get(t, r, "POPULATION");
-        const char *N = table_get(t, r, "N"), *n = table_get(t, r, "n");
-        const char *est = table_get(t, r, "ESTIMATE");
-        const char *lo = table_get(t, r, "LOWER");
-        const char *hi = table_get(t, r, "UPPER");
-        const char *unit = table_get(t, r, "UNIT");
-        const char *method = table_get(t, r, "METHOD");
         if (strcmp(sec, section)) {
             section = sec;
             section_pop = pop;
@@ -110,26 +104,8 @@ static void print_text(const struct table *t, const char *study,
             snprintf(label, sizeof label, "%s", item);
         else
             snprintf(label, sizeof label, "%s, %s", item, pop);
-        char count[40] = "";
-        if (strstr(method, "at risk"))
-            snprintf(count, sizeof count, "%s at risk", n);
-        else if (*n && *N)
-            snprintf(count, sizeof count, "%s/%s", n, N);
-        else if (*n)
-            snprintf(count, sizeof count, "%s", n);
-        else if (*N)
-            snprintf(count, sizeof count, "N=%s", N);
-        const char *u = !strcmp(unit, "%")        ? "%"
-                        : !strcmp(unit, "months") ? " months"
-                                                  : "";
-        char value[96] = "";
-        if (*est && (*lo || *hi))
-            snprintf(value, sizeof value, "%s%s (95%% CI %s-%s)", est, u,
-                     *lo ? lo : "NE", *hi ? hi : "NE");
-        else if (*est)
-            snprintf(value, sizeof value, "%s%s", est, u);
-        else if (!strcmp(unit, "months"))
-            snprintf(value, sizeof value, "not reached");
+        char count[48], value[96];
+        efficacy_row_text(t, r, count, sizeof count, value, sizeof value);
         printf("  %-*s %12s   %s\n", width, label, count, value);
     }
     printf("\nProportions: exact (Clopper-Pearson) 95%% CI. Times: "

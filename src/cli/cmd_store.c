@@ -212,6 +212,7 @@ int cmd_import(int argc, char **argv)
     struct diags d;
     struct load_options o;
     load_options_init(&o);
+    o.all_records = true; /* everything is imported, whatever its date */
     study_init(&s);
     diags_init(&d, 50);
     int bad = sdtm_load(dir, &o, &s, &d) < 0;

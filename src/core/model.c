@@ -17,6 +17,7 @@ void study_init(struct study *s)
     strmap_init(&s->interned);
     protocol_init(&s->proto);
     arena_init(&s->arena);
+    s->cut = DATE_NONE;
 }
 
 void study_release(struct study *s)
@@ -59,6 +60,7 @@ struct subject *study_add(struct study *s, const char *usubjid)
     sj->rfstdtc = sj->rfxstdtc = sj->rficdtc = sj->rfendtc = DATE_NONE;
     sj->death = DATE_NONE;
     sj->first_dose = sj->last_dose = sj->origin = sj->last_alive = DATE_NONE;
+    sj->alive_at_cut = DATE_NONE;
     strmap_put(&s->by_usubjid, usubjid, s->n_subjects - 1);
     return sj;
 }
@@ -148,16 +150,10 @@ static void finish_subject(const struct protocol *p, struct subject *sj,
                       sj->usubjid);
     }
 
-    sj->last_alive = subject_last_alive(sj, DATE_NONE);
+    sj->last_alive = subject_last_alive(sj);
 }
 
-/* Only dates on or before the cut-off count (DATE_NONE: all). */
-static int32_t upto(int32_t d, int32_t cutoff)
-{
-    return cutoff != DATE_NONE && d != DATE_NONE && d > cutoff ? DATE_NONE : d;
-}
-
-int32_t subject_last_alive(const struct subject *sj, int32_t cutoff)
+int32_t subject_last_alive(const struct subject *sj)
 {
     /* Last known alive: the latest of SS ALIVE, dosing, tumour
      * assessments, AE start/end and DS dates, never after death
@@ -165,21 +161,27 @@ int32_t subject_last_alive(const struct subject *sj, int32_t cutoff)
     int32_t la = DATE_NONE;
     for (size_t i = 0; i < sj->n_ss; i++)
         if (strcmp(sj->ss[i].status, "ALIVE") == 0)
-            la = dmax(la, upto(sj->ss[i].date, cutoff));
+            la = dmax(la, sj->ss[i].date);
     for (size_t i = 0; i < sj->n_doses; i++)
-        la = dmax(dmax(la, upto(sj->doses[i].start, cutoff)),
-                  upto(sj->doses[i].end, cutoff));
+        la = dmax(dmax(la, sj->doses[i].start), sj->doses[i].end);
     for (size_t i = 0; i < sj->n_meas; i++)
-        la = dmax(la, upto(sj->meas[i].date, cutoff));
+        la = dmax(la, sj->meas[i].date);
     for (size_t i = 0; i < sj->n_rs; i++)
-        la = dmax(la, upto(sj->rs[i].date, cutoff));
+        la = dmax(la, sj->rs[i].date);
     for (size_t i = 0; i < sj->n_aes; i++)
-        la = dmax(dmax(la, upto(sj->aes[i].start, cutoff)),
-                  upto(sj->aes[i].end, cutoff));
+        la = dmax(dmax(la, sj->aes[i].start), sj->aes[i].end);
     for (size_t i = 0; i < sj->n_ds; i++)
-        la = dmax(la, upto(sj->ds[i].date, cutoff));
+        la = dmax(la, sj->ds[i].date);
+    /* A record after the cut-off: alive on the cut-off date (h.5). */
+    la = dmax(la, sj->alive_at_cut);
     if (sj->death != DATE_NONE && la != DATE_NONE && la > sj->death)
         la = sj->death;
+    /* Rule LAST-ALIVE-ENROLMENT: an enrolled subject was alive at
+     * enrolment, so the last date known alive is never before it. */
+    int32_t en = subject_enrolled(sj);
+    if (la != DATE_NONE && en != DATE_NONE && la < en &&
+        (sj->death == DATE_NONE || en <= sj->death))
+        la = en;
     return la;
 }
 

@@ -60,8 +60,6 @@ int crit_from_recorded(const struct study *s, const struct subject *sj,
             continue;
         if (anchor != DATE_NONE && x->date <= anchor)
             continue; /* not post-baseline */
-        if (p->data_cutoff != DATE_NONE && x->date > p->data_cutoff)
-            continue;
         struct tp *tp = VEC_PUSH(out->tp, out->n_tp, cap);
         memset(tp, 0, sizeof *tp);
         tp->assess = (int32_t)i;
@@ -127,9 +125,6 @@ void crit_compare_subject(const struct study *s, const struct subject *sj,
         for (size_t k = 0; k < sj->n_rs; k++) {
             const struct rs_record *x = &sj->rs[k];
             if (x->kind != RS_OVRLRESP || x->irecist || x->crit != c)
-                continue;
-            if (s->proto.data_cutoff != DATE_NONE &&
-                x->date > s->proto.data_cutoff)
                 continue;
             const struct tp *tp = match(&r, x);
             if (!tp)

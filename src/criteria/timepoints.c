@@ -290,16 +290,8 @@ static void build_tps(struct work *w)
         }
     }
     free(slot);
-    /* Rule DATA-CUTOFF: assessments after the data cut-off are not used
-     * (h.4, f). */
-    int32_t co = w->p->data_cutoff;
-    if (co != DATE_NONE) {
-        size_t k = 0;
-        for (size_t i = 0; i < r->n_tp; i++)
-            if (r->tp[i].date <= co)
-                r->tp[k++] = r->tp[i];
-        r->n_tp = k;
-    }
+    /* What is dated after the data cut-off is not in the study at all
+     * (core/cutoff.c, Rule DATA-CUTOFF). */
     if (r->n_tp > 1)
         qsort(r->tp, r->n_tp, sizeof *r->tp, cmp_tp);
 }

@@ -96,13 +96,12 @@ static void eot(const struct subject *sj, const char **stt, const char **why)
     }
 }
 
-/* A dose above zero on or before the data cut-off (events after the
- * cut-off are not yet known: response-criteria.md h.4). */
-static bool treated(const struct subject *sj, int32_t cutoff)
+/* A dose above zero (the study holds what was known at the cut-off:
+ * core/cutoff.c). */
+static bool treated(const struct subject *sj)
 {
     for (size_t i = 0; i < sj->n_doses; i++)
-        if (sj->doses[i].dose > 0 && sj->doses[i].start != DATE_NONE &&
-            (cutoff == DATE_NONE || sj->doses[i].start <= cutoff))
+        if (sj->doses[i].dose > 0 && sj->doses[i].start != DATE_NONE)
             return true;
     return false;
 }
@@ -125,16 +124,9 @@ static void adsl_row(const struct study *s, const struct subject *sj,
     table_set_date(t, r, "ENRLDT", sj->origin);
     table_set_date(t, r, "TRTSDT", sj->first_dose);
     table_set_date(t, r, "TRTEDT", sj->last_dose);
-    int32_t death = sj->death;
-    if (death != DATE_NONE && p->data_cutoff != DATE_NONE &&
-        death > p->data_cutoff)
-        death = DATE_NONE;
-    table_set_date(t, r, "DTHDT", death);
-    table_set(t, r, "DTHFL", death != DATE_NONE ? "Y" : NULL);
-    int32_t la = sj->last_alive;
-    if (la != DATE_NONE && p->data_cutoff != DATE_NONE && la > p->data_cutoff)
-        la = p->data_cutoff;
-    table_set_date(t, r, "LSTALVDT", la);
+    table_set_date(t, r, "DTHDT", sj->death);
+    table_set(t, r, "DTHFL", sj->death != DATE_NONE ? "Y" : NULL);
+    table_set_date(t, r, "LSTALVDT", sj->last_alive);
     /* h.1 analysis sets, as endpoints_subject decided them. */
     bool saf = res->saffl, eff = res->efffl;
     table_set(t, r, "SAFFL", saf ? "Y" : "N");
@@ -549,14 +541,12 @@ void endpoints_subject(const struct study *s, const struct subject *sj,
         crit_derive(s, sj, CRIT_RANOBM, &r->rano);
         irecist_derive(s, sj, &r->recist, &r->irec);
     }
-    int32_t cut = s->proto.data_cutoff;
     /* Rule ANALYSIS-SETS: all-treated (SAFFL) is one dose of either drug
      * or more, on or before the cut-off; CNS efficacy-evaluable (EFFFL)
      * is treated with a measurable CNS lesion (RANO-BM target) on a valid
      * baseline MRI ([CHOICE] evaluable_requires_postbaseline) (h.1). */
-    r->saffl = treated(sj, cut);
-    r->enrolled = r->saffl || (sj->origin_source == ORIGIN_MILESTONE &&
-                               (cut == DATE_NONE || sj->origin <= cut));
+    r->saffl = treated(sj);
+    r->enrolled = r->saffl || sj->origin_source == ORIGIN_MILESTONE;
     r->efffl = r->saffl && r->rano.measurable &&
                (!s->proto.evaluable_requires_postbaseline || r->rano.n_tp > 1);
     tte_pfs(s, sj, &r->recist, &r->tte[TTE_PFS]);

@@ -168,6 +168,11 @@ static void km_rows(const struct efficacy *e, struct table *t, int k,
             r = row(t, item, marks[m].item, pop);
             table_set_int(t, r, "N", (long)n);
             table_set_int(t, r, "n", a.n_risk);
+            /* Rule KM-LANDMARK-NE: a rate at a time beyond the last
+             * observed time is not estimable (summary.survfit refuses it
+             * without extend), never the last value carried on (h.6). */
+            if (isnan(a.surv))
+                table_set(t, r, "ESTIMATE", "NE");
             set_num(t, r, "ESTIMATE", 100 * a.surv, 1);
             set_num(t, r, "LOWER", 100 * a.lower, 1);
             set_num(t, r, "UPPER", 100 * a.upper, 1);
@@ -194,6 +199,38 @@ static bool anyone(const struct eff_subj *x)
 {
     (void)x;
     return true;
+}
+
+void efficacy_row_text(const struct table *t, size_t r, char *count,
+                       size_t count_size, char *value, size_t value_size)
+{
+    const char *n = table_get(t, r, "n"), *N = table_get(t, r, "N");
+    const char *method = table_get(t, r, "METHOD");
+    const char *est = table_get(t, r, "ESTIMATE");
+    const char *lo = table_get(t, r, "LOWER");
+    const char *hi = table_get(t, r, "UPPER");
+    const char *unit = table_get(t, r, "UNIT");
+    *count = *value = '\0';
+    if (strstr(method, "at risk"))
+        snprintf(count, count_size, "%s at risk", n);
+    else if (*n && *N)
+        snprintf(count, count_size, "%s/%s", n, N);
+    else if (*n)
+        snprintf(count, count_size, "%s", n);
+    else if (*N)
+        snprintf(count, count_size, "N=%s", N);
+    const char *u = !strcmp(unit, "%")        ? "%"
+                    : !strcmp(unit, "months") ? " months"
+                                              : "";
+    if (!strcmp(est, "NE"))
+        snprintf(value, value_size, "NE (no follow-up that long)");
+    else if (*est && (*lo || *hi))
+        snprintf(value, value_size, "%s%s (95%% CI %s-%s)", est, u,
+                 *lo ? lo : "NE", *hi ? hi : "NE");
+    else if (*est)
+        snprintf(value, value_size, "%s%s", est, u);
+    else if (!strcmp(unit, "months"))
+        snprintf(value, value_size, "not reached");
 }
 
 void efficacy_table(const struct efficacy *e, struct table *t)

@@ -88,10 +88,8 @@ static void progression(const struct study *s, const struct subject *sj,
                         const char *event_name, struct tte *o)
 {
     const struct protocol *p = &s->proto;
-    int32_t co = p->data_cutoff;
-    int32_t death = sj->death;
-    if (death != DATE_NONE && co != DATE_NONE && death > co)
-        death = DATE_NONE; /* events after the cut-off are ignored */
+    int32_t co = s->cut;
+    int32_t death = sj->death; /* known at the cut-off (core/cutoff.c) */
     o->start = start;
     char d1[11], d2[11];
     /* The event: PD (or the criterion's event) or death, the earlier. */
@@ -125,7 +123,13 @@ static void progression(const struct study *s, const struct subject *sj,
         /* Rule PFS-MISSED (h.4 rule 3): the event after two or more
          * missed scheduled assessments is censored at the last adequate
          * assessment before it (day 0 if none; missed_rule,
-         * censor_after_missed). */
+         * censor_after_missed). A scheduled assessment k x interval is
+         * missed when its whole window lies between the last adequate
+         * assessment and the event: it opens after that assessment
+         * (k x interval - window > ref_day; a scan done early in its
+         * window is that assessment, not a miss) and closes before the
+         * event (k x interval + window < event_day). On schedule this is
+         * the gap rule: event_day - ref_day > 2 x interval + window. */
         int la = last_adequate(cr, from, ev, true);
         int32_t ref = la >= 0 ? cr->tp[la].date : start;
         int32_t ref_day = days_from_origin(ref, sj->origin);
@@ -136,7 +140,7 @@ static void progression(const struct study *s, const struct subject *sj,
             missed = ev_day - ref_day > 2 * I + W ? 2 : 0;
         } else {
             for (int k = 1; (long)k * I + W < ev_day; k++)
-                if ((long)k * I > ref_day)
+                if ((long)k * I - W > ref_day)
                     missed++;
         }
         if (missed >= 2 && p->censor_after_missed) {
@@ -182,7 +186,7 @@ static void progression(const struct study *s, const struct subject *sj,
     }
     /* Rule PFS-NO-EVENT (h.4 rule 6): no event by the cut-off: censored at
      * the last adequate assessment on or before it (day 0 if none). */
-    int la = last_adequate(cr, from, co, false);
+    int la = last_adequate(cr, from, DATE_NONE, false);
     o->cnsr = 1;
     if (la >= 0) {
         o->adt = cr->tp[la].date;
@@ -248,11 +252,12 @@ void tte_os(const struct study *s, const struct subject *sj, struct tte *o)
     if (!o->present)
         return;
     o->start = sj->origin;
-    int32_t co = p->data_cutoff;
+    int32_t co = s->cut;
     char d[11];
     /* Rule OS: death from any cause is the event (h.5); else censored at
-     * the last date known alive, on or before the cut-off. */
-    if (sj->death != DATE_NONE && (co == DATE_NONE || sj->death <= co)) {
+     * the last date known alive, on or before the cut-off (the cut-off
+     * itself when a later record shows the subject alive: core/cutoff.c). */
+    if (sj->death != DATE_NONE) {
         o->adt = sj->death;
         o->cnsr = 0;
         o->evntdesc = "Death";
@@ -261,15 +266,22 @@ void tte_os(const struct study *s, const struct subject *sj, struct tte *o)
         reason_set(o->reason, sizeof o->reason, "event: death on %s%s", d,
                    sj->death_imputed ? " (day imputed)" : "");
     } else {
-        int32_t la = subject_last_alive(sj, co);
+        int32_t la = sj->last_alive;
         o->adt = la != DATE_NONE && la >= sj->origin ? la : sj->origin;
         o->cnsr = 1;
         o->cnsdtdsc = "Last Known Alive";
         o->srcdom = "ADSL";
         fmt_date(o->adt, d);
-        reason_set(o->reason, sizeof o->reason,
-                   "censored: alive, last known alive on %s (all domains%s)", d,
-                   co != DATE_NONE ? ", by the cut-off" : "");
+        if (sj->alive_at_cut != DATE_NONE && o->adt == sj->alive_at_cut)
+            reason_set(o->reason, sizeof o->reason,
+                       "censored at the cut-off %s: records after it show the "
+                       "subject alive on that day (h.5)",
+                       d);
+        else
+            reason_set(o->reason, sizeof o->reason,
+                       "censored: alive, last known alive on %s (all "
+                       "domains%s)",
+                       d, co != DATE_NONE ? ", by the cut-off" : "");
     }
     set_aval(p, o);
 }

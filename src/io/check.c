@@ -178,78 +178,70 @@ static void check_baseline(struct loader *L, struct subject *sj)
     free(a);
 }
 
-/* Counts a subject's dates after the cut-off in one file; one warning per
- * subject and file. */
-struct late {
-    size_t n;
-    long first_line;
-};
-
-static void late_add(struct late *l, int32_t date, int32_t cutoff, long line)
+static const char *plural(size_t n, const char *one, const char *many)
 {
-    if (date == DATE_NONE || date <= cutoff)
-        return;
-    if (!l->n || line < l->first_line)
-        l->first_line = line;
-    l->n++;
+    return n == 1 ? one : many;
 }
 
-static void late_report(struct loader *L, const struct late *l,
-                        const char *file, const struct subject *sj)
+void sdtm_cut_report(struct loader *L, const struct cut_summary *c)
 {
-    if (!l->n)
+    if (c->cutoff == DATE_NONE)
         return;
     char cd[11];
-    date_format(L->p->data_cutoff, cd);
-    diags_add(L->d, SEV_WARNING, D_CUTOFF, file, l->first_line, 0,
-              "subject %s has %zu record%s dated after the data cut-off "
-              "%s; they are not used",
-              sj->usubjid, l->n, l->n == 1 ? "" : "s", cd);
-}
-
-static void check_cutoff(struct loader *L, const struct subject *sj)
-{
-    int32_t co = L->p->data_cutoff;
-    if (co == DATE_NONE)
-        return;
-    struct late tr = {0}, rs = {0}, ex = {0}, ae = {0}, ds = {0}, cm = {0},
-                pr = {0}, ss = {0}, tu = {0};
-    for (size_t i = 0; i < sj->n_lesions; i++)
-        late_add(&tu, sj->lesions[i].date, co, sj->lesions[i].line);
-    for (size_t i = 0; i < sj->n_meas; i++)
-        late_add(&tr, sj->meas[i].date, co, sj->meas[i].line);
-    for (size_t i = 0; i < sj->n_rs; i++)
-        late_add(&rs, sj->rs[i].date, co, sj->rs[i].line);
-    for (size_t i = 0; i < sj->n_doses; i++)
-        late_add(&ex, sj->doses[i].start, co, sj->doses[i].line);
-    for (size_t i = 0; i < sj->n_aes; i++)
-        late_add(&ae, sj->aes[i].start, co, sj->aes[i].line);
-    for (size_t i = 0; i < sj->n_ds; i++)
-        late_add(&ds, sj->ds[i].date, co, sj->ds[i].line);
-    for (size_t i = 0; i < sj->n_cm; i++)
-        late_add(&cm, sj->cm[i].start, co, sj->cm[i].line);
-    for (size_t i = 0; i < sj->n_pr; i++)
-        late_add(&pr, sj->pr[i].start, co, sj->pr[i].line);
-    for (size_t i = 0; i < sj->n_ss; i++)
-        late_add(&ss, sj->ss[i].date, co, sj->ss[i].line);
-    late_report(L, &tu, "tu.csv", sj);
-    late_report(L, &tr, "tr.csv", sj);
-    late_report(L, &rs, "rs.csv", sj);
-    late_report(L, &ex, "ex.csv", sj);
-    late_report(L, &ae, "ae.csv", sj);
-    late_report(L, &ds, "ds.csv", sj);
-    late_report(L, &cm, "cm.csv", sj);
-    late_report(L, &pr, "pr.csv", sj);
-    late_report(L, &ss, "ss.csv", sj);
-    if (sj->death != DATE_NONE && sj->death > co) {
-        char dd[11], cd[11];
-        date_format(sj->death, dd);
-        date_format(co, cd);
-        diags_add(L->d, SEV_WARNING, D_CUTOFF, "dm.csv", sj->dm_line, 0,
-                  "death of subject %s on %s is after the data cut-off %s; "
-                  "it is not used",
-                  sj->usubjid, dd, cd);
+    date_format(c->cutoff, cd);
+    const struct cut_count *dm = &c->left_out[CUT_DM];
+    if (dm->rows) {
+        char names[256] = "";
+        size_t used = 0;
+        for (size_t i = 0; i < c->n_late && used < sizeof names; i++)
+            used += (size_t)snprintf(names + used, sizeof names - used, "%s%s",
+                                     i ? ", " : "", c->late[i]);
+        diags_add(L->d, SEV_WARNING, D_CUTOFF, "dm.csv", dm->first_line, 0,
+                  "%zu %s enrolled after the data cut-off %s %s left out: "
+                  "%s%s",
+                  dm->rows, plural(dm->rows, "subject", "subjects"), cd,
+                  plural(dm->rows, "is", "are"), names,
+                  dm->rows > c->n_late ? ", ..." : "");
     }
+    for (int k = CUT_TU; k < CUT_N; k++) {
+        const struct cut_count *n = &c->left_out[k];
+        if (!n->rows)
+            continue;
+        diags_add(L->d, SEV_WARNING, D_CUTOFF, cut_domain_file(k),
+                  n->first_line, 0,
+                  "%zu %s of %zu %s dated after the data cut-off %s, or of "
+                  "a subject enrolled after it, %s left out",
+                  n->rows, plural(n->rows, "record", "records"), n->subjects,
+                  plural(n->subjects, "subject", "subjects"), cd,
+                  plural(n->rows, "is", "are"));
+    }
+    static const struct {
+        enum cut_domain d;
+        const char *one, *many, *then;
+    } ongoing[] = {
+        {CUT_EX, "dose", "doses", "the exposure ends at the cut-off"},
+        {CUT_AE, "adverse event", "adverse events",
+         "ongoing at the cut-off (no end date, not resolved)"},
+        {CUT_CM, "medication", "medications", "ongoing at the cut-off"},
+    };
+    for (size_t i = 0; i < sizeof ongoing / sizeof ongoing[0]; i++) {
+        const struct cut_count *n = &c->ongoing[ongoing[i].d];
+        if (!n->rows)
+            continue;
+        diags_add(L->d, SEV_WARNING, D_CUTOFF, cut_domain_file(ongoing[i].d),
+                  n->first_line, 0,
+                  "%zu %s of %zu %s %s after the data cut-off %s: %s", n->rows,
+                  plural(n->rows, ongoing[i].one, ongoing[i].many), n->subjects,
+                  plural(n->subjects, "subject", "subjects"),
+                  plural(n->rows, "ends", "end"), cd, ongoing[i].then);
+    }
+    if (c->deaths)
+        diags_add(L->d, SEV_WARNING, D_CUTOFF, "dm.csv", 0, 0,
+                  "%zu %s after the data cut-off %s %s not known at it: "
+                  "%s censored for survival at the cut-off",
+                  c->deaths, plural(c->deaths, "death", "deaths"), cd,
+                  plural(c->deaths, "is", "are"),
+                  plural(c->deaths, "that subject is", "those subjects are"));
 }
 
 void sdtm_check(struct loader *L)
@@ -257,6 +249,5 @@ void sdtm_check(struct loader *L)
     for (size_t i = 0; i < L->s->n_subjects; i++) {
         struct subject *sj = &L->s->subjects[i];
         check_baseline(L, sj);
-        check_cutoff(L, sj);
     }
 }

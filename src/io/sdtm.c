@@ -671,6 +671,11 @@ static int load(struct loader *Lp, const struct load_options *o)
     sdtm_fix_deaths(&L);
     study_finish(s, d);
     sdtm_check(&L);
+    if (!o->all_records && d->n_errors == errors_before) {
+        struct cut_summary cut;
+        study_cut(s, &cut);
+        sdtm_cut_report(&L, &cut);
+    }
 done:
     strmap_release(&L.unknown_reported);
     strmap_release(&L.imputed_reported);

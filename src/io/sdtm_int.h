@@ -156,5 +156,8 @@ char *dom_criterion_value(struct loader *L, const struct dom *m,
                           size_t nq);
 void sdtm_fix_deaths(struct loader *L);
 void sdtm_check(struct loader *L);
+/* Warnings (after-cutoff), one per domain, for what study_cut() left out
+ * or changed. */
+void sdtm_cut_report(struct loader *L, const struct cut_summary *c);
 
 #endif

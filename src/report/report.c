@@ -128,8 +128,6 @@ void report_collect(const struct study *s, struct report_data *r)
         }
         p->pd_months = months(pd, sj->first_dose);
         int32_t death = sj->death;
-        if (death != DATE_NONE && r->cutoff != DATE_NONE && death > r->cutoff)
-            death = DATE_NONE;
         p->death_months = months(death, sj->first_dose);
         deaths += death != DATE_NONE && res.saffl;
         if (res.saffl)
@@ -143,9 +141,6 @@ void report_collect(const struct study *s, struct report_data *r)
             const char *why = death != DATE_NONE ? "DEATH" : "OTHER";
             for (size_t k = 0; k < sj->n_ds; k++) {
                 const struct ds_event *d = &sj->ds[k];
-                if (r->cutoff != DATE_NONE && d->date != DATE_NONE &&
-                    d->date > r->cutoff)
-                    continue;
                 if (!strcmp(d->cat, "DISPOSITION EVENT") &&
                     (!*d->epoch || !strcmp(d->epoch, "TREATMENT"))) {
                     why = d->decod;
@@ -578,7 +573,7 @@ static void pdf_grouped(struct pdf *p, const struct table *t,
         char label[160], count[48] = "", value[96] = "";
         const char *item = table_get(t, r, "ITEM");
         const char *sec = safety ? table_get(t, r, "SECTION") : "";
-        const char *n = table_get(t, r, "n"), *N = table_get(t, r, "N");
+        const char *n = table_get(t, r, "n");
         if (safety) {
             bool soc_any = *sec && !strcmp(item, "Any");
             snprintf(label, sizeof label, "%s%s",
@@ -600,27 +595,7 @@ static void pdf_grouped(struct pdf *p, const struct table *t,
         } else {
             snprintf(label, sizeof label, "%s, %s", item,
                      table_get(t, r, "POPULATION"));
-            const char *method = table_get(t, r, "METHOD");
-            if (strstr(method, "at risk"))
-                snprintf(count, sizeof count, "%s at risk", n);
-            else if (*n && *N)
-                snprintf(count, sizeof count, "%s/%s", n, N);
-            else if (*n || *N)
-                snprintf(count, sizeof count, "%s", *n ? n : N);
-            const char *est = table_get(t, r, "ESTIMATE");
-            const char *lo = table_get(t, r, "LOWER");
-            const char *hi = table_get(t, r, "UPPER");
-            const char *unit = table_get(t, r, "UNIT");
-            const char *u = !strcmp(unit, "%")        ? "%"
-                            : !strcmp(unit, "months") ? " months"
-                                                      : "";
-            if (*est && (*lo || *hi))
-                snprintf(value, sizeof value, "%s%s (95%% CI %s-%s)", est, u,
-                         *lo ? lo : "NE", *hi ? hi : "NE");
-            else if (*est)
-                snprintf(value, sizeof value, "%s%s", est, u);
-            else if (!strcmp(unit, "months"))
-                snprintf(value, sizeof value, "not reached");
+            efficacy_row_text(t, r, count, sizeof count, value, sizeof value);
             text_fit(p->cr, MARGIN + 6, p->y + fs, fs, false, 250, label);
             text_at(p->cr, MARGIN + 300, p->y + fs, fs, false, 2, count);
             text_at(p->cr, MARGIN + 312, p->y + fs, fs, false, 0, value);

@@ -43,7 +43,7 @@ static json_t *dashboard(struct call *c, struct reply *r)
 {
     struct study s;
     struct diags d;
-    if (srv_load_locked(c, r, &s, &d) < 0)
+    if (srv_load_locked(c, r, &s, &d, false) < 0)
         return NULL;
     struct report_data rd;
     report_collect(&s, &rd);
@@ -121,7 +121,7 @@ void h_export(struct call *c, struct reply *r)
     struct study s;
     struct diags d;
     pthread_mutex_lock(&c->srv->store_lock);
-    int rc = srv_load_locked(c, r, &s, &d);
+    int rc = srv_load_locked(c, r, &s, &d, false);
     pthread_mutex_unlock(&c->srv->store_lock);
     if (rc < 0)
         return;

@@ -186,9 +186,12 @@ void stage_numbers(const struct stage *g, const char *file, const char *usubjid,
                    const char *visit, char seq[32], char vnum[32]);
 
 /* ---- the handlers' shared helpers ---- */
-/* Loads the whole study (the store lock held); 409 when it has errors. */
+/* Loads the whole study (the store lock held); 409 when it has errors.
+ * all_records: every record entered (the data-entry pages); else the
+ * study as known at the protocol's data cut-off (the dashboard and the
+ * ADaM exports, as `balist derive` makes them). */
 int srv_load_locked(struct call *c, struct reply *r, struct study *s,
-                    struct diags *d);
+                    struct diags *d, bool all_records);
 void h_dashboard(struct call *c, struct reply *r);
 void h_export(struct call *c, struct reply *r);
 /* Replies with k's text (the store lock held meanwhile). When stale:

@@ -30,6 +30,7 @@ static int load_dir(struct stage *g)
 {
     struct load_options o;
     load_options_init(&o);
+    o.all_records = true; /* a change is checked against every record */
     study_release(&g->s);
     diags_release(&g->d);
     study_init(&g->s);

@@ -25,10 +25,11 @@
 /* The database's study, loaded for a request (the store lock held); on
  * failure the reply says why (409) and the caller returns. */
 int srv_load_locked(struct call *c, struct reply *r, struct study *s,
-                    struct diags *d)
+                    struct diags *d, bool all_records)
 {
     struct load_options o;
     load_options_init(&o);
+    o.all_records = all_records;
     study_init(s);
     diags_init(d, 20);
     char err[512];
@@ -147,7 +148,7 @@ static json_t *subjects_list(struct call *c, struct reply *r)
 {
     struct study s;
     struct diags d;
-    if (srv_load_locked(c, r, &s, &d) < 0)
+    if (srv_load_locked(c, r, &s, &d, true) < 0)
         return NULL;
     json_t *open = json_object();
     char err[STORE_ERR];

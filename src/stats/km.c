@@ -261,6 +261,10 @@ void km_at_time(const struct km *k, double t, struct km_at *out)
         out->upper = last->upper;
     }
     out->n_risk = km_n_risk(k, t);
+    /* Beyond the last observed time S is not estimable: NAN, never the
+     * last value carried on (summary.survfit without extend). */
+    if (k->n_steps && t > k->steps[k->n_steps - 1].time)
+        out->surv = out->std_err = out->se_surv = out->lower = out->upper = NAN;
 }
 
 long km_n_risk(const struct km *k, double t)

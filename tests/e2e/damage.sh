@@ -116,10 +116,16 @@ check "target without baseline measurement (a warning)" 0 "tu.csv:2: warning: RA
 
 fresh
 printf '{ "data_cutoff": "2025-03-31" }\n' >"$S/protocol.json"
-# Counted here: subject 1's TR rows dated after 2025-03-31, and the first.
-late=$(awk -F, '$3 == "BAL-001-0001" && $20 > "2025-03-31"' "$S/tr.csv" | wc -l)
-first=$(awk -F, '$3 == "BAL-001-0001" && $20 > "2025-03-31" { print NR; exit }' "$S/tr.csv")
-check "records after the cut-off (a warning)" 0 "tr.csv:$first: warning: subject BAL-001-0001 has $late records dated after the data cut-off 2025-03-31; they are not used"
+# Counted here: the TR rows dated after 2025-03-31 or of a subject
+# enrolled (DS ENROLLED) after it, their subjects, and the first.
+awk -F, '$6 == "ENROLLED" && $9 > "2025-03-31" { print $3 }' "$S/ds.csv" >"$work/late"
+awk -F, 'NR == FNR { late[$1] = 1; next } FNR > 1 && ($20 > "2025-03-31" || ($3 in late)) { print FNR, $3 }' "$work/late" "$S/tr.csv" >"$work/lr"
+late=$(wc -l <"$work/lr")
+subj=$(cut -d' ' -f2 "$work/lr" | sort -u | wc -l)
+first=$(head -1 "$work/lr" | cut -d' ' -f1)
+nlate=$(wc -l <"$work/late")
+check "records after the cut-off (a warning, per domain)" 0 "tr.csv:$first: warning: $late records of $subj subjects dated after the data cut-off 2025-03-31, or of a subject enrolled after it, are left out"
+check "subjects enrolled after the cut-off (a warning)" 0 "warning: $nlate subjects enrolled after the data cut-off 2025-03-31 are left out: BAL-001-0016,"
 
 fresh
 echo 'BALIST-IVO-ADC-201,AE,BAL-001-0001,99,Rash,Rash,Skin,7,N,RELATED,DOSE NOT CHANGED,RECOVERED/RESOLVED,2024-10-01,2024-10-05' >>"$S/ae.csv"

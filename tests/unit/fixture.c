@@ -216,4 +216,7 @@ void fixture_build(struct study *s, const struct ccase *c)
         }
     }
     study_finish(s, NULL);
+    /* As the loader does: the study as known at the data cut-off. */
+    struct cut_summary cut;
+    study_cut(s, &cut);
 }

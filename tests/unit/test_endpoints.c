@@ -70,6 +70,25 @@ static const struct tcase cases[] = {
      SUBJ("T01:T:LIVER", "{\"missed_rule\": \"gap\"}", {-7, "T01=40"},
           {50, "T01=40"}, {140, "EVENT=DIED"}),
      TTE_PFS, true, 0, 140, 141, "Death"},
+    /* A scan a day early (day 251, due 252) is that assessment, not a
+     * miss: only day 294 is missed before PD on day 303, so the PD is the
+     * event (it was censored at day 251 when a scheduled day counted as
+     * missed once it fell after the scan). gap: 303 - 251 = 52 <= 91. */
+    {"rule 3 scan early in its window",
+     SUBJ("T01:T:LIVER", NULL, {-7, "T01=40"}, {251, "T01=40"},
+          {303, "T01=50"}),
+     TTE_PFS, true, 0, 303, 304, "Disease Progression"},
+    {"rule 3 scan early in its window, gap",
+     SUBJ("T01:T:LIVER", "{\"missed_rule\": \"gap\"}", {-7, "T01=40"},
+          {251, "T01=40"}, {303, "T01=50"}),
+     TTE_PFS, true, 0, 303, 304, "Disease Progression"},
+    /* The window of day 294 opens on day 287, after the scan on day 251,
+     * and that of day 336 closes on day 343: PD on day 344 comes after
+     * two missed assessments. */
+    {"rule 3 two missed after an early scan",
+     SUBJ("T01:T:LIVER", NULL, {-7, "T01=40"}, {251, "T01=40"},
+          {344, "T01=50"}),
+     TTE_PFS, true, 1, 251, 252, "Two or More Missed Assessments"},
     /* censor_after_missed false: the event at its date. */
     {"censor_after_missed false",
      SUBJ("T01:T:LIVER", "{\"censor_after_missed\": false}", {-7, "T01=40"},
@@ -127,9 +146,23 @@ static const struct tcase cases[] = {
      SUBJ("T01:T:LIVER", NULL, {-7, "T01=40"}, {42, "T01=40"},
           {300, "EVENT=ALIVE"}),
      TTE_OS, true, 1, 300, 301, "Last Known Alive"},
+    /* A death after the cut-off (2025-06-30, day 180) is not known at it,
+     * but shows the subject alive on it: censored at the cut-off itself,
+     * not at the last contact before it (day 150) (h.5). */
+    /* EVIDENCE: LAST-ALIVE-CUTOFF. */
     {"OS death after the cut-off",
      SUBJ("T01:T:LIVER", "{\"data_cutoff\": \"2025-06-30\"}", {-7, "T01=40"},
           {42, "T01=40"}, {150, "EVENT=ALIVE"}, {250, "EVENT=DIED"}),
+     TTE_OS, true, 1, 180, 181, "Last Known Alive"},
+    /* A survival contact after the cut-off: censored at the cut-off. */
+    {"OS contact after the cut-off",
+     SUBJ("T01:T:LIVER", "{\"data_cutoff\": \"2025-06-30\"}", {-7, "T01=40"},
+          {42, "T01=40"}, {300, "EVENT=ALIVE"}),
+     TTE_OS, true, 1, 180, 181, "Last Known Alive"},
+    /* No record after the cut-off: the last contact before it. */
+    {"OS no contact after the cut-off",
+     SUBJ("T01:T:LIVER", "{\"data_cutoff\": \"2025-06-30\"}", {-7, "T01=40"},
+          {42, "T01=40"}, {150, "EVENT=ALIVE"}),
      TTE_OS, true, 1, 150, 151, "Last Known Alive"},
     /* Duration of response (h.3): PR on day 42 (100 -> 60), confirmed on
      * day 84, PD on day 126 (60 -> 80): from day 42 to 126, AVAL 85. */
@@ -222,6 +255,12 @@ static void test_sets_at_cutoff(void **state)
             ""};
         struct study s;
         fixture_build(&s, &tc.c);
+        /* Enrolled after the cut-off: not in the study at it at all. */
+        assert_int_equal(s.n_subjects, want[i].enrolled ? 1 : 0);
+        if (!want[i].enrolled) {
+            study_release(&s);
+            continue;
+        }
         struct derive_options o = {false};
         struct subject_result r;
         endpoints_subject(&s, &s.subjects[0], &o, &r);

@@ -546,9 +546,10 @@ static void test_after_cutoff(void **state)
     write_text(f->dir, "protocol.json", "{\"data_cutoff\": \"2025-02-20\"}");
     fx_load(f);
     assert_int_equal(f->rc, 0);
-    expect(f, "tr.csv:6: warning: subject S-001 has 4 records dated after "
-              "the data cut-off 2025-02-20; they are not used "
-              "[after-cutoff]");
+    /* EVIDENCE: DATA-CUTOFF. */
+    expect(f, "tr.csv:6: warning: 4 records of 1 subject dated after the "
+              "data cut-off 2025-02-20, or of a subject enrolled after it, "
+              "are left out [after-cutoff]");
     fx_free(f);
     /* --cutoff on the command line overrides the protocol. */
     f = fx_new();
