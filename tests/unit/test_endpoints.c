@@ -272,11 +272,40 @@ static void test_sets_at_cutoff(void **state)
     }
 }
 
+/* h.5: an enrolled subject was alive at enrolment: a last contact before
+ * it (a screening survival contact on day -10) does not make the last
+ * date known alive earlier than enrolment; a later contact wins. */
+/* EVIDENCE: LAST-ALIVE-ENROLMENT. */
+static void test_last_alive_enrolment(void **state)
+{
+    (void)state;
+    int32_t en = date_from_ymd(2025, 1, 1);
+    struct ss_record ss = {.status = "ALIVE", .date = en - 10};
+    struct subject sj = {0};
+    sj.ss = &ss;
+    sj.n_ss = 1;
+    sj.death = sj.first_dose = sj.rfstdtc = sj.rficdtc = DATE_NONE;
+    sj.alive_at_cut = DATE_NONE;
+    sj.origin = en;
+    sj.origin_source = ORIGIN_MILESTONE;
+    assert_int_equal(subject_enrolled(&sj), en);
+    assert_int_equal(subject_last_alive(&sj), en);
+    ss.date = en + 30;
+    assert_int_equal(subject_last_alive(&sj), en + 30);
+    /* Known alive at the cut-off by a later record (core/cutoff.c). */
+    sj.alive_at_cut = en + 60;
+    assert_int_equal(subject_last_alive(&sj), en + 60);
+    /* Never after death. */
+    sj.death = en + 45;
+    assert_int_equal(subject_last_alive(&sj), en + 45);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tte),
         cmocka_unit_test(test_sets_at_cutoff),
+        cmocka_unit_test(test_last_alive_enrolment),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
