@@ -602,6 +602,12 @@ void study_finish(struct study *s, struct diags *d);
  * after death and never before enrolment; DATE_NONE when no record has a
  * date. */
 int32_t subject_last_alive(const struct subject *sj);
+/* A dose that makes the subject treated and counts for first and last dose:
+ * a start date and EXDOSE above zero, or EXDOSE 0 of a placebo (EXTRT
+ * containing PLACEBO), as admiral derives TRTSDT/TRTEDT. */
+bool dose_given(const struct dose *x);
+/* At least one dose_given() (the all-treated set, SAFFL; h.1). */
+bool subject_treated(const struct subject *sj);
 /* The date the subject was enrolled: the origin milestone, else the first
  * dose, else RFSTDTC, else the consent date (DATE_NONE: none known). */
 int32_t subject_enrolled(const struct subject *sj);

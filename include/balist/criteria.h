@@ -91,9 +91,14 @@ struct crit_result {
     bool baseline_ok;
     char baseline_why[200]; /* when not ok */
     int n_targets, n_nontargets;
-    bool nt_only;    /* non-target disease only */
-    bool measurable; /* at least one target at a valid baseline */
-    struct tp *tp;   /* tp[0] is the baseline when baseline_ok */
+    bool nt_only; /* non-target disease only */
+    /* Measurable disease: at least one target lesion measurable by the
+     * criterion at a valid baseline (a.1, a.2; h.1); measurable_why says
+     * why not. */
+    bool measurable;
+    int n_measurable; /* targets measurable at baseline */
+    char measurable_why[200];
+    struct tp *tp; /* tp[0] is the baseline when baseline_ok */
     size_t n_tp;
     /* Per target lesion and time point: mm x DIAM_SCALE, -1 unknown. */
     int *target_lesions; /* lesion indices */
@@ -180,6 +185,12 @@ enum measurable { MEAS_OK, MEAS_TOO_SMALL, MEAS_NOT_MEASURABLE_SITE };
 enum measurable baseline_measurable(const struct lesion *les, enum criterion c,
                                     const struct measurement *bm,
                                     int32_t *threshold, const char **what);
+/* The same for a baseline value: diam (mm x DIAM_SCALE), tstm when the
+ * lesion was too small to measure. */
+enum measurable baseline_measurable_value(const struct lesion *les,
+                                          enum criterion c, int64_t diam,
+                                          bool tstm, int32_t *threshold,
+                                          const char **what);
 /* The most target lesions criterion c allows. */
 int baseline_max_targets(enum criterion c);
 /* The sum of criterion c's target diameters at one assessment (mm x

@@ -51,6 +51,12 @@ struct subject_result {
      * cut-off. A subject who joins after the cut-off is not yet in the
      * analysis sets. */
     bool enrolled, saffl, efffl;
+    /* The analysis set of each criterion's response rate (h.1): RANO-BM
+     * the CNS-evaluable set (EFFFL), RECIST 1.1 the treated with RECIST
+     * measurable disease (SAFFL and RECMDFL). Response tables, duration
+     * of response, waterfalls and responder listings count a subject of
+     * that criterion only when in_set[c]. */
+    bool in_set[CRIT_N];
 };
 
 /* Where a subject stands at the data cut-off (DATE_NONE: all data):

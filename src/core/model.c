@@ -101,16 +101,35 @@ static int32_t dmin(int32_t a, int32_t b)
     return a < b ? a : b;
 }
 
+bool dose_given(const struct dose *x)
+{
+    /* Rule DOSE-GIVEN: a dose counts when it has a start date and EXDOSE
+     * above zero, or EXDOSE 0 of a placebo (EXTRT contains PLACEBO), as
+     * admiral's exposure derivations count it (h.1). */
+    if (x->start == DATE_NONE)
+        return false;
+    return x->dose > 0 ||
+           (x->dose == 0 && x->trt && strstr(x->trt, "PLACEBO") != NULL);
+}
+
+bool subject_treated(const struct subject *sj)
+{
+    for (size_t i = 0; i < sj->n_doses; i++)
+        if (dose_given(&sj->doses[i]))
+            return true;
+    return false;
+}
+
 static void finish_subject(const struct protocol *p, struct subject *sj,
                            struct diags *d)
 {
-    /* First dose: the earliest EXSTDTC with a dose > 0, else RFXSTDTC,
-     * else RFSTDTC. Last dose: the latest EXENDTC (else EXSTDTC) of such
-     * a dose. */
+    /* First dose: the earliest EXSTDTC of a dose given (dose_given), else
+     * RFXSTDTC, else RFSTDTC. Last dose: the latest EXENDTC (else
+     * EXSTDTC) of such a dose. */
     int32_t first = DATE_NONE, last = DATE_NONE;
     for (size_t i = 0; i < sj->n_doses; i++) {
         const struct dose *x = &sj->doses[i];
-        if (!(x->dose > 0) || x->start == DATE_NONE)
+        if (!dose_given(x))
             continue;
         first = dmin(first, x->start);
         last = dmax(last, x->end != DATE_NONE ? x->end : x->start);

@@ -64,6 +64,15 @@ enum measurable baseline_measurable(const struct lesion *les, enum criterion c,
                                     const struct measurement *bm,
                                     int32_t *threshold, const char **what)
 {
+    return baseline_measurable_value(les, c, bm->diam, bm->kind == MV_TSTM,
+                                     threshold, what);
+}
+
+enum measurable baseline_measurable_value(const struct lesion *les,
+                                          enum criterion c, int64_t diam,
+                                          bool tstm, int32_t *threshold,
+                                          const char **what)
+{
     if (c == CRIT_RANOBM) {
         *threshold = 10 * DIAM_SCALE;
         *what = "longest diameter";
@@ -82,7 +91,7 @@ enum measurable baseline_measurable(const struct lesion *les, enum criterion c,
         *threshold = 10 * DIAM_SCALE;
         *what = "longest diameter";
     }
-    if (bm->kind == MV_TSTM || bm->diam < *threshold)
+    if (tstm || diam < *threshold)
         return MEAS_TOO_SMALL;
     return MEAS_OK;
 }

@@ -404,6 +404,48 @@ static void pick_lesions(struct work *w)
     r->has_lesions = r->n_targets + r->n_nontargets > 0;
 }
 
+/* Rule MEASURABLE-DISEASE: a subject has measurable disease under a
+ * criterion when at least one target lesion is measurable at a valid
+ * baseline by that criterion's rule (RANO-MEASURABLE, RECIST-MEASURABLE:
+ * criteria/baseline.c); without it the subject is not in the RECIST
+ * measurable set (RECMDFL) or the CNS-evaluable set (a.1, a.2, h.1). */
+static void measurable_disease(const struct subject *sj, struct crit_result *r)
+{
+    r->n_measurable = 0;
+    r->measurable = false;
+    if (!r->baseline_ok) {
+        snprintf(r->measurable_why, sizeof r->measurable_why, "%s",
+                 r->baseline_why);
+        return;
+    }
+    if (!r->n_target_lesions) {
+        snprintf(r->measurable_why, sizeof r->measurable_why,
+                 "no %s target lesion", criterion_name(r->crit));
+        return;
+    }
+    int32_t thr = 0;
+    const char *what = "";
+    for (size_t k = 0; k < r->n_target_lesions; k++) {
+        const struct lesion *les = &sj->lesions[r->target_lesions[k]];
+        int64_t v = r->lval[k];
+        enum lval_how how = (enum lval_how)r->lhow[k];
+        if (v < 0)
+            continue;
+        bool tstm = how == LV_TSTM_DEFAULT || how == LV_TSTM_RECORDED;
+        if (baseline_measurable_value(les, r->crit, v, tstm, &thr, &what) ==
+            MEAS_OK)
+            r->n_measurable++;
+    }
+    r->measurable = r->n_measurable > 0;
+    if (!r->measurable)
+        snprintf(r->measurable_why, sizeof r->measurable_why,
+                 "no %s target lesion measurable at baseline (a longest "
+                 "diameter of 10 mm or more%s)",
+                 criterion_name(r->crit),
+                 r->crit == CRIT_RECIST ? ", a node's short axis 15 mm or more"
+                                        : "");
+}
+
 /* ---- the driver ---- */
 
 static void fail_all(struct crit_result *r, const char *why)
@@ -481,7 +523,7 @@ int crit_derive(const struct study *s, const struct subject *sj,
                 break;
             }
     }
-    out->measurable = out->baseline_ok && out->n_targets > 0;
+    measurable_disease(sj, out);
     crit_window(sj, w.p, out);
 
     if (!out->baseline_ok) {

@@ -96,16 +96,6 @@ static void eot(const struct subject *sj, const char **stt, const char **why)
     }
 }
 
-/* A dose above zero (the study holds what was known at the cut-off:
- * core/cutoff.c). */
-static bool treated(const struct subject *sj)
-{
-    for (size_t i = 0; i < sj->n_doses; i++)
-        if (sj->doses[i].dose > 0 && sj->doses[i].start != DATE_NONE)
-            return true;
-    return false;
-}
-
 static void adsl_row(const struct study *s, const struct subject *sj,
                      const struct subject_result *res, struct table *t)
 {
@@ -145,7 +135,7 @@ static void adsl_row(const struct study *s, const struct subject *sj,
         snprintf(reason, sizeof reason,
                  "EFFFL N: no measurable CNS disease "
                  "at a valid baseline (%s)",
-                 rano->baseline_ok ? "no RANO-BM target" : rano->baseline_why);
+                 rano->measurable_why);
     else if (!eff)
         snprintf(reason, sizeof reason,
                  "EFFFL N: no post-baseline MRI "
@@ -545,10 +535,12 @@ void endpoints_subject(const struct study *s, const struct subject *sj,
      * or more, on or before the cut-off; CNS efficacy-evaluable (EFFFL)
      * is treated with a measurable CNS lesion (RANO-BM target) on a valid
      * baseline MRI ([CHOICE] evaluable_requires_postbaseline) (h.1). */
-    r->saffl = treated(sj);
+    r->saffl = subject_treated(sj);
     r->enrolled = r->saffl || sj->origin_source == ORIGIN_MILESTONE;
     r->efffl = r->saffl && r->rano.measurable &&
                (!s->proto.evaluable_requires_postbaseline || r->rano.n_tp > 1);
+    r->in_set[CRIT_RANOBM] = r->efffl;
+    r->in_set[CRIT_RECIST] = r->saffl && r->recist.measurable;
     tte_pfs(s, sj, &r->recist, &r->tte[TTE_PFS]);
     tte_pfs(s, sj, &r->rano, &r->tte[TTE_PFSCNS]);
     tte_os(s, sj, &r->tte[TTE_OS]);

@@ -385,12 +385,7 @@ void safety_tables(const struct study *s, struct table *t)
     table_init(t, "safety", safety_cols);
     size_t N = 0;
     for (size_t i = 0; i < s->n_subjects; i++)
-        for (size_t k = 0; k < s->subjects[i].n_doses; k++)
-            if (s->subjects[i].doses[k].dose > 0 &&
-                s->subjects[i].doses[k].start != DATE_NONE) {
-                N++;
-                break;
-            }
+        N += subject_treated(&s->subjects[i]);
     size_t nd = p->n_drugs < MAX_DRUGS ? p->n_drugs : MAX_DRUGS;
     /* Overview counters. */
     size_t any = 0, g3 = 0, ser = 0, fatal = 0, rel = 0, rel_g3 = 0,
@@ -406,15 +401,8 @@ void safety_tables(const struct study *s, struct table *t)
     size_t subj_idx = 0;
     for (size_t i = 0; i < s->n_subjects; i++) {
         const struct subject *sj = &s->subjects[i];
-        /* The all-treated set, as SAFFL (endpoints_subject): a dose above
-         * zero on or before the data cut-off. */
-        bool treated = false;
-        int32_t cut = s->proto.data_cutoff;
-        for (size_t k = 0; k < sj->n_doses && !treated; k++)
-            treated = sj->doses[k].dose > 0 &&
-                      sj->doses[k].start != DATE_NONE &&
-                      (cut == DATE_NONE || sj->doses[k].start <= cut);
-        if (!treated)
+        /* The all-treated set, as SAFFL (endpoints_subject). */
+        if (!subject_treated(sj))
             continue;
         size_t si = subj_idx++;
         bool f_any = false, f_g3 = false, f_ser = false, f_fatal = false,

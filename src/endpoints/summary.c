@@ -47,7 +47,7 @@ void efficacy_add(struct efficacy *e, const struct subject *sj,
     x->enrolled = r->enrolled;
     x->saffl = r->saffl;
     x->efffl = r->efffl;
-    x->recmd = r->recist.measurable;
+    x->recmd = r->in_set[CRIT_RECIST];
     x->cborcns = r->rano.cbor.resp;
     x->cbor = r->recist.cbor.resp;
     x->ccbcns = r->rano.cb;
@@ -195,10 +195,9 @@ static bool evaluable(const struct eff_subj *x)
     return x->efffl;
 }
 
-static bool anyone(const struct eff_subj *x)
+static bool recist_measurable(const struct eff_subj *x)
 {
-    (void)x;
-    return true;
+    return x->recmd;
 }
 
 void efficacy_row_text(const struct table *t, size_t r, char *count,
@@ -242,7 +241,7 @@ void efficacy_table(const struct efficacy *e, struct table *t)
         enrolled += e->subj[i].enrolled;
         treated += e->subj[i].saffl;
         eval += e->subj[i].efffl;
-        recmd += e->subj[i].saffl && e->subj[i].recmd;
+        recmd += e->subj[i].recmd;
     }
     const char *sec = "Analysis sets";
     size_t r = row(t, sec, "Enrolled", "All subjects");
@@ -266,8 +265,7 @@ void efficacy_table(const struct efficacy *e, struct table *t)
         orr_t += x->saffl && resp;
         cbr_e += x->efffl && x->ccbcns;
         cbr_t += x->saffl && x->ccbcns;
-        orr_r +=
-            x->saffl && x->recmd && (x->cbor == RESP_CR || x->cbor == RESP_PR);
+        orr_r += x->recmd && (x->cbor == RESP_CR || x->cbor == RESP_PR);
     }
     const char *exact = "exact (Clopper-Pearson) 95% CI";
     sec = "CNS objective response rate (RANO-BM, confirmed CR or PR)";
@@ -301,7 +299,7 @@ void efficacy_table(const struct efficacy *e, struct table *t)
             long cnt = 0;
             for (size_t i = 0; i < e->n; i++) {
                 const struct eff_subj *x = &e->subj[i];
-                bool in = c == 0 ? x->efffl : x->saffl && x->recmd;
+                bool in = c == 0 ? x->efffl : x->recmd;
                 cnt += in && (c == 0 ? x->cborcns : x->cbor) == cats[k];
             }
             r = row(t, sec, resp_name(cats[k], false), pop);
@@ -319,10 +317,12 @@ void efficacy_table(const struct efficacy *e, struct table *t)
     km_rows(e, t, TTE_PFSCNS, "CNS progression-free survival (RANO-BM)",
             "CNS-evaluable", evaluable);
     km_rows(e, t, TTE_OS, "Overall survival", "All-treated", all);
+    /* Duration of response: the confirmed responders of the response
+     * rate's analysis set (h.1, h.3). */
     km_rows(e, t, TTE_RSD, "Duration of response (RECIST 1.1)",
-            "Confirmed responders", anyone);
+            "Confirmed responders (RECIST-measurable)", recist_measurable);
     km_rows(e, t, TTE_RSDCNS, "CNS duration of response (RANO-BM)",
-            "Confirmed responders", anyone);
+            "Confirmed responders (CNS-evaluable)", evaluable);
 
     /* Median follow-up: reverse Kaplan-Meier on OS. */
     size_t n = 0;

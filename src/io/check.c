@@ -110,7 +110,8 @@ static void check_baseline(struct loader *L, struct subject *sj)
     }
 
     /* Targets: a baseline value, measurability, counts (section a). */
-    int n_target[CRIT_N] = {0, 0};
+    int n_target[CRIT_N] = {0, 0}, n_ok[CRIT_N] = {0, 0};
+    long first_line[CRIT_N] = {0, 0};
     for (size_t li = 0; li < sj->n_lesions; li++) {
         const struct lesion *les = &sj->lesions[li];
         if (les->parent >= 0 || les->is_merge)
@@ -119,6 +120,8 @@ static void check_baseline(struct loader *L, struct subject *sj)
             if (les->cls[c] != LC_TARGET)
                 continue;
             n_target[c]++;
+            if (!first_line[c])
+                first_line[c] = les->line;
             const struct measurement *bm = NULL;
             for (size_t k = 0; k < sj->n_meas; k++) {
                 const struct measurement *mv = &sj->meas[k];
@@ -141,6 +144,7 @@ static void check_baseline(struct loader *L, struct subject *sj)
             const char *what;
             enum measurable ms =
                 baseline_measurable(les, (enum criterion)c, bm, &thr, &what);
+            n_ok[c] += ms == MEAS_OK;
             if (ms == MEAS_NOT_MEASURABLE_SITE) {
                 diags_add(L->d, SEV_WARNING, D_MEASURABLE, "tr.csv", bm->line,
                           0,
@@ -165,6 +169,19 @@ static void check_baseline(struct loader *L, struct subject *sj)
             }
         }
     }
+    /* No measurable target at all: no measurable disease under that
+     * criterion (MEASURABLE-DISEASE, criteria/timepoints.c). */
+    for (int c = 0; c < CRIT_N; c++)
+        if (n_target[c] > 0 && n_ok[c] == 0)
+            diags_add(L->d, SEV_WARNING, D_MEASURABLE, "tu.csv", first_line[c],
+                      0,
+                      "subject %s has no %s target lesion measurable at "
+                      "baseline: no measurable disease (%s N), not in the "
+                      "%s",
+                      sj->usubjid, criterion_name(c),
+                      c == CRIT_RANOBM ? "CNSMDFL" : "RECMDFL",
+                      c == CRIT_RANOBM ? "CNS-evaluable set"
+                                       : "RECIST-measurable set (ORR)");
     /* Target counts: RANO-BM up to 5; RECIST up to 5 (the per-organ
      * limit of 2 needs organ coding that TULOC does not always give). */
     for (int c = 0; c < CRIT_N; c++)

@@ -81,6 +81,8 @@ void report_collect(const struct study *s, struct report_data *r)
             p->dor_days[c] = -1;
             p->resp_date[c] = DATE_NONE;
             const struct crit_result *x = cr[c];
+            if (!res.in_set[c])
+                continue; /* not in this criterion's analysis set (h.1) */
             int64_t base = x->n_tp && x->tp[0].baseline ? x->tp[0].sum : -1;
             if (base > 0) {
                 p->spider[c] = xcalloc(x->n_tp + 1, sizeof *p->spider[c]);

@@ -30,4 +30,29 @@ expect "pharmaverse-onco, independent: no errors" 0 ": 0 errors" "$BAL" check "$
 expect "pharmaverse-onco: partial baseline date" 0 "TUDTC '2014-01' is partial; imputed to 2014-01-02, the first dose, as this is a baseline visit" "$BAL" check "$DATA/pharmaverse-onco" --max-messages 0
 # The recorded response 'CHECK' is skipped with a warning.
 expect "pharmaverse-onco: CHECK skipped" 0 "RSSTRESC 'CHECK' of OVRLRESP is not one of" "$BAL" check "$DATA/pharmaverse-onco" --max-messages 0
+# Placebo doses (EXDOSE 0, EXTRT PLACEBO) are doses, as admiral counts
+# them: every subject dosed is treated, and SAFFL agrees with TRTSDT.
+# EVIDENCE: DOSE-GIVEN.
+dosed=$(sed 's/"//g' "$DATA/pharmaverse-onco/ex.csv" | awk -F, 'NR > 1 && $14 != "" && ($6 > 0 || $5 ~ /PLACEBO/) { print $3 }' | sort -u | wc -l)
+expect "pharmaverse-onco: derive" 0 "" "$BAL" derive "$DATA/pharmaverse-onco" --out "$work/po" --quiet
+expect "pharmaverse-onco: SAFFL Y for the $dosed dosed, placebo too" 0 "" test "$(grep -c ',Y,[YN],[YN],[YN],' "$work/po/adsl.csv")" -eq "$dosed"
+expect "pharmaverse-onco: SAFFL and TRTSDT never disagree" 0 "" sh -c "sed 's/\"[^\"]*\"//g' '$work/po/adsl.csv' | awk -F, 'NR > 1 && ((\$10 != \"\") != (\$15 == \"Y\")) { bad = 1 } END { exit bad }'"
+# RECIST measurability at baseline (a.2): subjects whose every
+# investigator baseline target is below 10 mm (a lymph node's short axis,
+# LPERP, below 15 mm) have no measurable disease: RECMDFL N, out of the ORR
+# denominator. Counted here from tu.csv and tr.csv.
+# EVIDENCE: MEASURABLE-DISEASE.
+sed 's/"//g' "$DATA/pharmaverse-onco/tu.csv" | awk -F, 'NR > 1 && $12 == "INVESTIGATOR" && $9 == "TARGET" { print $3 "|" $5 "," ($10 ~ /LYMPH/ ? 15 : 10) }' >"$work/thr"
+sed 's/"//g' "$DATA/pharmaverse-onco/tr.csv" | awk -F, 'NR == FNR { t[$1] = $2; next } FNR > 1 && $18 == "INVESTIGATOR" && $5 == "TARGET" && $22 == "BASELINE" { k = $3 "|" $7; tg[$3] = 1; use = t[k] == 15 ? ($8 == "LPERP" || $8 == "SAXIS") : ($8 == "LDIAM" || $8 == "DIAMETER"); if ((k in t) && use && $13 != "" && $13 + 0 >= t[k]) ok[$3] = 1 } END { for (s in tg) if (!(s in ok)) print s }' "$work/thr" - | sort >"$work/notmd"
+nmd=$(wc -l <"$work/notmd")
+expect "pharmaverse-onco: hand count of subjects without measurable disease" 0 "" test "$nmd" -eq 9
+expect "pharmaverse-onco: check warns for each of them" 0 "" sh -c "'$BAL' check '$DATA/pharmaverse-onco' --max-messages 0 2>&1 | grep 'no RECIST 1.1 target lesion measurable at baseline' | grep -o '01-[0-9]*-[0-9]*' | sort | diff - '$work/notmd'"
+# Duration of response counts the confirmed responders of the response
+# rate's set only: as many as the ORR numerator.
+expect "pharmaverse-onco: endpoints" 0 "" sh -c "'$BAL' endpoints '$DATA/pharmaverse-onco' >'$work/pe.txt'"
+orr=$(grep '^  ORR ' "$work/pe.txt" | awk '{ split($2, a, "/"); print a[1] }')
+expect "pharmaverse-onco: DoR subjects = ORR responders ($orr)" 0 "" sh -c "grep -A1 'population: Confirmed responders (RECIST-measurable)' '$work/pe.txt' | grep -q 'N=$orr '"
+expect "pharmaverse-onco: RECMDFL N for each of them" 0 "" sh -c "sed 's/\"[^\"]*\"//g' '$work/po/adsl.csv' | awk -F, 'NR == FNR { n[\$1]; next } (\$2 in n) && \$18 != \"N\" { bad = 1 } END { exit bad }' '$work/notmd' -"
+treated=$(grep -c ',Y,[YN],[YN],[YN],' "$work/po/adsl.csv")
+expect "pharmaverse-onco: ORR denominator treated - $nmd" 0 "" grep -Eq "^  ORR +21/$((treated - nmd)) " "$work/pe.txt"
 finish

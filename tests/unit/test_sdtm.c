@@ -467,7 +467,12 @@ static void test_below_measurability(void **state)
     expect(f, "tr.csv:2: warning: RECIST 1.1 target lesion T01 of subject "
               "S-001 measures 9.9 mm at baseline, below the longest diameter "
               "threshold of 10 mm (response-criteria.md a.2)");
-    assert_int_equal(f->d.n_warnings, 2);
+    /* S-001's only CNS target: no measurable CNS disease. */
+    /* EVIDENCE: MEASURABLE-DISEASE. */
+    expect(f, "warning: subject S-001 has no RANO-BM target lesion "
+              "measurable at baseline: no measurable disease (CNSMDFL N), "
+              "not in the CNS-evaluable set [not-measurable]");
+    assert_int_equal(f->d.n_warnings, 3);
     fx_free(f);
 }
 
@@ -503,7 +508,10 @@ static void test_not_measurable_and_count(void **state)
     expect(f, "tr.csv:10: warning: RANO-BM target lesion T01 of subject "
               "S-002 is leptomeningeal, which is non-measurable disease "
               "(response-criteria.md a.1) [not-measurable]");
-    assert_int_equal(f->d.n_warnings, 1);
+    expect(f, "warning: subject S-002 has no RANO-BM target lesion "
+              "measurable at baseline: no measurable disease (CNSMDFL N), "
+              "not in the CNS-evaluable set [not-measurable]");
+    assert_int_equal(f->d.n_warnings, 2);
     fx_free(f);
     /* Three more RECIST targets of S-001, measured at baseline: six, one
      * more than the five RECIST 1.1 allows (a.2). */
