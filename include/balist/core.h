@@ -327,6 +327,12 @@ struct protocol {
     enum evaluator evaluator;
     enum partial_impute partial_assessment_date;
     struct strlist origin_milestones;
+    /* DSDECOD of a withdrawal from the study (consent withdrawn); a term
+     * other than WITHDRAWAL OF CONSENT counts only on a study-level
+     * disposition record (DSSCAT in study_disposition_scat, or EPOCH
+     * FOLLOW-UP). */
+    struct strlist consent_withdrawal_terms;
+    struct strlist study_disposition_scat;
     struct strlist cns_locations;
     struct strlist baseline_visits;
     char *criterion_column;

@@ -138,6 +138,10 @@ int crit_from_recorded(const struct study *s, const struct subject *sj,
 
 void crit_result_release(struct crit_result *r);
 
+/* True when the DS record is a withdrawal from the study (consent
+ * withdrawn), by the protocol's consent_withdrawal_terms (window.c). */
+bool crit_consent_withdrawn(const struct protocol *p, const struct ds_event *e);
+
 /* ------------------------------------------------------------------------
  * What a lesion is (lesion.c): the loader calls these for every TU and TR
  * row, so that these questions are decided in one place.

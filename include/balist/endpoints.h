@@ -74,8 +74,10 @@ enum subject_status {
     SUBJ_DEAD
 };
 /* The date the subject left the study (off study), or DATE_NONE. */
-int32_t subject_off_study(const struct subject *sj, int32_t cutoff);
-enum subject_status subject_status(const struct subject *sj,
+int32_t subject_off_study(const struct protocol *p, const struct subject *sj,
+                          int32_t cutoff);
+enum subject_status subject_status(const struct protocol *p,
+                                   const struct subject *sj,
                                    const struct subject_result *r,
                                    int32_t cutoff);
 const char *subject_status_name(enum subject_status st);

@@ -103,6 +103,10 @@ static const struct key keys[] = {
     {"partial_assessment_date", K_ENUM, O(partial_assessment_date), n_impute, 0,
      0},
     {"origin_milestones", K_STRLIST, O(origin_milestones), NULL, 0, 0},
+    {"consent_withdrawal_terms", K_STRLIST, O(consent_withdrawal_terms), NULL,
+     0, 0},
+    {"study_disposition_scat", K_STRLIST, O(study_disposition_scat), NULL, 0,
+     0},
     {"cns_locations", K_STRLIST, O(cns_locations), NULL, 0, 0},
     {"baseline_visits", K_STRLIST, O(baseline_visits), NULL, 0, 0},
     {"criterion_column", K_STR, O(criterion_column), NULL, 0, 0},
@@ -282,6 +286,13 @@ void protocol_init(struct protocol *p)
         "RADIOTHERAPY", "STEREOTACTIC RADIOSURGERY", "WHOLE BRAIN RADIOTHERAPY",
         "SURGERY", NULL};
     list_set(&p->origin_milestones, milestones);
+    static const char *const withdraw[] = {"WITHDRAWAL OF CONSENT",
+                                           "WITHDRAWAL BY SUBJECT", NULL};
+    static const char *const studyscat[] = {
+        "STUDY PARTICIPATION", "END OF STUDY",
+        "STUDY COMPLETION/EARLY DISCONTINUATION", NULL};
+    list_set(&p->consent_withdrawal_terms, withdraw);
+    list_set(&p->study_disposition_scat, studyscat);
     list_set(&p->cns_locations, cns);
     list_set(&p->baseline_visits, bvisits);
     list_set(&p->neuro_status_codes, neuro);
@@ -392,6 +403,8 @@ void protocol_init(struct protocol *p)
 void protocol_release(struct protocol *p)
 {
     list_free(&p->origin_milestones);
+    list_free(&p->consent_withdrawal_terms);
+    list_free(&p->study_disposition_scat);
     list_free(&p->cns_locations);
     list_free(&p->baseline_visits);
     list_free(&p->neuro_status_codes);

@@ -57,6 +57,21 @@ int32_t crit_new_therapy(const struct subject *sj, const struct protocol *p,
     return best;
 }
 
+bool crit_consent_withdrawn(const struct protocol *p, const struct ds_event *e)
+{
+    /* Rule CONSENT-WITHDRAWN: a DS record ends follow-up as a withdrawal
+     * from the study when its DSDECOD is in consent_withdrawal_terms:
+     * WITHDRAWAL OF CONSENT always, another term (CDISC's WITHDRAWAL BY
+     * SUBJECT) only on a study-level disposition, DSSCAT in
+     * study_disposition_scat or EPOCH FOLLOW-UP (h.4 rule 6). */
+    if (!strlist_has(&p->consent_withdrawal_terms, e->decod))
+        return false;
+    if (!strcmp(e->decod, "WITHDRAWAL OF CONSENT"))
+        return true;
+    return strlist_has(&p->study_disposition_scat, e->scat) ||
+           !strcmp(e->epoch, "FOLLOW-UP");
+}
+
 void crit_window(const struct subject *sj, const struct protocol *p,
                  struct crit_result *r)
 {
@@ -73,8 +88,7 @@ void crit_window(const struct subject *sj, const struct protocol *p,
     }
     for (size_t i = 0; i < sj->n_ds; i++) {
         const struct ds_event *e = &sj->ds[i];
-        if (strcmp(e->decod, "WITHDRAWAL OF CONSENT") != 0 ||
-            e->date == DATE_NONE)
+        if (!crit_consent_withdrawn(p, e) || e->date == DATE_NONE)
             continue;
         if (r->window_end == DATE_NONE || e->date < r->window_end) {
             r->window_end = e->date;

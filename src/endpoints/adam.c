@@ -356,15 +356,21 @@ static void adrs_rows(const struct study *s, const struct subject *sj,
         resp_cells(t, r, cr, tp->overall);
         tp_cells(t, r, sj, cr, i, adt);
         table_set(t, r, "REASON", tp->reason);
-        if (!pn->trg || !cr->baseline_ok)
+        if (!pn->trg)
             continue;
-        if (cr->n_target_lesions) {
+        /* Every post-baseline assessment has its target response: NE, with
+         * the overall response's reason, when there is no evaluable
+         * baseline. */
+        if (cr->n_target_lesions || !cr->baseline_ok) {
             snprintf(param, sizeof param, "%sTarget Response", pre);
             r = rs_row(t, s, sj, cr, pn->trg, param);
-            resp_cells(t, r, cr, tp->target);
+            resp_cells(t, r, cr, cr->baseline_ok ? tp->target : RESP_NE);
             tp_cells(t, r, sj, cr, i, tp->date);
-            table_set(t, r, "REASON", tp->trg_reason);
+            table_set(t, r, "REASON",
+                      cr->baseline_ok ? tp->trg_reason : tp->reason);
         }
+        if (!cr->baseline_ok)
+            continue;
         if (tp->nontarget != RESP_NA) {
             snprintf(param, sizeof param, "%sNon-target Response", pre);
             r = rs_row(t, s, sj, cr, pn->ntrg, param);
@@ -583,7 +589,8 @@ void adam_subject(const struct study *s, const struct subject *sj,
     subject_result_release(&res);
 }
 
-int32_t subject_off_study(const struct subject *sj, int32_t cutoff)
+int32_t subject_off_study(const struct protocol *p, const struct subject *sj,
+                          int32_t cutoff)
 {
     int32_t off = DATE_NONE;
     for (size_t i = 0; i < sj->n_ds; i++) {
@@ -591,7 +598,7 @@ int32_t subject_off_study(const struct subject *sj, int32_t cutoff)
         if (e->date == DATE_NONE || (cutoff != DATE_NONE && e->date > cutoff))
             continue;
         bool leaves =
-            !strcmp(e->decod, "WITHDRAWAL OF CONSENT") ||
+            crit_consent_withdrawn(p, e) ||
             (!strcmp(e->cat, "DISPOSITION EVENT") &&
              !strcmp(e->epoch, "FOLLOW-UP") && strcmp(e->decod, "DEATH") != 0);
         if (leaves && (off == DATE_NONE || e->date < off))
@@ -600,13 +607,14 @@ int32_t subject_off_study(const struct subject *sj, int32_t cutoff)
     return off;
 }
 
-enum subject_status subject_status(const struct subject *sj,
+enum subject_status subject_status(const struct protocol *p,
+                                   const struct subject *sj,
                                    const struct subject_result *r,
                                    int32_t cutoff)
 {
     if (sj->death != DATE_NONE && (cutoff == DATE_NONE || sj->death <= cutoff))
         return SUBJ_DEAD;
-    if (subject_off_study(sj, cutoff) != DATE_NONE)
+    if (subject_off_study(p, sj, cutoff) != DATE_NONE)
         return SUBJ_OFF_STUDY;
     if (!r->saffl) {
         for (size_t i = 0; i < sj->n_ds; i++)

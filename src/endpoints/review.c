@@ -304,11 +304,11 @@ size_t subject_schedule(const struct study *s, const struct subject *sj,
     int32_t day0 = sj->origin != DATE_NONE ? sj->origin : sj->first_dose;
     if (day0 == DATE_NONE)
         return 0;
-    enum subject_status st = subject_status(sj, r, today);
+    enum subject_status st = subject_status(p, sj, r, today);
     int32_t stop = today;
     if (sj->death != DATE_NONE && (stop == DATE_NONE || sj->death < stop))
         stop = sj->death;
-    int32_t off = subject_off_study(sj, today); /* no longer followed */
+    int32_t off = subject_off_study(p, sj, today); /* no longer followed */
     if (off != DATE_NONE && (stop == DATE_NONE || off < stop))
         stop = off;
     /* Dosing: one cycle every cycle_days from the first dose, while on

@@ -458,6 +458,14 @@ int dom_read(struct loader *L, struct dom *m, const char *domain,
     }
     m->supp = supp_read(L, domain);
     int rc = study_stream(L, m->name, fn, ctx);
+    /* An empty file (0 bytes, no header) hides a whole domain: an error
+     * for a file the study must hold, a warning for another. */
+    if (rc >= 0 && !m->header_done)
+        diags_add(L->d, required ? SEV_ERROR : SEV_WARNING, D_REQUIRED, m->name,
+                  0, 0,
+                  "the file is empty: a header row naming the columns is "
+                  "expected%s",
+                  required ? "" : "; no rows are read from it");
     supp_finish(L, m->supp, m->name);
     m->supp = NULL;
     for (size_t i = 0; i < m->n_header; i++)
@@ -654,9 +662,11 @@ static int load(struct loader *Lp, const struct load_options *o)
 
     /* Order matters: dm first (the subjects), then the dates that partial
      * dates of other domains are imputed against (ex, ds). */
+    /* Every other domain is read however dm.csv looks: a row whose subject
+     * is not in dm.csv is an error, so that a broken or empty dm.csv
+     * cannot make the other domains vanish without a word. */
     struct dom m;
-    if (sdtm_read_dm(&L) < 0 || s->n_subjects == 0)
-        goto done; /* without subjects nothing else can be checked */
+    sdtm_read_dm(&L);
     dom_run(&L, &sdtm_ex, &m);
     dom_run(&L, &sdtm_ds, &m);
     dom_run(&L, &sdtm_ss, &m);
@@ -676,7 +686,6 @@ static int load(struct loader *Lp, const struct load_options *o)
         study_cut(s, &cut);
         sdtm_cut_report(&L, &cut);
     }
-done:
     strmap_release(&L.unknown_reported);
     strmap_release(&L.imputed_reported);
     return d->n_errors > errors_before ? -1 : 0;

@@ -108,7 +108,8 @@ void report_collect(const struct study *s, struct report_data *r)
         }
         /* Time on treatment: to the cut-off while treatment goes on,
          * otherwise to the end of the last cycle (last dose + a cycle). */
-        p->ongoing = subject_status(sj, &res, r->cutoff) == SUBJ_ON_TREATMENT;
+        p->ongoing =
+            subject_status(&s->proto, sj, &res, r->cutoff) == SUBJ_ON_TREATMENT;
         p->trt_months = NAN;
         if (sj->first_dose != DATE_NONE && res.saffl) {
             int32_t last =

@@ -114,7 +114,8 @@ static json_t *subject_row(const struct study *s, const struct subject *sj,
     struct derive_options dop = {false};
     struct subject_result res;
     endpoints_subject(s, sj, &dop, &res);
-    enum subject_status st = subject_status(sj, &res, s->proto.data_cutoff);
+    enum subject_status st =
+        subject_status(&s->proto, sj, &res, s->proto.data_cutoff);
     char first[11] = "", next[11] = "";
     if (sj->first_dose != DATE_NONE)
         date_format(sj->first_dose, first);
@@ -317,8 +318,8 @@ void h_subject(struct call *c, struct reply *r)
         json_t *o =
             json_pack("{s:s, s:s, s:s, s:b, s:b, s:o, s:[o, o]}", "usubjid",
                       sj->usubjid, "status",
-                      subject_status_name(
-                          subject_status(sj, &res, g.s.proto.data_cutoff)),
+                      subject_status_name(subject_status(
+                          &g.s.proto, sj, &res, g.s.proto.data_cutoff)),
                       "first_dose", first, "saffl", res.saffl, "efffl",
                       res.efffl, "lesions", les, "criteria",
                       srv_crit_json(&res.rano), srv_crit_json(&res.recist));

@@ -57,4 +57,15 @@ if [ -d "$DATA/pharmaverse-onco" ]; then
     expect "derive from recorded responses" 0 "01-701-1118" "$BAL" derive "$DATA/pharmaverse-recist" --evaluator INDEPENDENT --out "$work/recd" --responses recorded
     expect "... recorded reasons name rs.csv" 0 'as recorded by the site (rs.csv line' cat "$work/recd/adrs.csv"
 fi
+# No valid baseline (BAL-001-0001's SCREENING scans removed): every
+# post-baseline assessment still has its target responses, NE, beside its
+# overall response (issue 13, item 11).
+mkdir -p "$work/nobase" && cp "$SRC"/data/demo/*.csv "$SRC/data/demo/protocol.json" "$work/nobase/"
+awk -F, '!($3 == "BAL-001-0001" && $19 == "SCREENING")' "$SRC/data/demo/tr.csv" >"$work/nobase/tr.csv"
+expect "derive without a baseline for one subject" 0 "" "$BAL" derive "$work/nobase" --out "$work/nb" --quiet
+novr=$(grep -c '^[^,]*,BAL-001-0001,OVR,' "$work/nb/adrs.csv")
+expect "... it has overall responses ($novr)" 0 "" test "$novr" -gt 0
+expect "... a TRGRESP row NE for each" 0 "" test "$(grep -c '^[^,]*,BAL-001-0001,TRGRESP,.*,NE,' "$work/nb/adrs.csv")" -eq "$novr"
+expect "... a TRGRCNS row NE for each CNS one" 0 "" test "$(grep -c '^[^,]*,BAL-001-0001,TRGRCNS,.*,NE,' "$work/nb/adrs.csv")" -eq "$(grep -c '^[^,]*,BAL-001-0001,OVRCNS,' "$work/nb/adrs.csv")"
+expect "... saying why" 0 "NE: no evaluable baseline" grep '^[^,]*,BAL-001-0001,TRGRESP,' "$work/nb/adrs.csv"
 finish

@@ -300,12 +300,64 @@ static void test_last_alive_enrolment(void **state)
     assert_int_equal(subject_last_alive(&sj), en + 45);
 }
 
+/* The end of follow-up by withdrawal from the study: WITHDRAWAL OF
+ * CONSENT always; CDISC's WITHDRAWAL BY SUBJECT only as a study-level
+ * disposition (DSSCAT or EPOCH), not when it ends treatment. */
+/* EVIDENCE: CONSENT-WITHDRAWN. */
+static void test_consent_withdrawn(void **state)
+{
+    (void)state;
+    struct protocol p;
+    protocol_init(&p);
+#define DSE(decod_, scat_, epoch_)                                             \
+    {                                                                          \
+        .decod = decod_, .cat = "DISPOSITION EVENT", .scat = scat_,            \
+        .term = "", .epoch = epoch_, .date = DATE_NONE, .line = 0              \
+    }
+    struct {
+        struct ds_event e;
+        bool want;
+    } wc[] = {
+        {DSE("WITHDRAWAL OF CONSENT", "", "TREATMENT"), true},
+        {DSE("WITHDRAWAL BY SUBJECT", "", "TREATMENT"), false},
+        {DSE("WITHDRAWAL BY SUBJECT", "STUDY PARTICIPATION", "TREATMENT"),
+         true},
+        {DSE("WITHDRAWAL BY SUBJECT", "", "FOLLOW-UP"), true},
+        {DSE("ADVERSE EVENT", "STUDY PARTICIPATION", "FOLLOW-UP"), false},
+    };
+#undef DSE
+    for (size_t i = 0; i < sizeof wc / sizeof wc[0]; i++)
+        assert_int_equal(crit_consent_withdrawn(&p, &wc[i].e), wc[i].want);
+    /* As the off-study date of a subject. */
+    struct subject sj = {0};
+    wc[1].e.date = date_from_ymd(2025, 3, 1);
+    sj.ds = &wc[1].e;
+    sj.n_ds = 1;
+    assert_int_equal(subject_off_study(&p, &sj, DATE_NONE), DATE_NONE);
+    wc[2].e.date = date_from_ymd(2025, 4, 1);
+    sj.ds = &wc[2].e;
+    assert_int_equal(subject_off_study(&p, &sj, DATE_NONE),
+                     date_from_ymd(2025, 4, 1));
+    /* The protocol's list decides: without the CDISC term, only consent. */
+    protocol_release(&p);
+    protocol_init(&p);
+    const char *js =
+        "{\"consent_withdrawal_terms\": [\"WITHDRAWAL OF CONSENT\"]}";
+    struct diags d;
+    diags_init(&d, 5);
+    assert_int_equal(protocol_parse(&p, js, strlen(js), "p.json", &d), 0);
+    assert_false(crit_consent_withdrawn(&p, &wc[2].e));
+    diags_release(&d);
+    protocol_release(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tte),
         cmocka_unit_test(test_sets_at_cutoff),
         cmocka_unit_test(test_last_alive_enrolment),
+        cmocka_unit_test(test_consent_withdrawn),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -306,7 +306,7 @@ static void test_statuses(void **state)
         struct subject_result res;
         endpoints_subject(&s, sj, &dop, &res);
         assert_string_equal(
-            subject_status_name(subject_status(sj, &res, DATE_NONE)),
+            subject_status_name(subject_status(&s.proto, sj, &res, DATE_NONE)),
             want[i][1]);
         subject_result_release(&res);
     }
@@ -315,9 +315,9 @@ static void test_statuses(void **state)
     struct subject_result res;
     endpoints_subject(&s, os, &dop, &res);
     assert_string_equal(subject_status_name(subject_status(
-                            os, &res, date_from_ymd(2025, 2, 1))),
+                            &s.proto, os, &res, date_from_ymd(2025, 2, 1))),
                         "on treatment");
-    assert_int_equal(subject_off_study(os, DATE_NONE),
+    assert_int_equal(subject_off_study(&s.proto, os, DATE_NONE),
                      date_from_ymd(2025, 6, 1));
     subject_result_release(&res);
     diags_release(&d);
