@@ -572,6 +572,7 @@ struct subject {
 
 struct study {
     bool have_cm;     /* cm.csv was read: no row means no medication */
+    bool have_ae;     /* ae.csv was read: no row means no adverse event */
     size_t n_tr_rows; /* tr.csv data rows read (for throughput reports) */
     struct subject *subjects;
     size_t n_subjects, cap_subjects;

@@ -167,7 +167,12 @@ static void rano_pd_text(const struct work *w, char *buf, size_t size,
     diam_format(s, a, sizeof a);
     diam_format(n, b, sizeof b);
     crit_pct(s - n, n, p, sizeof p);
-    snprintf(buf, size, "%ssum %s mm is %s over nadir %s mm", lead, a, p, b);
+    if (n == 0)
+        snprintf(buf, size, "%ssum %s mm is up from 0 mm at the nadir", lead,
+                 a);
+    else
+        snprintf(buf, size, "%ssum %s mm is %s over nadir %s mm", lead, a, p,
+                 b);
     if (grown >= 0) {
         char i[32], rf[32];
         diam_format(inc, i, sizeof i);

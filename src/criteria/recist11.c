@@ -26,8 +26,12 @@ static void pd_text(char *buf, size_t size, const char *lead, int64_t s,
     diam_format(n, b, sizeof b);
     crit_pct(s - n, n, p, sizeof p);
     diam_format(s - n, inc, sizeof inc);
-    snprintf(buf, size, "%ssum %s mm is %s over nadir %s mm and +%s mm", lead,
-             a, p, b, inc);
+    if (n == 0)
+        snprintf(buf, size, "%ssum %s mm is up from 0 mm at the nadir, +%s mm",
+                 lead, a, inc);
+    else
+        snprintf(buf, size, "%ssum %s mm is %s over nadir %s mm and +%s mm",
+                 lead, a, p, b, inc);
 }
 
 void recist_target(struct work *w, size_t t)

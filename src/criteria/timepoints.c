@@ -73,7 +73,8 @@ void crit_pct(int64_t num, int64_t den, char *buf, size_t size)
     /* num/den as a signed percentage with one decimal, rounded half away
      * from zero, only for display (the category is decided exactly). */
     if (den == 0) {
-        snprintf(buf, size, "%s", num > 0 ? "+inf%" : "0.0%");
+        /* No percentage of 0 mm: the callers say "from 0 mm". */
+        snprintf(buf, size, "%s", num > 0 ? "up from 0 mm" : "0.0%");
         return;
     }
     int64_t n = num * 1000, q = n / den, rem = n % den;

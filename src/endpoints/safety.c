@@ -488,40 +488,49 @@ void safety_tables(const struct study *s, struct table *t)
 
     const char *ov = "Overview of treatment-emergent adverse events";
     srow(t, ov, "", "Safety population (all-treated)", N, N);
-    srow(t, ov, "", "Any TEAE", N, any);
-    srow(t, ov, "", "Grade 3 or higher TEAE", N, g3);
-    srow(t, ov, "", "Serious TEAE", N, ser);
-    srow(t, ov, "", "Fatal TEAE (grade 5)", N, fatal);
-    srow(t, ov, "", "Treatment-related TEAE (either drug)", N, rel);
-    srow(t, ov, "", "Treatment-related grade 3 or higher TEAE", N, rel_g3);
     char item[160];
-    for (size_t d = 0; d < nd; d++) {
-        snprintf(item, sizeof item, "TEAE leading to discontinuation of %s",
-                 p->drugs[d].label);
-        srow(t, ov, "", item, N, disc[d]);
-    }
-    srow(t, ov, "", "TEAE leading to discontinuation of all study treatment", N,
-         disc_all);
-    srow(t, ov, "", "TEAE leading to dose reduction", N, reduce);
-    srow(t, ov, "", "TEAE leading to dose interruption", N, interrupt);
+    if (!s->have_ae) {
+        /* No ae.csv: adverse events are unknown, not zero. */
+        size_t r = table_add_row(t);
+        table_set(t, r, "TABLE", ov);
+        table_set(t, r, "ITEM", "Adverse events");
+        table_set(t, r, "VALUE", "not known: the study has no ae.csv");
+    } else {
+        srow(t, ov, "", "Any TEAE", N, any);
+        srow(t, ov, "", "Grade 3 or higher TEAE", N, g3);
+        srow(t, ov, "", "Serious TEAE", N, ser);
+        srow(t, ov, "", "Fatal TEAE (grade 5)", N, fatal);
+        srow(t, ov, "", "Treatment-related TEAE (either drug)", N, rel);
+        srow(t, ov, "", "Treatment-related grade 3 or higher TEAE", N, rel_g3);
+        for (size_t d = 0; d < nd; d++) {
+            snprintf(item, sizeof item, "TEAE leading to discontinuation of %s",
+                     p->drugs[d].label);
+            srow(t, ov, "", item, N, disc[d]);
+        }
+        srow(t, ov, "",
+             "TEAE leading to discontinuation of all study treatment", N,
+             disc_all);
+        srow(t, ov, "", "TEAE leading to dose reduction", N, reduce);
+        srow(t, ov, "", "TEAE leading to dose interruption", N, interrupt);
 
-    soc_pt_table(t, "TEAEs by system organ class and preferred term", &all, N,
-                 any, g3);
-    soc_pt_table(t, "Treatment-related TEAEs (either drug)", &relc[0], N,
-                 rel_any_n[0], rel_g3_n[0]);
-    for (size_t d = 0; d < nd; d++) {
-        snprintf(item, sizeof item, "Treatment-related TEAEs (%s)",
-                 p->drugs[d].label);
-        soc_pt_table(t, item, &relc[1 + d], N, rel_any_n[1 + d],
-                     rel_g3_n[1 + d]);
-    }
-    const char *si_name = "Adverse events of special interest";
-    for (size_t g = 0; g < p->n_aesi; g++) {
-        size_t k = find(&aesi, p->aesi[g].name, "");
-        size_t n_any = k == SIZE_MAX ? 0 : aesi.c[k].any;
-        size_t n_g3 = k == SIZE_MAX ? 0 : aesi.c[k].g3;
-        size_t r = srow(t, si_name, "", p->aesi[g].name, N, n_any);
-        g3cells(t, r, n_g3, N);
+        soc_pt_table(t, "TEAEs by system organ class and preferred term", &all,
+                     N, any, g3);
+        soc_pt_table(t, "Treatment-related TEAEs (either drug)", &relc[0], N,
+                     rel_any_n[0], rel_g3_n[0]);
+        for (size_t d = 0; d < nd; d++) {
+            snprintf(item, sizeof item, "Treatment-related TEAEs (%s)",
+                     p->drugs[d].label);
+            soc_pt_table(t, item, &relc[1 + d], N, rel_any_n[1 + d],
+                         rel_g3_n[1 + d]);
+        }
+        const char *si_name = "Adverse events of special interest";
+        for (size_t g = 0; g < p->n_aesi; g++) {
+            size_t k = find(&aesi, p->aesi[g].name, "");
+            size_t n_any = k == SIZE_MAX ? 0 : aesi.c[k].any;
+            size_t n_g3 = k == SIZE_MAX ? 0 : aesi.c[k].g3;
+            size_t r = srow(t, si_name, "", p->aesi[g].name, N, n_any);
+            g3cells(t, r, n_g3, N);
+        }
     }
 
     /* Exposure per drug. */

@@ -677,7 +677,12 @@ static int load(struct loader *Lp, const struct load_options *o)
     dom_run(&L, &sdtm_rs, &m);
     sdtm_read_cm(&L);
     dom_run(&L, &sdtm_pr, &m);
-    dom_run(&L, &sdtm_ae, &m);
+    if (dom_run(&L, &sdtm_ae, &m) == 0 && m.header_done && !m.bad)
+        s->have_ae = true;
+    else if (!file_exists(&L, "ae.csv"))
+        diags_add(d, SEV_WARNING, D_IO, "ae.csv", 0, 0,
+                  "missing: the adverse events of this study are not known "
+                  "(not 0); the safety tables leave them out");
     sdtm_fix_deaths(&L);
     study_finish(s, d);
     sdtm_check(&L);

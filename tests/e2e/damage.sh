@@ -166,6 +166,21 @@ fresh
 rm "$S/dm.csv"
 check "dm.csv missing" 1 "dm.csv: error: missing: a study folder must hold dm.csv"
 
+# An empty dm.csv hid the whole study ("0 subjects, 0 errors"): now an
+# error, and every other domain's rows are errors too (their subjects are
+# not in dm.csv), so that nothing vanishes without a word.
+fresh
+: >"$S/dm.csv"
+check "empty dm.csv" 1 "dm.csv: error: the file is empty: a header row naming the columns is expected"
+check "... the rows of other domains are errors" 1 "ex.csv:2:3: error: subject 'BAL-001-0001' is not in dm.csv"
+head -1 "$DEMO/dm.csv" >"$S/dm.csv"
+check "dm.csv with a header only" 1 "dm.csv: error: no subjects: dm.csv has a header but no rows"
+check "... the rows of other domains are errors" 1 "tr.csv:2:3: error: subject 'BAL-001-0001' is not in dm.csv"
+fresh
+: >"$S/ae.csv"
+rm "$S/suppae.csv"
+check "empty ae.csv (a warning)" 0 "ae.csv: warning: the file is empty: a header row naming the columns is expected; no rows are read from it"
+
 fresh
 echo 'BALIST-IVO-ADC-201,AE,BAL-001-0001,99,Rash,Rash,Skin,2,N,RELATED,DOSE NOT CHANGED,RECOVERED/RESOLVED,2024-10-05,2024-10-09' >>"$S/ae.csv"
 echo 'BALIST-IVO-ADC-201,AE,BAL-001-0001,AESEQ,77,AERELIVO,Relationship to Ivonescimab,RELATED' >>"$S/suppae.csv"

@@ -47,6 +47,9 @@ sed 's/"//g' "$DATA/pharmaverse-onco/tr.csv" | awk -F, 'NR == FNR { t[$1] = $2; 
 nmd=$(wc -l <"$work/notmd")
 expect "pharmaverse-onco: hand count of subjects without measurable disease" 0 "" test "$nmd" -eq 9
 expect "pharmaverse-onco: check warns for each of them" 0 "" sh -c "'$BAL' check '$DATA/pharmaverse-onco' --max-messages 0 2>&1 | grep 'no RECIST 1.1 target lesion measurable at baseline' | grep -o '01-[0-9]*-[0-9]*' | sort | diff - '$work/notmd'"
+# A rise from a nadir of 0 mm has no percentage: never "+inf%".
+expect "pharmaverse-onco: no +inf% in any reason" 1 "" grep -q 'inf%' "$work/po/adrs.csv"
+expect "... it says from 0 mm" 0 "sum 53.9 mm is up from 0 mm at the nadir, +53.9 mm" cat "$work/po/adrs.csv"
 # Duration of response counts the confirmed responders of the response
 # rate's set only: as many as the ORR numerator.
 expect "pharmaverse-onco: endpoints" 0 "" sh -c "'$BAL' endpoints '$DATA/pharmaverse-onco' >'$work/pe.txt'"

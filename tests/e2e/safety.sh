@@ -21,4 +21,9 @@ expect "adae: TEAE flags and per-drug columns" 0 "TRTEMFL,AREL,AWORSTFL,AERELIVO
 mkdir -p "$work/bad" && cp "$SRC"/data/demo/*.csv "$work/bad/"
 echo 'BALIST-IVO-ADC-201,AE,BAL-001-0001,99,Rash,Rash,Skin,0,N,RELATED,DOSE NOT CHANGED,RECOVERED/RESOLVED,2024-10-01,2024-10-05' >>"$work/bad/ae.csv"
 expect "bad grade stops the tables" 1 "AETOXGR '0' must be a CTCAE grade from 1 to 5" "$BAL" safety "$work/bad"
+# No ae.csv: adverse events are not known, never reported as 0.
+mkdir -p "$work/noae" && cp "$SRC"/data/demo/*.csv "$work/noae/" && rm "$work/noae/ae.csv" "$work/noae/suppae.csv"
+expect "no ae.csv: check warns" 0 "ae.csv: warning: missing: the adverse events of this study are not known (not 0)" "$BAL" check "$work/noae"
+expect "no ae.csv: the tables say so" 0 "not known: the study has no ae.csv" "$BAL" safety "$work/noae"
+expect "no ae.csv: no Any TEAE row of 0" 1 "" sh -c "'$BAL' safety '$work/noae' 2>/dev/null | grep -q 'Any TEAE'"
 finish
