@@ -67,6 +67,10 @@ static void write_base(const char *dir)
     write_text(dir, "ds.csv", ds_csv);
     write_text(dir, "ex.csv", ex_csv);
     write_text(dir, "tu.csv", tu_csv);
+    /* Adverse events collected, none reported (no ae.csv is a warning). */
+    write_text(dir, "ae.csv",
+               "STUDYID,DOMAIN,USUBJID,AESEQ,AETERM,AEDECOD,AESTDTC,"
+               "AETOXGR\n");
     char tr[4096];
     snprintf(tr, sizeof tr, "%s%s", tr_head, tr_rows);
     write_text(dir, "tr.csv", tr);
