@@ -373,6 +373,9 @@ void protocol_release(struct protocol *p);
  */
 int protocol_parse(struct protocol *p, const char *json, size_t len,
                    const char *file, struct diags *d);
+/* Every parameter in effect, one row per protocol.json key (KEY, VALUE),
+ * as the report lists them. */
+void protocol_table(const struct protocol *p, struct table *t);
 /* Parses an evaluator name as the command line gives it. */
 int evaluator_parse(const char *s, enum evaluator *out);
 const char *evaluator_name(enum evaluator e);

@@ -10,11 +10,19 @@
 
 #include "balist/endpoints.h"
 
+#include <time.h>
+
 /* What the report says about where it came from (the title page). */
 struct report_meta {
     const char *study_name;   /* the folder or database given */
     const char *input_sha256; /* of the input data, hex */
     const char *generated;    /* UTC time */
+    /* The SHA-256 (hex) of the protocol file used, or a sentence saying
+     * where the parameters came from. */
+    const char *protocol_sha256;
+    /* When it was made (the PDF and XLSX dates): the caller passes
+     * SOURCE_DATE_EPOCH when set, so that a rerun is byte-identical. */
+    time_t created;
 };
 
 /* Per subject, what the plots need. Times in months from the first dose;
@@ -49,7 +57,7 @@ struct report_data {
     struct rep_subject *subj;
     size_t n_subj;
     struct rep_tte tte[3]; /* PFS, CNS-PFS, OS */
-    struct table efficacy, safety, disposition, responders;
+    struct table efficacy, safety, disposition, responders, protocol;
     char studyid[64];
     int32_t cutoff;
     const struct protocol *proto;

@@ -370,5 +370,7 @@ int store_load_study_mem(struct store *st, const struct load_options *o,
 /* The SHA-256 (hex) of a study folder's data: the names and contents of
  * its .csv files and protocol.json, in name order. */
 int folder_sha256(const char *dir, char hex[65], char *err);
+/* The SHA-256 (hex) of one file's bytes. */
+int file_sha256(const char *path, char hex[65], char *err);
 
 #endif

@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "balist/io.h"
 #include "balist/report.h"
+#include "balist/store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,12 +70,30 @@ int cmd_report(int argc, char **argv)
         return EXIT_DATA;
     struct report_data r;
     report_collect(&s, &r);
-    char now[40];
+    /* SOURCE_DATE_EPOCH (reproducible builds): the report's time, so that
+     * a rerun gives byte-identical report.pdf and tables.xlsx. */
     time_t t = time(NULL);
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    long epoch;
+    if (sde && *sde && parse_long(sde, strlen(sde), &epoch) == 0 && epoch >= 0)
+        t = (time_t)epoch;
+    char now[40];
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(now, sizeof now, "%Y-%m-%d %H:%M:%S UTC", &tm);
-    struct report_meta m = {study, sha, now};
+    /* The protocol file the parameters came from. */
+    char psha[160], perr[STORE_ERR], ppath[4200] = "";
+    if (o.protocol_path)
+        snprintf(ppath, sizeof ppath, "%s", o.protocol_path);
+    else if (!store_is_database(study))
+        snprintf(ppath, sizeof ppath, "%.4000s/protocol.json", study);
+    if (store_is_database(study) && !o.protocol_path)
+        snprintf(psha, sizeof psha,
+                 "stored in the database (covered by the data SHA-256)");
+    else if (file_sha256(ppath, psha, perr) < 0)
+        snprintf(psha, sizeof psha,
+                 "none: no protocol.json, the documented defaults");
+    struct report_meta m = {study, sha, now, psha, t};
     char err[512];
     int rc = report_write(&r, &m, out, err);
     if (rc < 0)

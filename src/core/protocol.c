@@ -813,3 +813,103 @@ bool protocol_is_cns(const struct protocol *p, const char *loc)
     }
     return false;
 }
+
+/* ---- the parameters in effect, for the report ---- */
+
+static const char *const protocol_cols[] = {"KEY", "VALUE", NULL};
+
+static void list_text(const struct strlist *l, char *buf, size_t size)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < l->n && used < size; i++)
+        used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? ", " : "",
+                                 l->items[i]);
+}
+
+void protocol_table(const struct protocol *p, struct table *t)
+{
+    table_init(t, "protocol", protocol_cols);
+    const char *base = (const char *)p;
+    char v[1024];
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+        const struct key *K = &keys[k];
+        const void *f = base + K->off;
+        v[0] = '\0';
+        switch (K->type) {
+        case K_BOOL:
+            snprintf(v, sizeof v, "%s", *(const bool *)f ? "true" : "false");
+            break;
+        case K_INT:
+            snprintf(v, sizeof v, "%d", *(const int *)f);
+            break;
+        case K_INT_OR_NULL:
+            if (*(const int *)f < 0)
+                snprintf(v, sizeof v, "null");
+            else
+                snprintf(v, sizeof v, "%d", *(const int *)f);
+            break;
+        case K_NUM:
+            snprintf(v, sizeof v, "%g", *(const double *)f);
+            break;
+        case K_ENUM:
+            snprintf(v, sizeof v, "%s", K->names[*(const int *)f]);
+            break;
+        case K_STRLIST:
+            list_text((const struct strlist *)f, v, sizeof v);
+            break;
+        case K_STR:
+        case K_TEXT: {
+            const char *s = *(char *const *)f;
+            snprintf(v, sizeof v, "%s", s ? s : "");
+            break;
+        }
+        case K_DATE:
+            if (*(const int32_t *)f == DATE_NONE)
+                snprintf(v, sizeof v, "null");
+            else
+                date_format(*(const int32_t *)f, v);
+            break;
+        case K_INTPAIR:
+            snprintf(v, sizeof v, "%d-%d", ((const int *)f)[0],
+                     ((const int *)f)[1]);
+            break;
+        case K_STEROIDS: {
+            size_t used = 0;
+            for (size_t i = 0; i < p->n_steroid_factors && used < sizeof v; i++)
+                used += (size_t)snprintf(
+                    v + used, sizeof v - used, "%s%s %g", i ? ", " : "",
+                    p->steroid_factors[i].drug, p->steroid_factors[i].factor);
+            break;
+        }
+        case K_DRUGS: {
+            size_t used = 0;
+            for (size_t i = 0; i < p->n_drugs && used < sizeof v; i++)
+                used += (size_t)snprintf(
+                    v + used, sizeof v - used, "%s%s (%s) %g %s", i ? "; " : "",
+                    p->drugs[i].label, p->drugs[i].name,
+                    p->drugs[i].planned_dose,
+                    p->drugs[i].dose_unit ? p->drugs[i].dose_unit : "");
+            break;
+        }
+        case K_NEW_THERAPY: {
+            char a[300], b[300], c[300];
+            list_text(&p->new_therapy_cm_contains, a, sizeof a);
+            list_text(&p->new_therapy_pr_cat, b, sizeof b);
+            list_text(&p->new_therapy_pr_decod, c, sizeof c);
+            snprintf(v, sizeof v, "CM: %s; PR categories: %s; PR: %s", a, b, c);
+            break;
+        }
+        case K_AESI: {
+            size_t used = 0;
+            for (size_t i = 0; i < p->n_aesi && used < sizeof v; i++)
+                used += (size_t)snprintf(v + used, sizeof v - used, "%s%s",
+                                         i ? ", " : "", p->aesi[i].name);
+            break;
+        }
+        }
+        size_t r = table_add_row(t);
+        table_set(t, r, "KEY", K->name);
+        table_set(t, r, "VALUE", v);
+    }
+}

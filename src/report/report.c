@@ -55,6 +55,7 @@ void report_collect(const struct study *s, struct report_data *r)
     efficacy_init(&e, &s->proto);
     table_init(&r->disposition, "disposition", disp_cols);
     table_init(&r->responders, "responders", resp_cols);
+    protocol_table(&s->proto, &r->protocol);
     struct derive_options o = {false};
     long enrolled = 0, treated = 0, evaluable = 0, ongoing = 0, deaths = 0;
     struct strmap reasons;
@@ -224,6 +225,7 @@ void report_release(struct report_data *r)
     table_release(&r->safety);
     table_release(&r->disposition);
     table_release(&r->responders);
+    table_release(&r->protocol);
     memset(r, 0, sizeof *r);
 }
 
@@ -411,7 +413,8 @@ static void sheet_of(lxw_workbook *wb, lxw_format *bold, const char *name,
     }
 }
 
-static int write_xlsx(const struct report_data *r, const char *dir, char *err)
+static int write_xlsx(const struct report_data *r, const struct report_meta *m,
+                      const char *dir, char *err)
 {
     char path[4200];
     snprintf(path, sizeof path, "%.4000s/tables.xlsx", dir);
@@ -420,11 +423,16 @@ static int write_xlsx(const struct report_data *r, const char *dir, char *err)
         snprintf(err, 512, "cannot write %.400s", path);
         return -1;
     }
+    /* A fixed creation time makes the file byte-identical on rerun. */
+    lxw_doc_properties props = {.title = "BALIST tables",
+                                .created = m->created};
+    workbook_set_properties(wb, &props);
     lxw_format *bold = workbook_add_format(wb);
     format_set_bold(bold);
     sheet_of(wb, bold, "Efficacy", &r->efficacy, NULL);
     sheet_of(wb, bold, "Disposition", &r->disposition, NULL);
     sheet_of(wb, bold, "Responders", &r->responders, NULL);
+    sheet_of(wb, bold, "Protocol", &r->protocol, NULL);
     /* The safety tables, one sheet each (names of at most 31
      * characters). */
     const char *last = "";
@@ -634,6 +642,14 @@ static int write_pdf(const struct report_data *r, const struct report_meta *m,
                                    "BALIST trial report");
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR,
                                    "BALIST " BALIST_VERSION);
+    /* The creation date the caller gives (SOURCE_DATE_EPOCH): a rerun is
+     * byte-identical. */
+    char when[32];
+    struct tm tm;
+    gmtime_r(&m->created, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, when);
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, when);
     struct pdf p = {cairo_create(s), 0, 0, m, r};
     new_page(&p);
     /* Title page. */
@@ -654,14 +670,25 @@ static int write_pdf(const struct report_data *r, const struct report_meta *m,
         {"Data cut-off", cd},
         {"Generated (UTC)", m->generated},
         {"SHA-256 of the input data", m->input_sha256},
+        {"SHA-256 of the protocol file", m->protocol_sha256},
         {"Software", "BALIST " BALIST_VERSION},
         {"Evaluator", evaluator_name(r->proto->evaluator)},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         text_at(p.cr, 120, p.y, 10, true, 0, rows[i][0]);
-        text_at(p.cr, 120, p.y + 14, i == 4 ? 8 : 10, false, 0, rows[i][1]);
+        text_at(p.cr, 120, p.y + 14, i == 4 || i == 5 ? 8 : 10, false, 0,
+                rows[i][1]);
         p.y += 36;
     }
+    /* How it was made: every protocol parameter in effect. */
+    new_page(&p);
+    heading(&p, "Protocol parameters in effect");
+    line(&p, 7.5, false,
+         "Each key of protocol.json (docs/protocol.md), as given or by its "
+         "documented default.");
+    static const char *const pcols[] = {"KEY", "VALUE", NULL};
+    static const double pw[] = {170, 340};
+    pdf_table(&p, &r->protocol, pcols, pw, NULL, NULL);
     /* Efficacy. */
     new_page(&p);
     heading(&p, "Efficacy");
@@ -716,7 +743,7 @@ int report_write(const struct report_data *r, const struct report_meta *m,
         snprintf(err, 512, "cannot create %.400s: %s", dir, strerror(errno));
         return -1;
     }
-    if (write_plots(r, dir, err) < 0 || write_xlsx(r, dir, err) < 0 ||
+    if (write_plots(r, dir, err) < 0 || write_xlsx(r, m, dir, err) < 0 ||
         write_pdf(r, m, dir, err) < 0)
         return -1;
     return 0;

@@ -396,6 +396,34 @@ int folder_sha256(const char *dir, char hex[65], char *err)
     return rc;
 }
 
+int file_sha256(const char *path, char hex[65], char *err)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp || sodium_init() < 0) {
+        snprintf(err, STORE_ERR, "cannot read %.400s: %s", path,
+                 strerror(errno));
+        if (fp)
+            fclose(fp);
+        return -1;
+    }
+    crypto_hash_sha256_state h;
+    crypto_hash_sha256_init(&h);
+    unsigned char buf[1 << 16];
+    size_t got;
+    while ((got = fread(buf, 1, sizeof buf, fp)) > 0)
+        crypto_hash_sha256_update(&h, buf, got);
+    int bad = ferror(fp);
+    fclose(fp);
+    unsigned char dg[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_final(&h, dg);
+    sodium_bin2hex(hex, 65, dg, sizeof dg);
+    if (bad) {
+        snprintf(err, STORE_ERR, "cannot read %.400s", path);
+        return -1;
+    }
+    return 0;
+}
+
 int store_load_study_mem(struct store *st, const struct load_options *o,
                          struct study *s, struct diags *d, char *err)
 {

@@ -53,7 +53,7 @@ unzip -p "$out/tables.xlsx" xl/workbook.xml >"$work/wb.xml" 2>/dev/null
 for sheet in Efficacy Disposition Responders "S1 Overview of treatment-emerge" "S2 TEAEs by system organ class" "S7 Exposure" "S8 Deaths"; do
     expect "tables.xlsx: sheet '$sheet'" 0 "name=\"$sheet\"" cat "$work/wb.xml"
 done
-expect "tables.xlsx: 11 sheets" 0 "11" sh -c "grep -o '<sheet ' '$work/wb.xml' | wc -l"
+expect "tables.xlsx: 12 sheets (a Protocol sheet too)" 0 "12" sh -c "grep -o '<sheet ' '$work/wb.xml' | wc -l"
 expect "tables.xlsx: the CNS ORR row" 0 "CNS ORR" unzip -p "$out/tables.xlsx" xl/sharedStrings.xml
 
 # From a study database: the same numbers, the same data hash.
@@ -74,4 +74,25 @@ mkdir -p "$work/bad" && cp "$demo"/*.csv "$work/bad/"
 echo 'BALIST-IVO-ADC-201,AE,BAL-001-0001,99,Rash,Rash,Skin,0,N,RELATED,DOSE NOT CHANGED,RECOVERED/RESOLVED,2024-10-01,2024-10-05' >>"$work/bad/ae.csv"
 expect "bad data: an error naming file, line and column" 1 "ae.csv:197:8: error: AETOXGR '0'" "$BAL" report "$work/bad" --out "$work/bad-out"
 expect "... and no folder written" 0 "" sh -c "[ ! -e '$work/bad-out' ]"
+# How it was made (issue 13, item 5): the protocol file's SHA-256 (by
+# sha256sum here), every parameter in effect, and SOURCE_DATE_EPOCH makes a
+# rerun byte-identical.
+psha=$(sha256sum "$demo/protocol.json" | cut -d' ' -f1)
+expect "title page: the protocol file's SHA-256" 0 "$psha" cat "$work/r.txt"
+expect "protocol parameters in effect" 0 "Protocol parameters in effect" cat "$work/r.txt"
+expect "... a default (missed_rule schedule)" 0 "" grep -Eq "missed_rule +schedule" "$work/r.txt"
+expect "... the protocol's data_cutoff" 0 "" grep -Eq "data_cutoff +2026-09-30" "$work/r.txt"
+expect "tables.xlsx: a Protocol sheet" 0 "" sh -c "unzip -p '$out/tables.xlsx' xl/workbook.xml | grep -q 'name=\"Protocol\"'"
+for i in 1 2; do
+    expect "report with SOURCE_DATE_EPOCH ($i)" 0 "report written" env SOURCE_DATE_EPOCH=1767139200 "$BAL" report "$demo" --cutoff 2025-12-31 --out "$work/sde$i"
+done
+expect "... report.pdf byte-identical on rerun" 0 "" cmp "$work/sde1/report.pdf" "$work/sde2/report.pdf"
+expect "... tables.xlsx byte-identical on rerun" 0 "" cmp "$work/sde1/tables.xlsx" "$work/sde2/tables.xlsx"
+expect "... dated by SOURCE_DATE_EPOCH" 0 "2025-12-31 00:00:00 UTC" sh -c "pdftotext '$work/sde1/report.pdf' -"
+# At the cut-off 2025-12-31 every page counts the 35 enrolled and treated
+# by then (tests/e2e/cutoff.sh counts them by hand).
+pdftotext -layout "$work/sde1/report.pdf" "$work/c.txt"
+expect "... efficacy: 35 treated" 0 "" grep -Eq "Treated \(all-treated, safety set\), Enrolled +35" "$work/c.txt"
+expect "... safety: N = 35" 0 "Overview of treatment-emergent adverse events (N = 35)" cat "$work/c.txt"
+expect "... no N=40 anywhere" 1 "" grep -Eq "N ?= ?40" "$work/c.txt"
 finish
