@@ -590,6 +590,9 @@ struct study {
 
 void study_init(struct study *s);
 void study_release(struct study *s);
+/* Frees the records a subject holds (its strings live in the study's
+ * arena). */
+void subject_release(struct subject *sj);
 /* Returns the subject or NULL. */
 struct subject *study_find(const struct study *s, const char *usubjid);
 /* Adds a subject (the caller checks uniqueness). */

@@ -274,16 +274,7 @@ void study_cut(struct study *s, struct cut_summary *sum)
                 sum->left_out[rows[r].d].rows += rows[r].n;
                 sum->left_out[rows[r].d].subjects++;
             }
-        free(sj->lesions);
-        free(sj->meas);
-        free(sj->sums);
-        free(sj->rs);
-        free(sj->cm);
-        free(sj->pr);
-        free(sj->doses);
-        free(sj->aes);
-        free(sj->ds);
-        free(sj->ss);
+        subject_release(sj);
     }
     if (k != s->n_subjects) {
         s->n_subjects = k;

@@ -20,21 +20,24 @@ void study_init(struct study *s)
     s->cut = DATE_NONE;
 }
 
+void subject_release(struct subject *sj)
+{
+    free(sj->lesions);
+    free(sj->meas);
+    free(sj->sums);
+    free(sj->rs);
+    free(sj->cm);
+    free(sj->pr);
+    free(sj->doses);
+    free(sj->aes);
+    free(sj->ds);
+    free(sj->ss);
+}
+
 void study_release(struct study *s)
 {
-    for (size_t i = 0; i < s->n_subjects; i++) {
-        struct subject *sj = &s->subjects[i];
-        free(sj->lesions);
-        free(sj->meas);
-        free(sj->sums);
-        free(sj->rs);
-        free(sj->cm);
-        free(sj->pr);
-        free(sj->doses);
-        free(sj->aes);
-        free(sj->ds);
-        free(sj->ss);
-    }
+    for (size_t i = 0; i < s->n_subjects; i++)
+        subject_release(&s->subjects[i]);
     free(s->subjects);
     strmap_release(&s->by_usubjid);
     strmap_release(&s->interned);
