@@ -96,6 +96,7 @@ enum diag_code {
     D_DATE_ORDER,       /* an end before its start */
     D_RECORDED,         /* a recorded response differs from the computed */
     D_MISMATCH,         /* two columns of one value disagree */
+    D_MONITOR,          /* a monitor's edit check across domains */
     D_CODE_COUNT
 };
 

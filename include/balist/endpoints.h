@@ -105,6 +105,12 @@ struct finding {
  * (section i). *out is malloc'd. */
 size_t endpoints_findings(const struct study *s, const struct subject *sj,
                           const struct subject_result *r, struct finding **out);
+/* The monitor's checks across domains (also among endpoints_findings): a
+ * dose reduced for an adverse event with no AE whose action is "dose
+ * reduced"; a death within teae_window_days of the last dose with no
+ * fatal AE; a death whose cause is nowhere recorded. As warnings in d
+ * (file, line of the record), for `balist check`. */
+void endpoints_monitor_check(const struct study *s, struct diags *d);
 
 /* The enrolment checklist of this trial. */
 enum tri { TRI_UNKNOWN = -1, TRI_NO = 0, TRI_YES = 1 };

@@ -5,6 +5,7 @@
  */
 #include "cli.h"
 #include "balist/criteria.h"
+#include "balist/endpoints.h"
 #include "balist/io.h"
 
 #include <stdio.h>
@@ -106,8 +107,10 @@ int cmd_check(int argc, char **argv)
     int rc = load_study_any("check", study, &o, &s, &d);
     /* The site's recorded responses against the computed ones: each
      * disagreement is a warning (only when the data could be read). */
-    if (rc == 0)
+    if (rc == 0) {
         crit_compare_recorded(&s, &d);
+        endpoints_monitor_check(&s, &d);
+    }
     diags_sort(&d);
     if (!quiet)
         print_diags(&d);

@@ -115,6 +115,113 @@ static void ae_checks(const struct subject *sj, struct found *f)
     }
 }
 
+/* Whether any of the AE's actions (AEACN or a per-drug SUPPAE qualifier)
+ * is s. */
+static bool ae_action_is(const struct ae *a, const char *s)
+{
+    if (a->acn && !strcmp(a->acn, s))
+        return true;
+    for (size_t q = 0; q < a->n_quals; q++)
+        if (a->quals[q].qval && !strcmp(a->quals[q].qval, s))
+            return true;
+    return false;
+}
+
+static bool ae_fatal(const struct ae *a)
+{
+    return a->grade == 5 || (a->out && !strcmp(a->out, "FATAL"));
+}
+
+/* The line of the subject's first record of a kind, for messages. */
+struct monitor_hit {
+    const char *file;
+    long line;
+};
+
+/* Rule QUERY-MONITOR: what a monitor checks across domains: (1) a dose
+ * adjusted for an adverse event (EXADJ names one) below the protocol's
+ * planned dose needs an AE whose action is DOSE REDUCED; (2) a death
+ * within teae_window_days of the last dose needs a fatal AE (grade 5 or
+ * AEOUT FATAL); (3) a death needs its cause: a fatal AE, or a DS DEATH
+ * record whose DSTERM says more than DEATH (section i). */
+static size_t monitor_checks(const struct study *s, const struct subject *sj,
+                             struct found *f, struct monitor_hit *hit)
+{
+    const struct protocol *p = &s->proto;
+    size_t n0 = f->n;
+    bool reduced_ae = false, fatal = false;
+    for (size_t i = 0; i < sj->n_aes; i++) {
+        reduced_ae = reduced_ae || ae_action_is(&sj->aes[i], "DOSE REDUCED");
+        fatal = fatal || ae_fatal(&sj->aes[i]);
+    }
+    for (size_t i = 0; i < sj->n_doses && !reduced_ae; i++) {
+        const struct dose *x = &sj->doses[i];
+        if (!x->adj || !strstr(x->adj, "ADVERSE"))
+            continue;
+        double plan = NAN;
+        for (size_t k = 0; k < p->n_drugs; k++)
+            if (!strcmp(p->drugs[k].name, x->trt))
+                plan = p->drugs[k].planned_dose;
+        if (!(x->dose < plan * 0.999))
+            continue;
+        struct finding *g = add(f);
+        char dd[11];
+        date_format(x->start, dd);
+        snprintf(g->key, sizeof g->key, "dose-reduced-no-ae/%s/%s", x->trt, dd);
+        snprintf(g->visit, sizeof g->visit, "%s", x->visit ? x->visit : "");
+        snprintf(g->text, sizeof g->text,
+                 "%s was reduced to %g %s on %s for an adverse event "
+                 "(EXADJ), but no adverse event has the action DOSE "
+                 "REDUCED.",
+                 x->trt, x->dose, x->unit ? x->unit : "", dd);
+        hit[f->n - n0 - 1] = (struct monitor_hit){"ex.csv", x->line};
+        break; /* once per subject: the first such dose */
+    }
+    if (sj->death != DATE_NONE) {
+        char dd[11];
+        date_format(sj->death, dd);
+        if (!fatal && sj->last_dose != DATE_NONE &&
+            sj->death - sj->last_dose <= p->teae_window_days) {
+            struct finding *g = add(f);
+            snprintf(g->key, sizeof g->key, "death-no-fatal-ae/%s", dd);
+            snprintf(g->text, sizeof g->text,
+                     "Death on %s, %d days after the last dose (within %d), "
+                     "but no adverse event is fatal (grade 5 or outcome "
+                     "FATAL).",
+                     dd, (int)(sj->death - sj->last_dose), p->teae_window_days);
+            hit[f->n - n0 - 1] = (struct monitor_hit){"dm.csv", sj->dm_line};
+        }
+        bool cause = fatal;
+        for (size_t i = 0; i < sj->n_ds && !cause; i++)
+            cause = !strcmp(sj->ds[i].decod, "DEATH") && sj->ds[i].term &&
+                    *sj->ds[i].term && strcmp(sj->ds[i].term, "DEATH") != 0;
+        if (!cause) {
+            struct finding *g = add(f);
+            snprintf(g->key, sizeof g->key, "death-no-cause/%s", dd);
+            snprintf(g->text, sizeof g->text,
+                     "Death on %s without a recorded cause (no fatal adverse "
+                     "event, no DS DEATH record whose DSTERM names it).",
+                     dd);
+            hit[f->n - n0 - 1] = (struct monitor_hit){"dm.csv", sj->dm_line};
+        }
+    }
+    return f->n - n0;
+}
+
+void endpoints_monitor_check(const struct study *s, struct diags *d)
+{
+    for (size_t i = 0; i < s->n_subjects; i++) {
+        const struct subject *sj = &s->subjects[i];
+        struct found f = {NULL, 0, 0};
+        struct monitor_hit hit[3];
+        size_t n = monitor_checks(s, sj, &f, hit);
+        for (size_t k = 0; k < n; k++)
+            diags_add(d, SEV_WARNING, D_MONITOR, hit[k].file, hit[k].line, 0,
+                      "subject %s: %s", sj->usubjid, f.items[k].text);
+        free(f.items);
+    }
+}
+
 size_t endpoints_findings(const struct study *s, const struct subject *sj,
                           const struct subject_result *r, struct finding **out)
 {
@@ -122,6 +229,8 @@ size_t endpoints_findings(const struct study *s, const struct subject *sj,
     crit_compare_subject(s, sj, on_disagree, &f);
     window_checks(s, sj, r, &f);
     ae_checks(sj, &f);
+    struct monitor_hit hit[3];
+    monitor_checks(s, sj, &f, hit);
     *out = f.items;
     return f.n;
 }

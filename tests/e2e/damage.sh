@@ -22,9 +22,26 @@ fresh
 check "the demo itself has no error" 0 ": 0 errors,"
 cp "$work/out" "$work/kept"
 # Its only warnings are the simulated site's response calls that differ
-# from BALIST's (the simulator makes the site wrong now and then).
-expect "the demo's warnings are recorded-response ones" 1 "" \
-    grep -v -e '\[recorded-response\]' -e '^/' "$work/kept"
+# from BALIST's (the simulator makes the site wrong now and then), and the
+# monitor's findings about what the simulator leaves out (deaths without
+# a cause, doses reduced for an AE whose action says otherwise).
+expect "the demo's warnings are recorded-response and monitor ones" 1 "" \
+    grep -v -e '\[recorded-response\]' -e '\[monitor\]' -e '^/' "$work/kept"
+# The monitor's check of reduced doses, counted here: subjects with a
+# Sacituzumab govitecan dose below the planned 10 mg/kg adjusted for an
+# ADVERSE EVENT (EXADJ, the fourth field from the end: EXDOSFRQ may hold
+# a quoted comma) and no AE or SUPPAE action DOSE REDUCED.
+# EVIDENCE: QUERY-MONITOR.
+awk -F, '$5 == "SACITUZUMAB GOVITECAN" && $6 < 10 && $(NF - 3) == "ADVERSE EVENT" { print $3 }' "$DEMO/ex.csv" | sort -u >"$work/red"
+grep -h "DOSE REDUCED" "$DEMO/ae.csv" "$DEMO/suppae.csv" | cut -d, -f3 | sort -u >"$work/acn"
+nred=$(comm -23 "$work/red" "$work/acn" | wc -l)
+expect "monitor: $nred doses reduced for an AE with no AE action DOSE REDUCED" 0 "" test "$(grep -c 'was reduced to .* for an adverse event (EXADJ), but no adverse event has the action DOSE REDUCED' "$work/kept")" -eq "$nred"
+expect "monitor: a death without a recorded cause" 0 "dm.csv:2: warning: subject BAL-001-0001: Death on 2025-08-05 without a recorded cause" cat "$work/kept"
+fresh
+awk -F, -v OFS=, '$3 == "BAL-001-0001" && $5 == "1" && $6 == "AEACNADC" { $8 = "DOSE REDUCED" } { print }' "$DEMO/suppae.csv" >"$S/suppae.csv"
+awk -F, -v OFS=, '$3 == "BAL-001-0001" && $6 == "DEATH" { $5 = "DEATH DUE TO PROGRESSIVE DISEASE" } { print }' "$DEMO/ds.csv" >"$S/ds.csv"
+expect "monitor: the action recorded, the query goes" 1 "" sh -c "'$BAL' check '$S' --max-messages 0 2>&1 | grep -q 'BAL-001-0001: SACITUZUMAB GOVITECAN was reduced'"
+expect "monitor: the cause in DSTERM, the query goes" 1 "" sh -c "'$BAL' check '$S' --max-messages 0 2>&1 | grep -q 'BAL-001-0001: Death on'"
 
 fresh
 sed -i '1s/TRLNKID/TRLNKIX/' "$S/tr.csv"

@@ -245,6 +245,9 @@ expect "a qualifier that is not a QNAM (400)" 0 "a text value under a QNAM" stat
 
 # Queries: raised by a monitor, answered by the site, closed.
 expect "the automatic queries of the demo (16 recorded responses differ)" 0 "16" sh -c "curl -s -b '$work/ja2' '$U/api/v1/queries' | grep -c '\"check\": \"response/'"
+# The monitor's checks raise automatic queries too (the same 13 reduced
+# doses that balist check reports; tests/e2e/damage.sh counts them).
+expect "automatic queries: doses reduced for an AE with no such AE action" 0 "13" sh -c "curl -s -b '$work/ja2' '$U/api/v1/queries' | grep -c '\"check\": \"dose-reduced-no-ae/'"
 expect "a monitor raises a query (201)" 0 "201" status POST /api/v1/subjects/BAL-001-0101/queries $M -d '{"text": "Please attach the HER2 report; <script>alert(1)</script>"}'
 qid=$(sed -n 's/.*"query": \([0-9]*\).*/\1/p' "$work/body")
 expect "... the site answers (200)" 0 '"status": "answered"' status POST /api/v1/queries/$qid/answer $C -d '{"answer": "Attached to the source file."}'

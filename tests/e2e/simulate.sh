@@ -13,7 +13,7 @@ expect "same seed, same bytes" 0 "" diff -r "$work/b" "$work/c"
 expect "500 subjects check clean" 0 "500 subjects" "$BAL" check "$work/b"
 expect "... with no error" 0 ": 0 errors," "$BAL" check "$work/b" --max-messages 0
 cp "$work/out" "$work/kept"
-expect "... and no warning but recorded-response ones" 1 "" \
-    grep -v -e '\[recorded-response\]' -e '^/' "$work/kept"
+expect "... and no warning but recorded-response and monitor ones" 1 "" \
+    grep -v -e '\[recorded-response\]' -e '\[monitor\]' -e '^/' "$work/kept"
 expect "another seed differs" 1 "" cmp -s "$work/b/tr.csv" "$work/a/tr.csv"
 finish
