@@ -543,7 +543,7 @@ void draw_swimmer(cairo_t *cr, double W, double H, const struct report_data *r)
     }
 #undef XM
     /* Legend. */
-    double lx = L, ly = H - 14;
+    double lx = 24, ly = H - 14;
     rgb(cr, 0x000000);
     cairo_move_to(cr, lx, ly - 8);
     cairo_line_to(cr, lx + 5, ly);
@@ -559,8 +559,8 @@ void draw_swimmer(cairo_t *cr, double W, double H, const struct report_data *r)
     cairo_line_to(cr, lx - 4, ly);
     cairo_stroke(cr);
     rgb(cr, 0x000000);
-    text_at(cr, lx + 9, ly, 9, false, 0, "progression");
-    lx += 85;
+    text_at(cr, lx + 9, ly, 9, false, 0, "first PD (RECIST 1.1 or RANO-BM)");
+    lx += 175;
     cairo_rectangle(cr, lx - 4, ly - 8, 8, 8);
     cairo_fill(cr);
     text_at(cr, lx + 9, ly, 9, false, 0, "death");

@@ -555,12 +555,13 @@ static void pdf_table(struct pdf *p, const struct table *t,
 static void pdf_grouped(struct pdf *p, const struct table *t,
                         const char *group_col, bool safety)
 {
-    const char *group = "";
+    const char *group = "", *block = "";
     double fs = 8.5;
     for (size_t r = 0; r < t->nrow; r++) {
         const char *g = table_get(t, r, group_col);
         if (strcmp(g, group)) {
             group = g;
+            block = "";
             need(p, 3 * (fs + 5));
             p->y += 6;
             char title[200];
@@ -572,7 +573,13 @@ static void pdf_grouped(struct pdf *p, const struct table *t,
             text_fit(p->cr, MARGIN, p->y + fs + 1, fs + 1, true,
                      PW - 2 * MARGIN, title);
             p->y += fs + 7;
-            if (safety && strstr(g, "TEAEs")) {
+            /* Graded tables have a grade >= 3 column: say so. */
+            bool graded = false;
+            for (size_t k = r; k < t->nrow && !graded &&
+                               !strcmp(table_get(t, k, group_col), g);
+                 k++)
+                graded = *table_get(t, k, "n_G3") != '\0';
+            if (safety && graded) {
                 text_at(p->cr, MARGIN + 330, p->y + fs, fs, true, 2,
                         "Any grade");
                 text_at(p->cr, MARGIN + 420, p->y + fs, fs, true, 2,
@@ -585,6 +592,16 @@ static void pdf_grouped(struct pdf *p, const struct table *t,
         const char *item = table_get(t, r, "ITEM");
         const char *sec = safety ? table_get(t, r, "SECTION") : "";
         const char *n = table_get(t, r, "n");
+        /* A block without an "Any" row (the exposure of one drug) is
+         * named above its rows. */
+        if (safety && *sec && strcmp(sec, block)) {
+            block = sec;
+            if (strcmp(item, "Any") != 0) {
+                text_fit(p->cr, MARGIN + 6, p->y + fs, fs, true, 268, sec);
+                p->y += fs + 4;
+                need(p, fs + 4);
+            }
+        }
         if (safety) {
             bool soc_any = *sec && !strcmp(item, "Any");
             snprintf(label, sizeof label, "%s%s",

@@ -95,4 +95,9 @@ pdftotext -layout "$work/sde1/report.pdf" "$work/c.txt"
 expect "... efficacy: 35 treated" 0 "" grep -Eq "Treated \(all-treated, safety set\), Enrolled +35" "$work/c.txt"
 expect "... safety: N = 35" 0 "Overview of treatment-emergent adverse events (N = 35)" cat "$work/c.txt"
 expect "... no N=40 anywhere" 1 "" grep -Eq "N ?= ?40" "$work/c.txt"
+# Item 10: the exposure table names its drug above each block, the AESI
+# table has its column headers, the swimmer legend says which progression.
+expect "exposure: the drug above its block" 0 "" sh -c "grep -A1 '^ *Exposure (N = ' '$work/r.txt' | tail -1 | grep -q 'Ivonescimab'"
+expect "AESI: column headers" 0 "" sh -c "grep -A1 'Adverse events of special interest (N = ' '$work/r.txt' | tail -1 | grep -q 'Any grade.*Grade >= 3'"
+expect "swimmer legend: which progression" 0 "first PD (RECIST 1.1 or RANO-BM)" cat "$work/r.txt"
 finish
