@@ -575,7 +575,7 @@ static void pdf_grouped(struct pdf *p, const struct table *t,
             p->y += fs + 7;
             /* Graded tables have a grade >= 3 column: say so. */
             bool graded = false;
-            for (size_t k = r; k < t->nrow && !graded &&
+            for (size_t k = r; safety && k < t->nrow && !graded &&
                                !strcmp(table_get(t, k, group_col), g);
                  k++)
                 graded = *table_get(t, k, "n_G3") != '\0';
