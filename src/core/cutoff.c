@@ -98,18 +98,13 @@ static void cut_lesions(struct subject *sj, int32_t co, struct cut_summary *sum,
         *contact = true;
     }
     sj->n_lesions = k;
-    if (k == n) {
-        free(map);
-        free(used);
-        return;
-    }
-    for (size_t i = 0; i < k; i++) {
+    for (size_t i = 0; k < n && i < k; i++) {
         struct lesion *l = &sj->lesions[i];
         l->parent = l->parent >= 0 ? map[l->parent] : -1;
         l->merged_into = l->merged_into >= 0 ? map[l->merged_into] : -1;
         l->merge_first = l->merge_first >= 0 ? map[l->merge_first] : -1;
     }
-    for (size_t i = 0; i < sj->n_meas; i++)
+    for (size_t i = 0; k < n && i < sj->n_meas; i++)
         if (sj->meas[i].lesion >= 0)
             sj->meas[i].lesion = map[sj->meas[i].lesion];
     free(map);
@@ -119,7 +114,7 @@ static void cut_lesions(struct subject *sj, int32_t co, struct cut_summary *sum,
 /* An assessment (the scans of one visit) is dated by its last scan: one
  * not finished by the cut-off is not known at it, so every measurement
  * of it is tested by that date (section 0: the assessment date). */
-static int32_t *assess_last(const struct subject *sj, size_t *n_out)
+static int32_t *assess_last(const struct subject *sj)
 {
     size_t n = 0;
     for (size_t i = 0; i < sj->n_meas; i++)
@@ -134,7 +129,6 @@ static int32_t *assess_last(const struct subject *sj, size_t *n_out)
             (last[m->assess] == DATE_NONE || m->date > last[m->assess]))
             last[m->assess] = m->date;
     }
-    *n_out = n;
     return last;
 }
 
@@ -164,8 +158,7 @@ static void cut_subject(struct study *s, struct subject *sj, int32_t co,
      * it are left out; a dose, an adverse event or a medication that
      * started by the cut-off and ends after it is ongoing at the cut-off
      * (h.4 "Further rules"). */
-    size_t n_assess;
-    int32_t *last = assess_last(sj, &n_assess);
+    int32_t *last = assess_last(sj);
     KEEP_IF(sj->meas, sj->n_meas,
             !after(sj->meas[i_].assess >= 0 ? last[sj->meas[i_].assess]
                                             : sj->meas[i_].date,
