@@ -320,6 +320,7 @@ struct protocol {
     bool censor_after_missed;
     bool nat_includes_local;
     enum km_ci km_ci_transform;
+    double confidence_level; /* of every interval reported (0.95) */
     bool evaluable_requires_postbaseline;
     /* section i */
     int teae_window_days;
@@ -334,6 +335,9 @@ struct protocol {
      * FOLLOW-UP). */
     struct strlist consent_withdrawal_terms;
     struct strlist study_disposition_scat;
+    /* Words that make a recorded cause of death disease progression
+     * (matched within DSTERM or a fatal AE's term, case ignored). */
+    struct strlist death_progression_terms;
     struct strlist cns_locations;
     struct strlist baseline_visits;
     char *criterion_column;
@@ -353,9 +357,16 @@ struct protocol {
     struct aesi_group *aesi;
     size_t n_aesi;
     struct strlist irae_terms; /* immune-related: irae_window_days */
-    int32_t data_cutoff;       /* DATE_NONE when not set */
-    char *arm_code;            /* DM ARMCD of the enrolled ("IVO+SG") */
-    char *arm; /* DM ARM ("Ivonescimab + Sacituzumab govitecan") */
+    /* The subgroups of the forest plot (h.7), in order: age, sex, race,
+     * site, steroid_baseline, brain_mets, prior_therapy; with the cuts of
+     * age (years, 65) and brain metastases (3: "1-3" and "4 or more"). */
+#define PROTOCOL_SUBGROUPS_MAX 8
+    struct strlist subgroups;
+    int subgroup_age_cut;
+    int subgroup_brain_mets_cut;
+    int32_t data_cutoff; /* DATE_NONE when not set */
+    char *arm_code;      /* DM ARMCD of the enrolled ("IVO+SG") */
+    char *arm;           /* DM ARM ("Ivonescimab + Sacituzumab govitecan") */
     /* eligibility (the enrolment checklist) */
     int elig_min_age;             /* years (18) */
     int elig_max_ecog;            /* ECOG performance status (1) */

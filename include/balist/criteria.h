@@ -242,5 +242,8 @@ void reason_append(char *buf, size_t size, const char *fmt, ...)
  * *what names it. */
 int32_t crit_new_therapy(const struct subject *sj, const struct protocol *p,
                          const char **what);
+/* The number of distinct anticancer therapies (CM rows of the new-therapy
+ * categories, by CMDECOD else CMTRT) started before the first dose. */
+int crit_prior_therapies(const struct subject *sj, const struct protocol *p);
 
 #endif

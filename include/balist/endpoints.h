@@ -11,6 +11,7 @@
 
 #include "balist/core.h"
 #include "balist/criteria.h"
+#include "balist/stats.h"
 
 struct derive_options {
     bool recorded; /* best response from the recorded RS responses alone */
@@ -206,6 +207,24 @@ struct ae_derived {
 
 void ae_derive(const struct study *s, const struct subject *sj,
                const struct ae *a, struct ae_derived *o);
+/* A fatal adverse event: grade 5 or AEOUT FATAL (section i). */
+bool ae_is_fatal(const struct ae *a);
+
+/* The cause of a subject's death (section i: PD vs AE vs other). */
+enum death_cause {
+    DEATH_ALIVE = 0,   /* no death known */
+    DEATH_PROGRESSION, /* disease progression */
+    DEATH_AE,          /* a fatal adverse event */
+    DEATH_OTHER,       /* another cause, as DSTERM says */
+    DEATH_UNKNOWN,     /* dead, no cause recorded */
+    DEATH_N
+};
+/* Decides it and points *term (when not NULL) at the recorded text it
+ * rests on (DSTERM or the fatal AE's term; NULL when none). */
+enum death_cause subject_death_cause(const struct protocol *p,
+                                     const struct subject *sj,
+                                     const char **term);
+const char *death_cause_name(enum death_cause c);
 
 /* The safety tables as rows (TABLE, SECTION, ITEM, N, n, PCT, n_G3,
  * PCT_G3, VALUE); the caller releases the table. */
@@ -224,14 +243,33 @@ void efficacy_init(struct efficacy *e, const struct protocol *p);
 /* Adds a subject's derived results (copies what the summary needs). */
 void efficacy_add(struct efficacy *e, const struct subject *sj,
                   const struct subject_result *r);
+/* One level of one subgroup (h.7, the forest plot): the CNS ORR of its
+ * CNS-evaluable subjects with an exact CI, and the hazard ratio of PFS
+ * (RECIST 1.1, all-treated) against the subgroup's reference level (its
+ * first level), by Cox regression (Efron ties) with the log-rank p; NAN
+ * where not estimable (no events, or one level only). */
+struct subgroup_row {
+    char group[48], level[48];
+    bool ref;  /* the reference level of the hazard ratio */
+    long n, x; /* CNS-evaluable, confirmed CNS responders */
+    double orr, orr_lo, orr_hi;
+    long pfs_n, pfs_events;
+    double hr, hr_lo, hr_hi, p;
+};
+/* The protocol's subgroups (its subgroups key), each level in order;
+ * *out is malloc'd (NULL when none). */
+size_t efficacy_subgroups(const struct efficacy *e, struct subgroup_row **out);
 /* The results as rows (SECTION, ITEM, POPULATION, N, n, ESTIMATE, LOWER,
  * UPPER, UNIT, METHOD); the caller releases the table. */
 void efficacy_table(const struct efficacy *e, struct table *t);
 /* Row r of an efficacy table as a reader sees it: the count ("12/40",
  * "17 at risk", "N=35") and the value ("30.0% (95% CI 16.6-46.5)",
  * "not reached", "NE (no follow-up that long)"). */
-void efficacy_row_text(const struct table *t, size_t r, char *count,
-                       size_t count_size, char *value, size_t value_size);
+void efficacy_row_text(const struct table *t, size_t r, double level,
+                       char *count, size_t count_size, char *value,
+                       size_t value_size);
+/* The Kaplan-Meier CI transform of the protocol (km_ci_transform). */
+enum km_ci_type endpoints_km_ci(const struct protocol *p);
 void efficacy_release(struct efficacy *e);
 
 #endif

@@ -58,13 +58,16 @@ struct report_data {
     size_t n_subj;
     struct rep_tte tte[3]; /* PFS, CNS-PFS, OS */
     struct table efficacy, safety, disposition, responders, protocol;
+    struct subgroup_row *subgroups; /* the forest plot (h.7) */
+    size_t n_subgroups;
     char studyid[64];
     int32_t cutoff;
     const struct protocol *proto;
 };
 
 /* Derives everything the report shows. Release with report_release. */
-void report_collect(const struct study *s, struct report_data *r);
+void report_collect(const struct study *s, const struct derive_options *o,
+                    struct report_data *r);
 void report_release(struct report_data *r);
 
 /*

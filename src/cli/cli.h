@@ -6,6 +6,7 @@
 #define BALIST_CLI_H
 
 #include "balist/core.h"
+#include "balist/endpoints.h"
 
 enum { EXIT_OK = 0, EXIT_DATA = 1, EXIT_USAGE = 2 };
 
@@ -70,6 +71,11 @@ int load_for_command(const char *cmd, const char *arg,
  * a usage error was printed. */
 int study_option(const char *cmd, int argc, char **argv, int *i,
                  struct load_options *o);
+/* Parses argv[*i] if it is --responses recorded|computed (where best
+ * responses come from: the site's recorded RS responses, or computed from
+ * the measurements). Returns as study_option. */
+int responses_option(const char *cmd, int argc, char **argv, int *i,
+                     struct derive_options *d);
 /* Prints the kept diagnostics, then how many were not shown. */
 void print_diags(struct diags *d);
 

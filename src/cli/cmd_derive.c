@@ -91,6 +91,8 @@ int cmd_derive(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int taken = study_option("derive", argc, argv, &i, &o);
+        if (!taken)
+            taken = responses_option("derive", argc, argv, &i, &dopt);
         if (taken < 0)
             return EXIT_USAGE;
         if (taken) {
@@ -99,12 +101,6 @@ int cmd_derive(int argc, char **argv)
             if (++i >= argc)
                 return usage_error("derive", "--out needs a folder");
             out = argv[i];
-        } else if (!strcmp(a, "--responses")) {
-            if (++i >= argc ||
-                (strcmp(argv[i], "recorded") && strcmp(argv[i], "computed")))
-                return usage_error("derive", "--responses needs recorded or "
-                                             "computed");
-            dopt.recorded = !strcmp(argv[i], "recorded");
         } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
             quiet = 1;
         } else if (a[0] == '-' && a[1]) {

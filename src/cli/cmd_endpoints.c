@@ -105,12 +105,14 @@ static void print_text(const struct table *t, const char *study,
         else
             snprintf(label, sizeof label, "%s, %s", item, pop);
         char count[48], value[96];
-        efficacy_row_text(t, r, count, sizeof count, value, sizeof value);
+        efficacy_row_text(t, r, p->confidence_level, count, sizeof count, value,
+                          sizeof value);
         printf("  %-*s %12s   %s\n", width, label, count, value);
     }
-    printf("\nProportions: exact (Clopper-Pearson) 95%% CI. Times: "
+    printf("\nProportions: exact (Clopper-Pearson) %g%% CI. Times: "
            "Kaplan-Meier, %s CI,\nmedian CI by Brookmeyer-Crowley; months "
            "= days / 30.4375.\n",
+           100 * p->confidence_level,
            p->km_ci_transform == KMCI_LOG      ? "log"
            : p->km_ci_transform == KMCI_LINEAR ? "linear"
                                                : "log-log");
@@ -121,9 +123,12 @@ int cmd_endpoints(int argc, char **argv)
     const char *study = NULL, *format = "table";
     struct load_options o;
     load_options_init(&o);
+    struct derive_options dopt = {false};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int taken = study_option("endpoints", argc, argv, &i, &o);
+        if (!taken)
+            taken = responses_option("endpoints", argc, argv, &i, &dopt);
         if (taken < 0)
             return EXIT_USAGE;
         if (taken) {
@@ -151,7 +156,6 @@ int cmd_endpoints(int argc, char **argv)
         return EXIT_DATA;
     struct efficacy e;
     efficacy_init(&e, &s.proto);
-    struct derive_options dopt = {false};
     for (size_t i = 0; i < s.n_subjects; i++) {
         struct subject_result r;
         endpoints_subject(&s, &s.subjects[i], &dopt, &r);

@@ -41,9 +41,12 @@ int cmd_report(int argc, char **argv)
     const char *study = NULL, *out = NULL;
     struct load_options o;
     load_options_init(&o);
+    struct derive_options dopt = {false};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int taken = study_option("report", argc, argv, &i, &o);
+        if (!taken)
+            taken = responses_option("report", argc, argv, &i, &dopt);
         if (taken < 0)
             return EXIT_USAGE;
         if (taken)
@@ -69,7 +72,7 @@ int cmd_report(int argc, char **argv)
     if (load_for_command("report", study, &o, &s, sha, true) < 0)
         return EXIT_DATA;
     struct report_data r;
-    report_collect(&s, &r);
+    report_collect(&s, &dopt, &r);
     /* SOURCE_DATE_EPOCH (reproducible builds): the report's time, so that
      * a rerun gives byte-identical report.pdf and tables.xlsx. */
     time_t t = time(NULL);

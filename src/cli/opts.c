@@ -42,3 +42,17 @@ int study_option(const char *cmd, int argc, char **argv, int *i,
     }
     return 0;
 }
+
+int responses_option(const char *cmd, int argc, char **argv, int *i,
+                     struct derive_options *d)
+{
+    if (strcmp(argv[*i], "--responses"))
+        return 0;
+    if (++*i >= argc ||
+        (strcmp(argv[*i], "recorded") && strcmp(argv[*i], "computed"))) {
+        usage_error(cmd, "--responses needs recorded or computed");
+        return -1;
+    }
+    d->recorded = !strcmp(argv[*i], "recorded");
+    return 1;
+}

@@ -95,6 +95,7 @@ static const struct key keys[] = {
     {"censor_after_missed", K_BOOL, O(censor_after_missed), NULL, 0, 0},
     {"nat_includes_local", K_BOOL, O(nat_includes_local), NULL, 0, 0},
     {"km_ci_transform", K_ENUM, O(km_ci_transform), n_kmci, 0, 0},
+    {"confidence_level", K_NUM, O(confidence_level), NULL, 0.5, 0.999},
     {"evaluable_requires_postbaseline", K_BOOL,
      O(evaluable_requires_postbaseline), NULL, 0, 0},
     {"teae_window_days", K_INT, O(teae_window_days), NULL, 0, 3650},
@@ -106,6 +107,8 @@ static const struct key keys[] = {
     {"consent_withdrawal_terms", K_STRLIST, O(consent_withdrawal_terms), NULL,
      0, 0},
     {"study_disposition_scat", K_STRLIST, O(study_disposition_scat), NULL, 0,
+     0},
+    {"death_progression_terms", K_STRLIST, O(death_progression_terms), NULL, 0,
      0},
     {"cns_locations", K_STRLIST, O(cns_locations), NULL, 0, 0},
     {"baseline_visits", K_STRLIST, O(baseline_visits), NULL, 0, 0},
@@ -125,6 +128,9 @@ static const struct key keys[] = {
     {"delay_tolerance_days", K_INT, O(delay_tolerance_days), NULL, 0, 365},
     {"aesi", K_AESI, 0, NULL, 0, 0},
     {"irae_terms", K_STRLIST, O(irae_terms), NULL, 0, 0},
+    {"subgroups", K_STRLIST, O(subgroups), NULL, 0, 0},
+    {"subgroup_age_cut", K_INT, O(subgroup_age_cut), NULL, 1, 120},
+    {"subgroup_brain_mets_cut", K_INT, O(subgroup_brain_mets_cut), NULL, 1, 50},
     {"data_cutoff", K_DATE, O(data_cutoff), NULL, 0, 0},
     {"elig_min_age", K_INT, O(elig_min_age), NULL, 0, 120},
     {"elig_max_ecog", K_INT, O(elig_max_ecog), NULL, 0, 4},
@@ -236,6 +242,7 @@ void protocol_init(struct protocol *p)
     p->censor_after_missed = true;
     p->nat_includes_local = true;
     p->km_ci_transform = KMCI_LOGLOG;
+    p->confidence_level = 0.95;
     p->evaluable_requires_postbaseline = false;
     p->teae_window_days = 30;
     p->irae_window_days = 90;
@@ -293,6 +300,9 @@ void protocol_init(struct protocol *p)
         "STUDY COMPLETION/EARLY DISCONTINUATION", NULL};
     list_set(&p->consent_withdrawal_terms, withdraw);
     list_set(&p->study_disposition_scat, studyscat);
+    static const char *const dthpd[] = {"PROGRESSION", "PROGRESSIVE DISEASE",
+                                        NULL};
+    list_set(&p->death_progression_terms, dthpd);
     list_set(&p->cns_locations, cns);
     list_set(&p->baseline_visits, bvisits);
     list_set(&p->neuro_status_codes, neuro);
@@ -398,6 +408,11 @@ void protocol_init(struct protocol *p)
                                        "TYPE 1 DIABETES MELLITUS",
                                        NULL};
     list_set(&p->irae_terms, irae);
+    static const char *const subgroups[] = {"prior_therapy", "steroid_baseline",
+                                            "brain_mets", "age", NULL};
+    list_set(&p->subgroups, subgroups);
+    p->subgroup_age_cut = 65;
+    p->subgroup_brain_mets_cut = 3;
 }
 
 void protocol_release(struct protocol *p)
@@ -405,6 +420,7 @@ void protocol_release(struct protocol *p)
     list_free(&p->origin_milestones);
     list_free(&p->consent_withdrawal_terms);
     list_free(&p->study_disposition_scat);
+    list_free(&p->death_progression_terms);
     list_free(&p->cns_locations);
     list_free(&p->baseline_visits);
     list_free(&p->neuro_status_codes);
@@ -417,6 +433,7 @@ void protocol_release(struct protocol *p)
     drugs_free(p);
     aesi_free(p);
     list_free(&p->irae_terms);
+    list_free(&p->subgroups);
     free(p->criterion_column);
     p->criterion_column = NULL;
     free(p->arm_code);
@@ -766,6 +783,27 @@ int protocol_parse(struct protocol *p, const char *json, size_t len,
             rc = -1;
     }
     json_decref(root);
+    /* The subgroups the endpoints know (endpoints/summary.c). */
+    static const char *const known[] = {
+        "AGE",        "SEX",           "RACE", "SITE", "STEROID_BASELINE",
+        "BRAIN_METS", "PRIOR_THERAPY", NULL};
+    if (p->subgroups.n > PROTOCOL_SUBGROUPS_MAX) {
+        perr(d, file, "subgroups", "at most %d subgroups",
+             PROTOCOL_SUBGROUPS_MAX);
+        rc = -1;
+    }
+    for (size_t i = 0; i < p->subgroups.n; i++) {
+        bool ok = false;
+        for (int k = 0; known[k] && !ok; k++)
+            ok = !strcmp(p->subgroups.items[i], known[k]);
+        if (!ok) {
+            perr(d, file, "subgroups",
+                 "'%s' is not a subgroup (age, sex, race, site, "
+                 "steroid_baseline, brain_mets, prior_therapy)",
+                 p->subgroups.items[i]);
+            rc = -1;
+        }
+    }
     return rc;
 }
 

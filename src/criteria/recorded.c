@@ -89,6 +89,26 @@ int crit_from_recorded(const struct study *s, const struct subject *sj,
      * non-target-only when none of them is PR or SD. */
     out->nt_only = !pr_or_sd;
     out->measurable = out->baseline_ok && pr_or_sd;
+    /* Rule RECORDED-MEASURABLE: measurable disease is a fact of the
+     * baseline, not of the responses: when the subject's lesions are in
+     * the data (TU/TR), it is decided from them (Rule MEASURABLE-DISEASE),
+     * so that a subject who only ever progressed stays in the denominator
+     * (h.1). With recorded responses alone, non-target-only disease (no
+     * recorded PR or SD, f rule 3) is not measurable. */
+    struct crit_result lesions;
+    crit_derive(s, sj, c, &lesions);
+    if (lesions.has_lesions) {
+        out->measurable = out->baseline_ok && lesions.measurable;
+        out->n_measurable = lesions.n_measurable;
+        snprintf(out->measurable_why, sizeof out->measurable_why, "%s",
+                 out->baseline_ok ? lesions.measurable_why : out->baseline_why);
+    } else if (!out->measurable) {
+        snprintf(out->measurable_why, sizeof out->measurable_why, "%s",
+                 out->baseline_ok ? "no recorded PR or SD: non-target disease "
+                                    "only (f, rule 3)"
+                                  : out->baseline_why);
+    }
+    crit_result_release(&lesions);
     out->target_lesions = NULL;
     crit_window(sj, p, out);
     bor_derive(out, p, sj->origin);

@@ -57,6 +57,36 @@ int32_t crit_new_therapy(const struct subject *sj, const struct protocol *p,
     return best;
 }
 
+/* Rule PRIOR-THERAPY: a prior anticancer therapy is a CM record of the
+ * new-therapy categories (new_therapy cm_contains) that started before
+ * the first dose; each treatment (CMDECOD, else CMTRT) counts once
+ * (data-format.md "New anticancer therapy"; the subgroups of h.7). */
+int crit_prior_therapies(const struct subject *sj, const struct protocol *p)
+{
+    int n = 0;
+    int32_t fd = sj->first_dose;
+    for (size_t i = 0; i < sj->n_cm; i++) {
+        const struct cm_record *c = &sj->cm[i];
+        if (c->start == DATE_NONE || fd == DATE_NONE || c->start >= fd)
+            continue;
+        if (!contains_any(c->cat, &p->new_therapy_cm_contains) &&
+            !contains_any(c->scat, &p->new_therapy_cm_contains))
+            continue;
+        const char *name = c->decod && *c->decod ? c->decod : c->trt;
+        bool seen = false;
+        for (size_t k = 0; k < i && !seen; k++) {
+            const struct cm_record *o = &sj->cm[k];
+            const char *on = o->decod && *o->decod ? o->decod : o->trt;
+            seen = o->start != DATE_NONE && o->start < fd &&
+                   !strcmp(on, name) &&
+                   (contains_any(o->cat, &p->new_therapy_cm_contains) ||
+                    contains_any(o->scat, &p->new_therapy_cm_contains));
+        }
+        n += !seen;
+    }
+    return n;
+}
+
 bool crit_consent_withdrawn(const struct protocol *p, const struct ds_event *e)
 {
     /* Rule CONSENT-WITHDRAWN: a DS record ends follow-up as a withdrawal

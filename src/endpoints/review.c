@@ -127,11 +127,6 @@ static bool ae_action_is(const struct ae *a, const char *s)
     return false;
 }
 
-static bool ae_fatal(const struct ae *a)
-{
-    return a->grade == 5 || (a->out && !strcmp(a->out, "FATAL"));
-}
-
 /* The line of the subject's first record of a kind, for messages. */
 struct monitor_hit {
     const char *file;
@@ -142,8 +137,8 @@ struct monitor_hit {
  * adjusted for an adverse event (EXADJ names one) below the protocol's
  * planned dose needs an AE whose action is DOSE REDUCED; (2) a death
  * within teae_window_days of the last dose needs a fatal AE (grade 5 or
- * AEOUT FATAL); (3) a death needs its cause: a fatal AE, or a DS DEATH
- * record whose DSTERM says more than DEATH (section i). */
+ * AEOUT FATAL); (3) a death needs its cause (Rule DEATH-CAUSE: a fatal
+ * AE, or a DS DEATH record whose DSTERM says more than DEATH; section i). */
 static size_t monitor_checks(const struct study *s, const struct subject *sj,
                              struct found *f, struct monitor_hit *hit)
 {
@@ -152,7 +147,7 @@ static size_t monitor_checks(const struct study *s, const struct subject *sj,
     bool reduced_ae = false, fatal = false;
     for (size_t i = 0; i < sj->n_aes; i++) {
         reduced_ae = reduced_ae || ae_action_is(&sj->aes[i], "DOSE REDUCED");
-        fatal = fatal || ae_fatal(&sj->aes[i]);
+        fatal = fatal || ae_is_fatal(&sj->aes[i]);
     }
     for (size_t i = 0; i < sj->n_doses && !reduced_ae; i++) {
         const struct dose *x = &sj->doses[i];
@@ -191,11 +186,7 @@ static size_t monitor_checks(const struct study *s, const struct subject *sj,
                      dd, (int)(sj->death - sj->last_dose), p->teae_window_days);
             hit[f->n - n0 - 1] = (struct monitor_hit){"dm.csv", sj->dm_line};
         }
-        bool cause = fatal;
-        for (size_t i = 0; i < sj->n_ds && !cause; i++)
-            cause = !strcmp(sj->ds[i].decod, "DEATH") && sj->ds[i].term &&
-                    *sj->ds[i].term && strcmp(sj->ds[i].term, "DEATH") != 0;
-        if (!cause) {
+        if (subject_death_cause(p, sj, NULL) == DEATH_UNKNOWN) {
             struct finding *g = add(f);
             snprintf(g->key, sizeof g->key, "death-no-cause/%s", dd);
             snprintf(g->text, sizeof g->text,

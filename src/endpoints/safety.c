@@ -11,10 +11,94 @@
  */
 #include "balist/endpoints.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* ---- deaths ---- */
+
+bool ae_is_fatal(const struct ae *a)
+{
+    return a->grade == 5 || (a->out && !strcmp(a->out, "FATAL"));
+}
+
+/* Whether needle occurs in hay, case ignored. */
+static bool contains_nocase(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; *hay; hay++) {
+        size_t k = 0;
+        while (k < n && hay[k] &&
+               toupper((unsigned char)hay[k]) ==
+                   toupper((unsigned char)needle[k]))
+            k++;
+        if (k == n)
+            return true;
+    }
+    return n == 0;
+}
+
+static bool names_progression(const struct protocol *p, const char *text)
+{
+    if (!text)
+        return false;
+    for (size_t i = 0; i < p->death_progression_terms.n; i++)
+        if (contains_nocase(text, p->death_progression_terms.items[i]))
+            return true;
+    return false;
+}
+
+/* Rule DEATH-CAUSE: a death is from disease progression when its DS
+ * DEATH record's DSTERM, or a fatal AE's term, names progression
+ * (death_progression_terms); else from an adverse event when an AE is
+ * fatal (grade 5 or AEOUT FATAL); else from another cause when DSTERM
+ * says more than DEATH; else its cause is not recorded (section i). */
+enum death_cause subject_death_cause(const struct protocol *p,
+                                     const struct subject *sj,
+                                     const char **term)
+{
+    const char *ds_term = NULL, *ae_term = NULL;
+    if (term)
+        *term = NULL;
+    if (sj->death == DATE_NONE)
+        return DEATH_ALIVE;
+    for (size_t i = 0; i < sj->n_ds; i++) {
+        const char *t = sj->ds[i].term;
+        if (!strcmp(sj->ds[i].decod, "DEATH") && t && *t &&
+            !(contains_nocase(t, "DEATH") && strlen(t) == 5) && !ds_term)
+            ds_term = t;
+    }
+    for (size_t i = 0; i < sj->n_aes; i++) {
+        const struct ae *a = &sj->aes[i];
+        if (!ae_is_fatal(a))
+            continue;
+        const char *t = a->decod && *a->decod ? a->decod : a->term;
+        if (!ae_term || names_progression(p, t))
+            ae_term = t;
+    }
+    enum death_cause c = DEATH_UNKNOWN;
+    const char *why = NULL;
+    if (names_progression(p, ds_term))
+        c = DEATH_PROGRESSION, why = ds_term;
+    else if (names_progression(p, ae_term))
+        c = DEATH_PROGRESSION, why = ae_term;
+    else if (ae_term)
+        c = DEATH_AE, why = ae_term;
+    else if (ds_term)
+        c = DEATH_OTHER, why = ds_term;
+    if (term)
+        *term = why;
+    return c;
+}
+
+const char *death_cause_name(enum death_cause c)
+{
+    static const char *const names[DEATH_N] = {
+        "", "disease progression", "adverse event", "other", "not recorded"};
+    return c < DEATH_N ? names[c] : "";
+}
 
 /* ---- one adverse event, derived ---- */
 
@@ -76,7 +160,7 @@ void ae_derive(const struct study *s, const struct subject *sj,
     o->ae = a;
     o->grade = a->grade;
     o->serious = !strcmp(a->ser, "Y");
-    o->fatal = a->grade == 5 || !strcmp(a->out, "FATAL");
+    o->fatal = ae_is_fatal(a);
     o->astdtf = date_flag(a->start_raw);
     o->aendtf = date_flag(a->end_raw);
     /* Per-drug relatedness and action (SUPPAE or flattened columns);
@@ -397,7 +481,7 @@ void safety_tables(const struct study *s, struct table *t)
     size_t rel_any_n[1 + MAX_DRUGS] = {0}, rel_g3_n[1 + MAX_DRUGS] = {0};
     for (size_t k = 0; k <= nd; k++)
         counts_init(&relc[k]);
-    size_t deaths = 0, deaths_on = 0, deaths_ae = 0;
+    size_t deaths = 0, deaths_on = 0, deaths_ae = 0, by_cause[DEATH_N] = {0};
     size_t subj_idx = 0;
     for (size_t i = 0; i < s->n_subjects; i++) {
         const struct subject *sj = &s->subjects[i];
@@ -483,6 +567,7 @@ void safety_tables(const struct study *s, struct table *t)
              * (30) of the last dose is on treatment (i). */
             deaths_on += death <= ld + p->teae_window_days;
             deaths_ae += fatal_ae;
+            by_cause[subject_death_cause(p, sj, NULL)]++;
         }
     }
 
@@ -583,6 +668,11 @@ void safety_tables(const struct study *s, struct table *t)
              p->teae_window_days);
     srow(t, de, "", item, N, deaths_on);
     srow(t, de, "", "With a fatal adverse event", N, deaths_ae);
+    for (int c = DEATH_PROGRESSION; c < DEATH_N; c++) {
+        snprintf(item, sizeof item, "Cause: %s",
+                 death_cause_name((enum death_cause)c));
+        srow(t, de, "", item, N, by_cause[c]);
+    }
 
     counts_release(&all);
     counts_release(&aesi);

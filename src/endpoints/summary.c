@@ -1,12 +1,12 @@
 /*
  * summary.c - the trial's efficacy results as a report shows them
  * (shared/spec/response-criteria.md h.1-h.6): analysis sets, CNS ORR and
- * CNS CBR with exact 95 % CIs on the CNS-evaluable and all-treated sets,
- * best-response distributions, RECIST 1.1 ORR, Kaplan-Meier medians with
- * CIs, events and censored counts and 6- and 12-month rates for PFS,
- * CNS-PFS, OS and duration of response, and median follow-up. Built as
- * rows of a table (one number per row, with its population and method),
- * which the command line prints as text, CSV or JSON.
+ * CNS CBR with exact CIs (the protocol's confidence_level, 95 %) on the
+ * CNS-evaluable and all-treated sets, best-response distributions, RECIST 1.1
+ * ORR, Kaplan-Meier medians with CIs, events and censored counts and 6- and
+ * 12-month rates for PFS, CNS-PFS, OS and duration of response, and median
+ * follow-up. Built as rows of a table (one number per row, with its population
+ * and method), which the command line prints as text, CSV or JSON.
  */
 #include "balist/endpoints.h"
 
@@ -24,14 +24,105 @@ static const char *const eff_cols[] = {
 /* What one subject contributes. */
 struct eff_subj {
     bool enrolled, saffl, efffl, recmd;
-    enum resp cborcns, cbor;
+    enum resp cborcns, cbor, icbor;
     bool ccbcns;
+    bool irecist;     /* iRECIST derived (not with recorded responses) */
+    long ttr[CRIT_N]; /* time to response, days; -1 not a responder */
+    enum death_cause death;
     struct {
         bool present;
         long aval;
         int cnsr;
     } t[TTE_N];
+    /* The subject's level of each protocol subgroup, and its order. */
+    char sg[PROTOCOL_SUBGROUPS_MAX][48];
+    int sg_ord[PROTOCOL_SUBGROUPS_MAX];
 };
+
+/* ---- subgroups (h.7) ---- */
+
+/* The label of a subgroup of the protocol's list. */
+static const char *subgroup_label(const char *key)
+{
+    static const struct {
+        const char *key, *label;
+    } names[] = {{"AGE", "Age"},
+                 {"SEX", "Sex"},
+                 {"RACE", "Race"},
+                 {"SITE", "Site"},
+                 {"STEROID_BASELINE", "Corticosteroids at baseline"},
+                 {"BRAIN_METS", "Brain metastases at baseline"},
+                 {"PRIOR_THERAPY", "Prior anticancer therapy"}};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strcmp(names[i].key, key))
+            return names[i].label;
+    return key;
+}
+
+/* Rule SUBGROUP-LEVEL: a subject's level of a subgroup, from the
+ * baseline: age below subgroup_age_cut or not (DM AGE); sex, race and
+ * site as DM records them; corticosteroids at the RANO-BM baseline
+ * (dexamethasone-equivalent dose above 0: yes); the number of RANO-BM
+ * target and non-target lesions at baseline, up to
+ * subgroup_brain_mets_cut or more; prior anticancer therapy (Rule
+ * PRIOR-THERAPY). Unknown values form the level "not known", last (h.7).
+ * ord orders the levels: 0 and 1 for the two levels of a cut, 5 for
+ * recorded categories (then by name), 9 for not known. */
+static void subgroup_level(const struct protocol *p, const char *key,
+                           const struct subject *sj,
+                           const struct subject_result *r, char *out,
+                           size_t size, int *ord)
+{
+    const char *cat = NULL;
+    *ord = 9;
+    snprintf(out, size, "not known");
+    if (!strcmp(key, "AGE")) {
+        if (sj->age >= 0) {
+            *ord = sj->age >= p->subgroup_age_cut;
+            snprintf(out, size, *ord ? ">= %d years" : "< %d years",
+                     p->subgroup_age_cut);
+        }
+        return;
+    }
+    if (!strcmp(key, "STEROID_BASELINE")) {
+        const struct crit_result *c = &r->rano;
+        if (!c->recorded && c->n_tp > 0 && c->tp[0].baseline &&
+            !isnan(c->tp[0].steroid_mg)) {
+            *ord = c->tp[0].steroid_mg > 0;
+            snprintf(out, size, "%s", *ord ? "yes" : "no");
+        }
+        return;
+    }
+    if (!strcmp(key, "BRAIN_METS")) {
+        const struct crit_result *c = &r->rano;
+        if (!c->recorded && c->baseline_ok) {
+            int n = c->n_targets + c->n_nontargets;
+            *ord = n > p->subgroup_brain_mets_cut;
+            if (*ord)
+                snprintf(out, size, "%d or more",
+                         p->subgroup_brain_mets_cut + 1);
+            else
+                snprintf(out, size, "%d-%d", n ? 1 : 0,
+                         p->subgroup_brain_mets_cut);
+        }
+        return;
+    }
+    if (!strcmp(key, "PRIOR_THERAPY")) {
+        if (sj->first_dose != DATE_NONE) {
+            *ord = crit_prior_therapies(sj, p) > 0;
+            snprintf(out, size, "%s", *ord ? "1 or more" : "none");
+        }
+        return;
+    }
+    cat = !strcmp(key, "SEX")    ? sj->sex
+          : !strcmp(key, "RACE") ? sj->race
+          : !strcmp(key, "SITE") ? sj->siteid
+                                 : NULL;
+    if (cat && *cat) {
+        *ord = 5;
+        snprintf(out, size, "%s", cat);
+    }
+}
 
 void efficacy_init(struct efficacy *e, const struct protocol *p)
 {
@@ -51,6 +142,25 @@ void efficacy_add(struct efficacy *e, const struct subject *sj,
     x->cborcns = r->rano.cbor.resp;
     x->cbor = r->recist.cbor.resp;
     x->ccbcns = r->rano.cb;
+    x->irecist = !r->recist.recorded;
+    x->icbor = r->irec.cbor.resp;
+    /* Rule TTR: time to response, from the origin to the first CR/PR
+     * later confirmed (the start of the duration of response), for the
+     * confirmed responders of the response rate's analysis set (h.3). */
+    static const int dor[CRIT_N] = {
+        [CRIT_RECIST] = TTE_RSD, [CRIT_RANOBM] = TTE_RSDCNS};
+    for (int c = 0; c < CRIT_N; c++) {
+        const struct tte *d = &r->tte[dor[c]];
+        x->ttr[c] =
+            d->present && r->in_set[c] && sj->origin != DATE_NONE
+                ? d->start - sj->origin + (e->proto->aval_plus_one ? 1 : 0)
+                : -1;
+    }
+    x->death = r->saffl ? subject_death_cause(e->proto, sj, NULL) : DEATH_ALIVE;
+    const struct strlist *sg = &e->proto->subgroups;
+    for (size_t k = 0; k < sg->n && k < PROTOCOL_SUBGROUPS_MAX; k++)
+        subgroup_level(e->proto, sg->items[k], sj, r, x->sg[k], sizeof x->sg[k],
+                       &x->sg_ord[k]);
     for (int k = 0; k < TTE_N; k++) {
         x->t[k].present = r->tte[k].present;
         x->t[k].aval = r->tte[k].aval;
@@ -82,9 +192,23 @@ static void set_num(struct table *t, size_t r, const char *col, double v,
     table_setf(t, r, col, "%.*f", decimals, v);
 }
 
-/* n/N with an exact (Clopper-Pearson) 95 % CI (h.2), as percentages. */
-static void rate_row(struct table *t, const char *section, const char *item,
-                     const char *pop, long x, long n, const char *method)
+/* n/N as a percentage, without an interval. */
+static void pct_row(struct table *t, const char *section, const char *item,
+                    const char *pop, long x, long n)
+{
+    size_t r = row(t, section, item, pop);
+    table_set_int(t, r, "N", n);
+    table_set_int(t, r, "n", x);
+    if (n > 0)
+        set_num(t, r, "ESTIMATE", 100.0 * (double)x / (double)n, 1);
+    table_set(t, r, "UNIT", "%");
+}
+
+/* n/N with an exact (Clopper-Pearson) CI at the protocol's confidence
+ * level (h.2), as percentages. */
+static void rate_row(struct table *t, const struct protocol *p,
+                     const char *section, const char *item, const char *pop,
+                     long x, long n, const char *method)
 {
     size_t r = row(t, section, item, pop);
     table_set_int(t, r, "N", n);
@@ -92,14 +216,14 @@ static void rate_row(struct table *t, const char *section, const char *item,
     table_set(t, r, "UNIT", "%");
     table_set(t, r, "METHOD", method);
     double lo, hi;
-    if (n > 0 && binom_exact(x, n, 0.95, &lo, &hi) == 0) {
+    if (n > 0 && binom_exact(x, n, p->confidence_level, &lo, &hi) == 0) {
         set_num(t, r, "ESTIMATE", 100.0 * (double)x / (double)n, 1);
         set_num(t, r, "LOWER", 100 * lo, 1);
         set_num(t, r, "UPPER", 100 * hi, 1);
     }
 }
 
-static enum km_ci_type ci_type(const struct protocol *p)
+enum km_ci_type endpoints_km_ci(const struct protocol *p)
 {
     return p->km_ci_transform == KMCI_LOG      ? KM_CI_LOG
            : p->km_ci_transform == KMCI_LINEAR ? KM_CI_PLAIN
@@ -148,7 +272,8 @@ static void km_rows(const struct efficacy *e, struct table *t, int k,
     table_set_int(t, r, "N", (long)n);
     table_set_int(t, r, "n", (long)n - events);
     struct km km;
-    if (n > 0 && km_fit(time, event, n, ci_type(p), 0.95, &km) == 0) {
+    if (n > 0 && km_fit(time, event, n, endpoints_km_ci(p), p->confidence_level,
+                        &km) == 0) {
         struct km_quantile q;
         km_quantile(&km, 0.5, &q);
         r = row(t, item, "Median", pop);
@@ -185,6 +310,44 @@ static void km_rows(const struct efficacy *e, struct table *t, int k,
     free(event);
 }
 
+static int cmp_long(const void *a, const void *b)
+{
+    long x = *(const long *)a, y = *(const long *)b;
+    return (x > y) - (x < y);
+}
+
+/* Time to response of criterion c (Rule TTR): the responders, and the
+ * median with the range, in months. */
+static void ttr_rows(const struct efficacy *e, struct table *t, int c,
+                     const char *item, const char *pop)
+{
+    long *v = malloc((e->n ? e->n : 1) * sizeof *v);
+    size_t n = 0;
+    for (size_t i = 0; i < e->n; i++)
+        if (e->subj[i].ttr[c] >= 0)
+            v[n++] = e->subj[i].ttr[c];
+    size_t r = row(t, item, "Responders", pop);
+    table_set_int(t, r, "N", (long)n);
+    if (n > 0) {
+        qsort(v, n, sizeof *v, cmp_long);
+        double med = n % 2 ? (double)v[n / 2]
+                           : ((double)v[n / 2 - 1] + (double)v[n / 2]) / 2;
+        r = row(t, item, "Median", pop);
+        table_set_int(t, r, "N", (long)n);
+        set_num(t, r, "ESTIMATE", med / DAYS_PER_MONTH, 1);
+        set_num(t, r, "LOWER", (double)v[0] / DAYS_PER_MONTH, 1);
+        set_num(t, r, "UPPER", (double)v[n - 1] / DAYS_PER_MONTH, 1);
+        table_set(t, r, "UNIT", "months");
+        table_set(t, r, "METHOD", "median (range)");
+    }
+    free(v);
+}
+
+static bool all_irecist(const struct eff_subj *x)
+{
+    return x->saffl && x->irecist;
+}
+
 static bool all(const struct eff_subj *x)
 {
     return x->saffl;
@@ -200,8 +363,114 @@ static bool recist_measurable(const struct eff_subj *x)
     return x->recmd;
 }
 
-void efficacy_row_text(const struct table *t, size_t r, char *count,
-                       size_t count_size, char *value, size_t value_size)
+struct level {
+    const char *name;
+    int ord;
+};
+
+static int cmp_level(const void *a, const void *b)
+{
+    const struct level *x = a, *y = b;
+    if (x->ord != y->ord)
+        return x->ord - y->ord;
+    return strcmp(x->name, y->name);
+}
+
+/* Rule SUBGROUP-HR: within a subgroup, the hazard ratio of PFS (RECIST
+ * 1.1, all-treated) of each level against the first (reference) level,
+ * by Cox regression with one indicator covariate (Efron ties) on the
+ * subjects of the two levels, with the log-rank p of the same two
+ * groups; the CNS ORR of each level on its CNS-evaluable subjects with
+ * the exact CI (h.7). */
+size_t efficacy_subgroups(const struct efficacy *e, struct subgroup_row **out)
+{
+    const struct protocol *p = e->proto;
+    *out = NULL;
+    size_t n_out = 0, cap = 0;
+    size_t nn = e->n ? e->n : 1;
+    struct level *lv = malloc(nn * sizeof *lv);
+    double *time = malloc(nn * sizeof *time), *cov = malloc(nn * sizeof *cov);
+    int *event = malloc(nn * sizeof *event), *grp = malloc(nn * sizeof *grp);
+    for (size_t k = 0; k < p->subgroups.n && k < PROTOCOL_SUBGROUPS_MAX; k++) {
+        /* The distinct levels of the treated, in order. */
+        size_t nl = 0;
+        for (size_t i = 0; i < e->n; i++) {
+            const struct eff_subj *x = &e->subj[i];
+            if (!x->saffl)
+                continue;
+            bool seen = false;
+            for (size_t l = 0; l < nl && !seen; l++)
+                seen = !strcmp(lv[l].name, x->sg[k]);
+            if (!seen)
+                lv[nl++] = (struct level){x->sg[k], x->sg_ord[k]};
+        }
+        qsort(lv, nl, sizeof *lv, cmp_level);
+        for (size_t l = 0; l < nl; l++) {
+            struct subgroup_row *g = VEC_PUSH(*out, n_out, cap);
+            memset(g, 0, sizeof *g);
+            snprintf(g->group, sizeof g->group, "%s",
+                     subgroup_label(p->subgroups.items[k]));
+            snprintf(g->level, sizeof g->level, "%s", lv[l].name);
+            g->ref = l == 0;
+            g->orr = g->orr_lo = g->orr_hi = NAN;
+            g->hr = g->hr_lo = g->hr_hi = g->p = NAN;
+            size_t n = 0;
+            for (size_t i = 0; i < e->n; i++) {
+                const struct eff_subj *x = &e->subj[i];
+                bool here = !strcmp(x->sg[k], lv[l].name);
+                bool ref = !strcmp(x->sg[k], lv[0].name);
+                if (here && x->efffl) {
+                    g->n++;
+                    g->x += x->cborcns == RESP_CR || x->cborcns == RESP_PR;
+                }
+                if (!x->saffl || !x->t[TTE_PFS].present || !(here || ref))
+                    continue;
+                time[n] = (double)x->t[TTE_PFS].aval;
+                event[n] = x->t[TTE_PFS].cnsr == 0;
+                grp[n] = here && !g->ref;
+                cov[n] = grp[n];
+                if (here) {
+                    g->pfs_n++;
+                    g->pfs_events += event[n];
+                }
+                n++;
+            }
+            double lo, hi;
+            if (g->n > 0 &&
+                binom_exact(g->x, g->n, p->confidence_level, &lo, &hi) == 0) {
+                g->orr = 100.0 * (double)g->x / (double)g->n;
+                g->orr_lo = 100 * lo;
+                g->orr_hi = 100 * hi;
+            }
+            if (g->ref)
+                continue;
+            struct cox c;
+            struct logrank lr;
+            if (cox_fit(time, event, cov, n, COX_EFRON, p->confidence_level,
+                        &c) == 0 &&
+                isfinite(c.hr) && isfinite(c.hr_lower) &&
+                isfinite(c.hr_upper)) {
+                g->hr = c.hr;
+                g->hr_lo = c.hr_lower;
+                g->hr_hi = c.hr_upper;
+            }
+            /* The log-rank p only beside an estimable hazard ratio. */
+            if (!isnan(g->hr) && logrank_test(time, event, grp, n, &lr) == 0 &&
+                isfinite(lr.p))
+                g->p = lr.p;
+        }
+    }
+    free(lv);
+    free(time);
+    free(cov);
+    free(event);
+    free(grp);
+    return n_out;
+}
+
+void efficacy_row_text(const struct table *t, size_t r, double level,
+                       char *count, size_t count_size, char *value,
+                       size_t value_size)
 {
     const char *n = table_get(t, r, "n"), *N = table_get(t, r, "N");
     const char *method = table_get(t, r, "METHOD");
@@ -223,8 +492,14 @@ void efficacy_row_text(const struct table *t, size_t r, char *count,
                                               : "";
     if (!strcmp(est, "NE"))
         snprintf(value, value_size, "NE (no follow-up that long)");
+    else if (!strcmp(method, "reference"))
+        snprintf(value, value_size, "reference");
+    else if (!*est && !strcmp(unit, "HR"))
+        snprintf(value, value_size, "NE");
+    else if (*est && !strcmp(method, "median (range)"))
+        snprintf(value, value_size, "%s%s (range %s-%s)", est, u, lo, hi);
     else if (*est && (*lo || *hi))
-        snprintf(value, value_size, "%s%s (95%% CI %s-%s)", est, u,
+        snprintf(value, value_size, "%s%s (%g%% CI %s-%s)", est, u, 100 * level,
                  *lo ? lo : "NE", *hi ? hi : "NE");
     else if (*est)
         snprintf(value, value_size, "%s%s", est, u);
@@ -267,10 +542,12 @@ void efficacy_table(const struct efficacy *e, struct table *t)
         cbr_t += x->saffl && x->ccbcns;
         orr_r += x->recmd && (x->cbor == RESP_CR || x->cbor == RESP_PR);
     }
-    const char *exact = "exact (Clopper-Pearson) 95% CI";
+    char exact[64];
+    snprintf(exact, sizeof exact, "exact (Clopper-Pearson) %g%% CI",
+             100 * p->confidence_level);
     sec = "CNS objective response rate (RANO-BM, confirmed CR or PR)";
-    rate_row(t, sec, "CNS ORR", "CNS-evaluable", orr_e, eval, exact);
-    rate_row(t, sec, "CNS ORR", "All-treated", orr_t, treated, exact);
+    rate_row(t, p, sec, "CNS ORR", "CNS-evaluable", orr_e, eval, exact);
+    rate_row(t, p, sec, "CNS ORR", "All-treated", orr_t, treated, exact);
     char cbr[200];
     if (p->cbr_sd_rule == CBR_SUSTAINED)
         snprintf(cbr, sizeof cbr,
@@ -282,9 +559,9 @@ void efficacy_table(const struct efficacy *e, struct table *t)
                  "CNS clinical benefit rate (RANO-BM CR, PR, or SD at an "
                  "assessment %d or more days from the origin)",
                  p->sd_min_days_rano - p->sd_min_window_days);
-    rate_row(t, cbr, "CNS CBR", "CNS-evaluable", cbr_e, eval, exact);
-    rate_row(t, cbr, "CNS CBR", "All-treated", cbr_t, treated, exact);
-    rate_row(t, "Objective response rate (RECIST 1.1, confirmed CR or PR)",
+    rate_row(t, p, cbr, "CNS CBR", "CNS-evaluable", cbr_e, eval, exact);
+    rate_row(t, p, cbr, "CNS CBR", "All-treated", cbr_t, treated, exact);
+    rate_row(t, p, "Objective response rate (RECIST 1.1, confirmed CR or PR)",
              "ORR", "RECIST-measurable", orr_r, recmd, exact);
 
     /* Best-response distributions (confirmed). */
@@ -302,12 +579,34 @@ void efficacy_table(const struct efficacy *e, struct table *t)
                 bool in = c == 0 ? x->efffl : x->recmd;
                 cnt += in && (c == 0 ? x->cborcns : x->cbor) == cats[k];
             }
-            r = row(t, sec, resp_name(cats[k], false), pop);
-            table_set_int(t, r, "N", den);
-            table_set_int(t, r, "n", cnt);
-            if (den > 0)
-                set_num(t, r, "ESTIMATE", 100.0 * (double)cnt / (double)den, 1);
-            table_set(t, r, "UNIT", "%");
+            pct_row(t, sec, resp_name(cats[k], false), pop, cnt, den);
+        }
+    }
+
+    /* g: iRECIST, exploratory, when derived (not from recorded
+     * responses): the confirmed iBOR of the RECIST-measurable set. */
+    bool irecist = false;
+    for (size_t i = 0; i < e->n; i++)
+        irecist = irecist || e->subj[i].irecist;
+    if (irecist) {
+        long iorr = 0;
+        for (size_t i = 0; i < e->n; i++) {
+            const struct eff_subj *x = &e->subj[i];
+            iorr += x->recmd && (x->icbor == RESP_CR || x->icbor == RESP_PR);
+        }
+        rate_row(t, p,
+                 "Objective response rate (iRECIST, confirmed iCR or iPR; "
+                 "exploratory)",
+                 "iORR", "RECIST-measurable", iorr, recmd, exact);
+        static const enum resp icats[] = {RESP_CR,   RESP_PR,   RESP_SD,
+                                          RESP_IUPD, RESP_ICPD, RESP_NE};
+        sec = "Best overall response, iRECIST (confirmed; exploratory)";
+        for (size_t k = 0; k < sizeof icats / sizeof icats[0]; k++) {
+            long cnt = 0;
+            for (size_t i = 0; i < e->n; i++)
+                cnt += e->subj[i].recmd && e->subj[i].icbor == icats[k];
+            pct_row(t, sec, resp_name(icats[k], true), "RECIST-measurable", cnt,
+                    recmd);
         }
     }
 
@@ -323,6 +622,14 @@ void efficacy_table(const struct efficacy *e, struct table *t)
             "Confirmed responders (RECIST-measurable)", recist_measurable);
     km_rows(e, t, TTE_RSDCNS, "CNS duration of response (RANO-BM)",
             "Confirmed responders (CNS-evaluable)", evaluable);
+    if (irecist)
+        km_rows(e, t, TTE_IPFS,
+                "iRECIST progression-free survival (exploratory)",
+                "All-treated", all_irecist);
+    ttr_rows(e, t, CRIT_RANOBM, "CNS time to response (RANO-BM)",
+             "Confirmed responders (CNS-evaluable)");
+    ttr_rows(e, t, CRIT_RECIST, "Time to response (RECIST 1.1)",
+             "Confirmed responders (RECIST-measurable)");
 
     /* Median follow-up: reverse Kaplan-Meier on OS. */
     size_t n = 0;
@@ -337,8 +644,8 @@ void efficacy_table(const struct efficacy *e, struct table *t)
         n++;
     }
     struct km_quantile q;
-    if (n > 0 &&
-        km_median_followup(time, event, n, ci_type(p), 0.95, &q) == 0) {
+    if (n > 0 && km_median_followup(time, event, n, endpoints_km_ci(p),
+                                    p->confidence_level, &q) == 0) {
         r = row(t, "Follow-up", "Median follow-up", "All-treated");
         table_set_int(t, r, "N", (long)n);
         set_num(t, r, "ESTIMATE", q.est / DAYS_PER_MONTH, 1);
@@ -351,4 +658,70 @@ void efficacy_table(const struct efficacy *e, struct table *t)
     }
     free(time);
     free(event);
+
+    /* Subgroups (h.7): CNS ORR and the PFS hazard ratio by level. */
+    struct subgroup_row *sg;
+    size_t nsg = efficacy_subgroups(e, &sg);
+    for (size_t i = 0; i < nsg; i++) {
+        const struct subgroup_row *g = &sg[i];
+        char item[112];
+        snprintf(item, sizeof item, "%s: %s", g->group, g->level);
+        r = row(t, "CNS ORR by subgroup (RANO-BM, confirmed CR or PR)", item,
+                "CNS-evaluable");
+        table_set_int(t, r, "N", g->n);
+        table_set_int(t, r, "n", g->x);
+        set_num(t, r, "ESTIMATE", g->orr, 1);
+        set_num(t, r, "LOWER", g->orr_lo, 1);
+        set_num(t, r, "UPPER", g->orr_hi, 1);
+        table_set(t, r, "UNIT", "%");
+        table_set(t, r, "METHOD", exact);
+    }
+    for (size_t i = 0; i < nsg; i++) {
+        const struct subgroup_row *g = &sg[i];
+        char item[112], method[160];
+        snprintf(item, sizeof item, "%s: %s", g->group, g->level);
+        r = row(t, "PFS hazard ratio by subgroup (RECIST 1.1)", item,
+                "All-treated");
+        table_set_int(t, r, "N", g->pfs_n);
+        table_set_int(t, r, "n", g->pfs_events);
+        table_set(t, r, "UNIT", "HR");
+        if (g->ref) {
+            table_set(t, r, "METHOD", "reference");
+            continue;
+        }
+        set_num(t, r, "ESTIMATE", g->hr, 2);
+        set_num(t, r, "LOWER", g->hr_lo, 2);
+        set_num(t, r, "UPPER", g->hr_hi, 2);
+        const char *ref = "";
+        for (size_t k = i; k-- > 0;)
+            if (sg[k].ref) {
+                ref = sg[k].level;
+                break;
+            }
+        if (isnan(g->p))
+            snprintf(method, sizeof method, "Cox (Efron ties) vs %s", ref);
+        else if (g->p < 0.001)
+            snprintf(method, sizeof method,
+                     "Cox (Efron ties) vs %s; log-rank p < 0.001", ref);
+        else
+            snprintf(method, sizeof method,
+                     "Cox (Efron ties) vs %s; log-rank p = %.3f", ref, g->p);
+        table_set(t, r, "METHOD", method);
+    }
+    free(sg);
+
+    /* Deaths by cause (Rule DEATH-CAUSE; section i), all-treated. */
+    long by[DEATH_N] = {0}, dead = 0;
+    for (size_t i = 0; i < e->n; i++) {
+        by[e->subj[i].death]++;
+        dead += e->subj[i].death != DEATH_ALIVE;
+    }
+    sec = "Deaths by cause";
+    pct_row(t, sec, "All deaths", "All-treated", dead, treated);
+    for (int c = DEATH_PROGRESSION; c < DEATH_N; c++) {
+        char cause[64];
+        snprintf(cause, sizeof cause, "Cause: %s",
+                 death_cause_name((enum death_cause)c));
+        pct_row(t, sec, cause, "All-treated", by[c], treated);
+    }
 }

@@ -117,15 +117,17 @@ static void legend(cairo_t *cr, double x, double y, const enum resp *rs,
 /* ---- Kaplan-Meier ---- */
 
 void draw_km(cairo_t *cr, double W, double H, const struct rep_tte *t,
-             const char *title, const char *pop, enum km_ci_type ci)
+             const char *title, const char *pop, const struct protocol *proto)
 {
+    double level = proto->confidence_level;
     rgb(cr, 0xFFFFFF);
     cairo_paint(cr);
     double L = 70, R = W - 25, T = 50, B = H - 110;
     rgb(cr, 0x111111);
     text_at(cr, L, 28, 15, true, 0, title);
     struct km k;
-    if (!t->n || km_fit(t->days, t->event, t->n, ci, 0.95, &k) < 0) {
+    if (!t->n || km_fit(t->days, t->event, t->n, endpoints_km_ci(proto), level,
+                        &k) < 0) {
         text_at(cr, W / 2, H / 2, 12, false, 1, "no subjects");
         return;
     }
@@ -256,16 +258,17 @@ void draw_km(cairo_t *cr, double W, double H, const struct rep_tte *t,
             snprintf(lo_s, sizeof lo_s, "%.1f", q.lower / DAYS_PER_MONTH);
         if (!isnan(q.upper))
             snprintf(hi_s, sizeof hi_s, "%.1f", q.upper / DAYS_PER_MONTH);
-        snprintf(med, sizeof med, "Median %.1f months (95%% CI %s-%s)",
-                 q.est / DAYS_PER_MONTH, lo_s, hi_s);
+        snprintf(med, sizeof med, "Median %.1f months (%g%% CI %s-%s)",
+                 q.est / DAYS_PER_MONTH, 100 * level, lo_s, hi_s);
     }
     rgb(cr, 0x111111);
     text_at(cr, R - 4, T + 14, 11, false, 2, med);
     snprintf(buf, sizeof buf, "%ld events / %zu subjects (%s)", events, t->n,
              pop);
     text_at(cr, R - 4, T + 30, 10, false, 2, buf);
-    text_at(cr, R - 4, T + 44, 9, false, 2,
-            "| censored; band: pointwise 95% CI");
+    snprintf(buf, sizeof buf, "| censored; band: pointwise %g%% CI",
+             100 * level);
+    text_at(cr, R - 4, T + 44, 9, false, 2, buf);
     /* Numbers at risk under the axis. */
     text_at(cr, L, B + 58, 10, true, 0, "At risk");
     for (double m = 0; m <= xmax + 1e-9; m += step) {
@@ -623,4 +626,130 @@ void draw_disposition(cairo_t *cr, double W, double H,
         }
     }
     (void)H;
+}
+
+/* ---- forest (subgroups, h.7) ---- */
+
+/* The height a forest plot needs: a line per subgroup and per level. */
+double forest_height(const struct report_data *r)
+{
+    double h = 76 + 70; /* the titles; the axes and notes */
+    for (size_t i = 0; i < r->n_subgroups; i++)
+        h += 16 + (r->subgroups[i].ref ? 14 : 0); /* a heading per group */
+    return fmax(200, h);
+}
+
+void draw_forest(cairo_t *cr, double W, double H, const struct report_data *r)
+{
+    rgb(cr, 0xFFFFFF);
+    cairo_paint(cr);
+    rgb(cr, 0x111111);
+    text_at(cr, 20, 26, 15, true, 0, "Subgroups");
+    char buf[160];
+    double level = 100 * r->proto->confidence_level;
+    snprintf(buf, sizeof buf,
+             "CNS ORR (RANO-BM, CNS-evaluable) and PFS hazard ratio "
+             "(RECIST 1.1, all-treated) with %g%% CIs",
+             level);
+    text_at(cr, 20, 42, 9, false, 0, buf);
+    if (!r->n_subgroups) {
+        text_at(cr, W / 2, H / 2, 12, false, 1, "no subgroups");
+        return;
+    }
+    /* Columns: labels, ORR panel, ORR text, HR panel (log), HR text. */
+    const double xl = 20, o0 = 200, o1 = 330, ot = 334, h0 = 420, h1 = 560,
+                 ht = 564;
+    double top = 70, bot = H - 40, y = top;
+    /* The HR axis: powers of two around 1, wide enough for the CIs. */
+    double lo = 0.25, hi = 4;
+    for (size_t i = 0; i < r->n_subgroups; i++) {
+        const struct subgroup_row *g = &r->subgroups[i];
+        if (!isnan(g->hr_lo) && g->hr_lo > 0)
+            lo = fmin(lo, g->hr_lo);
+        if (!isnan(g->hr_hi))
+            hi = fmax(hi, g->hr_hi);
+    }
+    lo = fmax(pow(2, floor(log2(lo))), 1.0 / 64);
+    hi = fmin(pow(2, ceil(log2(hi))), 64);
+#define OX(v) (o0 + (o1 - o0) * (v) / 100.0)
+#define HX(v) (h0 + (h1 - h0) * (log(v) - log(lo)) / (log(hi) - log(lo)))
+    rgb(cr, 0x111111);
+    text_at(cr, (o0 + o1) / 2, top - 8, 10, true, 1, "CNS ORR (%)");
+    text_at(cr, ot + 4, top - 8, 9, true, 0, "n/N");
+    text_at(cr, (h0 + h1) / 2, top - 8, 10, true, 1, "PFS hazard ratio");
+    text_at(cr, ht + 4, top - 8, 9, true, 0, "HR");
+    y = top + 6;
+    for (size_t i = 0; i < r->n_subgroups; i++) {
+        const struct subgroup_row *g = &r->subgroups[i];
+        if (g->ref) {
+            y += 14;
+            rgb(cr, 0x111111);
+            text_fit(cr, xl, y, 10, true, o0 - xl - 6, g->group);
+        }
+        y += 16;
+        rgb(cr, 0x222222);
+        text_fit(cr, xl + 10, y, 9.5, false, o0 - xl - 16, g->level);
+        double cy = y - 3.5;
+        rgb(cr, 0x0072B2);
+        if (!isnan(g->orr)) {
+            cairo_set_line_width(cr, 1.2);
+            cairo_move_to(cr, OX(g->orr_lo), cy);
+            cairo_line_to(cr, OX(g->orr_hi), cy);
+            cairo_stroke(cr);
+            cairo_rectangle(cr, OX(g->orr) - 3, cy - 3, 6, 6);
+            cairo_fill(cr);
+        }
+        rgb(cr, 0x222222);
+        snprintf(buf, sizeof buf, "%ld/%ld", g->x, g->n);
+        text_at(cr, ot + 4, y, 8.5, false, 0, buf);
+        if (g->ref) {
+            text_at(cr, ht + 4, y, 8.5, false, 0, "reference");
+        } else if (isnan(g->hr)) {
+            text_at(cr, ht + 4, y, 8.5, false, 0, "NE");
+        } else {
+            rgb(cr, 0xD55E00);
+            cairo_set_line_width(cr, 1.2);
+            cairo_move_to(cr, HX(fmax(g->hr_lo, lo)), cy);
+            cairo_line_to(cr, HX(fmin(g->hr_hi, hi)), cy);
+            cairo_stroke(cr);
+            cairo_rectangle(cr, HX(fmin(fmax(g->hr, lo), hi)) - 3, cy - 3, 6,
+                            6);
+            cairo_fill(cr);
+            rgb(cr, 0x222222);
+            snprintf(buf, sizeof buf, "%.2f", g->hr);
+            text_at(cr, ht + 4, y, 8.5, false, 0, buf);
+        }
+    }
+    /* Axes, the line of no effect (HR 1) and the overall ORR. */
+    bot = y + 10;
+    rgb(cr, 0x444444);
+    cairo_set_line_width(cr, 0.8);
+    cairo_move_to(cr, o0, bot);
+    cairo_line_to(cr, o1, bot);
+    cairo_move_to(cr, h0, bot);
+    cairo_line_to(cr, h1, bot);
+    cairo_stroke(cr);
+    for (int v = 0; v <= 100; v += 25) {
+        snprintf(buf, sizeof buf, "%d", v);
+        text_at(cr, OX(v), bot + 12, 8.5, false, 1, buf);
+    }
+    double tick = log2(hi / lo) > 6 ? 4 : 2;
+    for (double v = lo; v <= hi * 1.001; v *= tick) {
+        snprintf(buf, sizeof buf, v < 1 ? "%.2g" : "%g", v);
+        text_at(cr, HX(v), bot + 12, 8.5, false, 1, buf);
+    }
+    static const double dash[] = {3, 3};
+    cairo_set_dash(cr, dash, 2, 0);
+    cairo_move_to(cr, HX(1), top);
+    cairo_line_to(cr, HX(1), bot);
+    cairo_stroke(cr);
+    cairo_set_dash(cr, NULL, 0, 0);
+    rgb(cr, 0x444444);
+    text_at(cr, HX(1), bot + 26, 8.5, false, 1,
+            "< lower hazard   higher hazard >");
+    text_at(cr, 20, bot + 44, 8.5, false, 0,
+            "Hazard ratio of each level against the first level of its "
+            "subgroup (Cox, Efron ties; log scale)");
+#undef OX
+#undef HX
 }

@@ -45,7 +45,8 @@ static const char *const resp_cols[] = {
     "USUBJID",   "CRITERION",  "CBOR",         "ONSET",
     "ONSET_DAY", "DOR_MONTHS", "DOR_CENSORED", NULL};
 
-void report_collect(const struct study *s, struct report_data *r)
+void report_collect(const struct study *s, const struct derive_options *o,
+                    struct report_data *r)
 {
     memset(r, 0, sizeof *r);
     r->proto = &s->proto;
@@ -56,7 +57,6 @@ void report_collect(const struct study *s, struct report_data *r)
     table_init(&r->disposition, "disposition", disp_cols);
     table_init(&r->responders, "responders", resp_cols);
     protocol_table(&s->proto, &r->protocol);
-    struct derive_options o = {false};
     long enrolled = 0, treated = 0, evaluable = 0, ongoing = 0, deaths = 0;
     struct strmap reasons;
     strmap_init(&reasons);
@@ -66,7 +66,7 @@ void report_collect(const struct study *s, struct report_data *r)
     for (size_t i = 0; i < s->n_subjects; i++) {
         const struct subject *sj = &s->subjects[i];
         struct subject_result res;
-        endpoints_subject(s, sj, &o, &res);
+        endpoints_subject(s, sj, o, &res);
         efficacy_add(&e, sj, &res);
         if (!r->studyid[0] && sj->studyid && *sj->studyid)
             snprintf(r->studyid, sizeof r->studyid, "%s", sj->studyid);
@@ -207,6 +207,7 @@ void report_collect(const struct study *s, struct report_data *r)
     free(rcount);
     strmap_release(&reasons);
     efficacy_table(&e, &r->efficacy);
+    r->n_subgroups = efficacy_subgroups(&e, &r->subgroups);
     efficacy_release(&e);
     safety_tables(s, &r->safety);
 }
@@ -226,6 +227,7 @@ void report_release(struct report_data *r)
     table_release(&r->disposition);
     table_release(&r->responders);
     table_release(&r->protocol);
+    free(r->subgroups);
     memset(r, 0, sizeof *r);
 }
 
@@ -240,19 +242,14 @@ enum plot_kind {
     P_SPIDER,
     P_SWIMMER,
     P_DISPOSITION,
+    P_FOREST,
     P_N
 };
 
 static const char *const plot_files[P_N] = {
-    "km_pfs",           "km_pfscns",  "km_os",   "waterfall_cns",
-    "waterfall_recist", "spider_cns", "swimmer", "disposition"};
-
-static enum km_ci_type ci_of(const struct protocol *p)
-{
-    return p->km_ci_transform == KMCI_LOG      ? KM_CI_LOG
-           : p->km_ci_transform == KMCI_LINEAR ? KM_CI_PLAIN
-                                               : KM_CI_LOGLOG;
-}
+    "km_pfs",        "km_pfscns",        "km_os",
+    "waterfall_cns", "waterfall_recist", "spider_cns",
+    "swimmer",       "disposition",      "forest"};
 
 static void draw(cairo_t *cr, double w, double h, const struct report_data *r,
                  enum plot_kind k)
@@ -260,15 +257,15 @@ static void draw(cairo_t *cr, double w, double h, const struct report_data *r,
     switch (k) {
     case P_KM_PFS:
         draw_km(cr, w, h, &r->tte[0], "Progression-free survival (RECIST 1.1)",
-                "all treated", ci_of(r->proto));
+                "all treated", r->proto);
         break;
     case P_KM_PFSCNS:
         draw_km(cr, w, h, &r->tte[1], "CNS progression-free survival (RANO-BM)",
-                "CNS-evaluable", ci_of(r->proto));
+                "CNS-evaluable", r->proto);
         break;
     case P_KM_OS:
         draw_km(cr, w, h, &r->tte[2], "Overall survival", "all treated",
-                ci_of(r->proto));
+                r->proto);
         break;
     case P_WF_CNS:
         draw_waterfall(cr, w, h, r, CRIT_RANOBM);
@@ -282,6 +279,9 @@ static void draw(cairo_t *cr, double w, double h, const struct report_data *r,
     case P_SWIMMER:
         draw_swimmer(cr, w, h, r);
         break;
+    case P_FOREST:
+        draw_forest(cr, w, h, r);
+        break;
     default:
         draw_disposition(cr, w, h, r);
         break;
@@ -292,6 +292,8 @@ static double plot_height(const struct report_data *r, enum plot_kind k)
 {
     if (k == P_SWIMMER)
         return fmax(420, 90 + 9.0 * (double)r->n_subj);
+    if (k == P_FOREST)
+        return forest_height(r);
     return k == P_DISPOSITION ? 330 : 420;
 }
 
@@ -623,7 +625,8 @@ static void pdf_grouped(struct pdf *p, const struct table *t,
         } else {
             snprintf(label, sizeof label, "%s, %s", item,
                      table_get(t, r, "POPULATION"));
-            efficacy_row_text(t, r, count, sizeof count, value, sizeof value);
+            efficacy_row_text(t, r, p->r->proto->confidence_level, count,
+                              sizeof count, value, sizeof value);
             text_fit(p->cr, MARGIN + 6, p->y + fs, fs, false, 250, label);
             text_at(p->cr, MARGIN + 300, p->y + fs, fs, false, 2, count);
             text_at(p->cr, MARGIN + 312, p->y + fs, fs, false, 0, value);
@@ -711,9 +714,13 @@ static int write_pdf(const struct report_data *r, const struct report_meta *m,
     heading(&p, "Efficacy");
     pdf_grouped(&p, &r->efficacy, "SECTION", false);
     p.y += 6;
-    line(&p, 7.5, false,
-         "Proportions: exact (Clopper-Pearson) 95% CI. Times: Kaplan-Meier "
-         "(months = days / 30.4375); median CI Brookmeyer-Crowley.");
+    char ci_note[160];
+    snprintf(ci_note, sizeof ci_note,
+             "Proportions: exact (Clopper-Pearson) %g%% CI. Times: "
+             "Kaplan-Meier (months = days / 30.4375); median CI "
+             "Brookmeyer-Crowley.",
+             100 * r->proto->confidence_level);
+    line(&p, 7.5, false, ci_note);
     p.y += 24; /* the disposition plot carries its own title */
     pdf_plot(&p, P_DISPOSITION);
     /* Plots. */
@@ -729,6 +736,8 @@ static int write_pdf(const struct report_data *r, const struct report_meta *m,
     pdf_plot(&p, P_SPIDER);
     new_page(&p);
     pdf_plot(&p, P_SWIMMER);
+    new_page(&p);
+    pdf_plot(&p, P_FOREST);
     /* Safety. */
     new_page(&p);
     heading(&p, "Safety");

@@ -4,6 +4,7 @@
 #ifndef BALIST_REPORT_INT_H
 #define BALIST_REPORT_INT_H
 
+#include "balist/endpoints.h"
 #include "balist/io.h"
 #include "balist/report.h"
 #include "balist/stats.h"
@@ -18,7 +19,7 @@ void text_fit(cairo_t *cr, double x, double y, double size, bool bold,
 unsigned report_resp_colour(enum resp r);
 
 void draw_km(cairo_t *cr, double w, double h, const struct rep_tte *t,
-             const char *title, const char *pop, enum km_ci_type ci);
+             const char *title, const char *pop, const struct protocol *proto);
 void draw_waterfall(cairo_t *cr, double w, double h,
                     const struct report_data *r, enum criterion c);
 void draw_spider(cairo_t *cr, double w, double h, const struct report_data *r,
@@ -26,5 +27,7 @@ void draw_spider(cairo_t *cr, double w, double h, const struct report_data *r,
 void draw_swimmer(cairo_t *cr, double w, double h, const struct report_data *r);
 void draw_disposition(cairo_t *cr, double w, double h,
                       const struct report_data *r);
+void draw_forest(cairo_t *cr, double w, double h, const struct report_data *r);
+double forest_height(const struct report_data *r);
 
 #endif

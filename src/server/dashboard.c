@@ -45,11 +45,11 @@ static json_t *dashboard(struct call *c, struct reply *r)
     struct diags d;
     if (srv_load_locked(c, r, &s, &d, false) < 0)
         return NULL;
+    struct derive_options dop = {false};
     struct report_data rd;
-    report_collect(&s, &rd);
+    report_collect(&s, &dop, &rd);
     int32_t *days = calloc(s.n_subjects + 1, sizeof *days);
     size_t n = 0;
-    struct derive_options dop = {false};
     for (size_t i = 0; days && i < s.n_subjects; i++) {
         struct subject_result res;
         endpoints_subject(&s, &s.subjects[i], &dop, &res);

@@ -13,7 +13,7 @@ out="$work/rep"
 
 expect "report of the demo" 0 "report written: $out/report.pdf" "$BAL" report "$demo" --out "$out"
 
-for f in km_pfs km_pfscns km_os waterfall_cns waterfall_recist spider_cns swimmer disposition; do
+for f in km_pfs km_pfscns km_os waterfall_cns waterfall_recist spider_cns swimmer disposition forest; do
     expect "$f.png is a PNG" 0 "89504e470d0a1a0a" sh -c "od -An -tx1 -N8 '$out/$f.png' | tr -d ' \n'"
     expect "$f.svg is an SVG" 0 "<svg" head -c 400 "$out/$f.svg"
 done
@@ -22,7 +22,7 @@ expect "report.pdf is a PDF" 0 "%PDF-" head -c 8 "$out/report.pdf"
 expect "report.pdf: 10 to 20 pages" 0 "" sh -c "n=\$(pdfinfo '$out/report.pdf' | awk '/^Pages:/ {print \$2}'); echo \"pages \$n\"; [ \"\$n\" -ge 10 ] && [ \"\$n\" -le 20 ]"
 expect "report.pdf: title" 0 "BALIST trial report" pdfinfo "$out/report.pdf"
 
-pdftotext -layout "$out/report.pdf" "$work/r.txt"
+pdftotext -layout "$out/report.pdf" - | tr -d '\f' >"$work/r.txt"
 expect "title page: study" 0 "BALIST-IVO-ADC-201" cat "$work/r.txt"
 expect "title page: cut-off" 0 "2026-09-30" cat "$work/r.txt"
 expect "title page: version" 0 "BALIST 0.1.0" cat "$work/r.txt"
@@ -100,4 +100,20 @@ expect "... no N=40 anywhere" 1 "" grep -Eq "N ?= ?40" "$work/c.txt"
 expect "exposure: the drug above its block" 0 "" sh -c "grep -A1 '^ *Exposure (N = ' '$work/r.txt' | tail -1 | grep -q 'Ivonescimab'"
 expect "AESI: column headers" 0 "" sh -c "grep -A1 'Adverse events of special interest (N = ' '$work/r.txt' | tail -1 | grep -q 'Any grade.*Grade >= 3'"
 expect "swimmer legend: which progression" 0 "first PD (RECIST 1.1 or RANO-BM)" cat "$work/r.txt"
+# Item 9: the forest plot of the subgroups, iRECIST, time to response and
+# deaths by cause in the report; --responses recorded; the confidence level.
+expect "forest plot: its page" 0 "Hazard ratio of each level against the first level of its subgroup" cat "$work/r.txt"
+expect "forest plot: steroids at baseline, HR" 0 "" grep -Eq "yes +5/18 +3\.02" "$work/r.txt"
+expect "efficacy: subgroup table" 0 "PFS hazard ratio by subgroup (RECIST 1.1)" cat "$work/r.txt"
+expect "efficacy: iRECIST" 0 "Best overall response, iRECIST (confirmed; exploratory)" cat "$work/r.txt"
+expect "efficacy: time to response" 0 "" grep -Eq "Median, Confirmed responders \(CNS-evaluable\) +N=13 +1\.6 months \(range 1\.3-2\.9\)" "$work/r.txt"
+expect "efficacy: deaths by cause" 0 "Cause: not recorded" cat "$work/r.txt"
+expect "report --responses recorded" 0 "report written" "$BAL" report "$demo" --out "$work/rep-rec" --responses recorded
+expect "... CNS ORR from the recorded responses" 0 "" sh -c "pdftotext -layout '$work/rep-rec/report.pdf' - | grep -Eq 'CNS ORR, CNS-evaluable +13/39 +33\.3%'"
+mkdir -p "$work/ci90" && cp "$demo"/*.csv "$work/ci90/" && printf '{"confidence_level": 0.9}\n' >"$work/ci90/protocol.json"
+expect "report at confidence_level 0.9" 0 "report written" "$BAL" report "$work/ci90" --out "$work/rep-90"
+pdftotext -layout "$work/rep-90/report.pdf" "$work/r90.txt"
+expect "... the KM plot says 90%" 0 "band: pointwise 90% CI" cat "$work/r90.txt"
+expect "... the efficacy note says 90%" 0 "Proportions: exact (Clopper-Pearson) 90% CI" cat "$work/r90.txt"
+expect "... CNS ORR at 90%" 0 "32.5% (90% CI 20.4-46.6)" cat "$work/r90.txt"
 finish

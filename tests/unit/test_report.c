@@ -31,7 +31,7 @@ static int setup(void **state)
     diags_release(&d);
     if (rc)
         return -1;
-    report_collect(&study, &rep);
+    report_collect(&study, &(struct derive_options){false}, &rep);
     return 0;
 }
 
@@ -197,7 +197,7 @@ static void test_plots_draw(void **state)
             cairo_image_surface_create(CAIRO_FORMAT_RGB24, 640, 700);
         cairo_t *cr = cairo_create(s);
         draw_km(cr, 640, 480, &rs[k]->tte[0], "PFS", "all treated",
-                KM_CI_LOGLOG);
+                rs[k]->proto);
         draw_waterfall(cr, 640, 480, rs[k], CRIT_RECIST);
         draw_spider(cr, 640, 480, rs[k], CRIT_RANOBM);
         draw_swimmer(cr, 640, 700, rs[k]);
