@@ -517,7 +517,8 @@ struct qualifier {
 };
 
 struct ae {
-    char *term, *decod, *bodsys;
+    char *term, *decod, *bodsys;  /* decod, bodsys: upper case */
+    char *decod_src, *bodsys_src; /* as coded, for adae */
     long seq;
     struct pdate start_raw, end_raw;
     int32_t start, end;
@@ -545,7 +546,8 @@ enum origin_source { ORIGIN_NONE, ORIGIN_MILESTONE, ORIGIN_FROM_FIRST_DOSE };
 
 struct subject {
     char *studyid, *usubjid, *subjid, *siteid, *sex, *race, *arm;
-    long age; /* -1 when blank */
+    char *ageu, *ethnic, *armcd, *actarm, *actarmcd; /* as DM has them */
+    long age;                                        /* -1 when blank */
     int32_t rfstdtc, rfxstdtc, rficdtc, rfendtc;
     struct pdate dth_raw;
     int32_t death; /* imputed per data-format.md; DATE_NONE if alive */

@@ -242,6 +242,9 @@ void reason_append(char *buf, size_t size, const char *fmt, ...)
  * *what names it. */
 int32_t crit_new_therapy(const struct subject *sj, const struct protocol *p,
                          const char **what);
+/* The time point of the best change of the sum of targets from baseline
+ * (the waterfall's bar, ADTR ANL02FL): -1 when there is none. */
+int crit_best_change(const struct crit_result *x);
 /* The number of distinct anticancer therapies (CM rows of the new-therapy
  * categories, by CMDECOD else CMTRT) started before the first dose. */
 int crit_prior_therapies(const struct subject *sj, const struct protocol *p);

@@ -447,6 +447,30 @@ static void measurable_disease(const struct subject *sj, struct crit_result *r)
                                         : "");
 }
 
+/* Rule BEST-CHANGE: the best change of the sum of target diameters is
+ * at the post-baseline time point, among those considered for best
+ * response, with a known sum and the lowest percent change from a
+ * baseline sum above 0; the first of equal ones (the waterfall plot; ADTR
+ * ANL02FL as admiralonco flags it). */
+int crit_best_change(const struct crit_result *x)
+{
+    int64_t base = x->n_tp && x->tp[0].baseline ? x->tp[0].sum : -1;
+    if (base <= 0)
+        return -1;
+    int best = -1;
+    double best_pc = 0;
+    for (size_t t = 1; t < x->n_tp && t < x->n_considered; t++) {
+        if (x->tp[t].sum < 0)
+            continue;
+        double pc = 100.0 * (double)(x->tp[t].sum - base) / (double)base;
+        if (best < 0 || pc < best_pc) {
+            best = (int)t;
+            best_pc = pc;
+        }
+    }
+    return best;
+}
+
 /* ---- the driver ---- */
 
 static void fail_all(struct crit_result *r, const char *why)

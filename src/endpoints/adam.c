@@ -13,29 +13,38 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The columns: BALIST's first, as before, then those admiral and
+ * admiralonco add (docs/adam.md lists each with its label and source),
+ * then REASON. */
 static const char *const adsl_cols[] = {
-    "STUDYID", "USUBJID",  "SUBJID", "SITEID", "AGE",     "SEX",
-    "RACE",    "ARM",      "ENRLDT", "TRTSDT", "TRTEDT",  "DTHDT",
-    "DTHFL",   "LSTALVDT", "SAFFL",  "EFFFL",  "CNSMDFL", "RECMDFL",
-    "EOTSTT",  "DCTREAS",  "REASON", NULL};
+    "STUDYID", "USUBJID",  "SUBJID", "SITEID",  "AGE",     "SEX",
+    "RACE",    "ARM",      "ENRLDT", "TRTSDT",  "TRTEDT",  "DTHDT",
+    "DTHFL",   "LSTALVDT", "SAFFL",  "EFFFL",   "CNSMDFL", "RECMDFL",
+    "EOTSTT",  "DCTREAS",  "AGEU",   "ETHNIC",  "ARMCD",   "ACTARMCD",
+    "ACTARM",  "TRT01P",   "TRT01A", "RANDDT",  "TRTDURD", "ENRLFL",
+    "DTHCAUS", "DTHCGR1",  "EOSSTT", "DCSREAS", "REASON",  NULL};
 static const char *const adtr_cols[] = {
     "STUDYID", "USUBJID", "PARAMCD", "PARAM",   "PARCAT1", "PARCAT2", "PARCAT3",
     "TRLNKID", "AVISIT",  "ADT",     "ADY",     "AVAL",    "BASE",    "CHG",
-    "PCHG",    "NADIR",   "CHGNAD",  "PCHGNAD", "ANL01FL", "REASON",  NULL};
+    "PCHG",    "NADIR",   "CHGNAD",  "PCHGNAD", "ANL01FL", "ASEQ",    "AVISITN",
+    "ABLFL",   "ANL02FL", "REASON",  NULL};
 static const char *const adrs_cols[] = {
-    "STUDYID", "USUBJID", "PARAMCD", "PARAM",  "PARCAT1",
-    "PARCAT2", "PARCAT3", "AVISIT",  "ADT",    "ADY",
-    "AVALC",   "AVAL",    "ANL01FL", "REASON", NULL};
+    "STUDYID", "USUBJID", "PARAMCD", "PARAM",   "PARCAT1", "PARCAT2",
+    "PARCAT3", "AVISIT",  "ADT",     "ADY",     "AVALC",   "AVAL",
+    "ANL01FL", "ASEQ",    "PARAMN",  "AVISITN", "REASON",  NULL};
 
 static const char *const adtte_cols[] = {
-    "STUDYID",  "USUBJID", "PARAMCD", "PARAM", "PARCAT2", "PARCAT3",
-    "STARTDT",  "ADT",     "AVAL",    "AVALU", "CNSR",    "EVNTDESC",
-    "CNSDTDSC", "SRCDOM",  "REASON",  NULL};
+    "STUDYID",  "USUBJID", "PARAMCD", "PARAM",  "PARCAT2", "PARCAT3",
+    "STARTDT",  "ADT",     "AVAL",    "AVALU",  "CNSR",    "EVNTDESC",
+    "CNSDTDSC", "SRCDOM",  "ASEQ",    "PARAMN", "PARCAT1", "SRCVAR",
+    "SRCSEQ",   "REASON",  NULL};
 
 static const char *const adae_fixed[] = {
-    "STUDYID", "USUBJID", "AESEQ", "AETERM",   "AEDECOD", "AEBODSYS", "AETOXGR",
-    "AESER",   "AEREL",   "AEACN", "AEOUT",    "ASTDT",   "ASTDTF",   "AENDT",
-    "AENDTF",  "TRTEMFL", "AREL",  "AWORSTFL", NULL};
+    "STUDYID", "USUBJID", "AESEQ",  "AETERM",  "AEDECOD", "AEBODSYS",
+    "AETOXGR", "AESER",   "AEREL",  "AEACN",   "AEOUT",   "ASTDT",
+    "ASTDTF",  "AENDT",   "AENDTF", "TRTEMFL", "AREL",    "AWORSTFL",
+    "TRTA",    "ASTDY",   "AENDY",  "ATOXGR",  "AOCCFL",  "AOCCSFL",
+    "AOCCPFL", NULL};
 
 void adam_tables_init(struct adam_tables *t, const struct protocol *p)
 {
@@ -96,6 +105,52 @@ static void eot(const struct subject *sj, const char **stt, const char **why)
     }
 }
 
+/* Rule EOS-STATUS: the end of study (ADSL EOSSTT, DCSREAS) is the
+ * earliest study-level disposition event (DSCAT DISPOSITION EVENT with
+ * DSSCAT in study_disposition_scat or EPOCH FOLLOW-UP, or with neither
+ * DSSCAT nor EPOCH: a study that records one disposition, as the CDISC
+ * pilot; or a withdrawal of consent): COMPLETED, else DISCONTINUED for its
+ * DSDECOD; ONGOING when there is none (admiral's format_eosstt; a screen
+ * failure has none). */
+static void eos(const struct protocol *p, const struct subject *sj,
+                const char **stt, const char **why)
+{
+    *stt = "ONGOING";
+    *why = NULL;
+    const struct ds_event *first = NULL;
+    for (size_t i = 0; i < sj->n_ds; i++) {
+        const struct ds_event *e = &sj->ds[i];
+        if (!strcmp(e->decod, "SCREEN FAILURE")) {
+            *stt = NULL;
+            return;
+        }
+        bool study =
+            crit_consent_withdrawn(p, e) ||
+            (!strcmp(e->cat, "DISPOSITION EVENT") &&
+             (strlist_has(&p->study_disposition_scat, e->scat) ||
+              !strcmp(e->epoch, "FOLLOW-UP") || (!*e->epoch && !*e->scat)));
+        if (study &&
+            (!first || (e->date != DATE_NONE &&
+                        (first->date == DATE_NONE || e->date < first->date))))
+            first = e;
+    }
+    if (!first)
+        return;
+    bool done = !strcmp(first->decod, "COMPLETED");
+    *stt = done ? "COMPLETED" : "DISCONTINUED";
+    *why = done ? NULL : first->decod;
+}
+
+/* The date of the RANDOMIZED milestone (ADSL RANDDT), DATE_NONE. */
+static int32_t randomised(const struct subject *sj)
+{
+    for (size_t i = 0; i < sj->n_ds; i++)
+        if (!strcmp(sj->ds[i].decod, "RANDOMIZED") &&
+            sj->ds[i].date != DATE_NONE)
+            return sj->ds[i].date;
+    return DATE_NONE;
+}
+
 static void adsl_row(const struct study *s, const struct subject *sj,
                      const struct subject_result *res, struct table *t)
 {
@@ -127,6 +182,37 @@ static void adsl_row(const struct study *s, const struct subject *sj,
     eot(sj, &stt, &why);
     table_set(t, r, "EOTSTT", stt);
     table_set(t, r, "DCTREAS", why);
+    /* As admiral names them: DM as recorded, the planned and actual
+     * treatment (TRT01P = ARM, TRT01A = ACTARM), the randomisation date
+     * where randomised, treatment duration TRTEDT - TRTSDT + 1, the
+     * enrolled set, the cause of death (Rule DEATH-CAUSE) and the end of
+     * study (Rule EOS-STATUS). */
+    table_set(t, r, "AGEU", sj->ageu);
+    table_set(t, r, "ETHNIC", sj->ethnic);
+    table_set(t, r, "ARMCD", sj->armcd);
+    table_set(t, r, "ACTARMCD", sj->actarmcd);
+    table_set(t, r, "ACTARM", sj->actarm);
+    table_set(t, r, "TRT01P", sj->arm);
+    table_set(t, r, "TRT01A",
+              sj->actarm && *sj->actarm ? sj->actarm
+              : saf                     ? sj->arm
+                                        : NULL);
+    table_set_date(t, r, "RANDDT", randomised(sj));
+    if (sj->first_dose != DATE_NONE && sj->last_dose != DATE_NONE)
+        table_set_int(t, r, "TRTDURD",
+                      (long)(sj->last_dose - sj->first_dose) + 1);
+    table_set(t, r, "ENRLFL", res->enrolled ? "Y" : "N");
+    const char *cause_term = NULL;
+    enum death_cause dc = subject_death_cause(p, sj, &cause_term);
+    table_set(t, r, "DTHCAUS", cause_term);
+    table_set(t, r, "DTHCGR1",
+              dc == DEATH_PROGRESSION ? "PROGRESSIVE DISEASE"
+              : dc == DEATH_AE        ? "ADVERSE EVENT"
+              : dc == DEATH_OTHER     ? "OTHER"
+                                      : NULL);
+    eos(p, sj, &stt, &why);
+    table_set(t, r, "EOSSTT", stt);
+    table_set(t, r, "DCSREAS", why);
     char reason[REASON_MAX];
     if (!saf)
         snprintf(reason, sizeof reason, "EFFFL N: no dose of study drug%s",
@@ -193,11 +279,26 @@ static void set_change(struct table *t, size_t r, const char *chg,
         table_setf(t, r, pchg, "%.2f", 100.0 * (double)(v - ref) / (double)ref);
 }
 
+/* Rule LESION-NUMBER: a target lesion's number n in LDIAMn, NLDIAMn and
+ * LDCNSn is its place among the subject's target lesions of either
+ * criterion, in the order TU lists them, so that one lesion has one
+ * number under RECIST 1.1 and RANO-BM alike. */
+static int lesion_number(const struct subject *sj, int idx)
+{
+    int n = 0;
+    for (int j = 0; j <= idx && j < (int)sj->n_lesions; j++)
+        n += sj->lesions[j].cls[CRIT_RECIST] == LC_TARGET ||
+             sj->lesions[j].cls[CRIT_RANOBM] == LC_TARGET;
+    return n ? n : idx + 1;
+}
+
 static void adtr_rows(const struct study *s, const struct subject *sj,
                       const struct crit_result *cr, struct table *t)
 {
     if (!cr->n_target_lesions || !cr->n_tp)
         return;
+    /* ANL02FL: the best change of the sum (Rule BEST-CHANGE). */
+    int best = crit_best_change(cr);
     const struct protocol *p = &s->proto;
     bool cns = cr->crit == CRIT_RANOBM;
     const char *pcat3 = criterion_name(cr->crit);
@@ -217,6 +318,9 @@ static void adtr_rows(const struct study *s, const struct subject *sj,
         table_set(t, r, "PARCAT2", evaluator_label(p));
         table_set(t, r, "PARCAT3", pcat3);
         table_set(t, r, "AVISIT", tp->visit);
+        table_set_int(t, r, "AVISITN", (long)i);
+        table_set(t, r, "ABLFL", tp->baseline ? "Y" : NULL);
+        table_set(t, r, "ANL02FL", (int)i == best ? "Y" : NULL);
         table_set_date(t, r, "ADT", tp->date);
         table_set_int(t, r, "ADY", study_day_cdisc(tp->date, sj->origin));
         set_mm(t, r, "AVAL", tp->sum);
@@ -256,11 +360,15 @@ static void adtr_rows(const struct study *s, const struct subject *sj,
             size_t q = table_add_row(t);
             table_set(t, q, "STUDYID", sj->studyid);
             table_set(t, q, "USUBJID", sj->usubjid);
-            table_setf(t, q, "PARAMCD", "%s%zu", cns ? "LDCNS" : "LDIAM",
-                       k + 1);
-            table_setf(t, q, "PARAM", "%s of target %zu (%s, %s) (mm)",
-                       l->is_nodal && !cns ? "Short axis" : "Longest diameter",
-                       k + 1, l->linkid,
+            bool node = l->is_nodal && !cns;
+            int num = lesion_number(sj, cr->target_lesions[k]);
+            table_setf(t, q, "PARAMCD", "%s%d",
+                       cns    ? "LDCNS"
+                       : node ? "NLDIAM"
+                              : "LDIAM",
+                       num);
+            table_setf(t, q, "PARAM", "%s of target %d (%s, %s) (mm)",
+                       node ? "Short axis" : "Longest diameter", num, l->linkid,
                        *l->loc ? l->loc
                                : "location "
                                  "unknown");
@@ -269,6 +377,8 @@ static void adtr_rows(const struct study *s, const struct subject *sj,
             table_set(t, q, "PARCAT3", pcat3);
             table_set(t, q, "TRLNKID", l->linkid);
             table_set(t, q, "AVISIT", tp->visit);
+            table_set_int(t, q, "AVISITN", (long)i);
+            table_set(t, q, "ABLFL", tp->baseline ? "Y" : NULL);
             table_set_date(t, q, "ADT", tp->date);
             table_set_int(t, q, "ADY", study_day_cdisc(tp->date, sj->origin));
             set_mm(t, q, "AVAL", v);
@@ -286,16 +396,38 @@ static void adtr_rows(const struct study *s, const struct subject *sj,
 
 struct pnames {
     const char *ovr, *trg, *ntrg, *newl, *bor, *cbor, *rsp, *crsp, *ccb;
+    const char *cb, *pd, *lsta, *mdis;
 };
 
-static const struct pnames recist_names = {"OVR",     "TRGRESP", "NTRGRESP",
-                                           "NEWLIND", "BOR",     "CBOR",
-                                           "RSP",     "CRSP",    "CCB"};
-static const struct pnames rano_names = {"OVRCNS",  "TRGRCNS", "NTRGRCNS",
-                                         "NEWLCNS", "BORCNS",  "CBORCNS",
-                                         "RSPCNS",  "CRSPCNS", "CCBCNS"};
+static const struct pnames recist_names = {
+    "OVR",  "TRGRESP", "NTRGRESP", "NEWLIND", "BOR",  "CBOR", "RSP",
+    "CRSP", "CCB",     "CB",       "PD",      "LSTA", "MDIS"};
+static const struct pnames rano_names = {
+    "OVRCNS",  "TRGRCNS", "NTRGRCNS", "NEWLCNS", "BORCNS",  "CBORCNS", "RSPCNS",
+    "CRSPCNS", "CCBCNS",  "CBCNS",    "PDCNS",   "LSTACNS", "MDISCNS"};
 static const struct pnames irecist_names = {"IOVR",  NULL, NULL, NULL, "IBOR",
-                                            "ICBOR", NULL, NULL, NULL};
+                                            "ICBOR", NULL, NULL, NULL, NULL,
+                                            NULL,    NULL, NULL};
+
+/* PARAMN: one number per PARAMCD, RANO-BM's 20 above RECIST 1.1's,
+ * iRECIST's from 41, DEATH 99; adtte's in the order of TTE_*. */
+static long paramn(const char *code)
+{
+    static const char *const codes[] = {
+        "OVR",     "TRGRESP", "NTRGRESP", "NEWLIND",  "BOR",     "CBOR",
+        "RSP",     "CRSP",    "CB",       "CCB",      "PD",      "LSTA",
+        "MDIS",    "OVRCNS",  "TRGRCNS",  "NTRGRCNS", "NEWLCNS", "BORCNS",
+        "CBORCNS", "RSPCNS",  "CRSPCNS",  "CBCNS",    "CCBCNS",  "PDCNS",
+        "LSTACNS", "MDISCNS", "IOVR",     "IBOR",     "ICBOR",   "DEATH",
+        "PFS",     "PFSCNS",  "OS",       "RSD",      "RSDCNS",  "IPFS"};
+    static const long nums[] = {1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12,
+                                13, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31,
+                                32, 33, 41, 45, 46, 99, 1,  2,  3,  4,  5,  6};
+    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
+        if (!strcmp(codes[i], code))
+            return nums[i];
+    return 0;
+}
 
 static size_t rs_row(struct table *t, const struct study *s,
                      const struct subject *sj, const struct crit_result *cr,
@@ -305,6 +437,7 @@ static size_t rs_row(struct table *t, const struct study *s,
     table_set(t, r, "STUDYID", sj->studyid);
     table_set(t, r, "USUBJID", sj->usubjid);
     table_set(t, r, "PARAMCD", paramcd);
+    table_set_int(t, r, "PARAMN", paramn(paramcd));
     table_set(t, r, "PARAM", param);
     table_set(t, r, "PARCAT1", "TUMOR RESPONSE");
     table_set(t, r, "PARCAT2", evaluator_label(&s->proto));
@@ -325,6 +458,7 @@ static void tp_cells(struct table *t, size_t r, const struct subject *sj,
 {
     const struct tp *tp = &cr->tp[i];
     table_set(t, r, "AVISIT", tp->visit);
+    table_set_int(t, r, "AVISITN", (long)i);
     table_set_date(t, r, "ADT", date);
     table_set_int(t, r, "ADY", study_day_cdisc(date, sj->origin));
     table_set(t, r, "ANL01FL", i < cr->n_considered ? "Y" : NULL);
@@ -334,6 +468,98 @@ static void yn(struct table *t, size_t r, bool y)
 {
     table_set(t, r, "AVALC", y ? "Y" : "N");
     table_set_int(t, r, "AVAL", y ? 1 : 0);
+}
+
+/* Rule ADRS-ADMIRALONCO: the parameters admiralonco's ADRS adds, per
+ * criterion: CB, clinical benefit without confirmation (the unconfirmed
+ * best response CR, PR, SD or NON-CR/NON-PD, with the SD minimum of f);
+ * PD, the first progression among the assessments considered (its date
+ * back-dated as OVR's); LSTA, the last assessment considered, with its
+ * response; MDIS, measurable disease at baseline (Rule
+ * MEASURABLE-DISEASE). */
+static void adrs_admiralonco(const struct study *s, const struct subject *sj,
+                             const struct crit_result *cr,
+                             const struct pnames *pn, const char *pre,
+                             struct table *t)
+{
+    char param[120];
+    enum resp b = cr->bor.resp;
+    bool cb =
+        b == RESP_CR || b == RESP_PR || b == RESP_SD || b == RESP_NONCRNONPD;
+    snprintf(param, sizeof param, "%sClinical Benefit (unconfirmed)", pre);
+    size_t r = rs_row(t, s, sj, cr, pn->cb, param);
+    yn(t, r, cb);
+    if (cb && cr->bor.tp >= 0) {
+        table_set(t, r, "AVISIT", cr->tp[cr->bor.tp].visit);
+        table_set_int(t, r, "AVISITN", (long)cr->bor.tp);
+        table_set_date(t, r, "ADT", cr->bor.date);
+        table_set_int(t, r, "ADY", study_day_cdisc(cr->bor.date, sj->origin));
+    }
+    table_set(t, r, "ANL01FL", "Y");
+    table_setf(t, r, "REASON", "%s: unconfirmed best response %s",
+               cb ? "Y" : "N", cr->bor.reason);
+
+    int pd = -1, last = -1;
+    for (size_t i = 1; i < cr->n_tp && i < cr->n_considered; i++) {
+        if (cr->tp[i].baseline)
+            continue;
+        last = (int)i;
+        if (pd < 0 && cr->tp[i].overall == RESP_PD)
+            pd = (int)i;
+    }
+    snprintf(param, sizeof param, "%sDisease Progression", pre);
+    r = rs_row(t, s, sj, cr, pn->pd, param);
+    yn(t, r, pd >= 0);
+    if (pd >= 0) {
+        const struct tp *tp = &cr->tp[pd];
+        tp_cells(t, r, sj, cr, (size_t)pd,
+                 tp->pd_date != DATE_NONE ? tp->pd_date : tp->date);
+        table_setf(t, r, "REASON", "Y: the first PD, at %s", tp->visit);
+    } else {
+        table_set(t, r, "ANL01FL", "Y");
+        table_set(t, r, "REASON", "N: no PD among the assessments considered");
+    }
+    if (last >= 0) {
+        const struct tp *tp = &cr->tp[last];
+        snprintf(param, sizeof param, "%sLast Disease Assessment", pre);
+        r = rs_row(t, s, sj, cr, pn->lsta, param);
+        resp_cells(t, r, cr, tp->overall);
+        tp_cells(t, r, sj, cr, (size_t)last,
+                 tp->overall == RESP_PD && tp->pd_date != DATE_NONE
+                     ? tp->pd_date
+                     : tp->date);
+        table_set(t, r, "REASON",
+                  "the last assessment considered for best response");
+    }
+    snprintf(param, sizeof param, "%sMeasurable Disease at Baseline", pre);
+    r = rs_row(t, s, sj, cr, pn->mdis, param);
+    yn(t, r, cr->measurable);
+    table_set(t, r, "ANL01FL", "Y");
+    if (cr->measurable)
+        table_setf(t, r, "REASON", "Y: %d target%s measurable at baseline",
+                   cr->n_measurable, cr->n_measurable == 1 ? "" : "s");
+    else
+        table_setf(t, r, "REASON", "N: %s", cr->measurable_why);
+}
+
+/* The subject's death as admiralonco's ADRS holds it (PARAMCD DEATH,
+ * PARCAT1 REFERENCE EVENT), the source of the time-to-event records. */
+static void adrs_death(const struct subject *sj, struct table *t)
+{
+    size_t r = table_add_row(t);
+    table_set(t, r, "STUDYID", sj->studyid);
+    table_set(t, r, "USUBJID", sj->usubjid);
+    table_set(t, r, "PARAMCD", "DEATH");
+    table_set_int(t, r, "PARAMN", paramn("DEATH"));
+    table_set(t, r, "PARAM", "Death");
+    table_set(t, r, "PARCAT1", "REFERENCE EVENT");
+    yn(t, r, sj->death != DATE_NONE);
+    table_set_date(t, r, "ADT", sj->death);
+    if (sj->death != DATE_NONE)
+        table_set_int(t, r, "ADY", study_day_cdisc(sj->death, sj->origin));
+    table_set(t, r, "ANL01FL", "Y");
+    table_set(t, r, "REASON",
+              sj->death != DATE_NONE ? "Y: DM DTHDTC" : "N: no death known");
 }
 
 static void adrs_rows(const struct study *s, const struct subject *sj,
@@ -398,6 +624,7 @@ static void adrs_rows(const struct study *s, const struct subject *sj,
         resp_cells(t, r, cr, b->resp);
         if (b->tp >= 0) {
             table_set(t, r, "AVISIT", cr->tp[b->tp].visit);
+            table_set_int(t, r, "AVISITN", (long)b->tp);
             table_set_date(t, r, "ADT", b->date);
             table_set_int(t, r, "ADY", study_day_cdisc(b->date, sj->origin));
         }
@@ -427,6 +654,7 @@ static void adrs_rows(const struct study *s, const struct subject *sj,
     yn(t, r, cr->cb);
     table_set(t, r, "ANL01FL", "Y");
     table_set(t, r, "REASON", cr->cb_reason);
+    adrs_admiralonco(s, sj, cr, pn, pre, t);
 }
 
 static void adtte_rows(const struct study *s, const struct subject *sj,
@@ -453,6 +681,15 @@ static void adtte_rows(const struct study *s, const struct subject *sj,
         table_set(t, r, "EVNTDESC", o->evntdesc);
         table_set(t, r, "CNSDTDSC", o->cnsdtdsc);
         table_set(t, r, "SRCDOM", o->srcdom);
+        table_set_int(t, r, "PARAMN", paramn(o->paramcd));
+        table_set(t, r, "PARCAT1", "TIME TO EVENT");
+        /* SRCVAR: the variable the date comes from (SRCSEQ, the ASEQ of
+         * the ADRS record, is set by adam_subject once ADRS is numbered). */
+        const char *var = !strcmp(o->srcdom, "ADRS") ? "ADT"
+                          : o->cnsr == 0             ? "DTHDT"
+                          : o->adt == o->start       ? "ENRLDT"
+                                                     : "LSTALVDT";
+        table_set(t, r, "SRCVAR", var);
         table_set(t, r, "REASON", o->reason);
     }
 }
@@ -473,6 +710,19 @@ static const char *action_name(enum ae_action a)
     }
 }
 
+/* Whether AE x comes before y: by start date (none last), then AESEQ,
+ * then record order (x_first: x is earlier in the file). */
+static bool ae_before(const struct ae *x, const struct ae *y, bool x_first)
+{
+    int32_t xs = x->start == DATE_NONE ? INT32_MAX : x->start;
+    int32_t ys = y->start == DATE_NONE ? INT32_MAX : y->start;
+    if (xs != ys)
+        return xs < ys;
+    if (x->seq != y->seq)
+        return x->seq < y->seq;
+    return x_first;
+}
+
 static void adae_rows(const struct study *s, const struct subject *sj,
                       struct table *t)
 {
@@ -489,8 +739,9 @@ static void adae_rows(const struct study *s, const struct subject *sj,
         if (e->seq >= 0)
             table_set_int(t, r, "AESEQ", e->seq);
         table_set(t, r, "AETERM", e->term);
-        table_set(t, r, "AEDECOD", e->decod);
-        table_set(t, r, "AEBODSYS", e->bodsys);
+        /* SDTM values as coded (the tables group them in upper case). */
+        table_set(t, r, "AEDECOD", e->decod_src);
+        table_set(t, r, "AEBODSYS", e->bodsys_src);
         if (e->grade)
             table_set_int(t, r, "AETOXGR", e->grade);
         table_set(t, r, "AESER", e->ser);
@@ -513,6 +764,35 @@ static void adae_rows(const struct study *s, const struct subject *sj,
                 worst = false;
         }
         table_set(t, r, "AWORSTFL", worst ? "Y" : NULL);
+        /* As admiral: the actual treatment, study days from TRTSDT and
+         * the grade. Rule AE-FIRST-OCCURRENCE: AOCCFL, AOCCSFL and AOCCPFL
+         * flag the subject's first treatment-emergent AE, the first in its
+         * system organ class and the first of its term, by ASTDT, then
+         * AESEQ (section i; admiral's derive_var_extreme_flag). */
+        table_set(t, r, "TRTA",
+                  sj->actarm && *sj->actarm ? sj->actarm : sj->arm);
+        if (e->start != DATE_NONE && sj->first_dose != DATE_NONE)
+            table_set_int(t, r, "ASTDY",
+                          study_day_cdisc(e->start, sj->first_dose));
+        if (e->end != DATE_NONE && sj->first_dose != DATE_NONE)
+            table_set_int(t, r, "AENDY",
+                          study_day_cdisc(e->end, sj->first_dose));
+        if (e->grade)
+            table_set_int(t, r, "ATOXGR", e->grade);
+        bool first[3] = {a[k].trtem, a[k].trtem, a[k].trtem};
+        for (size_t j = 0; j < sj->n_aes && a[k].trtem; j++) {
+            const struct ae *o = a[j].ae;
+            if (j == k || !a[j].trtem || !ae_before(o, e, j < k))
+                continue;
+            first[0] = false;
+            if (!strcmp(o->bodsys, e->bodsys))
+                first[1] = false;
+            if (!strcmp(o->bodsys, e->bodsys) && !strcmp(o->decod, e->decod))
+                first[2] = false;
+        }
+        table_set(t, r, "AOCCFL", first[0] ? "Y" : NULL);
+        table_set(t, r, "AOCCSFL", first[1] ? "Y" : NULL);
+        table_set(t, r, "AOCCPFL", first[2] ? "Y" : NULL);
         for (size_t d = 0; d < nd; d++) {
             table_set(t, r, p->drugs[d].rel_qnam,
                       a[k].rel[d] ? (a[k].rel_missing[d] ? "RELATED (MISSING)"
@@ -563,6 +843,13 @@ void subject_result_release(struct subject_result *r)
     crit_result_release(&r->irec);
 }
 
+/* ASEQ 1, 2, ... on the rows from `from` on (one subject's). */
+static void number_rows(struct table *t, size_t from)
+{
+    for (size_t r = from; r < t->nrow; r++)
+        table_set_int(t, r, "ASEQ", (long)(r - from + 1));
+}
+
 void adam_subject(const struct study *s, const struct subject *sj,
                   const struct derive_options *o, struct adam_tables *t,
                   struct subject_summary *sum)
@@ -571,6 +858,7 @@ void adam_subject(const struct study *s, const struct subject *sj,
     endpoints_subject(s, sj, o, &res);
     adsl_row(s, sj, &res, &t->adsl);
     sum->efffl = res.efffl;
+    size_t tr0 = t->adtr.nrow, rs0 = t->adrs.nrow, tte0 = t->adtte.nrow;
     if (!o->recorded) {
         adtr_rows(s, sj, &res.rano, &t->adtr);
         adtr_rows(s, sj, &res.recist, &t->adtr);
@@ -579,7 +867,29 @@ void adam_subject(const struct study *s, const struct subject *sj,
     adrs_rows(s, sj, &res.recist, &t->adrs);
     if (!o->recorded)
         adrs_rows(s, sj, &res.irec, &t->adrs);
+    adrs_death(sj, &t->adrs);
     adtte_rows(s, sj, &res, &t->adtte);
+    /* ASEQ: the subject's records numbered in the order written. */
+    number_rows(&t->adtr, tr0);
+    number_rows(&t->adrs, rs0);
+    number_rows(&t->adtte, tte0);
+    /* SRCSEQ: the ASEQ of the ADRS overall response the date comes from. */
+    for (size_t r = tte0; r < t->adtte.nrow; r++) {
+        if (strcmp(table_get(&t->adtte, r, "SRCDOM"), "ADRS"))
+            continue;
+        const char *crit = table_get(&t->adtte, r, "PARCAT3");
+        const char *ovr = !strcmp(crit, "RANO-BM")   ? "OVRCNS"
+                          : !strcmp(crit, "iRECIST") ? "IOVR"
+                                                     : "OVR";
+        const char *adt = table_get(&t->adtte, r, "ADT");
+        for (size_t q = rs0; q < t->adrs.nrow; q++)
+            if (!strcmp(table_get(&t->adrs, q, "PARAMCD"), ovr) &&
+                !strcmp(table_get(&t->adrs, q, "ADT"), adt)) {
+                table_set(&t->adtte, r, "SRCSEQ",
+                          table_get(&t->adrs, q, "ASEQ"));
+                break;
+            }
+    }
     adae_rows(s, sj, &t->adae);
     sum->cborcns = res.rano.cbor.resp;
     sum->borcns = res.rano.bor.resp;

@@ -37,12 +37,17 @@ enum {
     DM_SEX,
     DM_RACE,
     DM_ARM,
-    DM_STUDYID
+    DM_STUDYID,
+    DM_AGEU,
+    DM_ETHNIC,
+    DM_ARMCD,
+    DM_ACTARM,
+    DM_ACTARMCD
 };
 static const char *const dm_cols[] = {
-    "USUBJID", "SUBJID",  "SITEID", "RFSTDTC", "RFXSTDTC",
-    "RFICDTC", "RFENDTC", "DTHDTC", "DTHFL",   "AGE",
-    "SEX",     "RACE",    "ARM",    "STUDYID", NULL};
+    "USUBJID", "SUBJID", "SITEID", "RFSTDTC", "RFXSTDTC", "RFICDTC", "RFENDTC",
+    "DTHDTC",  "DTHFL",  "AGE",    "SEX",     "RACE",     "ARM",     "STUDYID",
+    "AGEU",    "ETHNIC", "ARMCD",  "ACTARM",  "ACTARMCD", NULL};
 static const char *const dm_req[] = {"USUBJID", NULL};
 
 static int dm_row(struct loader *L, struct dom *m, const struct csvr_rec *r)
@@ -70,6 +75,11 @@ static int dm_row(struct loader *L, struct dom *m, const struct csvr_rec *r)
     sj->sex = dom_term(L, m, r, DM_SEX);
     sj->race = dom_term(L, m, r, DM_RACE);
     sj->arm = dom_field(L, m, r, DM_ARM);
+    sj->ageu = dom_term(L, m, r, DM_AGEU);
+    sj->ethnic = dom_term(L, m, r, DM_ETHNIC);
+    sj->armcd = dom_field(L, m, r, DM_ARMCD);
+    sj->actarm = dom_field(L, m, r, DM_ACTARM);
+    sj->actarmcd = dom_field(L, m, r, DM_ACTARMCD);
     dom_ref_date(L, m, r, DM_RFSTDTC, us, &sj->rfstdtc);
     dom_ref_date(L, m, r, DM_RFXSTDTC, us, &sj->rfxstdtc);
     dom_ref_date(L, m, r, DM_RFICDTC, us, &sj->rficdtc);
@@ -391,6 +401,8 @@ static const struct col_read ae_reads[] = {
     {AE_AETERM, CK_TEXT, AE(term), NO_FIELD, false, NULL, false},
     {AE_AEDECOD, CK_TERM, AE(decod), NO_FIELD, false, NULL, false},
     {AE_AEBODSYS, CK_TERM, AE(bodsys), NO_FIELD, false, NULL, false},
+    {AE_AEDECOD, CK_TEXT, AE(decod_src), NO_FIELD, false, NULL, false},
+    {AE_AEBODSYS, CK_TEXT, AE(bodsys_src), NO_FIELD, false, NULL, false},
     {AE_AESER, CK_TERM, AE(ser), NO_FIELD, false, NULL, false},
     {AE_AEREL, CK_TERM, AE(rel), NO_FIELD, false, NULL, false},
     {AE_AEACN, CK_TERM, AE(acn), NO_FIELD, false, NULL, false},

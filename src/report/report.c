@@ -94,10 +94,11 @@ void report_collect(const struct study *s, const struct derive_options *o,
                         100.0 * (double)(x->tp[t].sum - base) / (double)base;
                     p->spider[c][p->n_spider[c]++] = (struct rep_point){
                         months(x->tp[t].date, sj->first_dose), pc};
-                    if (t < x->n_considered &&
-                        (isnan(p->best_pchg[c]) || pc < p->best_pchg[c]))
-                        p->best_pchg[c] = pc;
                 }
+                int b = crit_best_change(x);
+                if (b >= 0)
+                    p->best_pchg[c] =
+                        100.0 * (double)(x->tp[b].sum - base) / (double)base;
             }
             const struct tte *dor =
                 &res.tte[c == CRIT_RANOBM ? TTE_RSDCNS : TTE_RSD];

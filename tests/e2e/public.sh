@@ -47,6 +47,16 @@ sed 's/"//g' "$DATA/pharmaverse-onco/tr.csv" | awk -F, 'NR == FNR { t[$1] = $2; 
 nmd=$(wc -l <"$work/notmd")
 expect "pharmaverse-onco: hand count of subjects without measurable disease" 0 "" test "$nmd" -eq 9
 expect "pharmaverse-onco: check warns for each of them" 0 "" sh -c "'$BAL' check '$DATA/pharmaverse-onco' --max-messages 0 2>&1 | grep 'no RECIST 1.1 target lesion measurable at baseline' | grep -o '01-[0-9]*-[0-9]*' | sort | diff - '$work/notmd'"
+# End of study as admiral derives it from the CDISC pilot's one
+# disposition record per subject (Rule EOS-STATUS): as many COMPLETED and
+# ADVERSE EVENT discontinuations as ds.csv has; RANDDT from RANDOMIZED
+# (254 subjects).
+ncomp=$(sed 's/"//g' "$DATA/pharmaverse-onco/ds.csv" | awk -F, '$7 == "COMPLETED" && $8 == "DISPOSITION EVENT"' | wc -l)
+nae=$(sed 's/"//g' "$DATA/pharmaverse-onco/ds.csv" | awk -F, '$7 == "ADVERSE EVENT" && $8 == "DISPOSITION EVENT"' | wc -l)
+eos() { sed 's/"[^"]*"//g' "$work/po/adsl.csv" | awk -F, -v s="$1" -v w="$2" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $c["EOSSTT"] == s && $c["DCSREAS"] == w { n++ } END { print n + 0 }'; }
+expect "pharmaverse-onco: EOSSTT COMPLETED for the $ncomp of ds.csv" 0 "$ncomp" eos COMPLETED ""
+expect "pharmaverse-onco: DCSREAS ADVERSE EVENT for the $nae of ds.csv" 0 "$nae" eos DISCONTINUED "ADVERSE EVENT"
+expect "pharmaverse-onco: RANDDT where randomised" 0 "254" sh -c "sed 's/\"[^\"]*\"//g' '$work/po/adsl.csv' | awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if (\$i == \"RANDDT\") k = i; next } \$k != \"\"' | wc -l"
 # A rise from a nadir of 0 mm has no percentage: never "+inf%".
 expect "pharmaverse-onco: no +inf% in any reason" 1 "" grep -q 'inf%' "$work/po/adrs.csv"
 expect "... it says from 0 mm" 0 "sum 53.9 mm is up from 0 mm at the nadir, +53.9 mm" cat "$work/po/adrs.csv"

@@ -17,7 +17,7 @@ expect "overview table" 0 "Overview of treatment-emergent adverse events (N=40)"
 expect "overview: any TEAE" 0 "Any TEAE" "$BAL" safety "$SRC/data/demo" --overview
 expect "JSON" 0 '"ITEM": "Any TEAE"' "$BAL" safety "$SRC/data/demo" --format json
 expect "derive writes adae.csv" 0 "adae.csv" "$BAL" derive "$SRC/data/demo" --out "$work/d" --quiet
-expect "adae: TEAE flags and per-drug columns" 0 "TRTEMFL,AREL,AWORSTFL,AERELIVO,AEACNIVO,AERELADC,AEACNADC,REASON" head -1 "$work/d/adae.csv"
+expect "adae: TEAE flags and per-drug columns" 0 "TRTEMFL,AREL,AWORSTFL,TRTA,ASTDY,AENDY,ATOXGR,AOCCFL,AOCCSFL,AOCCPFL,AERELIVO,AEACNIVO,AERELADC,AEACNADC,REASON" head -1 "$work/d/adae.csv"
 mkdir -p "$work/bad" && cp "$SRC"/data/demo/*.csv "$work/bad/"
 echo 'BALIST-IVO-ADC-201,AE,BAL-001-0001,99,Rash,Rash,Skin,0,N,RELATED,DOSE NOT CHANGED,RECOVERED/RESOLVED,2024-10-01,2024-10-05' >>"$work/bad/ae.csv"
 expect "bad grade stops the tables" 1 "AETOXGR '0' must be a CTCAE grade from 1 to 5" "$BAL" safety "$work/bad"

@@ -145,7 +145,7 @@ expect "... balist derive of the database: RANO-BM PD at WEEK 24" 0 "BAL-001-004
 expect "a TRORRES change: TRSTRESN follows (200)" 0 '"TRSTRESN": "7.1"' status PUT /api/v1/records/$trid -b "$work/ja" -H "X-CSRF-Token: $csrf" -d '{"values": {"TRORRES": "0.71", "TRORRESU": "cm"}, "reason": "read again in cm"}'
 expect "... TRSTRESC and TRSTRESU too" 0 '"TRSTRESU": "mm"' cat "$work/body"
 expect "... audited field by field" 0 "alice,UPDATE,tr,$trid,BAL-001-0040,TRSTRESN,14,7.1,read again in cm" sh -c "'$BAL' audit '$db' --subject BAL-001-0040 | cut -d, -f3-11"
-expect "... balist derive: no longer PD at WEEK 24" 0 "BAL-001-0040,OVRCNS,WEEK 24,2026-08-22,NE,NE: imaging PR (CNS sum 7.1 mm is -53.6%" sh -c "'$BAL' derive '$db' --out '$work/d2b' --quiet >/dev/null 2>&1; awk -F, '\$3 == \"OVRCNS\" { print \$2 \",\" \$3 \",\" \$8 \",\" \$9 \",\" \$11 \",\" \$14 }' '$work/d2b/adrs.csv' | tr -d '\"'"
+expect "... balist derive: no longer PD at WEEK 24" 0 "BAL-001-0040,OVRCNS,WEEK 24,2026-08-22,NE,NE: imaging PR (CNS sum 7.1 mm is -53.6%" sh -c "'$BAL' derive '$db' --out '$work/d2b' --quiet >/dev/null 2>&1; awk -F, '\$3 == \"OVRCNS\" { print \$2 \",\" \$3 \",\" \$8 \",\" \$9 \",\" \$11 \",\" \$17 }' '$work/d2b/adrs.csv' | tr -d '\"'"
 # A unit that is no length is judged, not standardised away: the change is
 # refused with the loader's message, and nothing changes.
 expect "a TRORRESU that is no length (422)" 0 "unit 'IN' of LDIAM must be mm or cm (subject BAL-001-0040, lesion T01, visit WEEK 24)" status PUT /api/v1/records/$trid -b "$work/ja" -H "X-CSRF-Token: $csrf" -d '{"field": "TRORRESU", "value": "in", "reason": "x"}'
