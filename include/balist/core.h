@@ -318,6 +318,7 @@ struct protocol {
     enum cbr_sd_rule cbr_sd_rule;
     enum missed_rule missed_rule;
     bool censor_after_missed;
+    bool censor_at_new_therapy; /* false: the treatment-policy analysis */
     bool nat_includes_local;
     enum km_ci km_ci_transform;
     double confidence_level; /* of every interval reported (0.95) */

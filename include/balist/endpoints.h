@@ -227,7 +227,8 @@ enum death_cause subject_death_cause(const struct protocol *p,
 const char *death_cause_name(enum death_cause c);
 
 /* The safety tables as rows (TABLE, SECTION, ITEM, N, n, PCT, n_G3,
- * PCT_G3, VALUE); the caller releases the table. */
+ * PCT_G3, VALUE and, for a median with its range, MEDIAN, MIN, MAX); the
+ * caller releases the table. */
 void safety_tables(const struct study *s, struct table *t);
 
 /* ---- the efficacy summary (`balist endpoints`) ---- */
@@ -259,6 +260,16 @@ struct subgroup_row {
 /* The protocol's subgroups (its subgroups key), each level in order;
  * *out is malloc'd (NULL when none). */
 size_t efficacy_subgroups(const struct efficacy *e, struct subgroup_row **out);
+/* The rules in effect, in words, from the protocol (TOPIC, RULE): the
+ * report's Methods page. */
+void endpoints_methods(const struct protocol *p, struct table *t);
+/* The sensitivity analyses of the protocol's choices (h.2, h.4, f): the
+ * primary analysis and, re-derived in the same run, PFS with the other
+ * censor_after_missed and by treatment policy, CNS CBR by the other
+ * cbr_sd_rule, CNS ORR with and without the 12-week window; rows as
+ * efficacy_table's, SECTION naming the analysis. */
+void efficacy_sensitivity(const struct study *s, const struct derive_options *o,
+                          struct table *t);
 /* The results as rows (SECTION, ITEM, POPULATION, N, n, ESTIMATE, LOWER,
  * UPPER, UNIT, METHOD); the caller releases the table. */
 void efficacy_table(const struct efficacy *e, struct table *t);

@@ -58,6 +58,8 @@ struct report_data {
     size_t n_subj;
     struct rep_tte tte[3]; /* PFS, CNS-PFS, OS */
     struct table efficacy, safety, disposition, responders, protocol;
+    struct table sensitivity;       /* efficacy_sensitivity */
+    struct table methods;           /* endpoints_methods: the rules in words */
     struct subgroup_row *subgroups; /* the forest plot (h.7) */
     size_t n_subgroups;
     char studyid[64];

@@ -41,6 +41,11 @@ const char help_endpoints[] =
     "                      responses (rs.csv) alone; measurable disease\n"
     "                      still from the baseline lesions when present\n"
     "  --protocol FILE     protocol parameters (default STUDY/protocol.json)\n"
+    "  --sensitivity       the sensitivity analyses instead, re-derived in\n"
+    "                      one run: PFS with the other censor_after_missed\n"
+    "                      and by treatment policy (censor_at_new_therapy\n"
+    "                      false), CNS CBR by the other cbr_sd_rule, CNS ORR\n"
+    "                      with and without the 12-week window\n"
     "\n"
     "Example:\n"
     "  balist endpoints data/demo\n"
@@ -131,6 +136,7 @@ static void print_text(const struct table *t, const char *study,
 int cmd_endpoints(int argc, char **argv)
 {
     const char *study = NULL, *format = "table";
+    bool sensitivity = false;
     struct load_options o;
     load_options_init(&o);
     struct derive_options dopt = {false};
@@ -143,6 +149,8 @@ int cmd_endpoints(int argc, char **argv)
             return EXIT_USAGE;
         if (taken) {
             continue;
+        } else if (!strcmp(a, "--sensitivity")) {
+            sensitivity = true;
         } else if (!strcmp(a, "--format")) {
             if (++i >= argc ||
                 (strcmp(argv[i], "table") && strcmp(argv[i], "csv") &&
@@ -166,14 +174,18 @@ int cmd_endpoints(int argc, char **argv)
         return EXIT_DATA;
     struct efficacy e;
     efficacy_init(&e, &s.proto);
-    for (size_t i = 0; i < s.n_subjects; i++) {
-        struct subject_result r;
-        endpoints_subject(&s, &s.subjects[i], &dopt, &r);
-        efficacy_add(&e, &s.subjects[i], &r);
-        subject_result_release(&r);
-    }
     struct table t;
-    efficacy_table(&e, &t);
+    if (sensitivity) {
+        efficacy_sensitivity(&s, &dopt, &t);
+    } else {
+        for (size_t i = 0; i < s.n_subjects; i++) {
+            struct subject_result r;
+            endpoints_subject(&s, &s.subjects[i], &dopt, &r);
+            efficacy_add(&e, &s.subjects[i], &r);
+            subject_result_release(&r);
+        }
+        efficacy_table(&e, &t);
+    }
     if (!strcmp(format, "csv")) {
         struct csvw *w = xmalloc(sizeof *w);
         csvw_from_fp(w, stdout);

@@ -300,9 +300,9 @@ static size_t find(const struct counts *c, const char *soc, const char *pt)
     return strmap_get(&c->idx, key, &i) ? i : SIZE_MAX;
 }
 
-static const char *const safety_cols[] = {"TABLE", "SECTION", "ITEM", "N",
-                                          "n",     "PCT",     "n_G3", "PCT_G3",
-                                          "VALUE", NULL};
+static const char *const safety_cols[] = {
+    "TABLE",  "SECTION", "ITEM",   "N",   "n",   "PCT", "n_G3",
+    "PCT_G3", "VALUE",   "MEDIAN", "MIN", "MAX", NULL};
 
 static void crit_pct(struct table *t, size_t r, const char *col, size_t n,
                      size_t N)
@@ -399,6 +399,10 @@ static void median_range(struct table *t, const char *table, const char *sec,
     double med = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
     table_setf(t, r, "VALUE", "%.*f (%.*f-%.*f)", decimals, med, decimals, v[0],
                decimals, v[n - 1]);
+    /* The same numbers, each in its own cell (a spreadsheet computes). */
+    table_setf(t, r, "MEDIAN", "%.*f", decimals, med);
+    table_setf(t, r, "MIN", "%.*f", decimals, v[0]);
+    table_setf(t, r, "MAX", "%.*f", decimals, v[n - 1]);
 }
 
 struct drug_exposure {

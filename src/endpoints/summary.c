@@ -13,6 +13,7 @@
 #include "balist/stats.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -724,4 +725,294 @@ void efficacy_table(const struct efficacy *e, struct table *t)
                  death_cause_name((enum death_cause)c));
         pct_row(t, sec, cause, "All-treated", by[c], treated);
     }
+}
+
+/* ---- sensitivity analyses (h.2, h.4) ---- */
+
+/* A variant of the protocol: its label, the change, and which results it
+ * moves (PFS, CBR or ORR). */
+enum sens_moves { MOVES_PFS = 1, MOVES_CBR = 2, MOVES_ORR = 4 };
+
+/* The rows of efficacy table f that a variant moves, copied into t under
+ * the variant's label. */
+static void copy_moved(const struct table *f, struct table *t,
+                       const char *label, int moves)
+{
+    for (size_t r = 0; r < f->nrow; r++) {
+        const char *sec = table_get(f, r, "SECTION");
+        const char *item = table_get(f, r, "ITEM");
+        const char *pop = table_get(f, r, "POPULATION");
+        const char *name = NULL;
+        bool pfs = !strcmp(sec, "Progression-free survival (RECIST 1.1)");
+        bool cns = !strcmp(sec, "CNS progression-free survival (RANO-BM)");
+        if ((moves & MOVES_PFS) && (pfs || cns) &&
+            (!strcmp(item, "Events") || !strcmp(item, "Median")))
+            name = !strcmp(item, "Events")
+                       ? (pfs ? "PFS events" : "CNS-PFS events")
+                       : (pfs ? "PFS median" : "CNS-PFS median");
+        else if ((moves & MOVES_CBR) &&
+                 !strncmp(sec, "CNS clinical benefit", 20) &&
+                 !strcmp(pop, "CNS-evaluable"))
+            name = "CNS CBR";
+        else if ((moves & MOVES_ORR) &&
+                 !strncmp(sec, "CNS objective response rate", 27) &&
+                 !strcmp(pop, "CNS-evaluable"))
+            name = "CNS ORR";
+        if (!name)
+            continue;
+        size_t q = row(t, label, name, pop);
+        static const char *const cols[] = {"N",     "n",    "ESTIMATE", "LOWER",
+                                           "UPPER", "UNIT", "METHOD"};
+        for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
+            const char *v = table_get(f, r, cols[c]);
+            if (*v)
+                table_set(t, q, cols[c], v);
+        }
+    }
+}
+
+/* Rule SENSITIVITY: beside the protocol's own analysis, in one run, the
+ * other reading of each choice that moves an endpoint: PFS with the
+ * events after two or more missed assessments counted or censored (the
+ * other censor_after_missed, h.4), PFS by treatment policy (events after
+ * new anticancer therapy count, censor_at_new_therapy false, h.4), CNS CBR
+ * by the other cbr_sd_rule (h.2), and CNS ORR with and without the
+ * 12-week window of best response (bor_window_end_day 84 or none, f). */
+void efficacy_sensitivity(const struct study *s, const struct derive_options *o,
+                          struct table *t)
+{
+    table_init(t, "sensitivity", eff_cols);
+    const struct protocol *p = &s->proto;
+    for (int k = 0; k < 5; k++) {
+        struct study v = *s; /* shallow: read only, never released */
+        struct protocol *q = &v.proto;
+        char label[200];
+        int moves = MOVES_PFS | MOVES_CBR | MOVES_ORR;
+        if (k == 0) {
+            snprintf(label, sizeof label, "Primary analysis (the protocol)");
+        } else if (k == 1) {
+            q->censor_after_missed = !p->censor_after_missed;
+            snprintf(label, sizeof label, "%s",
+                     q->censor_after_missed
+                         ? "PFS censored after two or more missed "
+                           "assessments (censor_after_missed true)"
+                         : "PFS events counted after two or more missed "
+                           "assessments (censor_after_missed false)");
+            moves = MOVES_PFS;
+        } else if (k == 2) {
+            if (!p->censor_at_new_therapy)
+                continue; /* the protocol's analysis is already this one */
+            q->censor_at_new_therapy = false;
+            snprintf(label, sizeof label,
+                     "PFS by treatment policy: events after new anticancer "
+                     "therapy count (censor_at_new_therapy false)");
+            moves = MOVES_PFS;
+        } else if (k == 3) {
+            q->cbr_sd_rule = p->cbr_sd_rule == CBR_SUSTAINED ? CBR_FROM_ORIGIN
+                                                             : CBR_SUSTAINED;
+            snprintf(label, sizeof label, "%s",
+                     q->cbr_sd_rule == CBR_SUSTAINED
+                         ? "CNS CBR with SD held across two assessments "
+                           "(cbr_sd_rule sustained)"
+                         : "CNS CBR with SD at one assessment from the "
+                           "origin (cbr_sd_rule from_origin)");
+            moves = MOVES_CBR;
+        } else {
+            q->bor_window_end_day = p->bor_window_end_day < 0 ? 84 : -1;
+            snprintf(label, sizeof label, "%s",
+                     q->bor_window_end_day < 0
+                         ? "CNS ORR without a window of best response "
+                           "(bor_window_end_day null)"
+                         : "CNS ORR within 12 weeks: the first CR or PR by "
+                           "day 84 (bor_window_end_day 84)");
+            moves = MOVES_ORR;
+        }
+        struct efficacy e;
+        efficacy_init(&e, q);
+        for (size_t i = 0; i < v.n_subjects; i++) {
+            struct subject_result r;
+            endpoints_subject(&v, &v.subjects[i], o, &r);
+            efficacy_add(&e, &v.subjects[i], &r);
+            subject_result_release(&r);
+        }
+        struct table f;
+        efficacy_table(&e, &f);
+        copy_moved(&f, t, label, moves);
+        table_release(&f);
+        efficacy_release(&e);
+    }
+}
+
+/* ---- the rules in effect, in words (the report's Methods) ---- */
+
+static void method(struct table *t, const char *topic, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void method(struct table *t, const char *topic, const char *fmt, ...)
+{
+    char text[1600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    size_t r = table_add_row(t);
+    table_set(t, r, "TOPIC", topic);
+    table_set(t, r, "RULE", text);
+}
+
+void endpoints_methods(const struct protocol *p, struct table *t)
+{
+    static const char *const cols[] = {"TOPIC", "RULE", NULL};
+    table_init(t, "methods", cols);
+    char cut[11] = "";
+    if (p->data_cutoff != DATE_NONE)
+        date_format(p->data_cutoff, cut);
+    if (*cut)
+        method(t, "Data cut-off",
+               "%s: what was known at it is analysed. Subjects enrolled "
+               "after it and records dated after it are left out; doses, "
+               "adverse events and medications running past it are "
+               "ongoing at it; a death after it is not known.",
+               cut);
+    else
+        method(t, "Data cut-off", "None: every record is analysed.");
+    method(t, "Time origin",
+           "Day 0 is the %s. Times are the end date minus the origin%s, in "
+           "days; months are days / 30.4375.",
+           p->time_origin == ORIGIN_FIRST_DOSE
+               ? "first dose"
+               : "date of enrolment (the first DS milestone of "
+                 "origin_milestones; the first dose when there is none)",
+           p->aval_plus_one ? " plus 1 (the ADaM convention)" : "");
+    method(t, "Analysis sets",
+           "All-treated: one dose or more of either drug by the cut-off. "
+           "CNS-evaluable: all-treated with a RANO-BM target lesion "
+           "measurable at a valid baseline (10 mm or more)%s. "
+           "RECIST-measurable: all-treated with a RECIST 1.1 target "
+           "measurable at baseline (10 mm or more; a lymph node 15 mm or "
+           "more in short axis).",
+           p->evaluable_requires_postbaseline ? " and a post-baseline MRI"
+                                              : "");
+    char window[200] = "";
+    if (p->bor_window_end_day >= 0)
+        snprintf(window, sizeof window,
+                 "; the first CR or PR must fall on or before day %d from "
+                 "the origin (the confirming scan may fall after it)",
+                 p->bor_window_end_day);
+    method(t, "Primary endpoint: CNS objective response rate",
+           "The share of the CNS-evaluable set whose confirmed RANO-BM best "
+           "overall response is CR or PR, with its exact (Clopper-Pearson) "
+           "%g%% CI; the same share of the all-treated set as a "
+           "sensitivity analysis. The best response is taken over the "
+           "assessments after the first dose up to the first progression, "
+           "the start of a new anticancer therapy, withdrawal of consent or "
+           "the cut-off%s. A CR or PR is confirmed by a later assessment %d "
+           "or more days after it showing CR (for a CR) or CR or PR (for a "
+           "PR), %s%s. SD counts at an assessment %d or more days from the "
+           "origin.",
+           100 * p->confidence_level, window, p->confirm_min_days,
+           p->allow_ne_between ? "with any NE assessment between allowed"
+                               : "with no NE assessment between",
+           p->sd_breaks_confirmation ? "; an SD or PD between breaks it" : "",
+           p->sd_min_days_rano - p->sd_min_window_days);
+    if (p->cbr_sd_rule == CBR_SUSTAINED)
+        method(t, "CNS clinical benefit rate",
+               "The share whose confirmed RANO-BM best response is CR or PR, "
+               "or SD held across two assessments %d or more days apart "
+               "(cbr_sd_rule sustained).",
+               p->confirm_min_days);
+    else
+        method(t, "CNS clinical benefit rate",
+               "The share whose confirmed RANO-BM best response is CR, PR or "
+               "SD, SD at an assessment %d or more days from the origin "
+               "(cbr_sd_rule from_origin: with 6-weekly imaging close to a "
+               "disease-control rate).",
+               p->sd_min_days_rano - p->sd_min_window_days);
+    char steroid_cr[64];
+    if (p->rano_cr_max_steroid_mg > 0)
+        snprintf(steroid_cr, sizeof steroid_cr, "%g mg/day or less",
+                 p->rano_cr_max_steroid_mg);
+    else
+        snprintf(steroid_cr, sizeof steroid_cr, "no corticosteroids");
+    method(t, "RANO-BM: corticosteroids and clinical status",
+           "Doses in dexamethasone-equivalent mg/day from CM; compared with "
+           "the %s. CR requires %s and a stable or improved "
+           "neurological status; an imaging CR or PR with a higher steroid "
+           "dose than the reference is %s; a steroid increase alone is "
+           "never PD; a response with the steroid dose or the clinical "
+           "status not known is %s.",
+           p->rano_steroid_ref == STEROIDREF_PREVIOUS ? "previous assessment"
+                                                      : "baseline",
+           steroid_cr, p->rano_steroid_increase == STEROID_INC_NE ? "NE" : "SD",
+           p->rano_missing_policy == MISSING_NE_IF_RESPONSE ? "NE"
+           : p->rano_missing_policy == MISSING_DOWNGRADE_TO_SD
+               ? "SD"
+               : "judged with the last known value carried forward");
+    char missed[300];
+    if (p->missed_rule == MISSED_GAP)
+        snprintf(missed, sizeof missed,
+                 "more than %d days (2 x %d + %d) after the last adequate "
+                 "assessment",
+                 2 * p->assessment_interval_days + p->assessment_window_days,
+                 p->assessment_interval_days, p->assessment_window_days);
+    else
+        snprintf(missed, sizeof missed,
+                 "after two or more scheduled assessments (every %d days "
+                 "from the origin, +/- %d days) whose whole window lies "
+                 "after the last adequate assessment and before the event",
+                 p->assessment_interval_days, p->assessment_window_days);
+    method(t, "Progression-free survival (RECIST 1.1; CNS-PFS by RANO-BM)",
+           "The event is the first progression (the date of the assessment "
+           "showing it; a new lesion's first sighting) or death, whichever "
+           "comes first. In order: no evaluable baseline: censored at the "
+           "origin; %s; an event %s: %s; otherwise the event at its date; "
+           "no event: censored at the last adequate assessment on or "
+           "before the cut-off (the origin when there is none).",
+           p->censor_at_new_therapy
+               ? (p->nat_includes_local
+                      ? "a new anticancer therapy (radiotherapy and surgery "
+                        "included) before any event: censored at the last "
+                        "adequate assessment on or before its start"
+                      : "a new systemic anticancer therapy before any "
+                        "event: censored at the last adequate assessment "
+                        "on or before its start")
+               : "a new anticancer therapy does not censor (treatment "
+                 "policy)",
+           missed,
+           p->censor_after_missed ? "censored at the last adequate assessment"
+                                  : "counted at its date");
+    method(t, "Overall survival",
+           "The event is death from any cause; otherwise censored at the "
+           "last date known alive (any record of any domain) on or before "
+           "the cut-off, or at the cut-off itself when a later record shows "
+           "the subject alive.");
+    method(t, "Duration of and time to response",
+           "For the confirmed responders of the response rate's analysis "
+           "set: from the first CR or PR later confirmed to progression or "
+           "death, censored as PFS; time to response is from the origin to "
+           "that first CR or PR (median and range).");
+    method(t, "iRECIST (exploratory)",
+           "The first RECIST 1.1 progression is iUPD, confirmed as iCPD by "
+           "the next assessment %d to %d days later; iPFS ends at a "
+           "confirmed iUPD (its date)%s.",
+           p->icpd_window_days[0], p->icpd_window_days[1],
+           p->ipfs_unconfirmed_iupd == IPFS_EVENT
+               ? "; an iUPD never confirmed is an event too"
+               : "; an iUPD never confirmed is censored");
+    method(t, "Estimation",
+           "Kaplan-Meier with Greenwood's variance and a %s pointwise %g%% "
+           "CI; the median's CI by Brookmeyer-Crowley; rates at 6 and 12 "
+           "months, NE after the last observed time; median follow-up by "
+           "reverse Kaplan-Meier. Proportions with exact (Clopper-Pearson) "
+           "%g%% CIs. Subgroup hazard ratios by Cox regression (Efron "
+           "ties) against the subgroup's first level, with the log-rank p.",
+           ci_name(p), 100 * p->confidence_level, 100 * p->confidence_level);
+    method(t, "Safety",
+           "Treatment-emergent: starting on or after the first dose and "
+           "within %d days of the last (%d for immune-related terms); each "
+           "subject counted once per term at the worst CTCAE grade; deaths "
+           "within %d days of the last dose are on treatment; the cause of "
+           "death is disease progression, an adverse event or other, as "
+           "DS or a fatal AE records it.",
+           p->teae_window_days, p->irae_window_days, p->teae_window_days);
 }

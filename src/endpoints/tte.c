@@ -101,9 +101,12 @@ static void progression(const struct study *s, const struct subject *sj,
     }
     /* Rule PFS-NEW-THERAPY (h.4 rule 2): new anticancer therapy before any
      * event: censored at the last adequate assessment on or before its
-     * start (day 0 if none; nat_includes_local). */
+     * start (day 0 if none; nat_includes_local). [CHOICE]
+     * censor_at_new_therapy false: the treatment-policy analysis, events
+     * after the new therapy count (h.4). */
     const char *what = "";
-    int32_t nat = crit_new_therapy(sj, p, &what);
+    int32_t nat =
+        p->censor_at_new_therapy ? crit_new_therapy(sj, p, &what) : DATE_NONE;
     if (nat != DATE_NONE && nat >= start && (ev == DATE_NONE || nat < ev)) {
         int la = last_adequate(cr, from, nat, false);
         o->adt = la >= 0 ? cr->tp[la].date : start;

@@ -209,6 +209,8 @@ void report_collect(const struct study *s, const struct derive_options *o,
     strmap_release(&reasons);
     efficacy_table(&e, &r->efficacy);
     r->n_subgroups = efficacy_subgroups(&e, &r->subgroups);
+    efficacy_sensitivity(s, o, &r->sensitivity);
+    endpoints_methods(&s->proto, &r->methods);
     efficacy_release(&e);
     safety_tables(s, &r->safety);
 }
@@ -228,6 +230,8 @@ void report_release(struct report_data *r)
     table_release(&r->disposition);
     table_release(&r->responders);
     table_release(&r->protocol);
+    table_release(&r->sensitivity);
+    table_release(&r->methods);
     free(r->subgroups);
     memset(r, 0, sizeof *r);
 }
@@ -436,6 +440,8 @@ static int write_xlsx(const struct report_data *r, const struct report_meta *m,
     sheet_of(wb, bold, "Disposition", &r->disposition, NULL);
     sheet_of(wb, bold, "Responders", &r->responders, NULL);
     sheet_of(wb, bold, "Protocol", &r->protocol, NULL);
+    sheet_of(wb, bold, "Methods", &r->methods, NULL);
+    sheet_of(wb, bold, "Sensitivity", &r->sensitivity, NULL);
     /* The safety tables, one sheet each (names of at most 31
      * characters). */
     const char *last = "";
@@ -517,6 +523,55 @@ static void line(struct pdf *p, double size, bool bold, const char *s)
     need(p, size + 4);
     text_at(p->cr, MARGIN, p->y + size, size, bold, 0, s);
     p->y += size + 4;
+}
+
+/* Text wrapped at word boundaries into lines at most w points wide, from
+ * x, line by line down the page. */
+static void paragraph(struct pdf *p, double x, double w, double size,
+                      const char *s)
+{
+    cairo_select_font_face(p->cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL,
+                           CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_size(p->cr, size);
+    char buf[1024];
+    size_t n = 0;
+    const char *at = s;
+    while (*at) {
+        /* The next word, with the spaces before it. */
+        const char *end = at;
+        while (*end == ' ')
+            end++;
+        while (*end && *end != ' ')
+            end++;
+        size_t len = (size_t)(end - at);
+        if (n + len >= sizeof buf)
+            len = sizeof buf - n - 1;
+        char try[1024];
+        memcpy(try, buf, n);
+        memcpy(try + n, at, len);
+        try[n + len] = 0;
+        cairo_text_extents_t e;
+        cairo_text_extents(p->cr, try, &e);
+        if (e.x_advance > w && n > 0) {
+            buf[n] = 0;
+            need(p, size + 3);
+            text_at(p->cr, x, p->y + size, size, false, 0, buf);
+            p->y += size + 3;
+            while (*at == ' ')
+                at++;
+            n = 0;
+            continue;
+        }
+        memcpy(buf + n, at, len);
+        n += len;
+        at += len;
+    }
+    if (n) {
+        buf[n] = 0;
+        need(p, size + 3);
+        text_at(p->cr, x, p->y + size, size, false, 0, buf);
+        p->y += size + 3;
+    }
 }
 
 /* A table laid out in columns: cols by name, with widths in points. */
@@ -710,6 +765,16 @@ static int write_pdf(const struct report_data *r, const struct report_meta *m,
     static const char *const pcols[] = {"KEY", "VALUE", NULL};
     static const double pw[] = {170, 340};
     pdf_table(&p, &r->protocol, pcols, pw, NULL, NULL);
+    /* How the endpoints were derived, in words. */
+    new_page(&p);
+    heading(&p, "Methods: the rules in effect, in words");
+    for (size_t i = 0; i < r->methods.nrow; i++) {
+        need(&p, 30);
+        line(&p, 8.5, true, table_get(&r->methods, i, "TOPIC"));
+        paragraph(&p, MARGIN + 8, PW - 2 * MARGIN - 8, 8,
+                  table_get(&r->methods, i, "RULE"));
+        p.y += 5;
+    }
     /* Efficacy. */
     new_page(&p);
     heading(&p, "Efficacy");
@@ -722,6 +787,9 @@ static int write_pdf(const struct report_data *r, const struct report_meta *m,
              "Brookmeyer-Crowley.",
              100 * r->proto->confidence_level);
     line(&p, 7.5, false, ci_note);
+    p.y += 16;
+    heading(&p, "Sensitivity analyses (re-derived in this run)");
+    pdf_grouped(&p, &r->sensitivity, "SECTION", false);
     p.y += 24; /* the disposition plot carries its own title */
     pdf_plot(&p, P_DISPOSITION);
     /* Plots. */

@@ -119,6 +119,37 @@ expect "prior therapy: 2 subjects" 0 '"CNS ORR by subgroup (RANO-BM, confirmed C
 expect "prior therapy: the rest" 0 '"CNS ORR by subgroup (RANO-BM, confirmed CR or PR)",Prior anticancer therapy: none,CNS-evaluable,38,13,34.2' "$BAL" endpoints "$work/pt" --format csv
 expect "prior therapy: PFS events" 0 'PFS hazard ratio by subgroup (RECIST 1.1),Prior anticancer therapy: 1 or more,All-treated,2,1,' "$BAL" endpoints "$work/pt" --format csv
 
+# EVIDENCE: SENSITIVITY. The sensitivity analyses in one run equal a run
+# with the protocol set to that choice: censor_after_missed false counts
+# BAL-001-0029's PFS event (censored after two missed assessments, adtte
+# CNSDTDSC): 29 events; cbr_sd_rule sustained; bor_window_end_day 84 keeps
+# the 9 CNS responders whose first confirmed response is by day 84 (the
+# days of the time-to-response list above, minus 1: 38 to 50; the others
+# 85 to 88).
+"$BAL" endpoints "$SRC/data/demo" --sensitivity --format csv >"$work/sens.csv" 2>&1
+expect "sensitivity: the primary analysis" 0 'Primary analysis (the protocol),CNS ORR,CNS-evaluable,40,13,32.5,18.6,49.1' cat "$work/sens.csv"
+expect "sensitivity: missed assessments counted" 0 'PFS events counted after two or more missed assessments (censor_after_missed false),PFS events,All-treated,40,29' cat "$work/sens.csv"
+printf '{"censor_after_missed": false}\n' >"$work/p/protocol.json"
+expect "... as a run with censor_after_missed false" 0 "Progression-free survival (RECIST 1.1),Events,All-treated,40,29" "$BAL" endpoints "$work/p" --format csv
+expect "sensitivity: CBR sustained" 0 "CNS CBR with SD held across two assessments (cbr_sd_rule sustained),CNS CBR,CNS-evaluable,40,26,65.0,48.3,79.4" cat "$work/sens.csv"
+printf '{"cbr_sd_rule": "sustained"}\n' >"$work/p/protocol.json"
+expect "... as a run with cbr_sd_rule sustained" 0 "CNS CBR,CNS-evaluable,40,26,65.0,48.3,79.4" "$BAL" endpoints "$work/p" --format csv
+expect "sensitivity: CNS ORR within 12 weeks" 0 "CNS ORR within 12 weeks: the first CR or PR by day 84 (bor_window_end_day 84),CNS ORR,CNS-evaluable,40,9,22.5" cat "$work/sens.csv"
+printf '{"bor_window_end_day": 84}\n' >"$work/p/protocol.json"
+expect "... as a run with bor_window_end_day 84" 0 "CNS ORR,CNS-evaluable,40,9,22.5" "$BAL" endpoints "$work/p" --format csv
+"$BAL" endpoints "$work/p" --sensitivity --format csv >"$work/sens84.csv" 2>&1
+expect "... and with the window, the other reading is without it" 0 "CNS ORR without a window of best response (bor_window_end_day null),CNS ORR,CNS-evaluable,40,13,32.5" cat "$work/sens84.csv"
+# Treatment policy: BAL-001-0003 starts capecitabine on 2025-03-01, before
+# its PD of 2025-07-30: censored in the primary analysis (27 events), an
+# event by treatment policy (28).
+mkdir -p "$work/tp" && cp "$SRC"/data/demo/*.csv "$SRC"/data/demo/protocol.json "$work/tp/"
+echo 'BALIST-IVO-ADC-201,CM,BAL-001-0003,90,CAPECITABINE,CAPECITABINE,ANTICANCER THERAPY,BREAST CANCER,1000,mg,BID,ORAL,2025-03-01,' >>"$work/tp/cm.csv"
+"$BAL" endpoints "$work/tp" --sensitivity --format csv >"$work/senstp.csv" 2>&1
+expect "treatment policy: the primary analysis censors" 0 'Primary analysis (the protocol),PFS events,All-treated,40,27' cat "$work/senstp.csv"
+expect "treatment policy: the event counts" 0 "PFS by treatment policy: events after new anticancer therapy count (censor_at_new_therapy false),PFS events,All-treated,40,28" cat "$work/senstp.csv"
+sed 's/^{/{"censor_at_new_therapy": false, /' "$SRC/data/demo/protocol.json" >"$work/tp/protocol.json"
+expect "... as a run with censor_at_new_therapy false" 0 "Progression-free survival (RECIST 1.1),Events,All-treated,40,28" "$BAL" endpoints "$work/tp" --format csv
+
 if [ -d "$DATA/pharmaverse-onco" ]; then
     expect "endpoints of pharmaverse-onco" 0 "Progression-free survival (RECIST 1.1)" "$BAL" endpoints "$DATA/pharmaverse-onco"
     expect "endpoints of pharmaverse-recist" 0 "Overall survival" "$BAL" endpoints "$DATA/pharmaverse-recist" --evaluator INDEPENDENT

@@ -53,7 +53,16 @@ unzip -p "$out/tables.xlsx" xl/workbook.xml >"$work/wb.xml" 2>/dev/null
 for sheet in Efficacy Disposition Responders "S1 Overview of treatment-emerge" "S2 TEAEs by system organ class" "S7 Exposure" "S8 Deaths"; do
     expect "tables.xlsx: sheet '$sheet'" 0 "name=\"$sheet\"" cat "$work/wb.xml"
 done
-expect "tables.xlsx: 12 sheets (a Protocol sheet too)" 0 "12" sh -c "grep -o '<sheet ' '$work/wb.xml' | wc -l"
+expect "tables.xlsx: 14 sheets (Protocol, Methods and Sensitivity too)" 0 "14" sh -c "grep -o '<sheet ' '$work/wb.xml' | wc -l"
+for sheet in Methods Sensitivity; do
+    expect "tables.xlsx: sheet '$sheet'" 0 "name=\"$sheet\"" cat "$work/wb.xml"
+done
+# A median and its range in cells of their own, as numbers (no t="s"):
+# Ivonescimab cycles, median 9 (range 2-22), row 3 of the Exposure sheet
+# (sheet 13), columns MEDIAN, MIN, MAX.
+unzip -p "$out/tables.xlsx" xl/worksheets/sheet13.xml >"$work/s13.xml"
+expect "tables.xlsx: the median cycles a number" 0 '<c r="J3"><v>9</v>' cat "$work/s13.xml"
+expect "tables.xlsx: its range in two numbers" 0 '<c r="K3"><v>2</v></c><c r="L3"><v>22</v>' cat "$work/s13.xml"
 expect "tables.xlsx: the CNS ORR row" 0 "CNS ORR" unzip -p "$out/tables.xlsx" xl/sharedStrings.xml
 
 # From a study database: the same numbers, the same data hash.
@@ -100,6 +109,15 @@ expect "... no N=40 anywhere" 1 "" grep -Eq "N ?= ?40" "$work/c.txt"
 expect "exposure: the drug above its block" 0 "" sh -c "grep -A1 '^ *Exposure (N = ' '$work/r.txt' | tail -1 | grep -q 'Ivonescimab'"
 expect "AESI: column headers" 0 "" sh -c "grep -A1 'Adverse events of special interest (N = ' '$work/r.txt' | tail -1 | grep -q 'Any grade.*Grade >= 3'"
 expect "swimmer legend: which progression" 0 "first PD (RECIST 1.1 or RANO-BM)" cat "$work/r.txt"
+# Item 5: the rules in words and the sensitivity analyses, in one run.
+expect "methods: the primary endpoint in words" 0 "Primary endpoint: CNS objective response rate" cat "$work/r.txt"
+expect "methods: the CBR rule" 0 "SD at an assessment 28 or more days from the" cat "$work/r.txt"
+expect "methods: the censoring rules" 0 "censored at the last adequate assessment on or before its start" cat "$work/r.txt"
+expect "methods: missed assessments as the protocol counts them" 0 "two or more scheduled assessments (every 42 days from the origin, +/- 7 days)" cat "$work/r.txt"
+expect "sensitivity section" 0 "Sensitivity analyses (re-derived in this run)" cat "$work/r.txt"
+expect "sensitivity: PFS with the other censor_after_missed" 0 "" grep -Eq "PFS events, All-treated +29/40" "$work/r.txt"
+expect "sensitivity: CBR sustained" 0 "" grep -Eq "CNS CBR, CNS-evaluable +26/40 +65\.0%" "$work/r.txt"
+expect "sensitivity: CNS ORR within 12 weeks" 0 "" grep -Eq "CNS ORR, CNS-evaluable +9/40 +22\.5%" "$work/r.txt"
 # Item 9: the forest plot of the subgroups, iRECIST, time to response and
 # deaths by cause in the report; --responses recorded; the confidence level.
 expect "forest plot: its page" 0 "Hazard ratio of each level against the first level of its subgroup" cat "$work/r.txt"
