@@ -256,6 +256,7 @@ enum missed_rule { MISSED_SCHEDULE, MISSED_GAP };
 enum ipfs_unconfirmed { IPFS_EVENT, IPFS_CENSOR };
 enum km_ci { KMCI_LOGLOG, KMCI_LOG, KMCI_LINEAR };
 enum evaluator { EVAL_INVESTIGATOR, EVAL_INDEPENDENT };
+enum independent_reads { READS_ACCEPTED, READS_ONE_READER };
 enum partial_impute { IMPUTE_LAST, IMPUTE_FIRST, IMPUTE_MID };
 
 struct steroid_factor {
@@ -328,6 +329,10 @@ struct protocol {
     int irae_window_days;
     /* data-format.md */
     enum evaluator evaluator;
+    /* Independent reads: the adjudicated rows (--ACPTFL Y) whoever read
+     * them, or one reader per subject (data-format.md "Which records
+     * count"). */
+    enum independent_reads independent_reads;
     enum partial_impute partial_assessment_date;
     struct strlist origin_milestones;
     /* DSDECOD of a withdrawal from the study (consent withdrawn); a term
@@ -555,6 +560,15 @@ struct subject {
     bool death_imputed;
     bool dthfl;
     long dm_line;
+    /* The independent readers (--EVALID) whose rows were selected: the
+     * first row of each, per file; reader, the one reader of the subject
+     * (independent_reads one_reader: the reader of its accepted TU). */
+    struct reader_seen {
+        const char *id, *file;
+        long line, rows;
+    } readers[4];
+    size_t n_readers;
+    const char *reader;
 
     struct lesion *lesions;
     size_t n_lesions, cap_lesions;

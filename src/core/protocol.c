@@ -54,6 +54,7 @@ static const char *const n_missed[] = {"schedule", "gap", NULL};
 static const char *const n_ipfs[] = {"event", "censor", NULL};
 static const char *const n_kmci[] = {"log-log", "log", "linear", NULL};
 static const char *const n_eval[] = {"INVESTIGATOR", "INDEPENDENT", NULL};
+static const char *const n_reads[] = {"accepted", "one_reader", NULL};
 static const char *const n_impute[] = {"last", "first", "mid", NULL};
 static const char *const n_crit[] = {"RECIST 1.1", "RANO-BM", NULL};
 
@@ -102,6 +103,7 @@ static const struct key keys[] = {
     {"teae_window_days", K_INT, O(teae_window_days), NULL, 0, 3650},
     {"irae_window_days", K_INT, O(irae_window_days), NULL, 0, 3650},
     {"evaluator", K_ENUM, O(evaluator), n_eval, 0, 0},
+    {"independent_reads", K_ENUM, O(independent_reads), n_reads, 0, 0},
     {"partial_assessment_date", K_ENUM, O(partial_assessment_date), n_impute, 0,
      0},
     {"origin_milestones", K_STRLIST, O(origin_milestones), NULL, 0, 0},

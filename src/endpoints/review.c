@@ -138,7 +138,10 @@ struct monitor_hit {
  * planned dose needs an AE whose action is DOSE REDUCED; (2) a death
  * within teae_window_days of the last dose needs a fatal AE (grade 5 or
  * AEOUT FATAL); (3) a death needs its cause (Rule DEATH-CAUSE: a fatal
- * AE, or a DS DEATH record whose DSTERM says more than DEATH; section i). */
+ * AE, or a DS DEATH record whose DSTERM says more than DEATH; section i);
+ * (4) an independent review reads one subject with one reader: rows of
+ * different readers (--EVALID) mix their measurements (data-format.md
+ * "Which records count"; independent_reads one_reader takes one). */
 static size_t monitor_checks(const struct study *s, const struct subject *sj,
                              struct found *f, struct monitor_hit *hit)
 {
@@ -196,6 +199,32 @@ static size_t monitor_checks(const struct study *s, const struct subject *sj,
             hit[f->n - n0 - 1] = (struct monitor_hit){"dm.csv", sj->dm_line};
         }
     }
+    /* (4) one reader per subject. */
+    const struct reader_seen *other = NULL;
+    for (size_t i = 1; i < sj->n_readers && !other; i++)
+        if (strcmp(sj->readers[i].id, sj->readers[0].id))
+            other = &sj->readers[i];
+    if (other) {
+        char list[400] = "";
+        size_t len = 0;
+        for (size_t i = 0; i < sj->n_readers && len < sizeof list; i++)
+            len += (size_t)snprintf(
+                list + len, sizeof list - len,
+                "%s%s (%ld %s row%s from line %ld)", i ? ", " : "",
+                sj->readers[i].id, sj->readers[i].rows, sj->readers[i].file,
+                sj->readers[i].rows == 1 ? "" : "s", sj->readers[i].line);
+        struct finding *g = add(f);
+        snprintf(g->key, sizeof g->key, "mixed-readers/%s/%s",
+                 sj->readers[0].id, other->id);
+        snprintf(g->text, sizeof g->text,
+                 "The independent reads come from different readers: %s; "
+                 "the responses mix one reader's measurements with "
+                 "another's (protocol independent_reads one_reader takes "
+                 "the reads of the reader of the accepted lesion "
+                 "identification).",
+                 list);
+        hit[f->n - n0 - 1] = (struct monitor_hit){other->file, other->line};
+    }
     return f->n - n0;
 }
 
@@ -204,7 +233,7 @@ void endpoints_monitor_check(const struct study *s, struct diags *d)
     for (size_t i = 0; i < s->n_subjects; i++) {
         const struct subject *sj = &s->subjects[i];
         struct found f = {NULL, 0, 0};
-        struct monitor_hit hit[3];
+        struct monitor_hit hit[4];
         size_t n = monitor_checks(s, sj, &f, hit);
         for (size_t k = 0; k < n; k++)
             diags_add(d, SEV_WARNING, D_MONITOR, hit[k].file, hit[k].line, 0,
@@ -220,7 +249,7 @@ size_t endpoints_findings(const struct study *s, const struct subject *sj,
     crit_compare_subject(s, sj, on_disagree, &f);
     window_checks(s, sj, r, &f);
     ae_checks(sj, &f);
-    struct monitor_hit hit[3];
+    struct monitor_hit hit[4];
     monitor_checks(s, sj, &f, hit);
     *out = f.items;
     return f.n;

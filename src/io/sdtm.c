@@ -370,25 +370,59 @@ struct subject *row_subject(struct loader *L, const struct dom *m,
  * to every selection. Counts what was seen for the "matches nothing"
  * error.
  */
-bool row_selected(struct loader *L, struct eval_seen *es, const struct dom *m,
-                  const struct csvr_rec *r, int c_eval, int c_acpt)
+/* Notes that the subject has a selected row of reader id in file m. */
+static void reader_seen(struct loader *L, struct subject *sj,
+                        const struct dom *m, const struct csvr_rec *r,
+                        const char *id)
 {
-    char ev[64], acpt[8];
+    for (size_t i = 0; i < sj->n_readers; i++)
+        if (!strcmp(sj->readers[i].id, id) &&
+            !strcmp(sj->readers[i].file, m->name)) {
+            sj->readers[i].rows++;
+            return;
+        }
+    if (sj->n_readers < sizeof sj->readers / sizeof sj->readers[0])
+        sj->readers[sj->n_readers++] =
+            (struct reader_seen){study_intern(L->s, id), m->name, r->line, 1};
+}
+
+bool row_selected(struct loader *L, struct eval_seen *es, const struct dom *m,
+                  const struct csvr_rec *r, int c_eval, int c_acpt,
+                  int c_evalid, struct subject *sj)
+{
+    char ev[64], acpt[8], id[64];
     upper(dom_get(m, r, c_eval), ev, sizeof ev);
     upper(dom_get(m, r, c_acpt), acpt, sizeof acpt);
+    upper(dom_get(m, r, c_evalid), id, sizeof id);
     es->rows++;
     if (!*ev) {
         es->matched++;
         return true;
     }
     bool ok;
-    if (L->evaluator == EVAL_INVESTIGATOR)
+    if (L->evaluator == EVAL_INVESTIGATOR) {
         ok = strcmp(ev, "INVESTIGATOR") == 0;
-    else
-        ok = strcmp(ev, "INDEPENDENT ASSESSOR") == 0 && strcmp(acpt, "Y") == 0;
+    } else {
+        bool indep = strcmp(ev, "INDEPENDENT ASSESSOR") == 0;
+        bool accepted = strcmp(acpt, "Y") == 0;
+        bool tu = !strcmp(m->name, "tu.csv");
+        /* independent_reads one_reader: the lesions as the subject's
+         * accepted identification (TU) has them, then every TR and RS row
+         * of that reader, accepted or not; accepted rows where no reader
+         * is known. */
+        if (L->p->independent_reads == READS_ONE_READER && !tu && sj &&
+            sj->reader && *id)
+            ok = indep && !strcmp(id, sj->reader);
+        else
+            ok = indep && accepted;
+        if (ok && tu && sj && *id && !sj->reader)
+            sj->reader = study_intern(L->s, id);
+    }
     if (ok) {
         es->matched++;
         es->matched_with_eval++;
+        if (sj && *id && L->evaluator == EVAL_INDEPENDENT)
+            reader_seen(L, sj, m, r, id);
         return true;
     }
     bool known = false;

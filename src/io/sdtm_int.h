@@ -55,8 +55,12 @@ int dom_dispatch(struct loader *L, struct dom *m, const struct csvr_rec *r,
                             const struct csvr_rec *));
 struct subject *row_subject(struct loader *L, const struct dom *m,
                             const struct csvr_rec *r, int col);
+/* Whether a TU/TR/RS row is of the selected evaluator (data-format.md
+ * "Which records count"); c_evalid the reader's column; sj the row's
+ * subject (its readers are recorded). */
 bool row_selected(struct loader *L, struct eval_seen *es, const struct dom *m,
-                  const struct csvr_rec *r, int c_eval, int c_acpt);
+                  const struct csvr_rec *r, int c_eval, int c_acpt,
+                  int c_evalid, struct subject *sj);
 int row_date(struct loader *L, const struct dom *m, const struct csvr_rec *r,
              int c, const char *usubjid, struct pdate *out);
 void supp_attach(struct loader *L, struct supp *sp, const struct dom *m,

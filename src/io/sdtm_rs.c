@@ -50,7 +50,8 @@ static int rs_row(struct loader *L, struct dom *m, const struct csvr_rec *r)
     struct subject *sj = row_subject(L, m, r, RS_USUBJID);
     if (!sj)
         return 0;
-    if (!row_selected(L, &m->eval, m, r, RS_RSEVAL, RS_RSACPTFL))
+    if (!row_selected(L, &m->eval, m, r, RS_RSEVAL, RS_RSACPTFL, RS_RSEVALID,
+                      sj))
         return 0;
     char *tc = dom_term(L, m, r, RS_RSTESTCD);
     enum rs_kind kind;

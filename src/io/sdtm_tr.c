@@ -192,7 +192,8 @@ static int tr_row(struct loader *L, struct dom *m, const struct csvr_rec *r,
     struct subject *sj = row_subject(L, m, r, TR_USUBJID);
     if (!sj)
         return 0;
-    if (!row_selected(L, &m->eval, m, r, TR_TREVAL, TR_TRACPTFL))
+    if (!row_selected(L, &m->eval, m, r, TR_TREVAL, TR_TRACPTFL, TR_TREVALID,
+                      sj))
         return 0;
     char *linkid = dom_term(L, m, r, TR_TRLNKID);
     char *tc = dom_term(L, m, r, TR_TRTESTCD);

@@ -49,7 +49,8 @@ static int tu_row(struct loader *L, struct dom *m, const struct csvr_rec *r)
     struct subject *sj = row_subject(L, m, r, TU_USUBJID);
     if (!sj)
         return 0;
-    if (!row_selected(L, &m->eval, m, r, TU_TUEVAL, TU_TUACPTFL))
+    if (!row_selected(L, &m->eval, m, r, TU_TUEVAL, TU_TUACPTFL, TU_TUEVALID,
+                      sj))
         return 0;
     char *linkid = dom_term(L, m, r, TU_TULNKID);
     char *tc = dom_term(L, m, r, TU_TUTESTCD);

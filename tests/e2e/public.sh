@@ -68,4 +68,28 @@ expect "pharmaverse-onco: DoR subjects = ORR responders ($orr)" 0 "" sh -c "grep
 expect "pharmaverse-onco: RECMDFL N for each of them" 0 "" sh -c "sed 's/\"[^\"]*\"//g' '$work/po/adsl.csv' | awk -F, 'NR == FNR { n[\$1]; next } (\$2 in n) && \$18 != \"N\" { bad = 1 } END { exit bad }' '$work/notmd' -"
 treated=$(grep -c ',Y,[YN],[YN],[YN],' "$work/po/adsl.csv")
 expect "pharmaverse-onco: ORR denominator treated - $nmd" 0 "" grep -Eq "^  ORR +21/$((treated - nmd)) " "$work/pe.txt"
+# Independent review, one reader per subject (issue 13, item 7). In
+# pharmaverse-recist every subject's accepted (TRACPTFL Y) measurements
+# come from both radiologists, visit by visit: a sum adds one reader's
+# lesions to another's. EVIDENCE: QUERY-MONITOR. balist check warns for
+# each of the 8; with independent_reads one_reader, the reads of the reader
+# of the accepted lesion identification (TU) count. 01-701-1015, WEEK 3,
+# by hand from tr.csv: RADIOLOGIST 2's accepted rows 19.4 + 33.32 (T02 a
+# node, LPERP) + 23.76 + 18 = 94.48 mm; RADIOLOGIST 1, who identified the
+# lesions, 20.2 + 34.68 + 24.72 + 17.46 = 97.06 mm.
+expect "pharmaverse-recist: mixed readers warned for the 8 subjects" 0 "8" sh -c "'$BAL' check '$DATA/pharmaverse-recist' --evaluator INDEPENDENT --max-messages 0 2>&1 | grep -c 'The independent reads come from different readers: RADIOLOGIST'"
+expect "... naming the readers, file and line" 0 "tr.csv:34: warning: subject 01-701-1015: The independent reads come from different readers: RADIOLOGIST 1 (4 tu.csv rows from line 2)" "$BAL" check "$DATA/pharmaverse-recist" --evaluator INDEPENDENT --max-messages 0
+expect "pharmaverse-recist: accepted reads, WEEK 3 sum" 0 "01-701-1015,SDIAM,Sum of Diameters of Target Lesions (mm),TUMOR MEASUREMENT,INDEPENDENT ASSESSOR,RECIST 1.1,,WEEK 3,2014-01-23,22,94.48" sh -c "'$BAL' derive '$DATA/pharmaverse-recist' --evaluator INDEPENDENT --out '$work/ir0' --quiet >/dev/null 2>&1; cat '$work/ir0/adtr.csv'"
+mkdir -p "$work/ir" && cp "$DATA"/pharmaverse-recist/*.csv "$work/ir/" && printf '{"evaluator": "INDEPENDENT", "independent_reads": "one_reader"}\n' >"$work/ir/protocol.json"
+expect "one_reader: no mixed readers" 1 "" sh -c "'$BAL' check '$work/ir' --max-messages 0 2>&1 | grep -q 'different readers'"
+expect "one_reader: RADIOLOGIST 1's WEEK 3 sum" 0 "01-701-1015,SDIAM,Sum of Diameters of Target Lesions (mm),TUMOR MEASUREMENT,INDEPENDENT ASSESSOR,RECIST 1.1,,WEEK 3,2014-01-23,22,97.06" sh -c "'$BAL' derive '$work/ir' --out '$work/ir1' --quiet >/dev/null 2>&1; cat '$work/ir1/adtr.csv'"
+# The server raises the same finding as an automatic query.
+if command -v curl >/dev/null; then
+    printf '{"evaluator": "INDEPENDENT"}\n' >"$work/indep.json"
+    "$BAL" init "$work/ir.db" --protocol "$work/indep.json" >/dev/null 2>&1 && "$BAL" import "$work/ir.db" "$DATA/pharmaverse-recist" >/dev/null 2>&1
+    echo 'monitor pass phrase' | "$BAL" user "$work/ir.db" add mona --role monitor >/dev/null 2>&1
+    serve_start "$work/serve.out" "$work/ir.db" --listen 127.0.0.1:0
+    curl -s -c "$work/jar" -H 'Content-Type: application/json' -d '{"user": "mona", "password": "monitor pass phrase"}' "$U/api/v1/login" >/dev/null
+    expect "the server: an automatic query per subject with mixed readers" 0 "8" sh -c "curl -s -b '$work/jar' '$U/api/v1/queries' | grep -c '\"check\": \"mixed-readers/'"
+fi
 finish
