@@ -455,7 +455,16 @@ static int cmp_swim(const void *a, const void *b)
     return (x->trt_months < y->trt_months) - (x->trt_months > y->trt_months);
 }
 
-void draw_swimmer(cairo_t *cr, double W, double H, const struct report_data *r)
+size_t swimmer_count(const struct report_data *r)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->n_subj; i++)
+        n += !isnan(r->subj[i].trt_months);
+    return n;
+}
+
+void draw_swimmer(cairo_t *cr, double W, double H, const struct report_data *r,
+                  size_t first, size_t count)
 {
     rgb(cr, 0xFFFFFF);
     cairo_paint(cr);
@@ -471,16 +480,30 @@ void draw_swimmer(cairo_t *cr, double W, double H, const struct report_data *r)
             tmax = fmax(tmax, r->subj[i].death_months);
     }
     qsort(v, n, sizeof *v, cmp_swim);
+    /* One page of a long study: subjects first .. first + count - 1 of
+     * the sorted list, on the time axis of them all. */
+    size_t all = n;
+    if (first > n)
+        first = n;
+    if (count < n - first)
+        n = first + count;
     double L = 110, R = W - 20, T = 50, B = H - 70;
     rgb(cr, 0x111111);
-    text_at(cr, 20, 28, 15, true, 0, "Time on treatment");
+    char title[96];
+    if (first > 0 || n < all)
+        snprintf(title, sizeof title,
+                 "Time on treatment (subjects %zu-%zu of %zu)", first + 1, n,
+                 all);
+    else
+        snprintf(title, sizeof title, "Time on treatment");
+    text_at(cr, 20, 28, first > 0 || n < all ? 12 : 15, true, 0, title);
     text_at(cr, W - 20, 22, 9, false, 2,
             "bar colour: confirmed CNS best response (RANO-BM)");
     static const enum resp leg[] = {RESP_CR, RESP_PR, RESP_SD, RESP_PD,
                                     RESP_NE};
     legend(cr, W - 250, 40, leg, 5);
     double step = nice_step(tmax, 6), xmax = ceil(tmax / step) * step;
-    double rowh = n ? (B - T) / (double)n : 0;
+    double rowh = n > first ? (B - T) / (double)(n - first) : 0;
     double fs = fmin(9, fmax(4, rowh * 0.8));
     char buf[32];
     cairo_set_line_width(cr, 0.5);
@@ -497,9 +520,9 @@ void draw_swimmer(cairo_t *cr, double W, double H, const struct report_data *r)
     text_at(cr, (L + R) / 2, B + 30, 11, false, 1,
             "Months since the first dose");
 #define XM(m) (L + (m) / xmax * (R - L))
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = first; i < n; i++) {
         const struct rep_subject *s = v[i];
-        double y = T + (double)i * rowh;
+        double y = T + (double)(i - first) * rowh;
         rgb(cr, report_resp_colour(s->cbor[CRIT_RANOBM]));
         cairo_rectangle(cr, L, y + rowh * 0.15, XM(s->trt_months) - L,
                         rowh * 0.7);

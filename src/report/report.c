@@ -282,7 +282,7 @@ static void draw(cairo_t *cr, double w, double h, const struct report_data *r,
         draw_spider(cr, w, h, r, CRIT_RANOBM);
         break;
     case P_SWIMMER:
-        draw_swimmer(cr, w, h, r);
+        draw_swimmer(cr, w, h, r, 0, SIZE_MAX);
         break;
     case P_FOREST:
         draw_forest(cr, w, h, r);
@@ -471,6 +471,7 @@ static int write_xlsx(const struct report_data *r, const struct report_meta *m,
 
 /* ---- the PDF ---- */
 
+#define SWIM_PAGE 60 /* swimmer rows per PDF page */
 #define PW 595.0
 #define PH 842.0
 #define MARGIN 50.0
@@ -803,8 +804,25 @@ static int write_pdf(const struct report_data *r, const struct report_meta *m,
     pdf_plot(&p, P_WF_CNS);
     pdf_plot(&p, P_WF_RECIST);
     pdf_plot(&p, P_SPIDER);
-    new_page(&p);
-    pdf_plot(&p, P_SWIMMER);
+    /* The swimmer plot, SWIM_PAGE subjects a page so that each row stays
+     * readable however many subjects the study has. */
+    size_t nswim = swimmer_count(r);
+    for (size_t first = 0; first == 0 || first < nswim; first += SWIM_PAGE) {
+        new_page(&p);
+        size_t cnt = nswim - first < SWIM_PAGE ? nswim - first : SWIM_PAGE;
+        double w = 640, h = fmax(420, 90 + 9.0 * (double)cnt);
+        double scale = (PW - 2 * MARGIN) / w;
+        if (h * scale > PH - 110)
+            scale = (PH - 110) / h;
+        cairo_save(p.cr);
+        cairo_translate(p.cr, MARGIN, p.y);
+        cairo_scale(p.cr, scale, scale);
+        cairo_rectangle(p.cr, 0, 0, w, h);
+        cairo_clip(p.cr);
+        draw_swimmer(p.cr, w, h, r, first, SWIM_PAGE);
+        cairo_restore(p.cr);
+        p.y += h * scale + 14;
+    }
     new_page(&p);
     pdf_plot(&p, P_FOREST);
     /* Safety. */

@@ -24,7 +24,11 @@ void draw_waterfall(cairo_t *cr, double w, double h,
                     const struct report_data *r, enum criterion c);
 void draw_spider(cairo_t *cr, double w, double h, const struct report_data *r,
                  enum criterion c);
-void draw_swimmer(cairo_t *cr, double w, double h, const struct report_data *r);
+/* Subjects first .. first + count - 1 of those treated, sorted by time
+ * on treatment (SIZE_MAX: all); swimmer_count: how many there are. */
+void draw_swimmer(cairo_t *cr, double w, double h, const struct report_data *r,
+                  size_t first, size_t count);
+size_t swimmer_count(const struct report_data *r);
 void draw_disposition(cairo_t *cr, double w, double h,
                       const struct report_data *r);
 void draw_forest(cairo_t *cr, double w, double h, const struct report_data *r);

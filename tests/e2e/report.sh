@@ -109,6 +109,15 @@ expect "... no N=40 anywhere" 1 "" grep -Eq "N ?= ?40" "$work/c.txt"
 expect "exposure: the drug above its block" 0 "" sh -c "grep -A1 '^ *Exposure (N = ' '$work/r.txt' | tail -1 | grep -q 'Ivonescimab'"
 expect "AESI: column headers" 0 "" sh -c "grep -A1 'Adverse events of special interest (N = ' '$work/r.txt' | tail -1 | grep -q 'Any grade.*Grade >= 3'"
 expect "swimmer legend: which progression" 0 "first PD (RECIST 1.1 or RANO-BM)" cat "$work/r.txt"
+# The swimmer plot stays readable with 200 subjects: 60 a page, each page
+# saying which (item 10); the demo's 40 fit one page, with no such note.
+"$BAL" simulate --subjects 200 --seed 7 --out "$work/sim200" >/dev/null 2>&1
+expect "report of 200 subjects" 0 "report written" "$BAL" report "$work/sim200" --out "$work/rep200"
+pdftotext -layout "$work/rep200/report.pdf" "$work/r200.txt"
+for range in 1-60 61-120 121-180 181-200; do
+    expect "swimmer page: subjects $range of 200" 0 "Time on treatment (subjects $range of 200)" cat "$work/r200.txt"
+done
+expect "the demo's swimmer on one page" 1 "" grep -q "Time on treatment (subjects" "$work/r.txt"
 # Item 5: the rules in words and the sensitivity analyses, in one run.
 expect "methods: the primary endpoint in words" 0 "Primary endpoint: CNS objective response rate" cat "$work/r.txt"
 expect "methods: the CBR rule" 0 "SD at an assessment 28 or more days from the" cat "$work/r.txt"

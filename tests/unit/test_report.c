@@ -200,7 +200,7 @@ static void test_plots_draw(void **state)
                 rs[k]->proto);
         draw_waterfall(cr, 640, 480, rs[k], CRIT_RECIST);
         draw_spider(cr, 640, 480, rs[k], CRIT_RANOBM);
-        draw_swimmer(cr, 640, 700, rs[k]);
+        draw_swimmer(cr, 640, 700, rs[k], 0, SIZE_MAX);
         draw_disposition(cr, 640, 300, rs[k]);
         assert_int_equal(cairo_status(cr), CAIRO_STATUS_SUCCESS);
         cairo_destroy(cr);
