@@ -2,7 +2,7 @@
 # Installs the Debian packages BALIST needs to build and test, when they are
 # missing. As root it runs apt-get; otherwise it prints the line to run.
 set -eu
-PKGS="build-essential cmake pkg-config libcsv-dev libjansson-dev libcmocka-dev libgsl-dev libsqlite3-dev libpq-dev libsodium-dev postgresql libcairo2-dev libxlsxwriter-dev fontconfig libfontconfig-dev fonts-dejavu-core poppler-utils unzip libmicrohttpd-dev curl openssl chromium wrk clang-format"
+PKGS="build-essential cmake pkg-config libcsv-dev libjansson-dev libcmocka-dev libgsl-dev libsqlite3-dev libpq-dev libsodium-dev postgresql libcairo2-dev libxlsxwriter-dev libminizip-dev fontconfig libfontconfig-dev fonts-dejavu-core poppler-utils unzip libmicrohttpd-dev curl openssl chromium wrk clang-format"
 missing=""
 for p in $PKGS; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -466,7 +466,7 @@ static int write_xlsx(const struct report_data *r, const struct report_meta *m,
         snprintf(err, 512, "cannot write %.400s: %s", path, lxw_strerror(e));
         return -1;
     }
-    return 0;
+    return xlsx_tidy_numbers(path, err);
 }
 
 /* ---- the PDF ---- */

@@ -33,5 +33,8 @@ void draw_disposition(cairo_t *cr, double w, double h,
                       const struct report_data *r);
 void draw_forest(cairo_t *cr, double w, double h, const struct report_data *r);
 double forest_height(const struct report_data *r);
+/* Rewrites the worksheets of the workbook at path with every number in its
+ * shortest round-trip form (xlsx_tidy.c). Returns 0, or -1 with err. */
+int xlsx_tidy_numbers(const char *path, char *err);
 
 #endif

@@ -118,6 +118,15 @@ for range in 1-60 61-120 121-180 181-200; do
     expect "swimmer page: subjects $range of 200" 0 "Time on treatment (subjects $range of 200)" cat "$work/r200.txt"
 done
 expect "the demo's swimmer on one page" 1 "" grep -q "Time on treatment (subjects" "$work/r.txt"
+# Numbers as a person wrote them: no 85.40000000000001 (libxlsxwriter's 16
+# digits), each in its shortest form that reads back as the same number;
+# NE as the text NE (a 12-month rate past the follow-up of a 2025-06-30
+# cut-off).
+expect "tables.xlsx: CNS CBR's upper limit 85.4" 0 "<v>85.4</v>" sh -c "unzip -p '$out/tables.xlsx' xl/worksheets/sheet1.xml"
+expect "tables.xlsx: no number with 15 or more decimals" 1 "" sh -c "unzip -p '$out/tables.xlsx' 'xl/worksheets/*.xml' | grep -Eq '<v>-?[0-9]*[.][0-9]{15,}</v>'"
+expect "report at a 2025-06-30 cut-off" 0 "report written" "$BAL" report "$demo" --cutoff 2025-06-30 --out "$work/rep-630"
+expect "tables.xlsx: NE as text" 0 "<t>NE</t>" unzip -p "$work/rep-630/tables.xlsx" xl/sharedStrings.xml
+expect "tables.xlsx: still a whole zip" 0 "No errors" unzip -t "$work/rep-630/tables.xlsx"
 # Item 5: the rules in words and the sensitivity analyses, in one run.
 expect "methods: the primary endpoint in words" 0 "Primary endpoint: CNS objective response rate" cat "$work/r.txt"
 expect "methods: the CBR rule" 0 "SD at an assessment 28 or more days from the" cat "$work/r.txt"
