@@ -253,6 +253,10 @@ enum rano_missing {
 };
 enum cbr_sd_rule { CBR_FROM_ORIGIN, CBR_SUSTAINED };
 enum missed_rule { MISSED_SCHEDULE, MISSED_GAP };
+/* A new anticancer therapy before any PFS event: censored at the last
+ * adequate assessment (h.4 rule 2), an event at its start, or ignored
+ * (the treatment-policy analysis: events after it count). */
+enum new_therapy_pfs { NTPFS_CENSOR, NTPFS_EVENT, NTPFS_IGNORE };
 enum ipfs_unconfirmed { IPFS_EVENT, IPFS_CENSOR };
 enum km_ci { KMCI_LOGLOG, KMCI_LOG, KMCI_LINEAR };
 enum evaluator { EVAL_INVESTIGATOR, EVAL_INDEPENDENT };
@@ -319,7 +323,7 @@ struct protocol {
     enum cbr_sd_rule cbr_sd_rule;
     enum missed_rule missed_rule;
     bool censor_after_missed;
-    bool censor_at_new_therapy; /* false: the treatment-policy analysis */
+    enum new_therapy_pfs new_therapy_pfs;
     bool nat_includes_local;
     enum km_ci km_ci_transform;
     double confidence_level; /* of every interval reported (0.95) */

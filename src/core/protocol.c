@@ -55,6 +55,7 @@ static const char *const n_ipfs[] = {"event", "censor", NULL};
 static const char *const n_kmci[] = {"log-log", "log", "linear", NULL};
 static const char *const n_eval[] = {"INVESTIGATOR", "INDEPENDENT", NULL};
 static const char *const n_reads[] = {"accepted", "one_reader", NULL};
+static const char *const n_ntpfs[] = {"censor", "event", "ignore", NULL};
 static const char *const n_impute[] = {"last", "first", "mid", NULL};
 static const char *const n_crit[] = {"RECIST 1.1", "RANO-BM", NULL};
 
@@ -94,7 +95,7 @@ static const struct key keys[] = {
     {"cbr_sd_rule", K_ENUM, O(cbr_sd_rule), n_cbr, 0, 0},
     {"missed_rule", K_ENUM, O(missed_rule), n_missed, 0, 0},
     {"censor_after_missed", K_BOOL, O(censor_after_missed), NULL, 0, 0},
-    {"censor_at_new_therapy", K_BOOL, O(censor_at_new_therapy), NULL, 0, 0},
+    {"new_therapy_pfs", K_ENUM, O(new_therapy_pfs), n_ntpfs, 0, 0},
     {"nat_includes_local", K_BOOL, O(nat_includes_local), NULL, 0, 0},
     {"km_ci_transform", K_ENUM, O(km_ci_transform), n_kmci, 0, 0},
     {"confidence_level", K_NUM, O(confidence_level), NULL, 0.5, 0.999},
@@ -243,7 +244,7 @@ void protocol_init(struct protocol *p)
     p->cbr_sd_rule = CBR_FROM_ORIGIN;
     p->missed_rule = MISSED_SCHEDULE;
     p->censor_after_missed = true;
-    p->censor_at_new_therapy = true;
+    p->new_therapy_pfs = NTPFS_CENSOR;
     p->nat_includes_local = true;
     p->km_ci_transform = KMCI_LOGLOG;
     p->confidence_level = 0.95;

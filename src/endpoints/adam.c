@@ -686,6 +686,7 @@ static void adtte_rows(const struct study *s, const struct subject *sj,
         /* SRCVAR: the variable the date comes from (SRCSEQ, the ASEQ of
          * the ADRS record, is set by adam_subject once ADRS is numbered). */
         const char *var = !strcmp(o->srcdom, "ADRS") ? "ADT"
+                          : !strcmp(o->srcdom, "CM") ? "CMSTDTC"
                           : o->cnsr == 0             ? "DTHDT"
                           : o->adt == o->start       ? "ENRLDT"
                                                      : "LSTALVDT";

@@ -205,7 +205,7 @@ static size_t monitor_checks(const struct study *s, const struct subject *sj,
         if (strcmp(sj->readers[i].id, sj->readers[0].id))
             other = &sj->readers[i];
     if (other) {
-        char list[400] = "";
+        char list[360] = "";
         size_t len = 0;
         for (size_t i = 0; i < sj->n_readers && len < sizeof list; i++)
             len += (size_t)snprintf(

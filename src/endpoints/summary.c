@@ -775,7 +775,8 @@ static void copy_moved(const struct table *f, struct table *t,
  * other reading of each choice that moves an endpoint: PFS with the
  * events after two or more missed assessments counted or censored (the
  * other censor_after_missed, h.4), PFS by treatment policy (events after
- * new anticancer therapy count, censor_at_new_therapy false, h.4), CNS CBR
+ * new anticancer therapy count, new_therapy_pfs ignore) and with the
+ * start of a new therapy as an event (new_therapy_pfs event, h.4), CNS CBR
  * by the other cbr_sd_rule (h.2), and CNS ORR with and without the
  * 12-week window of best response (bor_window_end_day 84 or none, f). */
 void efficacy_sensitivity(const struct study *s, const struct derive_options *o,
@@ -783,7 +784,11 @@ void efficacy_sensitivity(const struct study *s, const struct derive_options *o,
 {
     table_init(t, "sensitivity", eff_cols);
     const struct protocol *p = &s->proto;
-    for (int k = 0; k < 5; k++) {
+    /* 0 the protocol; 1 missed assessments; 2 and 5 new therapy; 3 CBR;
+     * 4 the window (5 is listed after 2). */
+    static const int order[] = {0, 1, 2, 5, 3, 4};
+    for (size_t o_i = 0; o_i < sizeof order / sizeof order[0]; o_i++) {
+        int k = order[o_i];
         struct study v = *s; /* shallow: read only, never released */
         struct protocol *q = &v.proto;
         char label[200];
@@ -800,12 +805,20 @@ void efficacy_sensitivity(const struct study *s, const struct derive_options *o,
                            "assessments (censor_after_missed false)");
             moves = MOVES_PFS;
         } else if (k == 2) {
-            if (!p->censor_at_new_therapy)
+            if (p->new_therapy_pfs == NTPFS_IGNORE)
                 continue; /* the protocol's analysis is already this one */
-            q->censor_at_new_therapy = false;
+            q->new_therapy_pfs = NTPFS_IGNORE;
             snprintf(label, sizeof label,
                      "PFS by treatment policy: events after new anticancer "
-                     "therapy count (censor_at_new_therapy false)");
+                     "therapy count (new_therapy_pfs ignore)");
+            moves = MOVES_PFS;
+        } else if (k == 5) {
+            if (p->new_therapy_pfs == NTPFS_EVENT)
+                continue;
+            q->new_therapy_pfs = NTPFS_EVENT;
+            snprintf(label, sizeof label,
+                     "PFS with a new anticancer therapy as an event "
+                     "(new_therapy_pfs event)");
             moves = MOVES_PFS;
         } else if (k == 3) {
             q->cbr_sd_rule = p->cbr_sd_rule == CBR_SUSTAINED ? CBR_FROM_ORIGIN
@@ -817,7 +830,7 @@ void efficacy_sensitivity(const struct study *s, const struct derive_options *o,
                          : "CNS CBR with SD at one assessment from the "
                            "origin (cbr_sd_rule from_origin)");
             moves = MOVES_CBR;
-        } else {
+        } else if (k == 4) {
             q->bor_window_end_day = p->bor_window_end_day < 0 ? 84 : -1;
             snprintf(label, sizeof label, "%s",
                      q->bor_window_end_day < 0
@@ -968,7 +981,10 @@ void endpoints_methods(const struct protocol *p, struct table *t)
            "origin; %s; an event %s: %s; otherwise the event at its date; "
            "no event: censored at the last adequate assessment on or "
            "before the cut-off (the origin when there is none).",
-           p->censor_at_new_therapy
+           p->new_therapy_pfs == NTPFS_EVENT
+               ? "a new anticancer therapy before any event: an event at its "
+                 "start (new_therapy_pfs event)"
+           : p->new_therapy_pfs == NTPFS_CENSOR
                ? (p->nat_includes_local
                       ? "a new anticancer therapy (radiotherapy and surgery "
                         "included) before any event: censored at the last "

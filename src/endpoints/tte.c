@@ -101,12 +101,28 @@ static void progression(const struct study *s, const struct subject *sj,
     }
     /* Rule PFS-NEW-THERAPY (h.4 rule 2): new anticancer therapy before any
      * event: censored at the last adequate assessment on or before its
-     * start (day 0 if none; nat_includes_local). [CHOICE]
-     * censor_at_new_therapy false: the treatment-policy analysis, events
-     * after the new therapy count (h.4). */
+     * start (day 0 if none; nat_includes_local). [CHOICE] new_therapy_pfs
+     * "ignore": the treatment-policy analysis, events after the new
+     * therapy count (h.4); "event": its start is the event (the FDA
+     * guidance's sensitivity analysis). */
     const char *what = "";
-    int32_t nat =
-        p->censor_at_new_therapy ? crit_new_therapy(sj, p, &what) : DATE_NONE;
+    int32_t nat = p->new_therapy_pfs == NTPFS_IGNORE
+                      ? DATE_NONE
+                      : crit_new_therapy(sj, p, &what);
+    if (nat != DATE_NONE && nat >= start && (ev == DATE_NONE || nat < ev) &&
+        p->new_therapy_pfs == NTPFS_EVENT) {
+        o->adt = nat;
+        o->cnsr = 0;
+        o->evntdesc = "New Anticancer Therapy";
+        o->srcdom = "CM";
+        fmt_date(nat, d1);
+        reason_set(o->reason, sizeof o->reason,
+                   "event: new anticancer therapy %s on %s before any other "
+                   "event (new_therapy_pfs event)",
+                   what, d1);
+        set_aval(p, o);
+        return;
+    }
     if (nat != DATE_NONE && nat >= start && (ev == DATE_NONE || nat < ev)) {
         int la = last_adequate(cr, from, nat, false);
         o->adt = la >= 0 ? cr->tp[la].date : start;

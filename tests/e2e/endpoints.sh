@@ -146,9 +146,20 @@ mkdir -p "$work/tp" && cp "$SRC"/data/demo/*.csv "$SRC"/data/demo/protocol.json 
 echo 'BALIST-IVO-ADC-201,CM,BAL-001-0003,90,CAPECITABINE,CAPECITABINE,ANTICANCER THERAPY,BREAST CANCER,1000,mg,BID,ORAL,2025-03-01,' >>"$work/tp/cm.csv"
 "$BAL" endpoints "$work/tp" --sensitivity --format csv >"$work/senstp.csv" 2>&1
 expect "treatment policy: the primary analysis censors" 0 'Primary analysis (the protocol),PFS events,All-treated,40,27' cat "$work/senstp.csv"
-expect "treatment policy: the event counts" 0 "PFS by treatment policy: events after new anticancer therapy count (censor_at_new_therapy false),PFS events,All-treated,40,28" cat "$work/senstp.csv"
-sed 's/^{/{"censor_at_new_therapy": false, /' "$SRC/data/demo/protocol.json" >"$work/tp/protocol.json"
-expect "... as a run with censor_at_new_therapy false" 0 "Progression-free survival (RECIST 1.1),Events,All-treated,40,28" "$BAL" endpoints "$work/tp" --format csv
+expect "treatment policy: the event counts" 0 "PFS by treatment policy: events after new anticancer therapy count (new_therapy_pfs ignore),PFS events,All-treated,40,28" cat "$work/senstp.csv"
+sed 's/^{/{"new_therapy_pfs": "ignore", /' "$SRC/data/demo/protocol.json" >"$work/tp/protocol.json"
+expect "... as a run with new_therapy_pfs ignore" 0 "Progression-free survival (RECIST 1.1),Events,All-treated,40,28" "$BAL" endpoints "$work/tp" --format csv
+# The start of the new therapy as the event (new_therapy_pfs event): each
+# PFS censored for a new therapy (CNSDTDSC, counted in adtte.csv: the
+# demo's radiosurgeries and capecitabine, and BAL-001-0003's) becomes an
+# event: 27 + 8 = 35. BAL-001-0003's PFS ends on 2025-03-01, 148 days
+# after the origin 2024-10-04 (27 + 30 + 31 + 31 + 28 + 1), AVAL 149,
+# from CM.
+"$BAL" derive "$work/tp" --protocol "$SRC/data/demo/protocol.json" --out "$work/tpc" --quiet >/dev/null 2>&1
+nat=$(grep ',PFS,' "$work/tpc/adtte.csv" | grep -c 'New Anticancer Therapy')
+expect "new therapy as an event: 27 + $nat events" 0 "PFS with a new anticancer therapy as an event (new_therapy_pfs event),PFS events,All-treated,40,$((27 + nat))," cat "$work/senstp.csv"
+sed 's/^{/{"new_therapy_pfs": "event", /' "$SRC/data/demo/protocol.json" >"$work/tp/protocol.json"
+expect "new therapy as an event: adtte" 0 "BAL-001-0003,PFS,Progression-Free Survival (days),INVESTIGATOR,RECIST 1.1,2024-10-04,2025-03-01,149,DAYS,0,New Anticancer Therapy,,CM,1,1,TIME TO EVENT,CMSTDTC,," sh -c "'$BAL' derive '$work/tp' --out '$work/tpd' --quiet >/dev/null 2>&1; cat '$work/tpd/adtte.csv'"
 
 if [ -d "$DATA/pharmaverse-onco" ]; then
     expect "endpoints of pharmaverse-onco" 0 "Progression-free survival (RECIST 1.1)" "$BAL" endpoints "$DATA/pharmaverse-onco"

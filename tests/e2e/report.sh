@@ -104,6 +104,8 @@ pdftotext -layout "$work/sde1/report.pdf" "$work/c.txt"
 expect "... efficacy: 35 treated" 0 "" grep -Eq "Treated \(all-treated, safety set\), Enrolled +35" "$work/c.txt"
 expect "... safety: N = 35" 0 "Overview of treatment-emergent adverse events (N = 35)" cat "$work/c.txt"
 expect "... no N=40 anywhere" 1 "" grep -Eq "N ?= ?40" "$work/c.txt"
+expect "... no count out of 40 on any page (efficacy, sensitivity, subgroups, deaths)" 1 "" grep -Eq "[0-9]+/40( |$)" "$work/c.txt"
+expect "... the sensitivity analyses at the cut-off too" 0 "" grep -Eq "CNS ORR, CNS-evaluable +[0-9]+/35 " "$work/c.txt"
 # Item 10: the exposure table names its drug above each block, the AESI
 # table has its column headers, the swimmer legend says which progression.
 expect "exposure: the drug above its block" 0 "" sh -c "grep -A1 '^ *Exposure (N = ' '$work/r.txt' | tail -1 | grep -q 'Ivonescimab'"
