@@ -184,9 +184,9 @@ static void adsl_row(const struct study *s, const struct subject *sj,
     table_set(t, r, "DCTREAS", why);
     /* As admiral names them: DM as recorded, the planned and actual
      * treatment (TRT01P = ARM, TRT01A = ACTARM), the randomisation date
-     * where randomised, treatment duration TRTEDT - TRTSDT + 1, the
-     * enrolled set, the cause of death (Rule DEATH-CAUSE) and the end of
-     * study (Rule EOS-STATUS). */
+     * (the enrolment date where not randomised), treatment duration TRTEDT -
+     * TRTSDT + 1, the enrolled set, the cause of death (Rule DEATH-CAUSE) and
+     * the end of study (Rule EOS-STATUS). */
     table_set(t, r, "AGEU", sj->ageu);
     table_set(t, r, "ETHNIC", sj->ethnic);
     table_set(t, r, "ARMCD", sj->armcd);
@@ -197,7 +197,10 @@ static void adsl_row(const struct study *s, const struct subject *sj,
               sj->actarm && *sj->actarm ? sj->actarm
               : saf                     ? sj->arm
                                         : NULL);
-    table_set_date(t, r, "RANDDT", randomised(sj));
+    /* RANDDT where randomised, ENRLDT otherwise: the reference date
+     * admiralonco's code takes (ADY, the time origin). */
+    int32_t rd = randomised(sj);
+    table_set_date(t, r, "RANDDT", rd != DATE_NONE ? rd : sj->origin);
     if (sj->first_dose != DATE_NONE && sj->last_dose != DATE_NONE)
         table_set_int(t, r, "TRTDURD",
                       (long)(sj->last_dose - sj->first_dose) + 1);

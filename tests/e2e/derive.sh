@@ -38,7 +38,7 @@ expect "adtte: OS event" 0 'BAL-001-0003,OS,Overall Survival (days),,,2024-10-04
 
 # ADaM as admiral and admiralonco write it (issue 13, item 8; docs/adam.md).
 # BAL-001-0003 by hand: TRT01P and TRT01A from DM ARM and ACTARM; not
-# randomised (no RANDDT); TRTDURD = 2025-09-11 - 2024-10-10 + 1 = 337 days;
+# randomised (RANDDT the enrolment date 2024-10-04); TRTDURD = 2025-09-11 - 2024-10-10 + 1 = 337 days;
 # enrolled; end of treatment PROGRESSIVE DISEASE (DS, EPOCH TREATMENT), end
 # of study by death (DS DEATH, EPOCH FOLLOW-UP): EOSSTT DISCONTINUED,
 # DCSREAS DEATH. EVIDENCE: EOS-STATUS.
@@ -46,7 +46,7 @@ col() { awk -F, -v c="$1" -v u="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i 
 expect "adsl: admiral's columns" 0 "AGEU,ETHNIC,ARMCD,ACTARMCD,ACTARM,TRT01P,TRT01A,RANDDT,TRTDURD,ENRLFL,DTHCAUS,DTHCGR1,EOSSTT,DCSREAS,REASON" head -1 "$O/adsl.csv"
 expect "adsl: TRT01A" 0 "Ivonescimab + Sacituzumab govitecan" col TRT01A BAL-001-0003 "$O/adsl.csv"
 expect "adsl: TRTDURD 337" 0 "337" col TRTDURD BAL-001-0003 "$O/adsl.csv"
-expect "adsl: no RANDDT (enrolled, not randomised)" 0 "" test -z "$(col RANDDT BAL-001-0003 "$O/adsl.csv")"
+expect "adsl: RANDDT = ENRLDT where not randomised" 0 "2024-10-04" col RANDDT BAL-001-0003 "$O/adsl.csv"
 expect "adsl: EOSSTT DISCONTINUED" 0 "DISCONTINUED" col EOSSTT BAL-001-0003 "$O/adsl.csv"
 expect "adsl: DCSREAS DEATH" 0 "DEATH" col DCSREAS BAL-001-0003 "$O/adsl.csv"
 expect "adsl: alive, off treatment (withdrawal at the end of treatment): EOSSTT ONGOING" 0 "ONGOING" col EOSSTT BAL-001-0004 "$O/adsl.csv"
