@@ -509,6 +509,12 @@ async function audit(id, title) {
 function addForms(d) {
   if (!can("write_site")) return;
   const box = document.getElementById("add-forms");
+  // Nothing is pre-selected: a clinical answer (grade, seriousness,
+  // relatedness, action) is what the person chose, or blank; a list of
+  // one (the protocol's unit) is that one. Enter never submits a form of
+  // several fields. The server checks each record (endpoints/entry.c):
+  // a refusal is shown beside its field and stays until the person acts;
+  // a value it questions is saved only when confirmed with a reason.
   const form = (dom, title, inputs) => {
     const f = el("form", { class: "add", "data-add": dom });
     f.append(el("h4", {}, title));
@@ -516,15 +522,20 @@ function addForms(d) {
     for (const [name, label, attrs] of inputs) {
       let input;
       if (attrs && attrs.options) {
-        input = el("select", { name, "aria-label": label }, ...attrs.options.map((o) => el("option", { value: o }, o)));
+        const opts = attrs.options.map((o) => el("option", { value: o }, o));
+        if (attrs.options.length > 1) opts.unshift(el("option", { value: "" }, "-"));
+        input = el("select", { name, "aria-label": label }, ...opts);
       } else input = el("input", Object.assign({ name, "aria-label": label, placeholder: label }, attrs || {}));
-      row.append(el("label", {}, label, input));
+      row.append(el("label", {}, label, input, el("span", { class: "field-error", "data-for": name })));
     }
-    f.append(row, el("button", { type: "submit" }, "Add"), el("span", { class: "error" }));
-    f.addEventListener("submit", async (ev) => {
-      ev.preventDefault();
+    const confirmBox = el("div", { class: "confirm", hidden: "" });
+    f.append(row, confirmBox, el("button", { type: "submit" }, "Add"), el("span", { class: "error" }));
+    f.addEventListener("keydown", (ev) => {
+      if (ev.key === "Enter" && ev.target.tagName === "INPUT") ev.preventDefault();
+    });
+    const send = async (reason) => {
       const values = {}, qualifiers = {};
-      for (const i of f.querySelectorAll("input,select")) {
+      for (const i of row.querySelectorAll("input,select")) {
         if (i.value === "") continue;
         if (i.name.startsWith("q:")) qualifiers[i.name.slice(2)] = i.value;
         else values[i.name] = i.value;
@@ -534,10 +545,26 @@ function addForms(d) {
       // server (sdtm_ae_summary).
       const body = { domain: dom, values };
       if (q.length) body.qualifiers = qualifiers;
+      if (reason) body.confirm = { reason };
+      for (const s of f.querySelectorAll(".field-error")) s.textContent = "";
       const r = await api("POST", "/subjects/" + encodeURIComponent(d.usubjid) + "/records", body);
-      if (r.status === 201) location.reload();
-      else f.querySelector(".error").textContent = why(r);
-    });
+      if (r.status === 201) { location.reload(); return; }
+      if (r.data && r.data.fields)
+        for (const [k, t] of Object.entries(r.data.fields)) {
+          const s = f.querySelector('.field-error[data-for="' + k + '"]');
+          if (s) s.textContent = t;
+        }
+      if (r.status === 409 && r.data && r.data.confirm) {
+        confirmBox.replaceChildren(...r.data.confirm.map((x) => el("p", {}, x.text)),
+          el("label", {}, "Reason", el("input", { name: "confirm-reason", "aria-label": "reason for confirming" })),
+          el("button", { type: "button", "data-confirm": dom }, "Confirm and save"));
+        confirmBox.hidden = false;
+        confirmBox.querySelector("button").addEventListener("click", () =>
+          send(confirmBox.querySelector("input").value));
+      }
+      f.querySelector(".error").textContent = why(r);
+    };
+    f.addEventListener("submit", (ev) => { ev.preventDefault(); send(null); });
     box.append(f);
   };
   const drugs = d.drugs.length ? d.drugs : [{ name: "IVONESCIMAB", label: "Ivonescimab" }];

@@ -97,6 +97,7 @@ enum diag_code {
     D_RECORDED,         /* a recorded response differs from the computed */
     D_MISMATCH,         /* two columns of one value disagree */
     D_MONITOR,          /* a monitor's edit check across domains */
+    D_ENTRY,            /* what entry would refuse or ask to confirm */
     D_CODE_COUNT
 };
 
@@ -362,8 +363,9 @@ struct protocol {
     struct strlist new_therapy_pr_decod;
     struct drug *drugs;
     size_t n_drugs;
-    int cycle_days;           /* treatment cycle (21) */
-    int delay_tolerance_days; /* a cycle later than this is a delay (3) */
+    int cycle_days;            /* treatment cycle (21) */
+    double dose_confirm_ratio; /* a dose above plan x this: confirm (1.25) */
+    int delay_tolerance_days;  /* a cycle later than this is a delay (3) */
     struct aesi_group *aesi;
     size_t n_aesi;
     struct strlist irae_terms; /* immune-related: irae_window_days */

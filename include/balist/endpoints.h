@@ -113,6 +113,46 @@ size_t endpoints_findings(const struct study *s, const struct subject *sj,
  * (file, line of the record), for `balist check`. */
 void endpoints_monitor_check(const struct study *s, struct diags *d);
 
+/* ---- what a record must be at entry (entry.c) ---- */
+
+/* ENTRY_REFUSE: not saved (422, beside the field); ENTRY_CONFIRM: saved
+ * only when confirmed with a reason; ENTRY_STATUS: the subject's status
+ * forbids it (409). */
+enum entry_sev { ENTRY_REFUSE, ENTRY_CONFIRM, ENTRY_STATUS };
+struct entry_issue {
+    enum entry_sev sev;
+    const char *field; /* the SDTM column it concerns, or NULL */
+    char text[300];    /* in a coordinator's words */
+};
+#define ENTRY_ISSUES_MAX 8
+struct entry_issues {
+    struct entry_issue items[ENTRY_ISSUES_MAX];
+    size_t n;
+};
+/* The columns each domain requires at entry, with their labels ("Dose
+ * date"); the list ends with a NULL domain. */
+struct entry_field {
+    const char *domain, *column, *label;
+};
+const struct entry_field *entry_required(void);
+/* The subject's date of informed consent (DM RFICDTC, else the DS
+ * milestone), DATE_NONE. */
+int32_t subject_consent_date(const struct subject *sj);
+/* The checks of one record (today: the date entry happens; DATE_NONE: no
+ * future check). */
+void entry_check_dose(const struct study *s, const struct subject *sj,
+                      const struct dose *x, int32_t today,
+                      struct entry_issues *o);
+void entry_check_ae(const struct study *s, const struct subject *sj,
+                    const struct ae *x, int32_t today, struct entry_issues *o);
+void entry_check_cm(const struct study *s, const struct subject *sj,
+                    const struct cm_record *x, int32_t today,
+                    struct entry_issues *o);
+/* The same checks of every record, as warnings (file, line) for `balist
+ * check` on imported data. */
+void endpoints_entry_check(const struct study *s, int32_t today,
+                           struct diags *d);
+
 /* The enrolment checklist of this trial. */
 enum tri { TRI_UNKNOWN = -1, TRI_NO = 0, TRI_YES = 1 };
 struct eligibility {

@@ -235,10 +235,13 @@ int store_queries_sync(struct store *st, const char *usubjid,
 
 /* Rows added (as store_records_insert) and the subject's automatic
  * queries brought in line with the findings (as store_queries_sync, by
- * "balist-checks"), in one transaction: all or nothing. */
+ * "balist-checks"), in one transaction: all or nothing. reason (NULL when
+ * none: a first entry needs none) is audited with each row, e.g. why a
+ * value the entry checks questioned was confirmed. */
 int store_save(struct store *st, const struct store_row *rows, size_t n,
-               const char *user, long *ids, const char *usubjid,
-               const struct store_finding *f, size_t nf, char *err);
+               const char *user, const char *reason, long *ids,
+               const char *usubjid, const struct store_finding *f, size_t nf,
+               char *err);
 
 /* ---- electronic signatures and source data verification ---- */
 

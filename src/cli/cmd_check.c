@@ -9,6 +9,7 @@
 #include "balist/io.h"
 
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -110,6 +111,8 @@ int cmd_check(int argc, char **argv)
     if (rc == 0) {
         crit_compare_recorded(&s, &d);
         endpoints_monitor_check(&s, &d);
+        /* What the web application would refuse or ask to confirm. */
+        endpoints_entry_check(&s, (int32_t)(time(NULL) / 86400), &d);
     }
     diags_sort(&d);
     if (!quiet)

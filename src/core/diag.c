@@ -36,6 +36,7 @@ static const char *const code_names[D_CODE_COUNT] = {
     [D_DATE_ORDER] = "date-order",
     [D_RECORDED] = "recorded-response",
     [D_MONITOR] = "monitor",
+    [D_ENTRY] = "entry",
     [D_MISMATCH] = "mismatch",
 };
 

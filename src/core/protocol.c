@@ -129,6 +129,7 @@ static const struct key keys[] = {
     {"new_therapy", K_NEW_THERAPY, 0, NULL, 0, 0},
     {"drugs", K_DRUGS, 0, NULL, 0, 0},
     {"cycle_days", K_INT, O(cycle_days), NULL, 1, 365},
+    {"dose_confirm_ratio", K_NUM, O(dose_confirm_ratio), NULL, 1, 10},
     {"delay_tolerance_days", K_INT, O(delay_tolerance_days), NULL, 0, 365},
     {"aesi", K_AESI, 0, NULL, 0, 0},
     {"irae_terms", K_STRLIST, O(irae_terms), NULL, 0, 0},
@@ -355,6 +356,7 @@ void protocol_init(struct protocol *p)
     p->drugs[1].dose_unit = xstrdup("mg/kg");
     p->drugs[1].doses_per_cycle = 2;
     p->cycle_days = 21;
+    p->dose_confirm_ratio = 1.25;
     p->delay_tolerance_days = 3;
     p->elig_min_age = 18;
     p->elig_max_ecog = 1;

@@ -268,7 +268,7 @@ static void propose(struct call *c, struct reply *r, bool save)
         goto done;
     /* Derived and checked once: for the save's queries and the reply. */
     srv_checks_run(&g.s, g.sj, &k);
-    if (save && stage_save(c->srv, &g, c->who->user, &k, ids, r) < 0)
+    if (save && stage_save(c->srv, &g, c->who->user, NULL, &k, ids, r) < 0)
         goto done;
     json_t *fa = json_array();
     for (size_t i = 0; i < k.n; i++)

@@ -156,8 +156,8 @@ void h_enrol(struct call *c, struct reply *r)
                                      "saved", 0, "eligibility", elig_json(&e)));
             } else if (write_enrolment(&g, usubjid, j, &e, r) == 0 &&
                        stage_reload(&g, usubjid, r) == 0 &&
-                       stage_save(c->srv, &g, c->who->user, NULL, ids, r) ==
-                           0) {
+                       stage_save(c->srv, &g, c->who->user, NULL, NULL, ids,
+                                  r) == 0) {
                 reply_json(r, json_pack("{s:s, s:b, s:O, s:o}", "usubjid",
                                         usubjid, "saved", 1, "records", ids,
                                         "eligibility", elig_json(&e)));

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* ---- who may write which domain ---- */
 
@@ -111,6 +112,90 @@ static bool sdtm_name(const char *k)
     return true;
 }
 
+/* The record just added to the staged subject: the one of the domain
+ * read last (the appended row is the file's last). */
+static const void *added_record(const struct subject *sj, const char *up)
+{
+    const void *best = NULL;
+    long line = -1;
+    if (!strcmp(up, "EX")) {
+        for (size_t i = 0; i < sj->n_doses; i++)
+            if (sj->doses[i].line > line)
+                line = sj->doses[i].line, best = &sj->doses[i];
+    } else if (!strcmp(up, "AE")) {
+        for (size_t i = 0; i < sj->n_aes; i++)
+            if (sj->aes[i].line > line)
+                line = sj->aes[i].line, best = &sj->aes[i];
+    } else if (!strcmp(up, "CM")) {
+        for (size_t i = 0; i < sj->n_cm; i++)
+            if (sj->cm[i].line > line)
+                line = sj->cm[i].line, best = &sj->cm[i];
+    }
+    return best;
+}
+
+/* The entry checks of the added record (endpoints/entry.c): refused at a
+ * field (422, "fields"), refused by the subject's status (409), or to be
+ * confirmed with a reason (409, "confirm"), unless confirm.reason was
+ * given. Returns 0 when it may be saved (*reason: the confirmation's). */
+static int entry_gate(const struct stage *g, const char *up, json_t *body,
+                      const char **reason, struct reply *r)
+{
+    *reason = NULL;
+    const void *rec = g->sj ? added_record(g->sj, up) : NULL;
+    if (!rec)
+        return 0;
+    int32_t today = (int32_t)(time(NULL) / 86400);
+    struct entry_issues o;
+    if (!strcmp(up, "EX"))
+        entry_check_dose(&g->s, g->sj, rec, today, &o);
+    else if (!strcmp(up, "AE"))
+        entry_check_ae(&g->s, g->sj, rec, today, &o);
+    else
+        entry_check_cm(&g->s, g->sj, rec, today, &o);
+    json_t *fields = json_object(), *confirm = json_array();
+    const char *status = NULL, *first = NULL;
+    for (size_t i = 0; i < o.n; i++) {
+        const struct entry_issue *x = &o.items[i];
+        if (x->sev == ENTRY_STATUS && !status)
+            status = x->text;
+        else if (x->sev == ENTRY_REFUSE) {
+            if (!first)
+                first = x->text;
+            if (x->field && !json_object_get(fields, x->field))
+                json_object_set_new(fields, x->field, json_string(x->text));
+        } else if (x->sev == ENTRY_CONFIRM)
+            json_array_append_new(
+                confirm,
+                json_pack("{s:s?, s:s}", "field", x->field, "text", x->text));
+    }
+    const char *given = json_string_value(
+        json_object_get(json_object_get(body, "confirm"), "reason"));
+    int rc = 0;
+    if (status) {
+        reply_error(r, MHD_HTTP_CONFLICT, status);
+        rc = -1;
+    } else if (first) {
+        char msg[400];
+        snprintf(msg, sizeof msg, "%s; nothing was saved", first);
+        r->status = 422;
+        r->json = json_pack("{s:s, s:O}", "error", msg, "fields", fields);
+        rc = -1;
+    } else if (json_array_size(confirm) && (!given || !*given)) {
+        r->status = MHD_HTTP_CONFLICT;
+        r->json = json_pack("{s:s, s:O}", "error",
+                            "please confirm with a reason; nothing was saved "
+                            "yet",
+                            "confirm", confirm);
+        rc = -1;
+    } else if (json_array_size(confirm)) {
+        *reason = given;
+    }
+    json_decref(fields);
+    json_decref(confirm);
+    return rc;
+}
+
 void h_record_add(struct call *c, struct reply *r)
 {
     json_t *j = srv_parse_body(c, r);
@@ -197,6 +282,33 @@ void h_record_add(struct call *c, struct reply *r)
                 if (*acn && !json_object_get(vals, "AEACN"))
                     cols[k] = "AEACN", v[k++] = acn;
             }
+            /* The answers the record cannot do without, beside their
+             * fields, before anything is staged (entry_required,
+             * endpoints/entry.c). */
+            json_t *fields = json_object();
+            const char *first = NULL;
+            for (const struct entry_field *e = entry_required();
+                 !bad && e->domain; e++) {
+                const char *given =
+                    json_string_value(json_object_get(vals, e->column));
+                if (strcmp(e->domain, up) || (given && *given))
+                    continue;
+                char msg[96];
+                snprintf(msg, sizeof msg, "%s is required", e->label);
+                json_object_set_new(fields, e->column, json_string(msg));
+                if (!first)
+                    first = e->label;
+            }
+            if (first) {
+                char msg[160];
+                snprintf(msg, sizeof msg, "%s is required; nothing was saved",
+                         first);
+                r->status = 422;
+                r->json =
+                    json_pack("{s:s, s:O}", "error", msg, "fields", fields);
+                bad = true;
+            }
+            json_decref(fields);
             json_t *ids = json_array();
             g.sink.strict = true;
             int sr = bad ? 0 : sink_row(&g.sink, file, cols, v, k);
@@ -209,9 +321,11 @@ void h_record_add(struct call *c, struct reply *r)
             else if (sr < 0)
                 reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
                             "the working folder could not be written");
-            if (!bad &&
-                (sr < 0 || stage_reload(&g, c->arg, r) < 0 ||
-                 stage_save(c->srv, &g, c->who->user, NULL, ids, r) < 0))
+            const char *reason = NULL;
+            if (!bad && (sr < 0 || stage_reload(&g, c->arg, r) < 0 ||
+                         entry_gate(&g, up, j, &reason, r) < 0 ||
+                         stage_save(c->srv, &g, c->who->user, reason, NULL, ids,
+                                    r) < 0))
                 bad = true;
             if (!bad && !r->json) {
                 reply_json(r, json_pack("{s:s, s:s, s:O}", "usubjid", c->arg,

@@ -175,10 +175,12 @@ void srv_checks_run(const struct study *s, const struct subject *sj,
                     struct checks *k);
 void srv_checks_release(struct checks *k); /* nothing when not run */
 /* Writes the appended rows and brings the subject's automatic queries
- * up to date, in one transaction (ids into the array). k: the checks of
- * the staged subject when the caller has them, else NULL. */
+ * up to date, in one transaction (ids into the array). reason: audited
+ * with the rows (a confirmation), or NULL. k: the checks of the staged
+ * subject when the caller has them, else NULL. */
 int stage_save(struct server *srv, struct stage *g, const char *user,
-               const struct checks *k, json_t *ids, struct reply *r);
+               const char *reason, const struct checks *k, json_t *ids,
+               struct reply *r);
 void stage_close(struct stage *g);
 /* The next --SEQ of a subject in a domain file, and a visit's VISITNUM
  * (vnum may be NULL). */

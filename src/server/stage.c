@@ -158,7 +158,8 @@ void srv_checks_release(struct checks *k)
 }
 
 int stage_save(struct server *srv, struct stage *g, const char *user,
-               const struct checks *given, json_t *ids, struct reply *r)
+               const char *reason, const struct checks *given, json_t *ids,
+               struct reply *r)
 {
     char err[STORE_ERR];
     /* The checks of the subject as it will be saved: its automatic
@@ -171,9 +172,9 @@ int stage_save(struct server *srv, struct stage *g, const char *user,
     }
     long *idv = calloc(g->sink.n + 1, sizeof *idv);
     int rc = !idv ? -1
-                  : store_save(srv->store, g->sink.rows, g->sink.n, user, idv,
-                               k ? g->sj->usubjid : NULL, k ? k->sf : NULL,
-                               k ? k->n : 0, err);
+                  : store_save(srv->store, g->sink.rows, g->sink.n, user,
+                               reason, idv, k ? g->sj->usubjid : NULL,
+                               k ? k->sf : NULL, k ? k->n : 0, err);
     for (size_t i = 0; rc == 0 && i < g->sink.n; i++)
         json_array_append_new(ids, json_integer(idv[i]));
     free(idv);

@@ -272,7 +272,7 @@ long insert_in(struct store *st, struct txn *t, const char *domain,
             st->ops->finalize(s);
         }
         ok = ok && audit(t, "INSERT", domain, id, usubjid, NULL, NULL, data,
-                         NULL, err) == 0;
+                         t->reason, err) == 0;
         ok = ok && on_record_change(t, usubjid, row_visit(cols, vals, n),
                                     "a record was added", err) == 0;
     }

@@ -303,13 +303,15 @@ int store_queries_sync(struct store *st, const char *usubjid,
 }
 
 int store_save(struct store *st, const struct store_row *rows, size_t n,
-               const char *user, long *ids, const char *usubjid,
-               const struct store_finding *f, size_t nf, char *err)
+               const char *user, const char *reason, long *ids,
+               const char *usubjid, const struct store_finding *f, size_t nf,
+               char *err)
 {
     st->code = STORE_ERROR;
     struct txn t;
     if (txn_begin(st, &t, user, err) < 0)
         return -1;
+    t.reason = reason;
     bool ok = true;
     for (size_t i = 0; ok && i < n; i++) {
         long id = insert_in(st, &t, rows[i].domain, rows[i].cols, rows[i].vals,

@@ -87,6 +87,7 @@ struct txn {
     char prev[65];
     char ts[64];
     const char *user;
+    const char *reason; /* of the rows inserted (a confirmation), or NULL */
     struct stmt *audit_ins;
 };
 int txn_begin(struct store *st, struct txn *t, const char *user, char *err);

@@ -115,6 +115,7 @@ async function apiFromPage(page, method, p, body) {
 
   // ---- the coordinator records a dose, cannot sign, cannot enter tumours ----
   const dose = page.locator("form[data-add=ex]");
+  await dose.locator("select[name=EXTRT]").selectOption("IVONESCIMAB");
   await dose.locator("input[name=VISIT]").fill("CYCLE 1 DAY 1");
   await dose.locator("input[name=EXDOSE]").fill("20");
   await dose.locator("input[name=EXSTDTC]").fill("2026-05-10");
@@ -122,9 +123,43 @@ async function apiFromPage(page, method, p, body) {
   await page.waitForSelector("details[data-domain=ex] tbody tr");
   assert.match(await page.innerText("details[data-domain=ex]"), /IVONESCIMAB\s+20\s+mg\/kg/);
   ok("the coordinator records cycle 1 of ivonescimab");
+  // A dose ten times the plan is saved only when confirmed with a reason.
+  const dose2 = page.locator("form[data-add=ex]");
+  await dose2.locator("select[name=EXTRT]").selectOption("IVONESCIMAB");
+  await dose2.locator("input[name=EXDOSE]").fill("200");
+  await dose2.locator("input[name=EXSTDTC]").fill("2026-05-11");
+  await dose2.locator("button[type=submit]").click();
+  await page.waitForSelector("form[data-add=ex] .confirm:has-text('200 mg/kg is 1000% of the planned 20 mg/kg of Ivonescimab')");
+  assert.match(await dose2.locator(".error").innerText(), /please confirm with a reason/);
+  await shot(page, "dose-confirm");
+  await dose2.locator("input[name=confirm-reason]").fill("loading dose per amendment 3");
+  await Promise.all([page.waitForEvent("load"), dose2.locator("button[data-confirm=ex]").click()]);
+  await page.waitForSelector("details[data-domain=ex] tbody tr");
+  assert.match(await page.innerText("details[data-domain=ex]"), /IVONESCIMAB\s+200\s+mg\/kg/);
+  ok("a dose ten times the plan asks for a confirmation, and is saved with the reason");
   const ae = page.locator("form[data-add=ae]");
+  // Nothing is pre-selected (issue 14, item 1): grade, seriousness,
+  // relatedness and action are blank until chosen.
+  for (const name of ["AETOXGR", "AESER", "q:AERELIVO", "q:AEACNIVO", "q:AERELADC", "q:AEACNADC"])
+    assert.equal(await ae.locator("select[name='" + name + "']").inputValue(), "", name + " is pre-selected");
+  const aeRows = await page.locator("details[data-domain=ae] tbody tr").count();
   await ae.locator("input[name=AETERM]").fill("Neutropenia");
+  await ae.locator("input[name=AETERM]").press("Enter");
+  await page.waitForTimeout(400);
+  assert.equal(await page.locator("details[data-domain=ae] tbody tr").count(), aeRows);
+  assert.equal(await ae.locator("input[name=AETERM]").inputValue(), "Neutropenia");
+  ok("the AE form pre-selects no answer, and Enter in its term does not submit it");
+  await ae.locator("button[type=submit]").click();
+  await page.waitForSelector("form[data-add=ae] .field-error[data-for=AESTDTC]:has-text('Start date is required')");
+  await page.waitForTimeout(300);
+  assert.match(await ae.locator(".error").innerText(), /Start date is required; nothing was saved/);
+  assert.equal(await page.locator("details[data-domain=ae] tbody tr").count(), aeRows);
+  await shot(page, "ae-refused");
+  ok("an AE without its start date is refused beside the field, and the message stays");
   await ae.locator("select[name=AETOXGR]").selectOption("3");
+  await ae.locator("select[name=AESER]").selectOption("N");
+  await ae.locator("select[name='q:AERELIVO']").selectOption("NOT RELATED");
+  await ae.locator("select[name='q:AEACNIVO']").selectOption("DOSE NOT CHANGED");
   await ae.locator("select[name='q:AERELADC']").selectOption("RELATED");
   await ae.locator("select[name='q:AEACNADC']").selectOption("DOSE REDUCED");
   await ae.locator("input[name=AESTDTC]").fill("2026-05-20");

@@ -204,4 +204,23 @@ echo 'BALIST-IVO-ADC-201,AE,BAL-001-0001,AESEQ,77,AERELIVO,Relationship to Ivone
 n=$(wc -l <"$S/suppae.csv")
 check "supplemental qualifier without parent" 1 "suppae.csv:$n: error: 1 qualifier row matches no row of ae.csv"
 
+# What entry would refuse or ask to confirm, as warnings in imported data
+# (endpoints/entry.c, the rules the web application applies). A dose of
+# 200 mg/kg of ivonescimab (planned 20), a dose dated 2099, a dose after
+# BAL-001-0001's death on 2025-08-05. EVIDENCE: ENTRY-DOSE
+fresh
+echo 'BALIST-IVO-ADC-201,EX,BAL-001-0002,90,IVONESCIMAB,200,mg/kg,INJECTION,Q3W,INTRAVENOUS,,CYCLE 2 DAY 1,2024-10-14,2024-10-14' >>"$S/ex.csv"
+n=$(wc -l <"$S/ex.csv")
+check "entry: a dose ten times the plan" 0 "ex.csv:$n: warning: subject BAL-001-0002: 200 mg/kg is 1000% of the planned 20 mg/kg of Ivonescimab (more than 125%) [entry]"
+fresh
+# (no data cut-off: the demo's would leave a dose of 2099 out of the study)
+echo '{}' >"$S/protocol.json"
+echo 'BALIST-IVO-ADC-201,EX,BAL-001-0002,90,IVONESCIMAB,20,mg/kg,INJECTION,Q3W,INTRAVENOUS,,CYCLE 9 DAY 1,2099-01-05,2099-01-05' >>"$S/ex.csv"
+n=$(wc -l <"$S/ex.csv")
+check "entry: a dose in the future" 0 "ex.csv:$n: warning: subject BAL-001-0002: Dose date 2099-01-05 is in the future"
+fresh
+echo 'BALIST-IVO-ADC-201,EX,BAL-001-0001,90,IVONESCIMAB,20,mg/kg,INJECTION,Q3W,INTRAVENOUS,,CYCLE 15 DAY 1,2025-09-01,2025-09-01' >>"$S/ex.csv"
+n=$(wc -l <"$S/ex.csv")
+check "entry: a dose after death" 0 "ex.csv:$n: warning: subject BAL-001-0001: the subject died on 2025-08-05: no dose can be recorded after it [entry]"
+
 finish

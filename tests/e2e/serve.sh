@@ -228,6 +228,29 @@ expect "the record's audit trail: the first entry" 0 '"action": "INSERT"' status
 expect "... the change, old -> new, with its reason" 0 '"reason": "grade from the source notes"' cat "$work/body"
 expect "... by cora" 0 '"user": "cora"' cat "$work/body"
 
+# Entry checks (issue 14, items 1 and 2; endpoints/entry.c): nothing is
+# saved that nobody entered, a refusal names its field, a questioned value
+# needs a confirmation with a reason, a subject's status forbids a dose.
+# EVIDENCE: ENTRY-REQUIRED
+n3=$(audit_rows)
+expect "an AE with only its term (422)" 0 "Start date is required; nothing was saved" status POST /api/v1/subjects/BAL-001-0101/records $C -d '{"domain": "ae", "values": {"AETERM": "Rash"}}'
+expect "... beside its field" 0 '"AESTDTC": "Start date is required"' cat "$work/body"
+expect "a dose without a date (422)" 0 '"EXSTDTC": "Dose date is required"' status POST /api/v1/subjects/BAL-001-0101/records $C -d '{"domain": "ex", "values": {"EXTRT": "IVONESCIMAB", "EXDOSE": "20", "EXDOSU": "mg/kg"}}'
+# EVIDENCE: ENTRY-DATES
+expect "a dose dated in the future (422)" 0 "Dose date 2099-01-01 is in the future" status POST /api/v1/subjects/BAL-001-0101/records $C -d '{"domain": "ex", "values": {"EXTRT": "IVONESCIMAB", "EXDOSE": "20", "EXDOSU": "mg/kg", "EXSTDTC": "2099-01-01"}}'
+expect "a dose before the consent (422)" 0 "Dose date 2024-12-01 is before the subject's consent on 2025-01-02" status POST /api/v1/subjects/BAL-001-0101/records $C -d '{"domain": "ex", "values": {"EXTRT": "IVONESCIMAB", "EXDOSE": "20", "EXDOSU": "mg/kg", "EXSTDTC": "2024-12-01"}}'
+# EVIDENCE: ENTRY-DOSE. 200 mg/kg of ivonescimab, planned 20 mg/kg: 1000%.
+expect "a dose ten times the plan asks for a confirmation (409)" 0 "200 mg/kg is 1000% of the planned 20 mg/kg of Ivonescimab (more than 125%)" status POST /api/v1/subjects/BAL-001-0101/records $C -d '{"domain": "ex", "values": {"EXTRT": "IVONESCIMAB", "EXDOSE": "200", "EXDOSU": "mg/kg", "EXSTDTC": "2025-01-10"}}'
+expect "... nothing written by the refusals" 0 "$n3" audit_rows
+expect "... confirmed with a reason (201)" 0 "201" status POST /api/v1/subjects/BAL-001-0101/records $C -d '{"domain": "ex", "values": {"EXTRT": "IVONESCIMAB", "EXDOSE": "200", "EXDOSU": "mg/kg", "EXSTDTC": "2025-01-10"}, "confirm": {"reason": "loading dose per amendment 3"}}'
+exid=$(sed -n 's/^ *\([0-9][0-9]*\)$/\1/p' "$work/body" | head -1)
+expect "... the reason in the audit trail" 0 '"reason": "loading dose per amendment 3"' status GET /api/v1/records/$exid/audit $A
+# EVIDENCE: ENTRY-STATUS. BAL-001-0001 died on 2025-08-05; BAL-001-0102
+# failed screening.
+expect "a dose after the subject's death (409)" 0 "the subject died on 2025-08-05: no dose can be recorded after it" status POST /api/v1/subjects/BAL-001-0001/records $C -d '{"domain": "ex", "values": {"EXTRT": "IVONESCIMAB", "EXDOSE": "20", "EXDOSU": "mg/kg", "EXSTDTC": "2025-09-01"}}'
+expect "a dose for a screen failure (409)" 0 "the subject is a screen failure: no dose can be recorded" status POST /api/v1/subjects/BAL-001-0102/records $C -d '{"domain": "ex", "values": {"EXTRT": "IVONESCIMAB", "EXDOSE": "20", "EXDOSU": "mg/kg", "EXSTDTC": "2025-01-10"}}'
+expect "balist check warns of the confirmed dose in the data" 0 "ex.csv" sh -c "'$BAL' check '$db' --max-messages 0 2>&1 | grep 'subject BAL-001-0101: 200 mg/kg is 1000% of the planned'"
+
 # An AE's relatedness and action per study drug: SUPPAE qualifiers.
 expect "an AE with per-drug relatedness and action (201)" 0 "201" status POST /api/v1/subjects/BAL-001-0101/records $C -d '{"domain": "ae", "values": {"AETERM": "Neutropenia", "AEDECOD": "Neutropenia", "AETOXGR": "3", "AESER": "N", "AEREL": "RELATED", "AEACN": "MULTIPLE", "AESTDTC": "2025-01-25"}, "qualifiers": {"AERELIVO": "NOT RELATED", "AERELADC": "RELATED", "AEACNIVO": "DOSE NOT CHANGED", "AEACNADC": "DOSE REDUCED"}}'
 "$BAL" export "$db" --out "$work/e2" >/dev/null 2>&1

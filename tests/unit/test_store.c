@@ -660,12 +660,14 @@ static void review(enum engine e)
     };
     struct store_finding f1[] = {{"k9", "WEEK 12", "finding nine"}};
     long ids[2];
-    assert_true(store_save(st, bad, 2, "rad1", ids, "S-2", f1, 1, err) < 0);
+    assert_true(store_save(st, bad, 2, "rad1", NULL, ids, "S-2", f1, 1, err) <
+                0);
     assert_int_equal(audit_count(st), before);
     memset(&k, 0, sizeof k);
     assert_int_equal(store_query_each(st, "S-2", count_query, &k, err), 0);
     assert_int_equal(k.n, 0);
-    assert_int_equal(store_save(st, bad, 1, "rad1", ids, "S-2", f1, 1, err), 0);
+    assert_int_equal(
+        store_save(st, bad, 1, "rad1", NULL, ids, "S-2", f1, 1, err), 0);
     assert_int_equal(store_query_each(st, "S-2", count_query, &k, err), 0);
     assert_int_equal(k.n, 1);
     assert_string_equal(k.last_status, "open");
