@@ -365,6 +365,7 @@ struct protocol {
     size_t n_drugs;
     int cycle_days;            /* treatment cycle (21) */
     double dose_confirm_ratio; /* a dose above plan x this: confirm (1.25) */
+    char *subject_id_pattern;  /* N a digit, others literal ("BAL-NNN-NNNN") */
     int delay_tolerance_days;  /* a cycle later than this is a delay (3) */
     struct aesi_group *aesi;
     size_t n_aesi;

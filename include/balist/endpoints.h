@@ -148,6 +148,15 @@ void entry_check_ae(const struct study *s, const struct subject *sj,
 void entry_check_cm(const struct study *s, const struct subject *sj,
                     const struct cm_record *x, int32_t today,
                     struct entry_issues *o);
+/* A new subject's identifier against the protocol's subject_id_pattern;
+ * why says what is wrong when not. */
+bool entry_subject_id_ok(const struct protocol *p, const char *id, char *why,
+                         size_t size);
+/* An enrolment's dates (DATE_NONE: not given): not in the future, and
+ * enrolment not before consent. */
+void entry_check_enrolment(const struct protocol *p, int32_t consent,
+                           int32_t enrolled, int32_t today,
+                           struct entry_issues *o);
 /* The same checks of every record, as warnings (file, line) for `balist
  * check` on imported data. */
 void endpoints_entry_check(const struct study *s, int32_t today,

@@ -130,6 +130,7 @@ static const struct key keys[] = {
     {"drugs", K_DRUGS, 0, NULL, 0, 0},
     {"cycle_days", K_INT, O(cycle_days), NULL, 1, 365},
     {"dose_confirm_ratio", K_NUM, O(dose_confirm_ratio), NULL, 1, 10},
+    {"subject_id_pattern", K_STR, O(subject_id_pattern), NULL, 0, 0},
     {"delay_tolerance_days", K_INT, O(delay_tolerance_days), NULL, 0, 365},
     {"aesi", K_AESI, 0, NULL, 0, 0},
     {"irae_terms", K_STRLIST, O(irae_terms), NULL, 0, 0},
@@ -257,6 +258,7 @@ void protocol_init(struct protocol *p)
     p->default_recorded_criterion = CRIT_RECIST;
     p->data_cutoff = DATE_NONE;
     p->criterion_column = xstrdup("TUCAT");
+    p->subject_id_pattern = xstrdup("BAL-NNN-NNNN");
     p->arm_code = xstrdup("IVO+SG");
     p->arm = xstrdup("Ivonescimab + Sacituzumab govitecan");
 
@@ -443,6 +445,8 @@ void protocol_release(struct protocol *p)
     list_free(&p->subgroups);
     free(p->criterion_column);
     p->criterion_column = NULL;
+    free(p->subject_id_pattern);
+    p->subject_id_pattern = NULL;
     free(p->arm_code);
     p->arm_code = NULL;
     free(p->arm);

@@ -218,3 +218,48 @@ void endpoints_entry_check(const struct study *s, int32_t today,
         }
     }
 }
+
+/* Rule ENTRY-SUBJECT-ID: a new subject's identifier follows the protocol's
+ * subject_id_pattern (N a digit; every other character itself): upper
+ * case, no spaces. */
+bool entry_subject_id_ok(const struct protocol *p, const char *id, char *why,
+                         size_t size)
+{
+    const char *pat = p->subject_id_pattern ? p->subject_id_pattern : "";
+    size_t n = strlen(pat);
+    bool ok = strlen(id) == n;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = pat[i] == 'N' ? (id[i] >= '0' && id[i] <= '9') : id[i] == pat[i];
+    if (!ok)
+        snprintf(why, size,
+                 "Subject ID '%.64s' does not follow the protocol's pattern %s "
+                 "(N a digit; upper case, no spaces)",
+                 id, pat);
+    return ok;
+}
+
+void entry_check_enrolment(const struct protocol *p, int32_t consent,
+                           int32_t enrolled, int32_t today,
+                           struct entry_issues *o)
+{
+    (void)p;
+    memset(o, 0, sizeof *o);
+    char a[11], b[11];
+    if (today != DATE_NONE && consent != DATE_NONE && consent > today) {
+        date_format(consent, a);
+        issue(o, ENTRY_REFUSE, "consent_date",
+              "Consent date %s is in the future", a);
+    }
+    if (today != DATE_NONE && enrolled != DATE_NONE && enrolled > today) {
+        date_format(enrolled, a);
+        issue(o, ENTRY_REFUSE, "enrolment_date",
+              "Enrolment date %s is in the future", a);
+    }
+    /* Rule ENTRY-ENROLMENT: enrolment is not before consent. */
+    if (consent != DATE_NONE && enrolled != DATE_NONE && enrolled < consent) {
+        date_format(enrolled, a);
+        date_format(consent, b);
+        issue(o, ENTRY_REFUSE, "enrolment_date",
+              "Enrolment date %s is before the consent on %s", a, b);
+    }
+}

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* ---- enrolment ---- */
 
@@ -98,6 +99,54 @@ static int write_enrolment(struct stage *g, const char *usubjid, json_t *j,
     return rc;
 }
 
+/* A date given as YYYY-MM-DD (DATE_NONE when absent or not complete: the
+ * loader then says what is wrong with it). */
+static int32_t day_of(json_t *j, const char *key)
+{
+    const char *s = json_string_value(json_object_get(j, key));
+    struct pdate pd;
+    const char *why;
+    if (!s || pdate_parse(s, strlen(s), &pd, &why) < 0 ||
+        !pdate_is_complete(pd))
+        return DATE_NONE;
+    return pdate_day(pd);
+}
+
+/* The subject ID's pattern and the dates of the enrolment
+ * (endpoints/entry.c): 422 beside the field. */
+static int enrol_gate(const struct protocol *p, const char *usubjid, json_t *j,
+                      struct reply *r)
+{
+    char why[200];
+    json_t *fields = json_object();
+    const char *first = NULL;
+    if (!entry_subject_id_ok(p, usubjid, why, sizeof why)) {
+        json_object_set_new(fields, "usubjid", json_string(why));
+        first = json_string_value(json_object_get(fields, "usubjid"));
+    }
+    struct entry_issues o;
+    entry_check_enrolment(p, day_of(j, "consent_date"),
+                          day_of(j, "enrolment_date"),
+                          (int32_t)(time(NULL) / 86400), &o);
+    for (size_t i = 0; i < o.n; i++) {
+        if (!json_object_get(fields, o.items[i].field))
+            json_object_set_new(fields, o.items[i].field,
+                                json_string(o.items[i].text));
+        if (!first)
+            first = o.items[i].text;
+    }
+    int rc = 0;
+    if (first) {
+        char msg[300];
+        snprintf(msg, sizeof msg, "%s; nothing was saved", first);
+        r->status = 422;
+        r->json = json_pack("{s:s, s:O}", "error", msg, "fields", fields);
+        rc = -1;
+    }
+    json_decref(fields);
+    return rc;
+}
+
 void h_enrol(struct call *c, struct reply *r)
 {
     json_t *j = srv_parse_body(c, r);
@@ -146,6 +195,8 @@ void h_enrol(struct call *c, struct reply *r)
     if (stage_export(c->srv, &g, usubjid, r) == 0) {
         if (g.exists) {
             reply_error(r, MHD_HTTP_CONFLICT, "that subject already exists");
+        } else if (enrol_gate(&g.s.proto, usubjid, j, r) < 0) {
+            /* the reply says why */
         } else {
             struct eligibility_result e;
             eligibility_decide(&g.s.proto, &el, &e);

@@ -205,6 +205,12 @@ expect "enrol (201)" 0 "201" status POST /api/v1/subjects $C -d "{\"usubjid\": \
 expect "... eligible" 0 '"eligible": true' cat "$work/body"
 expect "a screen failure is recorded with the reasons (201)" 0 '"eligible": false' status POST /api/v1/subjects $C -d '{"usubjid": "BAL-001-0102", "age": 50, "consent_date": "2025-01-03", "checklist": {"consent": true, "er_negative": false, "pr_negative": true, "her2_negative": true, "brain_met_mm": 14, "ecog": 1, "organ_function": true, "no_steroids": true, "prior_trop2_adc": false, "prior_pd1_vegf": false}}'
 expect "... listed as a screen failure" 0 '"status": "screen failure"' sh -c "curl -s -b '$work/ja2' '$U/api/v1/subjects' | tr -d '\n' | grep -o '\"usubjid\": \"BAL-001-0102\",[^}]*'"
+# EVIDENCE: ENTRY-SUBJECT-ID. EVIDENCE: ENTRY-ENROLMENT.
+expect "a subject ID off the protocol's pattern (422)" 0 "Subject ID 'bal-001-0103' does not follow the protocol's pattern BAL-NNN-NNNN" status POST /api/v1/subjects $C -d "{\"usubjid\": \"bal-001-0103\", \"age\": 50, \"consent_date\": \"2025-01-02\", \"enrolment_date\": \"2025-01-09\", $elig}"
+expect "... beside its field" 0 '"usubjid": "Subject ID' cat "$work/body"
+expect "an enrolment before the consent (422)" 0 "Enrolment date 2025-01-01 is before the consent on 2025-01-02" status POST /api/v1/subjects $C -d "{\"usubjid\": \"BAL-001-0103\", \"age\": 50, \"consent_date\": \"2025-01-02\", \"enrolment_date\": \"2025-01-01\", $elig}"
+expect "a consent in the future (422)" 0 "Consent date 2099-01-02 is in the future" status POST /api/v1/subjects $C -d "{\"usubjid\": \"BAL-001-0103\", \"age\": 50, \"consent_date\": \"2099-01-02\", $elig}"
+expect "... none of them enrolled" 0 "404" status GET /api/v1/subjects/BAL-001-0103 $A
 expect "enrolling the same subject again (409)" 0 "that subject already exists" status POST /api/v1/subjects $C -d "{\"usubjid\": \"BAL-001-0101\", \"age\": 50, $elig}"
 "$BAL" export "$db" --out "$work/e1" >/dev/null 2>&1
 expect "... DM stored, SQL metacharacters verbatim" 0 "WHITE'); DROP TABLE records; --" grep BAL-001-0101 "$work/e1/dm.csv"
