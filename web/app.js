@@ -304,7 +304,7 @@ function entryForm(d) {
     const target = l.rano === "TARGET" || l.recist === "TARGET";
     let input;
     if (target) {
-      input = el("input", { type: "number", step: "0.1", min: "0", "data-lesion": l.id, "aria-label": l.id + " diameter (mm)" });
+      input = el("input", { type: "text", inputmode: "decimal", "data-lesion": l.id, "aria-label": l.id + " diameter (mm)" });
     } else {
       input = el("select", { "data-lesion": l.id, "aria-label": l.id + " state" },
         el("option", { value: "" }, ""), el("option", { value: "PRESENT" }, "present"),
@@ -328,7 +328,7 @@ function entryForm(d) {
         id: el("input", { value: "T" + String(n).padStart(2, "0"), "aria-label": "lesion " + n + " id", class: "short" }),
         loc: el("input", { placeholder: "FRONTAL LOBE", "aria-label": "lesion " + n + " location" }),
         rano: cls("lesion " + n + " RANO-BM"), recist: cls("lesion " + n + " RECIST 1.1"),
-        diam: el("input", { type: "number", step: "0.1", min: "0", "aria-label": "lesion " + n + " diameter (mm)" }),
+        diam: el("input", { type: "text", inputmode: "decimal", "aria-label": "lesion " + n + " diameter (mm)" }),
       };
       idents.push(row);
       body.append(el("tr", {}, el("td", {}, row.id), el("td", {}, row.loc), el("td", {}, row.rano),
@@ -342,7 +342,7 @@ function entryForm(d) {
     const p = {
       visit: val("visit"), date: val("date"),
       lesions: fields.filter((f) => f.input.value !== "").map((f) => f.target
-        ? { id: f.id, diameter_mm: Number(f.input.value) }
+        ? { id: f.id, diameter_mm: f.input.value.trim() }
         : { id: f.id, state: f.input.value }),
       recorded: {},
     };
@@ -351,7 +351,7 @@ function entryForm(d) {
       p.identify = used.map((x) => ({ id: x.id.value, location: x.loc.value.toUpperCase(),
         rano: x.rano.value, recist: x.recist.value }));
       for (const x of used) {
-        if (x.diam.value !== "") p.lesions.push({ id: x.id.value, diameter_mm: Number(x.diam.value) });
+        if (x.diam.value !== "") p.lesions.push({ id: x.id.value, diameter_mm: x.diam.value.trim() });
         else p.lesions.push({ id: x.id.value, state: "PRESENT" });
       }
     }

@@ -18,6 +18,7 @@
 #include <pthread.h>
 #include <sodium.h>
 #include <stdbool.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,8 +113,26 @@ static int parse_parts(const struct proposal *p, struct parsed *x,
         json_t *d = json_object_get(l, "diameter_mm");
         json_t *st = json_object_get(l, "state");
         bool not_done = json_is_true(json_object_get(l, "not_done"));
+        /* A diameter as the person typed it (a text) is read strictly:
+         * "14,5" is refused with "use a decimal point", never read as 14
+         * or 145 (issue 14). */
+        double typed = NAN;
+        if (json_is_string(d)) {
+            const char *txt = json_string_value(d);
+            char *end;
+            if (strchr(txt, ','))
+                BAD("lesions[%zu].diameter_mm '%.20s': use a decimal point "
+                    "(14.5), not a comma",
+                    i, txt);
+            typed = strtod(txt, &end);
+            if (!*txt || *end || end == txt)
+                BAD("lesions[%zu].diameter_mm '%.20s' is not a number of mm", i,
+                    txt);
+        } else if (json_is_number(d)) {
+            typed = json_number_value(d);
+        }
         if (!json_is_string(id) ||
-            (!json_is_number(d) && !json_is_string(st) && !not_done))
+            (isnan(typed) && !json_is_string(st) && !not_done))
             BAD("lesions[%zu] needs an 'id' and one of 'diameter_mm' "
                 "(a number), 'state' or 'not_done'",
                 i);
@@ -121,12 +140,11 @@ static int parse_parts(const struct proposal *p, struct parsed *x,
         t->id = json_string_value(id);
         t->state = json_is_string(st) ? json_string_value(st) : NULL;
         t->not_done = not_done;
-        if (json_is_number(d)) {
+        if (!isnan(typed)) {
             /* The diameter exactly as entered, to the model's 0.0001 mm. */
             int32_t diam_e4;
             bool rounded = false;
-            if (diam_from_mm(json_number_value(d), &diam_e4, &rounded) < 0 ||
-                rounded)
+            if (diam_from_mm(typed, &diam_e4, &rounded) < 0 || rounded)
                 BAD("lesions[%zu].diameter_mm must be a length in mm "
                     "from 0 to 10000 with at most 4 decimals",
                     i);

@@ -105,7 +105,12 @@ expect "... the database is still the demo study" 0 "" sh -c "'$BAL' export '$db
 expect "... no working folder left behind" 0 "" sh -c "[ -z \"\$(ls '$work/tmp')\" ]"
 expect "preview with a bad date (422, file, line, column)" 0 "TRDTC '2026-13-22' must be a month from 01 to 12" status POST /api/v1/subjects/BAL-001-0040/preview -b "$work/ja" -d '{"visit": "WEEK 24", "date": "2026-13-22", "lesions": [{"id": "T01", "diameter_mm": 5}]}'
 expect "... status 422" 0 "422" status POST /api/v1/subjects/BAL-001-0040/preview -b "$work/ja" -d '{"visit": "WEEK 24", "date": "2026-13-22", "lesions": [{"id": "T01", "diameter_mm": 5}]}'
-expect "preview: a lesion without a value (400)" 0 "lesions[0] needs an 'id'" status POST /api/v1/subjects/BAL-001-0040/preview -b "$work/ja" -d '{"visit": "W", "date": "2026-08-22", "lesions": [{"id": "T01", "diameter_mm": "x"}]}'
+expect "preview: a lesion without a value (400)" 0 "lesions[0] needs an 'id'" status POST /api/v1/subjects/BAL-001-0040/preview -b "$work/ja" -d '{"visit": "W", "date": "2026-08-22", "lesions": [{"id": "T01"}]}'
+expect "preview: a diameter that is not a number (400)" 0 "lesions[0].diameter_mm 'x' is not a number of mm" status POST /api/v1/subjects/BAL-001-0040/preview -b "$work/ja" -d '{"visit": "W", "date": "2026-08-22", "lesions": [{"id": "T01", "diameter_mm": "x"}]}'
+# A decimal comma is refused, never read as 14 or 145 (issue 14, item 2);
+# a diameter typed as text keeps its precision (10.04 stays 10.04).
+expect "preview: a decimal comma (400)" 0 "lesions[0].diameter_mm '14,5': use a decimal point (14.5), not a comma" status POST /api/v1/subjects/BAL-001-0040/preview -b "$work/ja" -d '{"visit": "WEEK 24", "date": "2026-08-22", "lesions": [{"id": "T01", "diameter_mm": "14,5"}]}'
+expect "preview: a diameter typed as text, to its precision" 0 "10.04" status POST /api/v1/subjects/BAL-001-0040/preview -b "$work/ja" -d '{"visit": "WEEK 24", "date": "2026-08-22", "lesions": [{"id": "T01", "diameter_mm": "10.04"}, {"id": "NT01", "state": "PRESENT"}]}'
 expect "preview: no such subject (404)" 0 "404" status POST /api/v1/subjects/BAL-999/preview -b "$work/ja" -d "$prop"
 expect "preview: SQL and quotes in text are data" 0 "422" status POST /api/v1/subjects/BAL-001-0040/preview -b "$work/ja" -d '{"visit": "W\"); DROP TABLE records; --", "date": "2026-08-22", "lesions": [{"id": "T01'"'"' OR 1=1", "diameter_mm": 5}]}'
 expect "... the database is still the demo study" 0 "" sh -c "'$BAL' export '$db' --out '$work/after2' >/dev/null 2>&1 && diff -r '$SRC/data/demo' '$work/after2'"
