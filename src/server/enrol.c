@@ -137,7 +137,7 @@ static int enrol_gate(const struct protocol *p, const char *usubjid, json_t *j,
     }
     int rc = 0;
     if (first) {
-        char msg[300];
+        char msg[340];
         snprintf(msg, sizeof msg, "%s; nothing was saved", first);
         r->status = 422;
         r->json = json_pack("{s:s, s:O}", "error", msg, "fields", fields);
