@@ -293,6 +293,9 @@ void efficacy_init(struct efficacy *e, const struct protocol *p);
 /* Adds a subject's derived results (copies what the summary needs). */
 void efficacy_add(struct efficacy *e, const struct subject *sj,
                   const struct subject_result *r);
+/* Derives every subject of s (endpoints_subject) and adds it. */
+void efficacy_add_study(struct efficacy *e, const struct study *s,
+                        const struct derive_options *o);
 /* One level of one subgroup (h.7, the forest plot): the CNS ORR of its
  * CNS-evaluable subjects with an exact CI, and the hazard ratio of PFS
  * (RECIST 1.1, all-treated) against the subgroup's reference level (its

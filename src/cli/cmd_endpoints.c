@@ -179,12 +179,7 @@ int cmd_endpoints(int argc, char **argv)
     if (sensitivity) {
         efficacy_sensitivity(&s, &dopt, &t);
     } else {
-        for (size_t i = 0; i < s.n_subjects; i++) {
-            struct subject_result r;
-            endpoints_subject(&s, &s.subjects[i], &dopt, &r);
-            efficacy_add(&e, &s.subjects[i], &r);
-            subject_result_release(&r);
-        }
+        efficacy_add_study(&e, &s, &dopt);
         efficacy_table(&e, &t);
     }
     if (!strcmp(format, "csv")) {

@@ -46,6 +46,15 @@ const struct entry_field *entry_required(void)
     return required;
 }
 
+/* A required answer left blank: "Dose date is required", the label from
+ * the one list above. */
+static void missing(struct entry_issues *o, const char *column)
+{
+    for (const struct entry_field *f = required; f->column; f++)
+        if (!strcmp(f->column, column))
+            issue(o, ENTRY_REFUSE, f->column, "%s is required", f->label);
+}
+
 int32_t subject_consent_date(const struct subject *sj)
 {
     if (sj->rficdtc != DATE_NONE)
@@ -121,11 +130,11 @@ void entry_check_dose(const struct study *s, const struct subject *sj,
     memset(o, 0, sizeof *o);
     /* The answers required (entry_required). */
     if (!x->trt || !*x->trt)
-        issue(o, ENTRY_REFUSE, "EXTRT", "Drug is required");
+        missing(o, "EXTRT");
     if (isnan(x->dose))
-        issue(o, ENTRY_REFUSE, "EXDOSE", "Dose is required");
+        missing(o, "EXDOSE");
     if (x->start == DATE_NONE)
-        issue(o, ENTRY_REFUSE, "EXSTDTC", "Dose date is required");
+        missing(o, "EXSTDTC");
     dates(sj, x->start, "EXSTDTC", "Dose date", today, false, ENTRY_REFUSE, o);
     status(s, sj, x->start, "dose", o);
     /* Rule ENTRY-DOSE: a dose above dose_confirm_ratio of the protocol's
@@ -159,9 +168,9 @@ void entry_check_ae(const struct study *s, const struct subject *sj,
     (void)s;
     memset(o, 0, sizeof *o);
     if (!x->term || !*x->term)
-        issue(o, ENTRY_REFUSE, "AETERM", "Adverse event term is required");
+        missing(o, "AETERM");
     if (x->start == DATE_NONE)
-        issue(o, ENTRY_REFUSE, "AESTDTC", "Start date is required");
+        missing(o, "AESTDTC");
     dates(sj, x->start, "AESTDTC", "Start date", today, false, ENTRY_CONFIRM,
           o);
     dates(sj, x->end, "AEENDTC", "End date", today, true, ENTRY_CONFIRM, o);
@@ -183,9 +192,9 @@ void entry_check_cm(const struct study *s, const struct subject *sj,
     (void)s;
     memset(o, 0, sizeof *o);
     if (!x->trt || !*x->trt)
-        issue(o, ENTRY_REFUSE, "CMTRT", "Medication is required");
+        missing(o, "CMTRT");
     if (x->start == DATE_NONE)
-        issue(o, ENTRY_REFUSE, "CMSTDTC", "Start date is required");
+        missing(o, "CMSTDTC");
     dates(sj, x->start, "CMSTDTC", "Start date", today, true, ENTRY_CONFIRM, o);
     dates(sj, x->end, "CMENDTC", "End date", today, true, ENTRY_CONFIRM, o);
 }

@@ -169,6 +169,17 @@ void efficacy_add(struct efficacy *e, const struct subject *sj,
     }
 }
 
+void efficacy_add_study(struct efficacy *e, const struct study *s,
+                        const struct derive_options *o)
+{
+    for (size_t i = 0; i < s->n_subjects; i++) {
+        struct subject_result r;
+        endpoints_subject(s, &s->subjects[i], o, &r);
+        efficacy_add(e, &s->subjects[i], &r);
+        subject_result_release(&r);
+    }
+}
+
 void efficacy_release(struct efficacy *e)
 {
     free(e->subj);
@@ -842,12 +853,7 @@ void efficacy_sensitivity(const struct study *s, const struct derive_options *o,
         }
         struct efficacy e;
         efficacy_init(&e, q);
-        for (size_t i = 0; i < v.n_subjects; i++) {
-            struct subject_result r;
-            endpoints_subject(&v, &v.subjects[i], o, &r);
-            efficacy_add(&e, &v.subjects[i], &r);
-            subject_result_release(&r);
-        }
+        efficacy_add_study(&e, &v, o);
         struct table f;
         efficacy_table(&e, &f);
         copy_moved(&f, t, label, moves);

@@ -256,8 +256,10 @@ static const char *const plot_files[P_N] = {
     "waterfall_cns", "waterfall_recist", "spider_cns",
     "swimmer",       "disposition",      "forest"};
 
+/* Plot k; for the swimmer plot, the subjects first .. first + count - 1
+ * (0, SIZE_MAX: all of them). */
 static void draw(cairo_t *cr, double w, double h, const struct report_data *r,
-                 enum plot_kind k)
+                 enum plot_kind k, size_t first, size_t count)
 {
     switch (k) {
     case P_KM_PFS:
@@ -282,7 +284,7 @@ static void draw(cairo_t *cr, double w, double h, const struct report_data *r,
         draw_spider(cr, w, h, r, CRIT_RANOBM);
         break;
     case P_SWIMMER:
-        draw_swimmer(cr, w, h, r, 0, SIZE_MAX);
+        draw_swimmer(cr, w, h, r, first, count);
         break;
     case P_FOREST:
         draw_forest(cr, w, h, r);
@@ -293,10 +295,16 @@ static void draw(cairo_t *cr, double w, double h, const struct report_data *r,
     }
 }
 
+/* A swimmer plot of this many rows. */
+static double swimmer_height(size_t rows)
+{
+    return fmax(420, 90 + 9.0 * (double)rows);
+}
+
 static double plot_height(const struct report_data *r, enum plot_kind k)
 {
     if (k == P_SWIMMER)
-        return fmax(420, 90 + 9.0 * (double)r->n_subj);
+        return swimmer_height(r->n_subj);
     if (k == P_FOREST)
         return forest_height(r);
     return k == P_DISPOSITION ? 330 : 420;
@@ -312,7 +320,7 @@ static int write_plots(const struct report_data *r, const char *dir, char *err)
             CAIRO_FORMAT_ARGB32, (int)(w * 2.5), (int)(h * 2.5));
         cairo_t *cr = cairo_create(img);
         cairo_scale(cr, 2.5, 2.5);
-        draw(cr, w, h, r, (enum plot_kind)k);
+        draw(cr, w, h, r, (enum plot_kind)k, 0, SIZE_MAX);
         cairo_destroy(cr);
         snprintf(path, sizeof path, "%.4000s/%s.png", dir, plot_files[k]);
         cairo_status_t st = cairo_surface_write_to_png(img, path);
@@ -325,7 +333,7 @@ static int write_plots(const struct report_data *r, const char *dir, char *err)
         snprintf(path, sizeof path, "%.4000s/%s.svg", dir, plot_files[k]);
         cairo_surface_t *svg = cairo_svg_surface_create(path, w, h);
         cr = cairo_create(svg);
-        draw(cr, w, h, r, (enum plot_kind)k);
+        draw(cr, w, h, r, (enum plot_kind)k, 0, SIZE_MAX);
         cairo_destroy(cr);
         cairo_surface_finish(svg);
         st = cairo_surface_status(svg);
@@ -375,7 +383,7 @@ char *report_plot_svg(const struct report_data *r, const char *name)
     cairo_surface_t *svg =
         cairo_svg_surface_create_for_stream(mem_write, &b, w, h);
     cairo_t *cr = cairo_create(svg);
-    draw(cr, w, h, r, (enum plot_kind)k);
+    draw(cr, w, h, r, (enum plot_kind)k, 0, SIZE_MAX);
     cairo_destroy(cr);
     cairo_surface_finish(svg);
     cairo_status_t st = cairo_surface_status(svg);
@@ -692,9 +700,12 @@ static void pdf_grouped(struct pdf *p, const struct table *t,
     }
 }
 
-static void pdf_plot(struct pdf *p, enum plot_kind k)
+/* Plot k, h high, placed on the page at the text width (or smaller, to
+ * fit the page); first and count as draw()'s. */
+static void pdf_place(struct pdf *p, enum plot_kind k, double h, size_t first,
+                      size_t count)
 {
-    double w = 640, h = plot_height(p->r, k);
+    double w = 640;
     double scale = (PW - 2 * MARGIN) / w;
     if (h * scale > PH - 110)
         scale = (PH - 110) / h;
@@ -704,9 +715,14 @@ static void pdf_plot(struct pdf *p, enum plot_kind k)
     cairo_scale(p->cr, scale, scale);
     cairo_rectangle(p->cr, 0, 0, w, h);
     cairo_clip(p->cr);
-    draw(p->cr, w, h, p->r, k);
+    draw(p->cr, w, h, p->r, k, first, count);
     cairo_restore(p->cr);
     p->y += h * scale + 14;
+}
+
+static void pdf_plot(struct pdf *p, enum plot_kind k)
+{
+    pdf_place(p, k, plot_height(p->r, k), 0, SIZE_MAX);
 }
 
 static int write_pdf(const struct report_data *r, const struct report_meta *m,
@@ -810,18 +826,7 @@ static int write_pdf(const struct report_data *r, const struct report_meta *m,
     for (size_t first = 0; first == 0 || first < nswim; first += SWIM_PAGE) {
         new_page(&p);
         size_t cnt = nswim - first < SWIM_PAGE ? nswim - first : SWIM_PAGE;
-        double w = 640, h = fmax(420, 90 + 9.0 * (double)cnt);
-        double scale = (PW - 2 * MARGIN) / w;
-        if (h * scale > PH - 110)
-            scale = (PH - 110) / h;
-        cairo_save(p.cr);
-        cairo_translate(p.cr, MARGIN, p.y);
-        cairo_scale(p.cr, scale, scale);
-        cairo_rectangle(p.cr, 0, 0, w, h);
-        cairo_clip(p.cr);
-        draw_swimmer(p.cr, w, h, r, first, SWIM_PAGE);
-        cairo_restore(p.cr);
-        p.y += h * scale + 14;
+        pdf_place(&p, P_SWIMMER, swimmer_height(cnt), first, SWIM_PAGE);
     }
     new_page(&p);
     pdf_plot(&p, P_FOREST);
