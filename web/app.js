@@ -7,17 +7,70 @@ let csrf = "";
 let role = "";
 let me = "";
 
+// The entries of this page not saved yet, by form: leaving the page
+// asks first while there are any.
+const dirty = new Set();
+window.addEventListener("beforeunload", (ev) => {
+  if (!dirty.size) return;
+  ev.preventDefault();
+  ev.returnValue = "";
+});
+
 async function api(method, path, body) {
-  const opt = { method, headers: {}, credentials: "same-origin" };
-  if (body !== undefined) {
-    opt.headers["Content-Type"] = "application/json";
-    opt.body = JSON.stringify(body);
-  }
-  if (method !== "GET" && csrf) opt.headers["X-CSRF-Token"] = csrf;
-  const r = await fetch("/api/v1" + path, opt);
-  let data = {};
-  try { data = await r.json(); } catch (e) { data = { error: "no answer" }; }
-  return { status: r.status, data };
+  const send = async () => {
+    const opt = { method, headers: {}, credentials: "same-origin" };
+    if (body !== undefined) {
+      opt.headers["Content-Type"] = "application/json";
+      opt.body = JSON.stringify(body);
+    }
+    if (method !== "GET" && csrf) opt.headers["X-CSRF-Token"] = csrf;
+    const r = await fetch("/api/v1" + path, opt);
+    let data = {};
+    try { data = await r.json(); } catch (e) { data = { error: "no answer" }; }
+    return { status: r.status, data };
+  };
+  const r = await send();
+  // A session that ended mid-entry: sign in again here, then the same
+  // request is sent again; nothing typed on the page is lost.
+  if (r.status === 401 && me && path !== "/login" && path !== "/logout" && (await signInAgain()))
+    return send();
+  return r;
+}
+
+// A dialog over the page: the same user signs in again (a new session
+// and CSRF token); false when they cancel. Requests refused meanwhile
+// (a preview and a save) wait for the one dialog.
+let signingIn = null;
+function signInAgain() {
+  if (!signingIn) signingIn = signInDialog().finally(() => { signingIn = null; });
+  return signingIn;
+}
+function signInDialog() {
+  return new Promise((done) => {
+    const pw = el("input", { type: "password", id: "again-password", autocomplete: "current-password", "aria-label": "password" });
+    const msg = el("p", { class: "error", role: "alert" });
+    const ok = el("button", { type: "submit" }, "Sign in and continue");
+    const cancel = el("button", { type: "button", class: "light" }, "Cancel");
+    const form = el("form", { method: "dialog" },
+      el("p", {}, "Your session has ended. Sign in again as " + me + " to save what you entered; nothing on this page is lost."),
+      el("label", { for: "again-password" }, "Password"), pw, " ", ok, " ", cancel, msg);
+    const dlg = el("dialog", { id: "sign-in-again" }, form);
+    document.body.append(dlg);
+    const close = (v) => { dlg.close(); dlg.remove(); done(v); };
+    cancel.addEventListener("click", () => close(false));
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const r = await fetch("/api/v1/login", { method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json" }, body: JSON.stringify({ user: me, password: pw.value }) });
+      let data = {};
+      try { data = await r.json(); } catch (e) { data = {}; }
+      pw.value = "";
+      if (r.status === 200) { csrf = data.csrf; close(true); }
+      else msg.textContent = data.error || "the sign-in was refused";
+    });
+    dlg.showModal();
+    pw.focus();
+  });
 }
 
 function el(tag, attrs, ...kids) {
@@ -290,8 +343,21 @@ async function subjectPage() {
 // The assessment form: the subject's lesions carried from baseline (or,
 // with none yet, the baseline lesions to identify), the RANO-BM inputs
 // and the site's own calls; the server's calls as you type, then Save.
+// What the server says may still be entered for the subject: nothing of
+// dosing or imaging for a screen failure, nothing dated after a death or
+// leaving the study.
+function entryNote(d, what) {
+  if (!d.entry || (!d.entry.closed && !d.entry.until)) return null;
+  return el("p", { class: "why entry-closed" }, d.entry.closed
+    ? "No " + what + " can be recorded: " + d.entry.why + "."
+    : "Only a " + what + " dated on or before " + d.entry.until + " can be recorded: " + d.entry.why + ".");
+}
+
 function entryForm(d) {
   if (!can("assess")) return;
+  const note = entryNote(d, "tumour assessment");
+  if (note) document.getElementById("entry").before(note);
+  if (d.entry && d.entry.closed) return;
   const sec = document.getElementById("entry");
   sec.hidden = false;
   const body = sec.querySelector("tbody");
@@ -313,7 +379,8 @@ function entryForm(d) {
     }
     fields.push({ id: l.id, target, input });
     body.append(el("tr", {}, el("td", {}, l.id), el("td", {}, l.location + (l.nodal ? " (lymph node)" : "")),
-      el("td", {}, l.rano), el("td", {}, l.recist), el("td", {}, input)));
+      el("td", {}, l.rano), el("td", {}, l.recist),
+      el("td", {}, input, el("span", { class: "field-error", "data-for": "lesion:" + l.id }))));
   }
   if (!known.length) {
     // Baseline: the lesions are identified here.
@@ -329,10 +396,11 @@ function entryForm(d) {
         loc: el("input", { placeholder: "FRONTAL LOBE", "aria-label": "lesion " + n + " location" }),
         rano: cls("lesion " + n + " RANO-BM"), recist: cls("lesion " + n + " RECIST 1.1"),
         diam: el("input", { type: "text", inputmode: "decimal", "aria-label": "lesion " + n + " diameter (mm)" }),
+        msg: el("span", { class: "field-error" }),
       };
       idents.push(row);
       body.append(el("tr", {}, el("td", {}, row.id), el("td", {}, row.loc), el("td", {}, row.rano),
-        el("td", {}, row.recist), el("td", {}, row.diam)));
+        el("td", {}, row.recist), el("td", {}, row.diam, row.msg)));
     };
     document.getElementById("add-lesion").addEventListener("click", add);
     add();
@@ -365,15 +433,47 @@ function entryForm(d) {
   const calls = document.getElementById("calls");
   const save = document.getElementById("save");
   const err = document.getElementById("entry-error");
+  // A refused save stays on screen until the person saves again: a new
+  // preview does not clear it.
+  const saveErr = document.getElementById("save-error");
+  const confirmBox = document.getElementById("entry-confirm");
   let timer = null;
+  // The server's entry checks (endpoints/entry.c) beside their fields: a
+  // lesion's row ("lesion:T01"), the scan date, the list of lesions.
+  const showChecks = (list) => {
+    for (const x of idents) x.msg.setAttribute("data-for", "lesion:" + x.id.value);
+    for (const s of sec.querySelectorAll(".field-error")) s.textContent = "";
+    for (const c of list) {
+      const s = sec.querySelector('.field-error[data-for="' + (c.field || "identify") + '"]') ||
+        sec.querySelector('.field-error[data-for="identify"]');
+      s.textContent = (s.textContent ? s.textContent + " " : "") +
+        (c.severity === "confirm" ? "Please check: " : "") + c.text;
+      s.classList.toggle("warn", c.severity === "confirm");
+    }
+  };
   const preview = async () => {
     const p = proposal();
     err.textContent = "";
     save.disabled = true;
-    if (!p.visit || !p.date || (!p.lesions.length && !p.new_lesions)) { calls.textContent = ""; return; }
+    if (!p.visit || !p.date || (!p.lesions.length && !p.new_lesions)) {
+      calls.textContent = "";
+      save.title = "Enter the visit, the scan date and at least one lesion first";
+      return;
+    }
     const r = await api("POST", "/subjects/" + encodeURIComponent(d.usubjid) + "/preview", p);
     calls.textContent = "";
-    if (r.status !== 200) { err.textContent = why(r); return; }
+    if (r.status !== 200) {
+      err.textContent = why(r);
+      if (r.data && r.data.existing)
+        err.append(" ", el("a", { href: r.data.existing.href }, "Open the saved " + r.data.existing.visit));
+      save.title = "The server refuses this assessment: see the message below";
+      return;
+    }
+    showChecks(r.data.checks || []);
+    const refused = (r.data.checks || []).filter((c) => c.severity !== "confirm");
+    if (refused.length) {
+      save.title = "Correct what is marked beside the fields first";
+    }
     for (const c of r.data.criteria) {
       const tp = c.timepoints.find((t) => t.date === p.date);
       const line = el("p", { "data-call": c.criterion });
@@ -390,16 +490,44 @@ function entryForm(d) {
       calls.append(line);
     }
     for (const f of r.data.findings) calls.append(el("p", { class: "finding" }, "Will raise a query: " + f));
-    save.disabled = false;
+    save.disabled = refused.length > 0;
+    if (!refused.length) save.title = "";
   };
-  sec.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(preview, 250); });
-  sec.addEventListener("change", () => { clearTimeout(timer); timer = setTimeout(preview, 250); });
-  save.addEventListener("click", async () => {
-    save.disabled = true;
-    const r = await api("POST", "/subjects/" + encodeURIComponent(d.usubjid) + "/assessments", proposal());
-    if (r.status === 201) location.reload();
-    else err.textContent = why(r);
+  sec.addEventListener("input", (ev) => {
+    if (ev.target.closest && ev.target.closest("#entry-confirm")) return;
+    dirty.add("assessment");
+    clearTimeout(timer); timer = setTimeout(preview, 250);
   });
+  sec.addEventListener("change", (ev) => {
+    if (ev.target.closest && ev.target.closest("#entry-confirm")) return;
+    clearTimeout(timer); timer = setTimeout(preview, 250);
+  });
+  const send = async (reason) => {
+    save.disabled = true;
+    saveErr.textContent = "";
+    const body = proposal();
+    if (reason) body.confirm = { reason };
+    const r = await api("POST", "/subjects/" + encodeURIComponent(d.usubjid) + "/assessments", body);
+    if (r.status === 201) { dirty.delete("assessment"); location.reload(); return; }
+    save.disabled = false;
+    saveErr.textContent = why(r);
+    if (r.data && r.data.existing)
+      saveErr.append(" ", el("a", { href: r.data.existing.href }, "Open the saved " + r.data.existing.visit));
+    if (r.data && r.data.fields)
+      showChecks(Object.entries(r.data.fields).map(([field, text]) => ({ field, text, severity: "refuse" })));
+    if (r.status === 409 && r.data && r.data.confirm) {
+      const reasonIn = el("input", { name: "confirm-reason", "aria-label": "reason for confirming" });
+      const ok = el("button", { type: "button", "data-confirm": "assessment" }, "Confirm and save");
+      confirmBox.replaceChildren(...r.data.confirm.map((x) => el("p", {}, x.text)),
+        el("label", {}, "Reason", reasonIn), ok);
+      confirmBox.hidden = false;
+      ok.addEventListener("click", () => {
+        if (!reasonIn.value.trim()) { saveErr.textContent = "Give the reason for confirming these values."; return; }
+        send(reasonIn.value.trim());
+      });
+    }
+  };
+  save.addEventListener("click", () => send(null));
 }
 
 function schedule(d) {
@@ -467,8 +595,12 @@ function records(d) {
 
 function changeForm(tr, row, cols) {
   if (tr.nextSibling && tr.nextSibling.classList && tr.nextSibling.classList.contains("change")) return;
-  const field = el("select", { "aria-label": "field" }, ...Object.keys(row.values)
-    .filter((k) => !["STUDYID", "DOMAIN", "USUBJID"].includes(k)).map((k) => el("option", { value: k }, k)));
+  // Only what a person may change: the record's shown values, never the
+  // columns that name it (the server refuses those too).
+  const fixed = /^(STUDYID|DOMAIN|USUBJID|VISITNUM|RDOMAIN|IDVAR|IDVARVAL|QNAM|QLABEL)$|^..(SEQ|TESTCD|TEST|LNKID)$/;
+  const names = [...cols.filter((k) => k in row.values), ...Object.keys(row.values).filter((k) => !cols.includes(k))];
+  const field = el("select", { "aria-label": "field" }, ...names
+    .filter((k) => !fixed.test(k)).map((k) => el("option", { value: k }, k)));
   const value = el("input", { "aria-label": "new value" });
   const reason = el("input", { "aria-label": "reason for the change", placeholder: "reason (required)" });
   const go = el("button", { type: "button" }, "Save the change");
@@ -477,12 +609,13 @@ function changeForm(tr, row, cols) {
   if (cols.includes("TRORRES")) field.value = "TRORRES";
   sync();
   field.addEventListener("change", sync);
+  for (const i of [value, reason]) i.addEventListener("input", () => dirty.add("change-" + row.id));
   go.addEventListener("click", async () => {
     const f = field.value;
     // The server carries a collected result's standardised twins along
     // (TRSTRESC, TRSTRESN, TRSTRESU), in the change's one transaction.
     const r = await api("PUT", "/records/" + row.id, { values: { [f]: value.value }, reason: reason.value });
-    if (r.status === 200) location.reload();
+    if (r.status === 200) { dirty.delete("change-" + row.id); location.reload(); }
     else err.textContent = why(r);
   });
   const cell = el("td", { colspan: String(cols.length + 1) }, "Change ", field, " to ", value, " because ", reason, " ", go, " ", err);
@@ -525,6 +658,12 @@ function addForms(d) {
         const opts = attrs.options.map((o) => el("option", { value: o }, o));
         if (attrs.options.length > 1) opts.unshift(el("option", { value: "" }, "-"));
         input = el("select", { name, "aria-label": label }, ...opts);
+      } else if (attrs && attrs.date) {
+        // Dates as ISO text, like the rest of the application: a partial
+        // date (2025-03) where SDTM allows one, kept as entered.
+        input = el("input", { name, "aria-label": label, class: "date", inputmode: "numeric", autocomplete: "off",
+          maxlength: "10", placeholder: attrs.date === "partial" ? "YYYY-MM-DD or YYYY-MM" : "YYYY-MM-DD",
+          pattern: attrs.date === "partial" ? "[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?" : "[0-9]{4}-[0-9]{2}-[0-9]{2}" });
       } else input = el("input", Object.assign({ name, "aria-label": label, placeholder: label }, attrs || {}));
       row.append(el("label", {}, label, input, el("span", { class: "field-error", "data-for": name })));
     }
@@ -533,6 +672,7 @@ function addForms(d) {
     f.addEventListener("keydown", (ev) => {
       if (ev.key === "Enter" && ev.target.tagName === "INPUT") ev.preventDefault();
     });
+    f.addEventListener("input", () => dirty.add("add-" + dom));
     const send = async (reason) => {
       const values = {}, qualifiers = {};
       for (const i of row.querySelectorAll("input,select")) {
@@ -548,7 +688,7 @@ function addForms(d) {
       if (reason) body.confirm = { reason };
       for (const s of f.querySelectorAll(".field-error")) s.textContent = "";
       const r = await api("POST", "/subjects/" + encodeURIComponent(d.usubjid) + "/records", body);
-      if (r.status === 201) { location.reload(); return; }
+      if (r.status === 201) { dirty.delete("add-" + dom); location.reload(); return; }
       if (r.data && r.data.fields)
         for (const [k, t] of Object.entries(r.data.fields)) {
           const s = f.querySelector('.field-error[data-for="' + k + '"]');
@@ -565,13 +705,18 @@ function addForms(d) {
       f.querySelector(".error").textContent = why(r);
     };
     f.addEventListener("submit", (ev) => { ev.preventDefault(); send(null); });
+    if (dom === "ex") {
+      const note = entryNote(d, "dose");
+      if (note) box.append(note);
+      if (d.entry && d.entry.closed) return;
+    }
     box.append(f);
   };
   const drugs = d.drugs.length ? d.drugs : [{ name: "IVONESCIMAB", label: "Ivonescimab" }];
   form("ex", "Add a dose", [["EXTRT", "Drug", { options: drugs.map((x) => x.name) }],
     ["VISIT", "Visit", { placeholder: "CYCLE 2 DAY 1" }], ["EXDOSE", "Dose", { type: "number", step: "any" }],
     ["EXDOSU", "Unit", { options: ["mg/kg"] }], ["EXADJ", "Reduction or delay: reason", {}],
-    ["EXSTDTC", "Date", { type: "date" }]]);
+    ["EXSTDTC", "Date", { date: "full" }]]);
   // Relatedness and action per study drug are SUPPAE qualifiers (the
   // protocol's rel_qnam, acn_qnam); the server sums them up in AEREL and
   // AEACN.
@@ -583,14 +728,14 @@ function addForms(d) {
   }
   form("ae", "Add an adverse event", [["AETERM", "Term", {}], ["AETOXGR", "CTCAE grade", { options: ["1", "2", "3", "4", "5"] }],
     ["AESER", "Serious", { options: ["N", "Y"] }], ...perDrug,
-    ["AESTDTC", "Start", { type: "date" }], ["AEENDTC", "End", { type: "date" }]]);
+    ["AESTDTC", "Start", { date: "partial" }], ["AEENDTC", "End", { date: "partial" }]]);
   // Corticosteroids here give RANO-BM its dexamethasone-equivalent dose
   // (data-format.md "Corticosteroid dose").
   form("cm", "Add a medication (corticosteroids count for RANO-BM)", [
     ["CMTRT", "Medication", { placeholder: "DEXAMETHASONE" }], ["CMDOSE", "Dose", { type: "number", step: "any" }],
     ["CMDOSU", "Unit", { options: ["mg"] }], ["CMDOSFRQ", "Frequency", { options: ["QD", "BID", "TID", "QID", "PRN"] }],
     ["CMROUTE", "Route", { options: ["ORAL", "INTRAVENOUS"] }], ["CMINDC", "Indication", { placeholder: "CEREBRAL OEDEMA" }],
-    ["CMSTDTC", "Start", { type: "date" }], ["CMENDTC", "End", { type: "date" }]]);
+    ["CMSTDTC", "Start", { date: "partial" }], ["CMENDTC", "End", { date: "partial" }]]);
 }
 
 function queryRow(q, withSubject) {

@@ -147,6 +147,9 @@ void date_to_ymd(int32_t days, int *y, int *m, int *d);
 /* Writes YYYY-MM-DD (11 bytes with NUL); "" for DATE_NONE. */
 void date_format(int32_t days, char buf[static 11]);
 int days_in_month(int y, int m);
+/* Today's date where the study runs: the local time zone of the process
+ * (TZ), which is the single centre's. */
+int32_t date_today(void);
 
 /* An ISO 8601 date that may be partial: month or day 0 when missing. */
 struct pdate {
@@ -366,7 +369,12 @@ struct protocol {
     int cycle_days;            /* treatment cycle (21) */
     double dose_confirm_ratio; /* a dose above plan x this: confirm (1.25) */
     char *subject_id_pattern;  /* N a digit, others literal ("BAL-NNN-NNNN") */
-    int delay_tolerance_days;  /* a cycle later than this is a delay (3) */
+    /* a diameter outside these is saved only when confirmed (mm): a
+     * lesion's longest diameter (1 to 300; 0, gone, is plausible), a
+     * node's short axis (0 to 300) */
+    double lesion_plausible_min_mm, lesion_plausible_max_mm;
+    double node_plausible_max_mm;
+    int delay_tolerance_days; /* a cycle later than this is a delay (3) */
     struct aesi_group *aesi;
     size_t n_aesi;
     struct strlist irae_terms; /* immune-related: irae_window_days */

@@ -121,10 +121,12 @@ void endpoints_monitor_check(const struct study *s, struct diags *d);
 enum entry_sev { ENTRY_REFUSE, ENTRY_CONFIRM, ENTRY_STATUS };
 struct entry_issue {
     enum entry_sev sev;
-    const char *field; /* the SDTM column it concerns, or NULL */
+    const char *field; /* the SDTM column it concerns (or "lesion:T01",
+                          "date", "identify"), or NULL */
+    char key[40];      /* field's storage when it is built (a lesion's) */
     char text[300];    /* in a coordinator's words */
 };
-#define ENTRY_ISSUES_MAX 8
+#define ENTRY_ISSUES_MAX 16
 struct entry_issues {
     struct entry_issue items[ENTRY_ISSUES_MAX];
     size_t n;
@@ -148,6 +150,28 @@ void entry_check_ae(const struct study *s, const struct subject *sj,
 void entry_check_cm(const struct study *s, const struct subject *sj,
                     const struct cm_record *x, int32_t today,
                     struct entry_issues *o);
+/* What may still be entered for a subject (Rule ENTRY-STATUS): closed
+ * for a screen failure (no dose, no assessment); after until (the death,
+ * or leaving the study), nothing dated later; why says which. */
+struct entry_window {
+    bool closed;
+    int32_t until; /* DATE_NONE: no limit */
+    char why[120];
+};
+void entry_window(const struct study *s, const struct subject *sj,
+                  struct entry_window *w);
+/* The checks of a tumour assessment at visit (its rows staged into sj):
+ * its date not in the future (refused) nor before consent (confirmed);
+ * the subject's status (screen failure, dead, off study before it); each
+ * diameter within the protocol's plausible range (confirmed); and, when
+ * it identifies the baseline lesions, every target by its criterion's
+ * rules (a RANO-BM target in the CNS and measurable, a RECIST target
+ * measurable, the criteria's number of targets and RECIST's 2 per organ:
+ * refused). baseline_rules false leaves out measurability and the target
+ * count (io/check.c warns of them in imported data). */
+void entry_check_assessment(const struct study *s, const struct subject *sj,
+                            const char *visit, int32_t today,
+                            bool baseline_rules, struct entry_issues *o);
 /* A new subject's identifier against the protocol's subject_id_pattern;
  * why says what is wrong when not. */
 bool entry_subject_id_ok(const struct protocol *p, const char *id, char *why,

@@ -116,6 +116,7 @@ struct tumour_lesion_entry {
     const char *diam_mm; /* NULL: none */
     const char *state;   /* NULL: none */
     bool not_done;
+    bool nodal; /* a lymph node: its short axis (SAXIS), else LDIAM */
 };
 struct tumour_new {
     const char *id, *location, *state; /* EQUIVOCAL or UNEQUIVOCAL */

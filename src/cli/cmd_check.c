@@ -112,7 +112,7 @@ int cmd_check(int argc, char **argv)
         crit_compare_recorded(&s, &d);
         endpoints_monitor_check(&s, &d);
         /* What the web application would refuse or ask to confirm. */
-        endpoints_entry_check(&s, (int32_t)(time(NULL) / 86400), &d);
+        endpoints_entry_check(&s, date_today(), &d);
     }
     diags_sort(&d);
     if (!quiet)

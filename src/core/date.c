@@ -8,6 +8,7 @@
 #include "balist/core.h"
 
 #include <string.h>
+#include <time.h>
 
 /* Days from civil, after H. Hinnant's public-domain algorithm. */
 int32_t date_from_ymd(int y, int m, int d)
@@ -169,4 +170,13 @@ int32_t days_from_origin(int32_t date, int32_t origin)
     if (date == DATE_NONE || origin == DATE_NONE)
         return DATE_NONE;
     return date - origin;
+}
+
+int32_t date_today(void)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    if (!localtime_r(&now, &tm))
+        return (int32_t)(now / 86400);
+    return date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }

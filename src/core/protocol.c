@@ -131,6 +131,11 @@ static const struct key keys[] = {
     {"cycle_days", K_INT, O(cycle_days), NULL, 1, 365},
     {"dose_confirm_ratio", K_NUM, O(dose_confirm_ratio), NULL, 1, 10},
     {"subject_id_pattern", K_STR, O(subject_id_pattern), NULL, 0, 0},
+    {"lesion_plausible_min_mm", K_NUM, O(lesion_plausible_min_mm), NULL, 0,
+     100},
+    {"lesion_plausible_max_mm", K_NUM, O(lesion_plausible_max_mm), NULL, 1,
+     10000},
+    {"node_plausible_max_mm", K_NUM, O(node_plausible_max_mm), NULL, 1, 10000},
     {"delay_tolerance_days", K_INT, O(delay_tolerance_days), NULL, 0, 365},
     {"aesi", K_AESI, 0, NULL, 0, 0},
     {"irae_terms", K_STRLIST, O(irae_terms), NULL, 0, 0},
@@ -359,6 +364,9 @@ void protocol_init(struct protocol *p)
     p->drugs[1].doses_per_cycle = 2;
     p->cycle_days = 21;
     p->dose_confirm_ratio = 1.25;
+    p->lesion_plausible_min_mm = 1;
+    p->lesion_plausible_max_mm = 300;
+    p->node_plausible_max_mm = 300;
     p->delay_tolerance_days = 3;
     p->elig_min_age = 18;
     p->elig_max_ecog = 1;

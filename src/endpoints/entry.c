@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static void issue(struct entry_issues *o, enum entry_sev sev, const char *field,
                   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -27,6 +28,7 @@ static void issue(struct entry_issues *o, enum entry_sev sev, const char *field,
     struct entry_issue *x = &o->items[o->n++];
     x->sev = sev;
     x->field = field;
+    x->key[0] = '\0';
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(x->text, sizeof x->text, fmt, ap);
@@ -89,37 +91,46 @@ static void dates(const struct subject *sj, int32_t day, const char *field,
     }
 }
 
-/* Rule ENTRY-STATUS: no dose after the subject died, left the study or
- * failed screening (the page does not offer it; the server refuses with
- * 409 naming the status). */
-static void status(const struct study *s, const struct subject *sj, int32_t day,
-                   const char *what, struct entry_issues *o)
+/* Rule ENTRY-STATUS: no dose or assessment for a subject who failed
+ * screening, none dated after the subject died or left the study (the
+ * page does not offer the forms, or says until when; the server refuses
+ * with 409 naming the status). */
+void entry_window(const struct study *s, const struct subject *sj,
+                  struct entry_window *w)
 {
+    memset(w, 0, sizeof *w);
+    w->until = DATE_NONE;
     char d[11];
     for (size_t i = 0; i < sj->n_ds; i++)
         if (!strcmp(sj->ds[i].decod, "SCREEN FAILURE")) {
-            issue(o, ENTRY_STATUS, NULL,
-                  "the subject is a screen failure: no %s can be recorded",
-                  what);
+            w->closed = true;
+            snprintf(w->why, sizeof w->why, "the subject is a screen failure");
             return;
         }
-    if (day == DATE_NONE)
-        return;
-    if (sj->death != DATE_NONE && day > sj->death) {
+    if (sj->death != DATE_NONE) {
+        w->until = sj->death;
         date_format(sj->death, d);
-        issue(o, ENTRY_STATUS, NULL,
-              "the subject died on %s: no %s can be recorded after it", d,
-              what);
+        snprintf(w->why, sizeof w->why, "the subject died on %s", d);
         return;
     }
     int32_t off = subject_off_study(&s->proto, sj, DATE_NONE);
-    if (off != DATE_NONE && day > off) {
+    if (off != DATE_NONE) {
+        w->until = off;
         date_format(off, d);
-        issue(o, ENTRY_STATUS, NULL,
-              "the subject left the study on %s: no %s can be recorded "
-              "after it",
-              d, what);
+        snprintf(w->why, sizeof w->why, "the subject left the study on %s", d);
     }
+}
+
+static void status(const struct study *s, const struct subject *sj, int32_t day,
+                   const char *what, struct entry_issues *o)
+{
+    struct entry_window w;
+    entry_window(s, sj, &w);
+    if (w.closed)
+        issue(o, ENTRY_STATUS, NULL, "%s: no %s can be recorded", w.why, what);
+    else if (day != DATE_NONE && w.until != DATE_NONE && day > w.until)
+        issue(o, ENTRY_STATUS, NULL, "%s: no %s can be recorded after it",
+              w.why, what);
 }
 
 void entry_check_dose(const struct study *s, const struct subject *sj,
@@ -225,6 +236,18 @@ void endpoints_entry_check(const struct study *s, int32_t today,
             entry_check_cm(s, sj, &sj->cm[k], today, &o);
             to_diags(&o, "cm.csv", sj->cm[k].line, sj->usubjid, d);
         }
+        /* Each tumour assessment once, by its visit (io/check.c warns of
+         * the baseline's measurability and target count). */
+        for (size_t k = 0; k < sj->n_meas; k++) {
+            const struct measurement *m = &sj->meas[k];
+            bool seen = !*m->visit;
+            for (size_t j = 0; j < k && !seen; j++)
+                seen = !strcasecmp(sj->meas[j].visit, m->visit);
+            if (seen)
+                continue;
+            entry_check_assessment(s, sj, m->visit, today, false, &o);
+            to_diags(&o, "tr.csv", m->line, sj->usubjid, d);
+        }
     }
 }
 
@@ -271,4 +294,210 @@ void entry_check_enrolment(const struct protocol *p, int32_t consent,
         issue(o, ENTRY_REFUSE, "enrolment_date",
               "Enrolment date %s is before the consent on %s", a, b);
     }
+}
+
+/* The organ a RECIST target counts against (a.2: at most 2 per organ):
+ * every lymph node one organ, the brain one organ, any other lesion its
+ * location up to the first comma ("LIVER, SEGMENT 4" is the liver). */
+static void organ_of(const struct lesion *l, char *out, size_t size)
+{
+    if (l->is_nodal)
+        snprintf(out, size, "LYMPH NODES");
+    else if (l->is_cns)
+        snprintf(out, size, "BRAIN");
+    else
+        snprintf(out, size, "%.*s", (int)strcspn(l->loc, ","), l->loc);
+}
+
+/* An issue about one lesion: its field is "lesion:ID". */
+static struct entry_issue *
+lesion_issue(struct entry_issues *o, enum entry_sev sev, const struct lesion *l)
+{
+    size_t before = o->n;
+    issue(o, sev, NULL, "%s", "");
+    if (o->n == before)
+        return NULL;
+    struct entry_issue *x = &o->items[before];
+    snprintf(x->key, sizeof x->key, "lesion:%.30s", l->linkid);
+    x->field = x->key;
+    return x;
+}
+
+/* Rule ENTRY-DIAMETER: a diameter outside the protocol's plausible range
+ * (lesion_plausible_min_mm to lesion_plausible_max_mm for a lesion, 0 to
+ * node_plausible_max_mm for a node's short axis) is saved only when
+ * confirmed with a reason; 0 (a lesion gone) is plausible. */
+static void plausible(const struct protocol *p, const struct lesion *l,
+                      int32_t diam, struct entry_issues *o)
+{
+    double mm = (double)diam / DIAM_SCALE;
+    double lo = l->is_nodal ? 0 : p->lesion_plausible_min_mm;
+    double hi =
+        l->is_nodal ? p->node_plausible_max_mm : p->lesion_plausible_max_mm;
+    if ((diam == 0 && !l->is_nodal) || (mm >= lo && mm <= hi))
+        return;
+    char v[32];
+    diam_format(diam, v, sizeof v);
+    struct entry_issue *x = lesion_issue(o, ENTRY_CONFIRM, l);
+    if (x)
+        snprintf(x->text, sizeof x->text,
+                 "%s: %s mm is outside the plausible range of %g to %g mm "
+                 "for %s",
+                 l->linkid, v, lo, hi,
+                 l->is_nodal ? "a lymph node's short axis" : "a lesion");
+}
+
+/* The lesion's diameter at the assessment (visit) under criterion c, or
+ * NULL when it has none (a state, not done). */
+static const struct measurement *
+diameter_at(const struct subject *sj, size_t li, const char *visit, int c)
+{
+    const struct measurement *best = NULL;
+    for (size_t k = 0; k < sj->n_meas; k++) {
+        const struct measurement *m = &sj->meas[k];
+        if (m->lesion == (int)li && (m->crit_mask & (1u << c)) &&
+            (m->kind == MV_VALUE || m->kind == MV_TSTM) &&
+            !strcasecmp(m->visit, visit))
+            best = m;
+    }
+    return best;
+}
+
+/* Rule ENTRY-TARGETS: the baseline's targets by their criterion's rules
+ * (a.1, a.2): a RANO-BM target is a CNS lesion, measurable (RANO-
+ * MEASURABLE); a RECIST target measurable (RECIST-MEASURABLE); at most
+ * the criterion's number of targets (TARGET-COUNT), and under RECIST at
+ * most 2 per organ, the brain and all lymph nodes each one organ. */
+static void targets(const struct subject *sj, const char *visit,
+                    bool baseline_rules, struct entry_issues *o)
+{
+    for (int c = 0; c < CRIT_N; c++) {
+        int n = 0;
+        for (size_t li = 0; li < sj->n_lesions; li++) {
+            const struct lesion *l = &sj->lesions[li];
+            if (l->cls[c] != LC_TARGET || l->parent >= 0 || l->is_merge)
+                continue;
+            n++;
+            if (strcasecmp(l->visit, visit))
+                continue;
+            struct entry_issue *x;
+            if (c == CRIT_RANOBM && !l->is_cns) {
+                if ((x = lesion_issue(o, ENTRY_REFUSE, l)))
+                    snprintf(x->text, sizeof x->text,
+                             "%s (%s) is not in the brain: a RANO-BM target "
+                             "must be a CNS lesion (response-criteria.md "
+                             "a.1)",
+                             l->linkid, *l->loc ? l->loc : "no location");
+                continue;
+            }
+            if (!baseline_rules)
+                continue;
+            const struct measurement *m = diameter_at(sj, li, visit, c);
+            int32_t thr;
+            const char *what;
+            enum measurable ms =
+                m ? baseline_measurable_value(l, (enum criterion)c, m->diam,
+                                              m->kind == MV_TSTM, &thr, &what)
+                  : MEAS_TOO_SMALL;
+            if (ms == MEAS_OK || !(x = lesion_issue(o, ENTRY_REFUSE, l)))
+                continue;
+            char v[32], t[32];
+            diam_format(thr, t, sizeof t);
+            if (!m)
+                snprintf(x->text, sizeof x->text,
+                         "%s is a %s target: its diameter is required at "
+                         "baseline",
+                         l->linkid, criterion_name(c));
+            else if (ms == MEAS_NOT_MEASURABLE_SITE)
+                snprintf(x->text, sizeof x->text,
+                         "%s is leptomeningeal, which is never measurable: "
+                         "make it a RANO-BM non-target (a.1)",
+                         l->linkid);
+            else {
+                diam_format(m->diam, v, sizeof v);
+                snprintf(x->text, sizeof x->text,
+                         "%s: %s mm is below the %s mm %s of a measurable %s "
+                         "target; make it a non-target (response-criteria.md "
+                         "%s)",
+                         l->linkid,
+                         m->kind == MV_TSTM ? "too small to measure" : v, t,
+                         what, criterion_name(c),
+                         c == CRIT_RANOBM ? "a.1" : "a.2");
+            }
+        }
+        if (baseline_rules && n > baseline_max_targets((enum criterion)c))
+            issue(o, ENTRY_REFUSE, "identify",
+                  "%d %s target lesions: the criterion allows at most %d "
+                  "(response-criteria.md %s)",
+                  n, criterion_name(c), baseline_max_targets((enum criterion)c),
+                  c == CRIT_RANOBM ? "a.1" : "a.2");
+    }
+    /* RECIST 1.1: at most 2 targets per organ (a.2). */
+    for (size_t li = 0; li < sj->n_lesions; li++) {
+        const struct lesion *l = &sj->lesions[li];
+        if (l->cls[CRIT_RECIST] != LC_TARGET || l->parent >= 0 || l->is_merge ||
+            strcasecmp(l->visit, visit))
+            continue;
+        char organ[128], other[128];
+        organ_of(l, organ, sizeof organ);
+        int n = 0;
+        bool first = true;
+        for (size_t lj = 0; lj < sj->n_lesions; lj++) {
+            const struct lesion *m = &sj->lesions[lj];
+            if (m->cls[CRIT_RECIST] != LC_TARGET || m->parent >= 0 ||
+                m->is_merge)
+                continue;
+            organ_of(m, other, sizeof other);
+            if (strcmp(organ, other))
+                continue;
+            n++;
+            if (lj < li)
+                first = false;
+        }
+        if (n > 2 && first)
+            issue(o, ENTRY_REFUSE, "identify",
+                  "%d RECIST 1.1 targets in one organ (%s): RECIST allows at "
+                  "most 2 per organ, the brain and all lymph nodes each "
+                  "counting as one (response-criteria.md a.2)",
+                  n, organ);
+    }
+}
+
+void entry_check_assessment(const struct study *s, const struct subject *sj,
+                            const char *visit, int32_t today,
+                            bool baseline_rules, struct entry_issues *o)
+{
+    memset(o, 0, sizeof *o);
+    int32_t day = DATE_NONE;
+    for (size_t k = 0; k < sj->n_meas && day == DATE_NONE; k++)
+        if (!strcasecmp(sj->meas[k].visit, visit))
+            day = sj->meas[k].date;
+    if (day == DATE_NONE)
+        return;
+    /* A screening scan may precede consent (standard-of-care imaging in
+     * the baseline window, a): only one more than baseline_max_days_before
+     * earlier is questioned. */
+    dates(sj, day, "date", "Scan date", today, true, ENTRY_CONFIRM, o);
+    int32_t consent = subject_consent_date(sj);
+    if (consent != DATE_NONE &&
+        day < consent - s->proto.baseline_max_days_before) {
+        char d[11], c[11];
+        date_format(day, d);
+        date_format(consent, c);
+        issue(o, ENTRY_CONFIRM, "date",
+              "Scan date %s is more than %d days before the subject's "
+              "consent on %s: too early to be the baseline",
+              d, s->proto.baseline_max_days_before, c);
+    }
+    status(s, sj, day, "tumour assessment", o);
+    /* Each lesion's diameter once (it is kept per criterion). */
+    for (size_t li = 0; li < sj->n_lesions; li++)
+        for (int c = 0; c < CRIT_N; c++) {
+            const struct measurement *m = diameter_at(sj, li, visit, c);
+            if (m && m->kind == MV_VALUE) {
+                plausible(&s->proto, &sj->lesions[li], m->diam, o);
+                break;
+            }
+        }
+    targets(sj, visit, baseline_rules, o);
 }

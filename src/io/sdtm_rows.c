@@ -91,7 +91,8 @@ int sdtm_rows_assessment(const struct protocol *p, const struct tumour_entry *e,
         }
     }
     /* Lesions carried forward: LDIAM for a diameter (exact, as entered),
-     * TRSTAT NOT DONE when not measured, TUMSTATE for a state. */
+     * SAXIS for a lymph node's (a.2: a node is measured by its short
+     * axis), TRSTAT NOT DONE when not measured, TUMSTATE for a state. */
     for (size_t i = 0; i < e->n_lesions; i++) {
         const struct tumour_lesion_entry *l = &e->lesions[i];
         const char *num_mm = l->diam_mm ? l->diam_mm : "";
@@ -102,8 +103,12 @@ int sdtm_rows_assessment(const struct protocol *p, const struct tumour_entry *e,
                            e->usubjid,
                            next(&tr_seq, sb),
                            l->id,
-                           diam ? "LDIAM" : "TUMSTATE",
-                           diam ? "Longest Diameter" : "Tumor State",
+                           !diam      ? "TUMSTATE"
+                           : l->nodal ? "SAXIS"
+                                      : "LDIAM",
+                           !diam      ? "Tumor State"
+                           : l->nodal ? "Short Axis"
+                                      : "Longest Diameter",
                            diam ? num_mm : state,
                            diam && *num_mm ? "mm" : "",
                            diam ? num_mm : state,

@@ -70,7 +70,31 @@ static void parsed_release(struct parsed *x)
         return -1;                                                             \
     } while (0)
 
-static int parse_parts(const struct proposal *p, struct parsed *x,
+/* True when lesion id is a lymph node (criteria/lesion.c decides, from
+ * the location it is identified with now or was saved with). */
+static bool nodal_lesion(const struct proposal *p, const struct protocol *pr,
+                         const struct subject *saved, const char *id)
+{
+    for (size_t i = 0; i < json_array_size(p->identify); i++) {
+        json_t *l = json_array_get(p->identify, i);
+        const char *lid = json_string_value(json_object_get(l, "id"));
+        const char *loc = json_string_value(json_object_get(l, "location"));
+        if (!lid || !loc || strcmp(lid, id))
+            continue;
+        char up[256];
+        snprintf(up, sizeof up, "%s", loc);
+        for (char *q = up; *q; q++)
+            *q = (char)(*q >= 'a' && *q <= 'z' ? *q - 32 : *q);
+        struct lesion tmp = {0};
+        lesion_locate(&tmp, pr, up);
+        return tmp.is_nodal;
+    }
+    int li = saved ? subject_find_lesion(saved, id) : -1;
+    return li >= 0 && saved->lesions[li].is_nodal;
+}
+
+static int parse_parts(const struct proposal *p, const struct protocol *pr,
+                       const struct subject *saved, struct parsed *x,
                        struct tumour_entry *e, struct reply *r)
 {
     size_t ni = json_array_size(p->identify);
@@ -140,6 +164,8 @@ static int parse_parts(const struct proposal *p, struct parsed *x,
         t->id = json_string_value(id);
         t->state = json_is_string(st) ? json_string_value(st) : NULL;
         t->not_done = not_done;
+        if (t->id)
+            t->nodal = nodal_lesion(p, pr, saved, t->id);
         if (!isnan(typed)) {
             /* The diameter exactly as entered, to the model's 0.0001 mm. */
             int32_t diam_e4;
@@ -192,7 +218,7 @@ static int write_proposal(struct stage *g, const struct proposal *p,
 {
     struct parsed x = {0};
     struct tumour_entry e;
-    int rc = parse_parts(p, &x, &e, r);
+    int rc = parse_parts(p, &g->s.proto, g->sj, &x, &e, r);
     if (rc == 0) {
         struct sdtm_numbers num;
         char trv[32], tuv[32], rsv[32];
@@ -267,13 +293,33 @@ static void propose(struct call *c, struct reply *r, bool save)
     struct checks k = {0};
     json_t *ids = json_array();
     pthread_mutex_lock(&c->srv->store_lock);
-    if (stage_export(c->srv, &g, c->arg, r) < 0)
+    /* The saved data loaded first: which lesions are lymph nodes. */
+    if (stage_open(c->srv, &g, c->arg, r) < 0)
         goto done;
     if (!g.exists) {
         reply_error(r, MHD_HTTP_NOT_FOUND, "no such subject");
         goto done;
     }
     p.studyid = g.studyid;
+    /* The same visit entered twice is refused, with where the saved one
+     * is: its records are changed there, with a reason. */
+    if (stage_has_visit(&g, "tr.csv", c->arg, p.visit) ||
+        stage_has_visit(&g, "rs.csv", c->arg, p.visit)) {
+        char msg[300], href[300];
+        snprintf(msg, sizeof msg,
+                 "visit %.60s already has a saved assessment: change its "
+                 "records (with a reason) instead of entering it again",
+                 p.visit);
+        snprintf(href, sizeof href, "/subject.html?id=%.120s#visit-%.60s",
+                 c->arg, p.visit);
+        for (char *q = strchr(href, '#'); q && *q; q++)
+            if (*q == ' ')
+                *q = '_';
+        r->status = MHD_HTTP_CONFLICT;
+        r->json = json_pack("{s:s, s:{s:s, s:s}}", "error", msg, "existing",
+                            "visit", p.visit, "href", href);
+        goto done;
+    }
     if (write_proposal(&g, &p, r) < 0)
         goto done;
     if (!json_array_size(p.lesions) && !json_array_size(p.new_lesions)) {
@@ -284,19 +330,27 @@ static void propose(struct call *c, struct reply *r, bool save)
     }
     if (stage_reload(&g, c->arg, r) < 0 || !g.sj)
         goto done;
+    /* The entry checks (endpoints/entry.c): shown with a preview, and a
+     * save refused or confirmed by them. */
+    struct entry_issues o;
+    const char *reason = NULL;
+    entry_check_assessment(&g.s, g.sj, p.visit, date_today(), true, &o);
+    if (save && srv_entry_reply(&o, j, &reason, r) < 0)
+        goto done;
     /* Derived and checked once: for the save's queries and the reply. */
     srv_checks_run(&g.s, g.sj, &k);
-    if (save && stage_save(c->srv, &g, c->who->user, NULL, &k, ids, r) < 0)
+    if (save && stage_save(c->srv, &g, c->who->user, reason, &k, ids, r) < 0)
         goto done;
     json_t *fa = json_array();
     for (size_t i = 0; i < k.n; i++)
         if (!strcmp(k.f[i].visit, p.visit))
             json_array_append_new(fa, json_string(k.f[i].text));
-    reply_json(r, json_pack("{s:s, s:s, s:s, s:b, s:O, s:[o, o], s:o}",
+    reply_json(r, json_pack("{s:s, s:s, s:s, s:b, s:O, s:[o, o], s:o, s:o}",
                             "usubjid", g.sj->usubjid, "visit", p.visit, "date",
                             p.date, "saved", save, "records", ids, "criteria",
                             srv_crit_json(&k.res.rano),
-                            srv_crit_json(&k.res.recist), "findings", fa));
+                            srv_crit_json(&k.res.recist), "findings", fa,
+                            "checks", srv_entry_json(&o)));
     if (save)
         r->status = MHD_HTTP_CREATED;
 done:

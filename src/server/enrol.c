@@ -126,8 +126,7 @@ static int enrol_gate(const struct protocol *p, const char *usubjid, json_t *j,
     }
     struct entry_issues o;
     entry_check_enrolment(p, day_of(j, "consent_date"),
-                          day_of(j, "enrolment_date"),
-                          (int32_t)(time(NULL) / 86400), &o);
+                          day_of(j, "enrolment_date"), date_today(), &o);
     for (size_t i = 0; i < o.n; i++) {
         if (!json_object_get(fields, o.items[i].field))
             json_object_set_new(fields, o.items[i].field,

@@ -145,7 +145,7 @@ static int entry_gate(const struct stage *g, const char *up, json_t *body,
     const void *rec = g->sj ? added_record(g->sj, up) : NULL;
     if (!rec)
         return 0;
-    int32_t today = (int32_t)(time(NULL) / 86400);
+    int32_t today = date_today();
     struct entry_issues o;
     if (!strcmp(up, "EX"))
         entry_check_dose(&g->s, g->sj, rec, today, &o);
@@ -153,47 +153,7 @@ static int entry_gate(const struct stage *g, const char *up, json_t *body,
         entry_check_ae(&g->s, g->sj, rec, today, &o);
     else
         entry_check_cm(&g->s, g->sj, rec, today, &o);
-    json_t *fields = json_object(), *confirm = json_array();
-    const char *status = NULL, *first = NULL;
-    for (size_t i = 0; i < o.n; i++) {
-        const struct entry_issue *x = &o.items[i];
-        if (x->sev == ENTRY_STATUS && !status)
-            status = x->text;
-        else if (x->sev == ENTRY_REFUSE) {
-            if (!first)
-                first = x->text;
-            if (x->field && !json_object_get(fields, x->field))
-                json_object_set_new(fields, x->field, json_string(x->text));
-        } else if (x->sev == ENTRY_CONFIRM)
-            json_array_append_new(
-                confirm,
-                json_pack("{s:s?, s:s}", "field", x->field, "text", x->text));
-    }
-    const char *given = json_string_value(
-        json_object_get(json_object_get(body, "confirm"), "reason"));
-    int rc = 0;
-    if (status) {
-        reply_error(r, MHD_HTTP_CONFLICT, status);
-        rc = -1;
-    } else if (first) {
-        char msg[400];
-        snprintf(msg, sizeof msg, "%s; nothing was saved", first);
-        r->status = 422;
-        r->json = json_pack("{s:s, s:O}", "error", msg, "fields", fields);
-        rc = -1;
-    } else if (json_array_size(confirm) && (!given || !*given)) {
-        r->status = MHD_HTTP_CONFLICT;
-        r->json = json_pack("{s:s, s:O}", "error",
-                            "please confirm with a reason; nothing was saved "
-                            "yet",
-                            "confirm", confirm);
-        rc = -1;
-    } else if (json_array_size(confirm)) {
-        *reason = given;
-    }
-    json_decref(fields);
-    json_decref(confirm);
-    return rc;
+    return srv_entry_reply(&o, body, reason, r);
 }
 
 void h_record_add(struct call *c, struct reply *r)
@@ -485,6 +445,24 @@ static void add_twins(struct server *srv, long id, const char *domain,
     }
 }
 
+/* A column that names the record rather than says something of it: a
+ * change never touches it (the page does not offer it). */
+static bool identity_field(const char *f)
+{
+    static const char *const whole[] = {
+        "STUDYID", "DOMAIN",   "USUBJID", "VISITNUM", "RDOMAIN",
+        "IDVAR",   "IDVARVAL", "QNAM",    "QLABEL",   NULL};
+    for (size_t i = 0; whole[i]; i++)
+        if (!strcmp(f, whole[i]))
+            return true;
+    static const char *const tail[] = {"SEQ", "TESTCD", "TEST", "LNKID", NULL};
+    size_t n = strlen(f);
+    for (size_t i = 0; tail[i]; i++)
+        if (n == 2 + strlen(tail[i]) && !strcmp(f + 2, tail[i]))
+            return true;
+    return false;
+}
+
 void h_record_change(struct call *c, struct reply *r)
 {
     json_t *j = srv_parse_body(c, r);
@@ -505,10 +483,15 @@ void h_record_change(struct call *c, struct reply *r)
         reason = NULL;
     }
     for (size_t i = 0; reason && i < n; i++)
-        if (!strcmp(fields[i], "STUDYID") || !strcmp(fields[i], "DOMAIN") ||
-            !strcmp(fields[i], "USUBJID")) {
-            reply_error(r, MHD_HTTP_BAD_REQUEST,
-                        "STUDYID, DOMAIN and USUBJID are not changed here");
+        if (identity_field(fields[i])) {
+            char msg[300];
+            snprintf(msg, sizeof msg,
+                     "%.20s identifies the record and is not changed (nor "
+                     "are STUDYID, DOMAIN, USUBJID, VISITNUM, --SEQ, "
+                     "--TESTCD, --TEST, --LNKID or a qualifier's keys); "
+                     "change its values, or enter the record anew",
+                     fields[i]);
+            reply_error(r, MHD_HTTP_BAD_REQUEST, msg);
             reason = NULL;
         }
     if (!reason) {

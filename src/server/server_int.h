@@ -153,6 +153,19 @@ struct stage {
     char studyid[128];
 };
 void stage_init(struct stage *g);
+/* True when the subject's staged rows of file have a row at visit (the
+ * visit's name in any case). */
+bool stage_has_visit(const struct stage *g, const char *file,
+                     const char *usubjid, const char *visit);
+/* The entry checks' decision (endpoints/entry.c): 409 naming the
+ * subject's status, 422 with "fields" (each refusal beside its field),
+ * 409 with "confirm" when a value needs a reason that body.confirm.reason
+ * does not give; 0 when it may be saved (*reason: the confirmation's, to
+ * be audited). */
+int srv_entry_reply(const struct entry_issues *o, json_t *body,
+                    const char **reason, struct reply *r);
+/* The checks as [{"severity", "field", "text"}], for a preview. */
+json_t *srv_entry_json(const struct entry_issues *o);
 /* Exports usubjid's data (exists: it has a DM row; if not, s.proto is
  * the protocol, for enrolment) without loading it. */
 int stage_export(struct server *srv, struct stage *g, const char *usubjid,

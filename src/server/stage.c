@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* ---- staging a change ---- */
 
@@ -197,6 +198,7 @@ struct scan {
     const char *visit, *usubjid;
     long max_seq;
     double vnum, max_vnum;
+    bool seen; /* a row of the subject at visit (any case) */
 };
 
 static int scan_row(void *ctx, const struct csvr_rec *r)
@@ -220,6 +222,9 @@ static int scan_row(void *ctx, const struct csvr_rec *r)
     if (x->subj_col >= 0 && (size_t)x->subj_col < r->n &&
         strcmp(r->f[x->subj_col], x->usubjid) != 0)
         return 0;
+    if (x->visit && x->visit_col >= 0 && (size_t)x->visit_col < r->n &&
+        !strcasecmp(r->f[x->visit_col], x->visit))
+        x->seen = true;
     if (x->seq_col >= 0 && (size_t)x->seq_col < r->n) {
         long v = strtol(r->f[x->seq_col], NULL, 10);
         if (v > x->max_seq)
@@ -241,7 +246,7 @@ static int scan_row(void *ctx, const struct csvr_rec *r)
 void stage_numbers(const struct stage *g, const char *file, const char *usubjid,
                    const char *visit, char seq[32], char vnum[32])
 {
-    struct scan x = {-1, -1, -1, -1, visit, usubjid, 0, -1, 0};
+    struct scan x = {-1, -1, -1, -1, visit, usubjid, 0, -1, 0, false};
     struct diags d;
     diags_init(&d, 1);
     if (g->src.has(g->src.ctx, file))
@@ -254,6 +259,88 @@ void stage_numbers(const struct stage *g, const char *file, const char *usubjid,
         double v = x.vnum >= 0 ? x.vnum : floor(x.max_vnum) + 1;
         snprintf(vnum, 32, "%g", v);
     }
+}
+
+bool stage_has_visit(const struct stage *g, const char *file,
+                     const char *usubjid, const char *visit)
+{
+    struct scan x = {-1, -1, -1, -1, visit, usubjid, 0, -1, 0, false};
+    struct diags d;
+    diags_init(&d, 1);
+    if (g->src.has(g->src.ctx, file))
+        g->src.stream(g->src.ctx, file, scan_row, &x, &d, NULL);
+    diags_release(&d);
+    return x.seen;
+}
+
+/* ---- what the entry checks decide (endpoints/entry.c) ---- */
+
+int srv_entry_reply(const struct entry_issues *o, json_t *body,
+                    const char **reason, struct reply *r)
+{
+    *reason = NULL;
+    json_t *fields = json_object(), *confirm = json_array();
+    const char *status = NULL, *first = NULL;
+    for (size_t i = 0; i < o->n; i++) {
+        const struct entry_issue *x = &o->items[i];
+        if (x->sev == ENTRY_STATUS && !status)
+            status = x->text;
+        else if (x->sev == ENTRY_REFUSE) {
+            if (!first)
+                first = x->text;
+            /* Every refusal of a field beside it, one after the other. */
+            const char *had =
+                x->field ? json_string_value(json_object_get(fields, x->field))
+                         : NULL;
+            if (x->field && had) {
+                char both[700];
+                snprintf(both, sizeof both, "%s; %s", had, x->text);
+                json_object_set_new(fields, x->field, json_string(both));
+            } else if (x->field)
+                json_object_set_new(fields, x->field, json_string(x->text));
+        } else if (x->sev == ENTRY_CONFIRM)
+            json_array_append_new(
+                confirm,
+                json_pack("{s:s?, s:s}", "field", x->field, "text", x->text));
+    }
+    const char *given = json_string_value(
+        json_object_get(json_object_get(body, "confirm"), "reason"));
+    int rc = 0;
+    if (status) {
+        reply_error(r, MHD_HTTP_CONFLICT, status);
+        rc = -1;
+    } else if (first) {
+        char msg[400];
+        snprintf(msg, sizeof msg, "%s; nothing was saved", first);
+        r->status = 422;
+        r->json = json_pack("{s:s, s:O}", "error", msg, "fields", fields);
+        rc = -1;
+    } else if (json_array_size(confirm) && (!given || !*given)) {
+        r->status = MHD_HTTP_CONFLICT;
+        r->json = json_pack("{s:s, s:O}", "error",
+                            "please confirm with a reason; nothing was saved "
+                            "yet",
+                            "confirm", confirm);
+        rc = -1;
+    } else if (json_array_size(confirm)) {
+        *reason = given;
+    }
+    json_decref(fields);
+    json_decref(confirm);
+    return rc;
+}
+
+json_t *srv_entry_json(const struct entry_issues *o)
+{
+    static const char *const sev[] = {[ENTRY_REFUSE] = "refuse",
+                                      [ENTRY_CONFIRM] = "confirm",
+                                      [ENTRY_STATUS] = "status"};
+    json_t *a = json_array();
+    for (size_t i = 0; i < o->n; i++)
+        json_array_append_new(
+            a, json_pack("{s:s, s:s?, s:s}", "severity", sev[o->items[i].sev],
+                         "field", o->items[i].field, "text", o->items[i].text));
+    return a;
 }
 
 /* ---- automatic queries ---- */

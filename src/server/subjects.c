@@ -73,7 +73,7 @@ void cached_reply(struct call *c, struct reply *r, struct cached *k,
     struct server *srv = c->srv;
     char err[STORE_ERR];
     long head = -1;
-    int32_t today = (int32_t)(time(NULL) / 86400);
+    int32_t today = date_today();
     pthread_mutex_lock(&srv->store_lock);
     if (store_audit_head(srv->store, &head, err) < 0)
         head = -1;
@@ -154,7 +154,7 @@ static json_t *subjects_list(struct call *c, struct reply *r)
     json_t *open = json_object();
     char err[STORE_ERR];
     store_query_each(c->srv->store, NULL, count_open, open, err);
-    int32_t today = (int32_t)(time(NULL) / 86400);
+    int32_t today = date_today();
     json_t *a = json_array();
     for (size_t i = 0; i < s.n_subjects; i++) {
         json_t *q = json_object_get(open, s.subjects[i].usubjid);
@@ -326,6 +326,17 @@ void h_subject(struct call *c, struct reply *r)
         json_t *x = srv_subject_extras(c->srv, &g.s, sj, &res);
         json_object_update(o, x);
         json_decref(x);
+        /* What may still be entered (endpoints/entry.c): the page offers
+         * the dose and assessment forms by it. */
+        struct entry_window w;
+        entry_window(&g.s, sj, &w);
+        char until[11] = "";
+        if (w.until != DATE_NONE)
+            date_format(w.until, until);
+        json_object_set_new(o, "entry",
+                            json_pack("{s:b, s:s?, s:s}", "closed", w.closed,
+                                      "until", *until ? until : NULL, "why",
+                                      w.why));
         reply_json(r, o);
         subject_result_release(&res);
     }

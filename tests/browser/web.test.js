@@ -169,6 +169,30 @@ async function apiFromPage(page, method, p, body) {
   assert.match(await page.innerText("details[data-domain=suppae]"), /Relationship to Sacituzumab govitecan\s+RELATED/);
   assert.match(await page.innerText("details[data-domain=suppae]"), /Action Taken with Sacituzumab govitecan\s+DOSE REDUCED/);
   ok("the coordinator records a grade 3 AE, related to sacituzumab govitecan only, its dose reduced (per-drug SUPPAE)");
+  // Dates are ISO text, a partial date where SDTM allows one, kept as
+  // entered (a date picker neither shows YYYY-MM-DD nor takes 2026-05).
+  const ae2 = page.locator("form[data-add=ae]");
+  assert.equal(await ae2.locator("input[name=AESTDTC]").getAttribute("type"), null);
+  assert.equal(await ae2.locator("input[name=AESTDTC]").getAttribute("placeholder"), "YYYY-MM-DD or YYYY-MM");
+  assert.equal(await page.locator("form[data-add=ex] input[name=EXSTDTC]").getAttribute("placeholder"), "YYYY-MM-DD");
+  await ae2.locator("input[name=AETERM]").fill("Alopecia");
+  await ae2.locator("select[name=AETOXGR]").selectOption("1");
+  await ae2.locator("input[name=AESTDTC]").fill("2026-05");
+  await Promise.all([page.waitForEvent("load"), ae2.locator("button[type=submit]").click()]);
+  await page.waitForSelector("details[data-domain=ae] tbody tr");
+  assert.match(await page.locator("details[data-domain=ae] tbody tr", { hasText: "Alopecia" }).innerText(), /Alopecia\s+1\s.*\s2026-05(\s|$)/s);
+  ok("an AE with a partial start date (2026-05) is saved as entered, through ISO date fields");
+  // Leaving a page with an unsaved entry asks first.
+  await page.locator("form[data-add=cm] input[name=CMTRT]").fill("DEXAMETHASONE");
+  let asked = "";
+  page.once("dialog", (dlg) => { asked = dlg.type(); dlg.dismiss(); });
+  await page.click("header nav a:has-text('Subjects')");
+  await page.waitForTimeout(500);
+  assert.equal(asked, "beforeunload");
+  assert.match(page.url(), /subject\.html/);
+  assert.equal(await page.locator("form[data-add=cm] input[name=CMTRT]").inputValue(), "DEXAMETHASONE");
+  ok("leaving the page with an unsaved medication asks first, and the entry stays");
+  page.once("dialog", (dlg) => dlg.accept());
   assert.equal(await page.isVisible("#entry"), false);
   assert.equal(await page.isVisible("#sign"), false);
   assert.match(await page.innerText("#sign-note"), /Only an investigator signs \(you are coordinator\)/);
@@ -199,8 +223,30 @@ async function apiFromPage(page, method, p, body) {
   await saveAssessment(page);
   ok("the baseline lesions are identified and measured (RECIST 1.1 sum 48 mm)");
 
+  // The same visit again: refused, with a link to the saved one.
+  await page.fill("#visit", "screening");
+  await page.fill("#date", "2026-05-06");
+  await page.fill("input[aria-label='T01 diameter (mm)']", "18");
+  await page.waitForSelector("#entry-error:has-text('visit screening already has a saved assessment')");
+  assert.equal(await page.locator("#entry-error a").getAttribute("href"), "/subject.html?id=" + S + "#visit-screening");
+  assert.equal(await page.isDisabled("#save"), true);
+  ok("the same visit entered again is refused, with a link to the saved one");
+  // A diameter outside the plausible range asks for a confirmation; the
+  // refusal stays on screen while the person corrects it.
   await page.fill("#visit", "WEEK 6");
   await page.fill("#date", "2026-06-19");
+  await page.fill("input[aria-label='T01 diameter (mm)']", "9");
+  await page.fill("input[aria-label='T02 diameter (mm)']", "350");
+  await page.waitForSelector(".field-error[data-for='lesion:T02']:has-text('Please check: T02: 350 mm is outside the plausible range of 1 to 300 mm')");
+  await page.waitForSelector("#save:not([disabled])");
+  await page.click("#save");
+  await page.waitForSelector("#entry-confirm:not([hidden]):has-text('T02: 350 mm is outside the plausible range')");
+  assert.match(await page.innerText("#save-error"), /please confirm with a reason; nothing was saved yet/);
+  await shot(page, "assessment-confirm");
+  await page.fill("input[aria-label='T02 diameter (mm)']", "35");
+  await page.waitForFunction(() => !document.querySelector(".field-error[data-for='lesion:T02']").textContent);
+  assert.match(await page.innerText("#save-error"), /please confirm with a reason/);
+  ok("a 350 mm diameter asks for a confirmation with a reason, and the message stays through the next preview");
   await page.fill("input[aria-label='T01 diameter (mm)']", "9");
   await page.fill("input[aria-label='T02 diameter (mm)']", "18");
   await page.selectOption("#neuro", "STABLE");
@@ -228,7 +274,20 @@ async function apiFromPage(page, method, p, body) {
   await page.selectOption("#steroid", "NONE");
   await page.waitForSelector("#calls p[data-call='RANO-BM'] .resp.PR");
   assert.match(await callsFor(page, "RANO-BM"), /Best so far: PR PR confirmed: PR on 2026-06-19 \(day 43\), PR on 2026-07-31, 42 days later/);
-  await saveAssessment(page);
+  // The session ends mid-entry: the page offers to sign in again in place,
+  // then saves what was typed.
+  await page.context().clearCookies();
+  await page.waitForSelector("#save:not([disabled])");
+  await page.click("#save");
+  await page.waitForSelector("dialog#sign-in-again[open]");
+  assert.match(await page.innerText("dialog#sign-in-again"), /Your session has ended\. Sign in again as alice/);
+  await shot(page, "sign-in-again");
+  await page.fill("#again-password", "investigator pass");
+  assert.equal(await page.locator("dialog").count(), 1);
+  await Promise.all([page.waitForEvent("load"), page.click("dialog#sign-in-again button[type=submit]")]);
+  await page.waitForSelector("section.crit");
+  assert.match(await page.locator("section[data-criterion='RANO-BM'] tbody").innerText(), /WEEK 12\s+2026-07-31/);
+  ok("a session that ended mid-entry signs in again in place, and the assessment is saved");
   for (const c of ["RANO-BM", "RECIST 1.1"])
     assert.match(await page.locator("section[data-criterion='" + c + "'] .best").innerText(),
       /Confirmed best response: PR PR confirmed: PR on 2026-06-19/);
@@ -256,6 +315,11 @@ async function apiFromPage(page, method, p, body) {
   const row = page.locator("details[data-domain=tr] tbody tr", { hasText: "WEEK 12" }).filter({ hasText: "T02" });
   await row.locator("button:has-text('Change')").click();
   const change = page.locator("tr.change");
+  const offered = await change.locator("select[aria-label=field] option").allTextContents();
+  assert.ok(offered.includes("TRORRES"), offered.join(","));
+  for (const f of ["TRSEQ", "TRTESTCD", "TRTEST", "VISITNUM", "TRLNKID", "USUBJID"])
+    assert.ok(!offered.includes(f), f + " is offered for a change");
+  ok("the Change form offers the values, never the columns that name the record");
   await change.locator("input[aria-label='new value']").fill("16.5");
   await change.locator("input[aria-label='reason for the change']").fill("re-measured on PACS");
   await Promise.all([page.waitForEvent("load"), change.locator("button:has-text('Save the change')").click()]);

@@ -156,6 +156,11 @@ expect "... balist derive: no longer PD at WEEK 24" 0 "BAL-001-0040,OVRCNS,WEEK 
 expect "a TRORRESU that is no length (422)" 0 "unit 'IN' of LDIAM must be mm or cm (subject BAL-001-0040, lesion T01, visit WEEK 24)" status PUT /api/v1/records/$trid -b "$work/ja" -H "X-CSRF-Token: $csrf" -d '{"field": "TRORRESU", "value": "in", "reason": "x"}'
 expect "... nothing changed: TRSTRESN is still 7.1" 0 "alice,UPDATE,tr,$trid,BAL-001-0040,TRSTRESN,14,7.1" sh -c "'$BAL' audit '$db' --subject BAL-001-0040 | cut -d, -f3-10 | grep TRSTRESN | tail -1"
 expect "a TRSTRESN that disagrees with TRORRES (422)" 0 "TRORRES '0.71 cm' is 7.1 mm but TRSTRESN is 9 mm" status PUT /api/v1/records/$trid -b "$work/ja" -H "X-CSRF-Token: $csrf" -d '{"field": "TRSTRESN", "value": "9", "reason": "x"}'
+# The columns that name a record are never changed (the Change form does
+# not offer them): a TRTESTCD change would make a diameter a state.
+for f in TRSEQ TRTESTCD TRTEST VISITNUM TRLNKID USUBJID; do
+    expect "a change of $f is refused (400)" 0 "$f identifies the record and is not changed" status PUT /api/v1/records/$trid -b "$work/ja" -H "X-CSRF-Token: $csrf" -d "{\"field\": \"$f\", \"value\": \"X\", \"reason\": \"x\"}"
+done
 
 # ---- data capture: enrolment, records, changes, audit, queries,
 # signatures, dashboard ----
@@ -262,6 +267,49 @@ expect "a dose after the subject's death (409)" 0 "the subject died on 2025-08-0
 expect "a dose for a screen failure (409)" 0 "the subject is a screen failure: no dose can be recorded" status POST /api/v1/subjects/BAL-001-0102/records $C -d '{"domain": "ex", "values": {"EXTRT": "IVONESCIMAB", "EXDOSE": "20", "EXDOSU": "mg/kg", "EXSTDTC": "2025-01-10"}}'
 expect "balist check warns of the confirmed dose in the data" 0 "ex.csv" sh -c "'$BAL' check '$db' --max-messages 0 2>&1 | grep 'subject BAL-001-0101: 200 mg/kg is 1000% of the planned'"
 
+# A tumour assessment at entry (endpoints/entry.c), on BAL-001-0101's
+# baseline (consent 2025-01-02, first dose 2025-01-10).
+# EVIDENCE: ENTRY-TARGETS. Targets by their criterion's rules.
+base() { # base IDENTIFY-AND-LESIONS [CONFIRM]: a baseline proposal for 2025-01-05
+    printf '{"visit": "SCREENING", "date": "2025-01-05", %s%s}' "$1" "${2:+, $2}"
+}
+ident() { # ident ID LOCATION RANO RECIST
+    printf '{"id": "%s", "location": "%s", "rano": "%s", "recist": "%s"}' "$@"
+}
+lung=$(base "\"identify\": [$(ident T01 LUNG TARGET TARGET)], \"lesions\": [{\"id\": \"T01\", \"diameter_mm\": \"20\"}]")
+expect "preview: a RANO-BM target in the lung is named in the checks" 0 '"text": "T01 (LUNG) is not in the brain: a RANO-BM target must be a CNS lesion' status POST /api/v1/subjects/BAL-001-0101/preview $A -d "$lung"
+expect "... as a refusal beside lesion T01" 0 '"field": "lesion:T01"' cat "$work/body"
+expect "... and the save is refused (422)" 0 '"lesion:T01": "T01 (LUNG) is not in the brain' status POST /api/v1/subjects/BAL-001-0101/assessments $A -d "$lung"
+small=$(base "\"identify\": [$(ident T01 'FRONTAL LOBE' TARGET TARGET)], \"lesions\": [{\"id\": \"T01\", \"diameter_mm\": \"8\"}]")
+expect "a RANO-BM and RECIST target of 8 mm (422, both beside the lesion)" 0 '"lesion:T01": "T01: 8 mm is below the 10 mm longest diameter of a measurable RECIST 1.1 target; make it a non-target (response-criteria.md a.2); T01: 8 mm is below the 10 mm longest diameter of a measurable RANO-BM target' status POST /api/v1/subjects/BAL-001-0101/assessments $A -d "$small"
+node=$(base "\"identify\": [$(ident T01 'FRONTAL LOBE' TARGET TARGET), $(ident T02 'LYMPH NODE, AXILLARY' '' TARGET)], \"lesions\": [{\"id\": \"T01\", \"diameter_mm\": \"12\"}, {\"id\": \"T02\", \"diameter_mm\": \"12\"}]")
+expect "a RECIST nodal target with a 12 mm short axis (422)" 0 "T02: 12 mm is below the 15 mm short axis of a measurable RECIST 1.1 target" status POST /api/v1/subjects/BAL-001-0101/assessments $A -d "$node"
+six="" ; les=""
+for i in 1 2 3 4 5 6; do
+    six="$six${six:+, }$(ident T0$i 'PARIETAL LOBE' TARGET '')"
+    les="$les${les:+, }{\"id\": \"T0$i\", \"diameter_mm\": \"1$i\"}"
+done
+expect "six RANO-BM targets (422)" 0 '"identify": "6 RANO-BM target lesions: the criterion allows at most 5' status POST /api/v1/subjects/BAL-001-0101/assessments $A -d "$(base "\"identify\": [$six], \"lesions\": [$les]")"
+brain3=$(base "\"identify\": [$(ident T01 'FRONTAL LOBE' TARGET TARGET), $(ident T02 CEREBELLUM TARGET TARGET), $(ident T03 'PARIETAL LOBE' TARGET TARGET)], \"lesions\": [{\"id\": \"T01\", \"diameter_mm\": \"12\"}, {\"id\": \"T02\", \"diameter_mm\": \"13\"}, {\"id\": \"T03\", \"diameter_mm\": \"14\"}]")
+expect "three RECIST targets in the brain (422)" 0 "3 RECIST 1.1 targets in one organ (BRAIN): RECIST allows at most 2 per organ" status POST /api/v1/subjects/BAL-001-0101/assessments $A -d "$brain3"
+expect "a scan dated in the future (422)" 0 '"date": "Scan date 2099-01-05 is in the future' status POST /api/v1/subjects/BAL-001-0101/assessments $A -d "$(echo "$small" | sed 's/2025-01-05/2099-01-05/; s/"8"/"18"/')"
+expect "a scan of a screen failure (409)" 0 "the subject is a screen failure: no tumour assessment can be recorded" status POST /api/v1/subjects/BAL-001-0102/assessments $A -d "$(echo "$small" | sed 's/"8"/"18"/')"
+# EVIDENCE: ENTRY-DIAMETER. 350 mm is outside 1 to 300 mm.
+bigin="\"identify\": [$(ident T01 'FRONTAL LOBE' TARGET TARGET), $(ident T02 LIVER '' TARGET)], \"lesions\": [{\"id\": \"T01\", \"diameter_mm\": \"12\"}, {\"id\": \"T02\", \"diameter_mm\": \"350\"}, {\"id\": \"T03\", \"diameter_mm\": \"16\"}]"
+bigin=$(echo "$bigin" | sed "s/\], \"lesions/, $(ident T03 'LYMPH NODE, AXILLARY' '' TARGET)], \"lesions/")
+big=$(base "$bigin")
+n2=$(audit_rows)
+expect "a 350 mm lesion asks for a confirmation (409)" 0 '"text": "T02: 350 mm is outside the plausible range of 1 to 300 mm for a lesion"' status POST /api/v1/subjects/BAL-001-0101/assessments $A -d "$big"
+expect "... nothing saved" 0 "$n2" audit_rows
+expect "... confirmed with a reason (201)" 0 '"saved": true' status POST /api/v1/subjects/BAL-001-0101/assessments $A -d "$(base "$bigin" '"confirm": {"reason": "bulky liver mass, measured twice"}')"
+expect "... the reason in the audit trail" 0 "bulky liver mass, measured twice" sh -c "'$BAL' audit '$db' --subject BAL-001-0101 | grep ',tr,'"
+expect "... a lymph node's diameter saved as its short axis (SAXIS)" 0 "T03,SAXIS,Short Axis,16,mm" sh -c "'$BAL' export '$db' --out '$work/e3' >/dev/null 2>&1; grep BAL-001-0101 '$work/e3/tr.csv'"
+expect "... and counted in the RECIST 1.1 baseline sum: 12 + 350 + 16 mm" 0 '"sum_mm": 378' status GET /api/v1/subjects/BAL-001-0101 $A
+expect "balist check warns of it in the data" 0 "" sh -c "'$BAL' check '$db' --max-messages 0 2>&1 | grep -q 'subject BAL-001-0101: T02: 350 mm is outside the plausible range'"
+expect "the same visit again, in other case (409, with a link)" 0 '"href": "/subject.html?id=BAL-001-0101#visit-screening"' status POST /api/v1/subjects/BAL-001-0101/assessments $A -d "$(echo "$small" | sed 's/SCREENING/screening/; s/"8"/"18"/')"
+expect "... naming the visit" 0 "visit screening already has a saved assessment" cat "$work/body"
+expect "... a preview of it is refused too (409)" 0 "409" status POST /api/v1/subjects/BAL-001-0101/preview $A -d "$(echo "$small" | sed 's/"8"/"18"/')"
+
 # An AE's relatedness and action per study drug: SUPPAE qualifiers.
 expect "an AE with per-drug relatedness and action (201)" 0 "201" status POST /api/v1/subjects/BAL-001-0101/records $C -d '{"domain": "ae", "values": {"AETERM": "Neutropenia", "AEDECOD": "Neutropenia", "AETOXGR": "3", "AESER": "N", "AEREL": "RELATED", "AEACN": "MULTIPLE", "AESTDTC": "2025-01-25"}, "qualifiers": {"AERELIVO": "NOT RELATED", "AERELADC": "RELATED", "AEACNIVO": "DOSE NOT CHANGED", "AEACNADC": "DOSE REDUCED"}}'
 "$BAL" export "$db" --out "$work/e2" >/dev/null 2>&1
@@ -276,6 +324,10 @@ status POST /api/v1/subjects/BAL-001-0101/records $C -d '{"domain": "ae", "value
 expect "an AE's AEREL and AEACN from its qualifiers: RELATED, MULTIPLE" 0 "Nausea RELATED MULTIPLE" awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i } { print $c["AETERM"], $c["AEREL"], $c["AEACN"] }' "$work/e2b/ae.csv"
 expect "... NOT RELATED, DOSE NOT CHANGED" 0 "Fatigue NOT RELATED DOSE NOT CHANGED" awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i } { print $c["AETERM"], $c["AEREL"], $c["AEACN"] }' "$work/e2b/ae.csv"
 expect "a qualifier that is not a QNAM (400)" 0 "a text value under a QNAM" status POST /api/v1/subjects/BAL-001-0101/records $C -d '{"domain": "ae", "values": {"AETERM": "Rash", "AETOXGR": "1", "AESTDTC": "2025-01-26"}, "qualifiers": {"aerel ivo": "RELATED"}}'
+# Partial dates where SDTM allows them, kept as entered, never padded.
+expect "an AE with a partial start date, 2025-02 (201)" 0 "201" status POST /api/v1/subjects/BAL-001-0101/records $C -d '{"domain": "ae", "values": {"AETERM": "Alopecia", "AETOXGR": "1", "AESTDTC": "2025-02"}}'
+expect "... stored as entered" 0 ",2025-02," sh -c "'$BAL' export '$db' --out '$work/e4' >/dev/null 2>&1; grep Alopecia '$work/e4/ae.csv'"
+expect "a date in another format is refused (422)" 0 "422" status POST /api/v1/subjects/BAL-001-0101/records $C -d '{"domain": "ae", "values": {"AETERM": "Alopecia", "AETOXGR": "1", "AESTDTC": "02/03/2025"}}'
 
 # Queries: raised by a monitor, answered by the site, closed.
 expect "the automatic queries of the demo (16 recorded responses differ)" 0 "16" sh -c "curl -s -b '$work/ja2' '$U/api/v1/queries' | grep -c '\"check\": \"response/'"

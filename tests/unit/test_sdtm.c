@@ -1018,7 +1018,7 @@ static void test_form_rows_from_protocol(void **state)
     struct captured c = {""};
     struct tumour_identify id = {"T01", "FRONTAL LOBE", {NULL, NULL}};
     id.cls[CRIT_RANOBM] = "TARGET";
-    struct tumour_lesion_entry les = {"T01", "12.3456", NULL, false};
+    struct tumour_lesion_entry les = {"T01", "12.3456", NULL, false, false};
     struct tumour_entry e = {.studyid = "S",
                              .usubjid = "S-1",
                              .visit = "SCREENING",
@@ -1038,6 +1038,13 @@ static void test_form_rows_from_protocol(void **state)
     assert_non_null(strstr(c.text, "TRORRES=12.3456 TRORRESU=mm "
                                    "TRSTRESC=12.3456 TRSTRESN=12.3456"));
     assert_non_null(strstr(c.text, "RSTESTCD=NEUROSTAT"));
+    assert_non_null(strstr(c.text, "TRTESTCD=LDIAM TRTEST=Longest Diameter"));
+    /* A lymph node is measured by its short axis (a.2). */
+    les.nodal = true;
+    c.text[0] = '\0';
+    assert_int_equal(sdtm_rows_assessment(&p, &e, &num, capture_row, &c), 0);
+    assert_non_null(strstr(c.text, "TRTESTCD=SAXIS TRTEST=Short Axis "
+                                   "TRORRES=12.3456"));
     struct ie_answer ans = {"AGE", "Age 18 or more", "Y", true};
     struct enrol_entry en = {.studyid = "S",
                              .usubjid = "S-2",
