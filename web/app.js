@@ -470,6 +470,22 @@ function entryForm(d) {
       return;
     }
     showChecks(r.data.checks || []);
+    // One source for the corticosteroid dose: the medication records when
+    // they give it (read-only here, with a link to them), else this entry.
+    const st = r.data.steroid || {};
+    const stSel = document.getElementById("steroid"), stInfo = document.getElementById("steroid-info");
+    stSel.hidden = !!st.from_medication;
+    stInfo.hidden = !st.from_medication;
+    if (st.from_medication) {
+      stSel.value = "";
+      stInfo.replaceChildren("from the medication records: " + st.mg_per_day + " mg/day dexamethasone-equivalent on " + p.date +
+        (st.baseline_mg_per_day === null || st.baseline_mg_per_day === undefined ? "" : " (baseline " + st.baseline_mg_per_day + " mg/day)") + " ",
+        el("a", { href: "#records", "data-open": "cm" }, "see the medication records"));
+      stInfo.querySelector("a").addEventListener("click", () => {
+        const det = document.querySelector("details[data-domain=cm]");
+        if (det) det.open = true;
+      });
+    }
     const refused = (r.data.checks || []).filter((c) => c.severity !== "confirm");
     if (refused.length) {
       save.title = "Correct what is marked beside the fields first";

@@ -490,6 +490,24 @@ void entry_check_assessment(const struct study *s, const struct subject *sj,
               d, s->proto.baseline_max_days_before, c);
     }
     status(s, sj, day, "tumour assessment", o);
+    /* Rule ENTRY-STEROID: the corticosteroid dose has one source. When the
+     * medication records give it on the scan date (steroid_dose_on,
+     * data-format.md "Corticosteroid dose"), a steroid status entered
+     * with the assessment (RS, the protocol's steroid_status_codes) is
+     * refused: RANO-BM would not use it. */
+    double mg;
+    if (steroid_dose_on(s, sj, day, &mg))
+        for (size_t i = 0; i < sj->n_rs; i++)
+            if (sj->rs[i].kind == RS_STEROID &&
+                !strcasecmp(sj->rs[i].visit, visit)) {
+                issue(o, ENTRY_REFUSE, "steroid_status",
+                      "the medication records give the corticosteroid dose "
+                      "on this date (%.4g mg/day dexamethasone-equivalent): "
+                      "RANO-BM uses it, so a steroid status is not entered "
+                      "here; correct the medication records instead",
+                      mg);
+                break;
+            }
     /* Each lesion's diameter once (it is kept per criterion). */
     for (size_t li = 0; li < sj->n_lesions; li++)
         for (int c = 0; c < CRIT_N; c++) {

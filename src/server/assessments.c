@@ -341,6 +341,22 @@ static void propose(struct call *c, struct reply *r, bool save)
     srv_checks_run(&g.s, g.sj, &k);
     if (save && stage_save(c->srv, &g, c->who->user, reason, &k, ids, r) < 0)
         goto done;
+    /* The corticosteroid dose on the scan date, when the medication
+     * records give it (criteria/ranobm.c): the form shows it read-only
+     * beside the baseline's, and takes no steroid status. */
+    double mg = 0, base_mg = NAN;
+    int32_t day = DATE_NONE;
+    for (size_t t = 0; t < k.res.rano.n_tp; t++)
+        if (!strcmp(k.res.rano.tp[t].visit, p.visit))
+            day = k.res.rano.tp[t].date;
+    if (k.res.rano.baseline_ok && k.res.rano.n_tp)
+        base_mg = k.res.rano.tp[0].steroid_mg;
+    bool from_cm = day != DATE_NONE && steroid_dose_on(&g.s, g.sj, day, &mg);
+    json_t *steroid =
+        from_cm ? json_pack("{s:b, s:f, s:o}", "from_medication", true,
+                            "mg_per_day", mg, "baseline_mg_per_day",
+                            isnan(base_mg) ? json_null() : json_real(base_mg))
+                : json_pack("{s:b}", "from_medication", false);
     json_t *fa = json_array();
     for (size_t i = 0; i < k.n; i++)
         if (!strcmp(k.f[i].visit, p.visit))
@@ -351,6 +367,7 @@ static void propose(struct call *c, struct reply *r, bool save)
                             srv_crit_json(&k.res.rano),
                             srv_crit_json(&k.res.recist), "findings", fa,
                             "checks", srv_entry_json(&o)));
+    json_object_set_new(r->json, "steroid", steroid);
     if (save)
         r->status = MHD_HTTP_CREATED;
 done:

@@ -250,9 +250,14 @@ async function apiFromPage(page, method, p, body) {
   await page.fill("input[aria-label='T01 diameter (mm)']", "9");
   await page.fill("input[aria-label='T02 diameter (mm)']", "18");
   await page.selectOption("#neuro", "STABLE");
-  await page.selectOption("#steroid", "NONE");
   await page.selectOption("#rec-rano", "SD");
   await page.waitForSelector("#calls p[data-call='RANO-BM'] .resp.PR");
+  // The medication records give the steroid dose (none: 0 mg/day): shown
+  // read-only with a link to them, and no steroid status is asked for.
+  await page.waitForSelector("#steroid-info:not([hidden])");
+  assert.match(await page.innerText("#steroid-info"), /from the medication records: 0 mg\/day dexamethasone-equivalent on 2026-06-19 \(baseline 0 mg\/day\) see the medication records/);
+  assert.equal(await page.isVisible("#steroid"), false);
+  ok("the corticosteroid dose comes from the medication records, shown read-only with a link to them");
   const w6 = await callsFor(page, "RANO-BM");
   assert.match(w6, /RANO-BM: PR/);
   assert.match(w6, /-50\.0% from baseline 18 mm/);
@@ -271,7 +276,6 @@ async function apiFromPage(page, method, p, body) {
   await page.fill("input[aria-label='T01 diameter (mm)']", "8");
   await page.fill("input[aria-label='T02 diameter (mm)']", "17");
   await page.selectOption("#neuro", "STABLE");
-  await page.selectOption("#steroid", "NONE");
   await page.waitForSelector("#calls p[data-call='RANO-BM'] .resp.PR");
   assert.match(await callsFor(page, "RANO-BM"), /Best so far: PR PR confirmed: PR on 2026-06-19 \(day 43\), PR on 2026-07-31, 42 days later/);
   // The session ends mid-entry: the page offers to sign in again in place,

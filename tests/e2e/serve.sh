@@ -120,6 +120,14 @@ expect "... the database is still the demo study" 0 "" sh -c "'$BAL' export '$db
 # refused rather than rounded.
 expect "preview: 14.04 mm stays 14.04 mm" 0 '"reason": "PD: sum 14.04 mm is +97.7% over nadir 7.1 mm' status POST /api/v1/subjects/BAL-001-0040/preview -b "$work/ja" -d '{"visit": "WEEK 24", "date": "2026-08-22", "lesions": [{"id": "T01", "diameter_mm": 14.04}]}'
 expect "preview: 14.00001 mm is refused (400)" 0 "lesions[0].diameter_mm must be a length in mm from 0 to 10000 with at most 4 decimals" status POST /api/v1/subjects/BAL-001-0040/preview -b "$work/ja" -d '{"visit": "WEEK 24", "date": "2026-08-22", "lesions": [{"id": "T01", "diameter_mm": 14.00001}]}'
+# EVIDENCE: ENTRY-STEROID. The demo's medication records give the
+# corticosteroid dose: the preview shows it, and a steroid status entered
+# with the assessment is refused (RANO-BM would not use it).
+expect "preview: the steroid dose from the medication records" 0 '"from_medication": true' status POST /api/v1/subjects/BAL-001-0040/preview -b "$work/ja" -d "$prop"
+expect "... its dose on the scan date" 0 '"mg_per_day": 0' cat "$work/body"
+sprop='{"visit": "WEEK 24", "date": "2026-08-22", "lesions": [{"id": "T01", "diameter_mm": 14.0}], "steroid_status": "NONE"}'
+expect "preview: a steroid status as well is marked for refusal" 0 '"field": "steroid_status"' status POST /api/v1/subjects/BAL-001-0040/preview -b "$work/ja" -d "$sprop"
+expect "... and the save refused (422)" 0 '"steroid_status": "the medication records give the corticosteroid dose on this date (0 mg/day dexamethasone-equivalent)' status POST /api/v1/subjects/BAL-001-0040/assessments -b "$work/ja" -H "X-CSRF-Token: $csrf" -d "$sprop"
 # Saving: refused requests write nothing (the audit trail keeps its
 # length), then the assessment is saved in one audited transaction and
 # the command line derives what the page showed.
