@@ -862,23 +862,44 @@ function signatures(d) {
   const visits = new Set(d.criteria.flatMap((c) => c.timepoints.map((t) => t.visit)));
   const sel = document.getElementById("sign-visit");
   for (const v of visits) if (v) sel.append(el("option", { value: v }, "visit " + v));
-  f.addEventListener("submit", async (ev) => {
+  const pwIn = document.getElementById("sign-password");
+  const errBox = document.getElementById("sign-error");
+  const panel = document.getElementById("sign-confirm");
+  // Signing, verifying or locking with queries still open: the server
+  // lists them (409) and the person decides; a refusal never leaves the
+  // page.
+  const act = async (path, body, verb) => {
+    if (sel.value) body.visit = sel.value;
+    body.password = pwIn.value;
+    const r = await api("POST", "/subjects/" + encodeURIComponent(d.usubjid) + path, body);
+    if (r.status === 201) { pwIn.value = ""; location.reload(); return; }
+    errBox.textContent = why(r);
+    if (r.status === 409 && r.data && r.data.open_queries) {
+      const go = el("button", { type: "button", "data-ack": verb }, verb + " with " +
+        (r.data.open_queries.length === 1 ? "this query" : "these queries") + " open");
+      const list = el("ul", {}, ...r.data.open_queries.map((q) =>
+        el("li", {}, "#" + q.id + (q.visit ? " (" + q.visit + ")" : "") + ", " + q.status + ": " + q.text)));
+      panel.replaceChildren(el("p", {}, "Still open:"), list, go);
+      panel.hidden = false;
+      go.addEventListener("click", () => act(path, Object.assign(body, { acknowledge_open_queries: true }), verb));
+    } else pwIn.value = "";
+  };
+  f.addEventListener("submit", (ev) => {
     ev.preventDefault();
-    const body = { meaning: document.getElementById("sign-meaning").value,
-      password: document.getElementById("sign-password").value };
-    if (sel.value) body.visit = sel.value;
-    const r = await api("POST", "/subjects/" + encodeURIComponent(d.usubjid) + (verify ? "/verify" : "/sign"), body);
-    document.getElementById("sign-password").value = "";
-    if (r.status === 201) location.reload();
-    else document.getElementById("sign-error").textContent = why(r);
+    act(verify ? "/verify" : "/sign", { meaning: document.getElementById("sign-meaning").value },
+      verify ? "Verify" : "Sign");
   });
-  document.getElementById("lock").addEventListener("click", async () => {
-    const body = { meaning: "locked for review", password: document.getElementById("sign-password").value };
-    if (sel.value) body.visit = sel.value;
-    const r = await api("POST", "/subjects/" + encodeURIComponent(d.usubjid) + "/lock", body);
-    document.getElementById("sign-password").value = "";
-    if (r.status === 201) location.reload();
-    else document.getElementById("sign-error").textContent = why(r);
+  // Lock asks first, saying what it freezes.
+  document.getElementById("lock").addEventListener("click", () => {
+    const all = Object.values(d.records || {}).flat();
+    const n = sel.value ? all.filter((x) => (x.values.VISIT || "") === sel.value).length : all.length;
+    const go = el("button", { type: "button", id: "lock-now" }, "Lock now");
+    const cancel = el("button", { type: "button", class: "light" }, "Cancel");
+    panel.replaceChildren(el("p", {}, "Locking " + (sel.value ? "visit " + sel.value + " of " : "") + d.usubjid +
+      " freezes its " + n + " records: no change and no new record until someone who may lock unlocks it, with a reason."), go, " ", cancel);
+    panel.hidden = false;
+    cancel.addEventListener("click", () => { panel.hidden = true; });
+    go.addEventListener("click", () => act("/lock", { meaning: "locked for review" }, "Lock"));
   });
 }
 

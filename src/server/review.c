@@ -14,17 +14,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* ---- queries ---- */
 
 static int query_json(void *ctx, const struct query_row *q)
 {
     json_array_append_new(
-        ctx, json_pack("{s:I, s:s, s:s?, s:s, s:s?, s:s, s:s, s:s, s:s, s:s?, "
-                       "s:s?, s:s?, s:s?, s:s?, s:s?}",
+        ctx, json_pack("{s:I, s:s, s:s?, s:o, s:s, s:s?, s:s, s:s, s:s, s:s, "
+                       "s:s?, s:s?, s:s?, s:s?, s:s?, s:s?}",
                        "id", (json_int_t)q->id, "usubjid", q->usubjid, "visit",
-                       q->visit, "kind", q->kind, "check", q->check_key, "text",
-                       q->text, "status", q->status, "raised_by", q->raised_by,
+                       q->visit, "record",
+                       q->record_id ? json_integer(q->record_id) : json_null(),
+                       "kind", q->kind, "check", q->check_key, "text", q->text,
+                       "status", q->status, "raised_by", q->raised_by,
                        "raised_ts", q->raised_ts, "answer", q->answer,
                        "answered_by", q->answered_by, "answered_ts",
                        q->answered_ts, "closed_by", q->closed_by, "closed_ts",
@@ -72,10 +75,20 @@ void h_query_raise(struct call *c, struct reply *r)
         long id = -1;
         struct stage g;
         stage_init(&g);
+        long rec = json_is_integer(rid) ? (long)json_integer_value(rid) : 0;
+        char owner[128] = "";
         pthread_mutex_lock(&c->srv->store_lock);
         if (stage_export(c->srv, &g, c->arg, r) == 0 && !g.exists)
             reply_error(r, MHD_HTTP_NOT_FOUND, "no such subject");
-        else if (!r->json)
+        else if (!r->json && rec &&
+                 (store_record_get(c->srv->store, rec, "USUBJID", owner,
+                                   sizeof owner, err) != 1 ||
+                  strcmp(owner, c->arg))) {
+            char msg[200];
+            snprintf(msg, sizeof msg, "record %ld is not a record of %.64s",
+                     rec, c->arg);
+            reply_error(r, MHD_HTTP_BAD_REQUEST, msg);
+        } else if (!r->json)
             id = store_query_raise(
                 c->srv->store, c->arg, visit,
                 json_is_integer(rid) ? (long)json_integer_value(rid) : 0,
@@ -161,6 +174,27 @@ json_t *signatures_json(struct server *srv, const char *usubjid)
     return a;
 }
 
+/* The subject's queries not closed (of the visit, when one is given:
+ * its own and the whole subject's). */
+struct open_q {
+    const char *visit;
+    json_t *list;
+};
+
+static int open_query(void *ctx, const struct query_row *q)
+{
+    struct open_q *x = ctx;
+    if (!strcmp(q->status, "closed"))
+        return 0;
+    if (x->visit && q->visit && *q->visit && strcasecmp(q->visit, x->visit))
+        return 0;
+    json_array_append_new(x->list,
+                          json_pack("{s:I, s:s?, s:s, s:s}", "id",
+                                    (json_int_t)q->id, "visit", q->visit,
+                                    "status", q->status, "text", q->text));
+    return 0;
+}
+
 static void sign(struct call *c, struct reply *r, const char *kind)
 {
     json_t *j = srv_parse_body(c, r);
@@ -174,6 +208,41 @@ static void sign(struct call *c, struct reply *r, const char *kind)
         const char *visit = json_string_value(json_object_get(j, "visit"));
         char err[STORE_ERR] = "";
         pthread_mutex_lock(&c->srv->store_lock);
+        /* Open queries are listed first: signed, verified or locked with
+         * them only when the person says so (acknowledge_open_queries). */
+        struct open_q oq = {visit && *visit ? visit : NULL, json_array()};
+        store_query_each(c->srv->store, c->arg, open_query, &oq, err);
+        err[0] = '\0';
+        size_t n_open = json_array_size(oq.list);
+        char role[32];
+        /* A wrong password is one, open queries or not (the lockout
+         * counts it). */
+        bool pw_ok =
+            !n_open || store_user_check(c->srv->store, c->who->user, pw, role,
+                                        sizeof role, err) == 1;
+        err[0] = '\0';
+        if (n_open && pw_ok &&
+            !json_is_true(json_object_get(j, "acknowledge_open_queries"))) {
+            pthread_mutex_unlock(&c->srv->store_lock);
+            char msg[300];
+            snprintf(msg, sizeof msg,
+                     "%zu %s still open for %.64s%s%.64s: answer or close "
+                     "%s first, or confirm that you %s with %s open; "
+                     "nothing was done",
+                     n_open, n_open == 1 ? "query is" : "queries are", c->arg,
+                     oq.visit ? " at " : "", oq.visit ? oq.visit : "",
+                     n_open == 1 ? "it" : "them",
+                     !strcmp(kind, "lock")           ? "lock"
+                     : !strcmp(kind, "verification") ? "verify"
+                                                     : "sign",
+                     n_open == 1 ? "it" : "them");
+            r->status = MHD_HTTP_CONFLICT;
+            r->json =
+                json_pack("{s:s, s:o}", "error", msg, "open_queries", oq.list);
+            json_decref(j);
+            return;
+        }
+        json_decref(oq.list);
         long id = store_sign(c->srv->store, c->arg, visit, kind, meaning,
                              c->who->user, pw, err);
         int status =

@@ -311,8 +311,15 @@ async function apiFromPage(page, method, p, body) {
 
   // ---- signature, then a correction with a reason voids it ----
   await page.fill("#sign-password", "investigator pass");
-  await Promise.all([page.waitForEvent("load"), page.click("#sign button[type=submit]")]);
+  await page.click("#sign button[type=submit]");
+  // The answered query is not closed yet: the server lists it first.
+  await page.waitForSelector("#sign-confirm:not([hidden]):has-text('answered: The recorded RANO-BM response at WEEK 6')");
+  assert.match(await page.innerText("#sign-error"), /1 query is still open for BAL-001-0099: answer or close it first, or confirm that you sign with it open/);
+  assert.match(page.url(), /subject\.html/);
+  await shot(page, "sign-open-queries");
+  await Promise.all([page.waitForEvent("load"), page.click("button[data-ack=Sign]")]);
   await page.waitForSelector("#signature-state:has-text('Signed: whole subject by alice')");
+  ok("signing with a query still open lists it and asks first");
   await shot(page, "signed");
   ok("the investigator signs the subject, password entered again");
 
@@ -353,11 +360,18 @@ async function apiFromPage(page, method, p, body) {
   assert.match(await page.innerText("#role-note"), /Read-only: .* you cannot enter or change data/);
   assert.equal(await page.locator("header nav a:has-text('Enrol')").count(), 0);
   await page.fill("#sign-password", "monitor pass");
-  await Promise.all([page.waitForEvent("load"), page.click("#sign button:has-text('Mark verified')")]);
+  await page.click("#sign button:has-text('Mark verified')");
+  await page.waitForSelector("button[data-ack=Verify]");
+  await Promise.all([page.waitForEvent("load"), page.click("button[data-ack=Verify]")]);
   await page.waitForSelector("#signature-state:has-text('Source data verified: whole subject by mona')");
   ok("the monitor marks the subject source-verified, password entered again");
   await page.fill("#sign-password", "monitor pass");
-  await Promise.all([page.waitForEvent("load"), page.click("#lock")]);
+  await page.click("#lock");
+  await page.waitForSelector("#sign-confirm:not([hidden])");
+  assert.match(await page.innerText("#sign-confirm"), /Locking BAL-001-0099 freezes its \d+ records: no change and no new record until someone who may lock unlocks it, with a reason\./);
+  await page.click("#lock-now");
+  await page.waitForSelector("button[data-ack=Lock]");
+  await Promise.all([page.waitForEvent("load"), page.click("button[data-ack=Lock]")]);
   await page.waitForSelector("#signature-state:has-text('Locked: whole subject by mona')");
   await shot(page, "locked");
   ok("the monitor locks the subject");

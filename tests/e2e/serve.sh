@@ -350,6 +350,18 @@ expect "... a closed query stays closed (409)" 0 "is closed" status POST /api/v1
 expect "... its text kept verbatim" 0 '<script>alert(1)</script>' status GET /api/v1/queries $M
 expect "a query on no subject (404)" 0 "404" status POST /api/v1/subjects/NOBODY/queries $M -d '{"text": "x"}'
 
+# A monitor's query attached to a visit and a record; signing with it
+# open is refused with the list, unless acknowledged.
+expect "a query on another subject's record (400)" 0 "is not a record of BAL-001-0101" status POST /api/v1/subjects/BAL-001-0101/queries $M -d '{"text": "x", "record": 1}'
+expect "a monitor's query on a visit and a record (201)" 0 "201" status POST /api/v1/subjects/BAL-001-0101/queries $M -d "{\"text\": \"Grade of the headache?\", \"visit\": \"SCREENING\", \"record\": $aeid}"
+q2=$(sed -n 's/.*"query": \([0-9]*\).*/\1/p' "$work/body")
+expect "... listed with its visit and record" 0 "\"record\": $aeid" sh -c "curl -s -b '$work/ja2' '$U/api/v1/subjects/BAL-001-0101' | tr -d '\n' | grep -o '\"id\": $q2, [^}]*'"
+expect "signing with an open query (409, listed)" 0 '"text": "Grade of the headache?"' status POST /api/v1/subjects/BAL-001-0101/sign $A -d '{"meaning": "I confirm the data", "password": "correct horse battery"}'
+expect "... saying what to do" 0 "1 query is still open for BAL-001-0101: answer or close it first, or confirm that you sign with it open; nothing was done" cat "$work/body"
+expect "... a wrong password still counts as one (401)" 0 "401" status POST /api/v1/subjects/BAL-001-0101/sign $A -d '{"meaning": "I confirm the data", "password": "nope"}'
+expect "locking with it open (409)" 0 "confirm that you lock with it open" status POST /api/v1/subjects/BAL-001-0101/lock $M -d '{"meaning": "x", "password": "monitor pass phrase"}'
+status POST /api/v1/queries/$q2/close $M -d '{"note": "Grade 1 confirmed by phone."}' >/dev/null
+
 # Signatures: the password again; a later change voids it.
 expect "sign with a wrong password (401)" 0 "nothing was signed" status POST /api/v1/subjects/BAL-001-0101/sign $A -d '{"meaning": "I confirm the data", "password": "nope"}'
 expect "sign (201)" 0 "201" status POST /api/v1/subjects/BAL-001-0101/sign $A -d '{"meaning": "I confirm the data", "password": "correct horse battery"}'

@@ -39,12 +39,13 @@ expect "week 6: PR, and the site's SD to be queried (201)" 0 "is SD; BALIST comp
 expect "week 12: confirmed PR" 0 '"cbor": "PR"' status POST /api/v1/subjects/$S/assessments $A -d '{"visit": "WEEK 12", "date": "2026-07-31", "lesions": [{"id": "T01", "diameter_mm": 8}], "neuro_status": "STABLE"}'
 expect "the discrepancy query is open" 0 "is SD; BALIST computes PR" status GET /api/v1/subjects/$S $A
 tr=$(tr -d '\n ' <"$work/body" | sed -n 's/.*"tr":\[{"id":\([0-9]*\).*/\1/p')
-expect "sign (201)" 0 "201" status POST /api/v1/subjects/$S/sign $A -d '{"meaning": "I confirm", "password": "investigator pass"}'
+expect "sign with the query open: listed first (409)" 0 "1 query is still open" status POST /api/v1/subjects/$S/sign $A -d '{"meaning": "I confirm", "password": "investigator pass"}'
+expect "sign (201)" 0 "201" status POST /api/v1/subjects/$S/sign $A -d '{"meaning": "I confirm", "password": "investigator pass", "acknowledge_open_queries": true}'
 expect "a diameter corrected with a reason (200)" 0 '"reason": "re-measured"' status PUT /api/v1/records/$tr $A -d '{"field": "TRORRES", "value": "18.5", "reason": "re-measured"}'
 expect "... TRSTRESN follows it" 0 '"TRSTRESN": "18.5"' cat "$work/body"
 expect "... in the record's audit, as entered (18, not 18.0)" 0 '"old": "18"' status GET /api/v1/records/$tr/audit $A
 expect "... the signature voided" 0 '"voided_reason": "re-measured"' status GET /api/v1/subjects/$S $A
-expect "a lock (201)" 0 "201" status POST /api/v1/subjects/$S/lock $M -d '{"meaning": "locked", "password": "monitor pass"}'
+expect "a lock (201)" 0 "201" status POST /api/v1/subjects/$S/lock $M -d '{"meaning": "locked", "password": "monitor pass", "acknowledge_open_queries": true}'
 expect "... refuses a change (409)" 0 "is locked (by mona" status PUT /api/v1/records/$tr $A -d '{"field": "TRORRES", "value": "19", "reason": "r"}'
 expect "the dashboard" 0 '"ITEM": "CNS ORR"' status GET /api/v1/dashboard $M
 kill $pid
