@@ -192,29 +192,83 @@ function subjectLink(id) {
   return el("a", { href: "/subject.html?id=" + encodeURIComponent(id) }, id);
 }
 
+// The subjects worklist: filters (status, site, overdue visit, open
+// queries) and the sort order live in the address, so that a summary's
+// "6 with an overdue visit" is a link to those six.
 async function subjectsPage() {
   if (!(await signedIn())) return;
   const r = await api("GET", "/subjects");
   if (r.status !== 200) { fail(r); return; }
+  const all = r.data.subjects;
   const body = document.getElementById("subjects");
+  const q = new URLSearchParams(location.search);
+  const form = document.getElementById("filters");
+  const fill = (id, values) => {
+    const sel = document.getElementById(id);
+    for (const v of [...new Set(values)].filter((x) => x).sort()) sel.append(el("option", { value: v }, v));
+  };
+  fill("f-status", all.map((s) => s.status));
+  fill("f-site", all.map((s) => s.site));
+  document.getElementById("f-status").value = q.get("status") || "";
+  document.getElementById("f-site").value = q.get("site") || "";
+  document.getElementById("f-overdue").checked = q.get("overdue") === "1";
+  document.getElementById("f-queries").checked = q.get("queries") === "1";
+  let sort = q.get("sort") || "usubjid", desc = q.get("desc") === "1";
+  const RANK = { CR: 0, PR: 1, SD: 2, "NON-CR/NON-PD": 3, PD: 4, NE: 5 };
+  const key = (s) => sort === "open_queries" ? s.open_queries
+    : sort === "cbor" || sort === "cbor_cns" ? (RANK[s[sort]] ?? 9) : (s[sort] || "\uffff");
+  const draw = () => {
+    const st = document.getElementById("f-status").value, site = document.getElementById("f-site").value;
+    const od = document.getElementById("f-overdue").checked, oq = document.getElementById("f-queries").checked;
+    const rows = all.filter((s) => (!st || s.status === st) && (!site || s.site === site) &&
+      (!od || s.overdue) && (!oq || s.open_queries > 0));
+    rows.sort((a, b) => { const x = key(a), y = key(b); return (x < y ? -1 : x > y ? 1 : 0) * (desc ? -1 : 1); });
+    body.textContent = "";
+    for (const s of rows) {
+      const due = el("td", { class: "date" }, s.next_due ? s.next_due + " (" + s.next_kind + ")" : "");
+      if (s.overdue) due.append(" ", el("span", { class: "flag" }, "overdue"));
+      body.append(el("tr", { "data-subject": s.usubjid },
+        el("td", {}, subjectLink(s.usubjid)), el("td", {}, s.site), el("td", {}, s.status),
+        el("td", { class: "date" }, s.first_dose), due,
+        el("td", { class: "num" }, s.open_queries ? String(s.open_queries) : ""),
+        resp(s.cbor_cns, s.reason_cns), resp(s.cbor, s.reason)));
+    }
+    document.getElementById("shown").textContent = rows.length === all.length ? "" : "showing " + rows.length + " of " + all.length;
+    for (const th of document.querySelectorAll("#subjects-table th[data-sort]")) {
+      th.setAttribute("aria-sort", th.dataset.sort === sort ? (desc ? "descending" : "ascending") : "none");
+    }
+    const p = new URLSearchParams();
+    if (st) p.set("status", st);
+    if (site) p.set("site", site);
+    if (od) p.set("overdue", "1");
+    if (oq) p.set("queries", "1");
+    if (sort !== "usubjid") p.set("sort", sort);
+    if (desc) p.set("desc", "1");
+    history.replaceState(null, "", "/" + (p.toString() ? "?" + p : ""));
+  };
+  form.addEventListener("change", draw);
+  form.addEventListener("submit", (ev) => ev.preventDefault());
+  for (const th of document.querySelectorAll("#subjects-table th[data-sort]")) {
+    const b = el("button", { type: "button", class: "sort" }, th.textContent);
+    th.replaceChildren(b);
+    b.addEventListener("click", () => {
+      if (sort === th.dataset.sort) desc = !desc; else { sort = th.dataset.sort; desc = false; }
+      draw();
+    });
+  }
+  draw();
   const counts = {};
-  let open = 0, overdue = 0;
-  for (const s of r.data.subjects) {
+  let open = 0, withQ = 0, overdue = 0;
+  for (const s of all) {
     counts[s.status] = (counts[s.status] || 0) + 1;
     open += s.open_queries;
+    withQ += s.open_queries ? 1 : 0;
     overdue += s.overdue ? 1 : 0;
-    const due = el("td", {}, s.next_due ? s.next_due + " (" + s.next_kind + ")" : "");
-    if (s.overdue) due.append(" ", el("span", { class: "flag" }, "overdue"));
-    body.append(el("tr", { "data-subject": s.usubjid },
-      el("td", {}, subjectLink(s.usubjid)), el("td", {}, s.status),
-      el("td", {}, s.first_dose), due,
-      el("td", { class: "num" }, s.open_queries ? String(s.open_queries) : ""),
-      resp(s.cbor_cns, s.reason_cns), resp(s.cbor, s.reason)));
   }
-  document.getElementById("summary").textContent =
-    r.data.subjects.length + " subjects: " +
-    Object.entries(counts).map(([k, v]) => v + " " + k).join(", ") +
-    "; " + open + " open queries; " + overdue + " with an overdue visit.";
+  const sum = document.getElementById("summary");
+  sum.textContent = all.length + " subjects: " + Object.entries(counts).map(([k, v]) => v + " " + k).join(", ") + "; ";
+  sum.append(el("a", { href: "/?queries=1", id: "link-queries" }, open + " open queries (" + withQ + " subjects)"), "; ",
+    el("a", { href: "/?overdue=1", id: "link-overdue" }, overdue + " with an overdue visit"), ".");
 }
 
 // ---- enrolment ----

@@ -132,9 +132,10 @@ static json_t *subject_row(const struct study *s, const struct subject *sj,
     if (due && st != SUBJ_DEAD)
         date_format(due->due, next);
     json_t *row = json_pack(
-        "{s:s, s:s, s:s, s:s, s:s, s:b, s:I, s:s, s:s, s:s, s:s}", "usubjid",
-        sj->usubjid, "status", subject_status_name(st), "first_dose", first,
-        "next_due", next, "next_kind", due && *next ? due->kind : "", "overdue",
+        "{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:I, s:s, s:s, s:s, s:s}",
+        "usubjid", sj->usubjid, "site", sj->siteid ? sj->siteid : "", "status",
+        subject_status_name(st), "first_dose", first, "next_due", next,
+        "next_kind", due && *next ? due->kind : "", "overdue",
         overdue && st != SUBJ_DEAD, "open_queries", open_queries, "cbor_cns",
         resp_name(res.rano.cbor.resp, false), "cbor",
         resp_name(res.recist.cbor.resp, false), "reason_cns",

@@ -84,6 +84,38 @@ async function apiFromPage(page, method, p, body) {
   assert.equal(await page.locator("#subjects tr").count(), 40);
   await shot(page, "subjects");
   ok("the coordinator sees the 40 subjects with status, next visit and open queries");
+  // The worklist: "N with an overdue visit" is a link to those N; every
+  // column sorts; filters are in the address.
+  const overdueText = await page.innerText("#link-overdue");
+  const nOverdue = Number(overdueText.match(/^(\d+) with an overdue visit/)[1]);
+  assert.ok(nOverdue > 0, overdueText);
+  await page.click("#link-overdue");
+  await page.waitForURL(url + "/?overdue=1");
+  await page.waitForSelector("#subjects tr");
+  assert.equal(await page.locator("#subjects tr").count(), nOverdue);
+  assert.equal(await page.locator("#subjects tr:has(.flag)").count(), nOverdue);
+  assert.equal(await page.isChecked("#f-overdue"), true);
+  assert.match(await page.innerText("#shown"), new RegExp("showing " + nOverdue + " of 40"));
+  ok("\"" + overdueText + "\" links to those " + nOverdue + " subjects");
+  await page.uncheck("#f-overdue");
+  await page.click("#subjects-table th[data-sort=open_queries] button");
+  await page.click("#subjects-table th[data-sort=open_queries] button");
+  assert.equal(await page.getAttribute("#subjects-table th[data-sort=open_queries]", "aria-sort"), "descending");
+  const qcol = (await page.locator("#subjects tr td:nth-child(6)").allInnerTexts()).map((x) => Number(x || 0));
+  assert.deepEqual(qcol, [...qcol].sort((a, b) => b - a));
+  assert.ok(qcol[0] > 0);
+  assert.match(page.url(), /sort=open_queries&desc=1/);
+  const statuses = await page.locator("#f-status option").allInnerTexts();
+  await page.selectOption("#f-status", "follow-up");
+  const st = await page.locator("#subjects tr td:nth-child(3)").allInnerTexts();
+  assert.ok(st.length > 0 && st.every((x) => x === "follow-up"), statuses.join(","));
+  await page.selectOption("#f-status", "");
+  await page.click("#subjects-table th[data-sort=usubjid] button");
+  await shot(page, "subjects-worklist");
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.screenshot({ path: path.join(shots, "readme.png") }); // the README's
+  await page.setViewportSize({ width: 1280, height: 900 });
+  ok("the subjects list sorts by open queries and filters by status");
 
   // ---- enrolment through the checklist ----
   await page.click("header nav a:has-text('Enrol')");
@@ -296,7 +328,6 @@ async function apiFromPage(page, method, p, body) {
     assert.match(await page.locator("section[data-criterion='" + c + "'] .best").innerText(),
       /Confirmed best response: PR PR confirmed: PR on 2026-06-19/);
   await shot(page, "confirmed-pr");
-  await page.screenshot({ path: path.join(shots, "readme.png") }); // the README's
   ok("week 12: confirmed PR under both criteria, with the reason");
 
   // ---- the discrepancy query ----

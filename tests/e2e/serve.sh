@@ -55,6 +55,7 @@ expect "... who signs, who verifies" 0 "" sh -c "curl -s -b '$work/ja' '$U/api/v
 expect "subjects (200)" 0 "200" status GET /api/v1/subjects -b "$work/ja"
 cp "$work/body" "$work/subjects.json"
 expect "40 subjects" 0 "40" sh -c "grep -c '\"usubjid\"' '$work/subjects.json'"
+expect "... each with its site, for the worklist's filter" 0 '"usubjid": "BAL-001-0001",   "site": "001"' sh -c "tr -d '\n' <'$work/subjects.json'"
 expect "an investigator may not list accounts (403)" 0 "the investigator role may not do this" status GET /api/v1/users -b "$work/ja"
 expect "logout without the CSRF token (403)" 0 "missing or wrong X-CSRF-Token" status POST /api/v1/logout -b "$work/ja"
 expect "logout with a wrong CSRF token (403)" 0 "403" status POST /api/v1/logout -b "$work/ja" -H "X-CSRF-Token: $(printf '%064d' 0)"
