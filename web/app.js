@@ -648,6 +648,18 @@ function records(d) {
       const hist = el("button", { type: "button", class: "light" }, "History");
       hist.addEventListener("click", () => audit(row.id, title));
       act.append(hist);
+      if (can("query_raise")) {
+        const qb = el("button", { type: "button", class: "light", "data-query-record": String(row.id) }, "Query");
+        qb.addEventListener("click", () => {
+          const f = document.getElementById("raise");
+          f.dataset.record = String(row.id);
+          document.getElementById("raise-record").textContent = "about record " + row.id + " (" + title + ")";
+          if (row.values.VISIT) document.getElementById("raise-visit").value = row.values.VISIT;
+          f.scrollIntoView();
+          document.getElementById("raise-text").focus();
+        });
+        act.append(" ", qb);
+      }
       if (can(action)) {
         const edit = el("button", { type: "button", class: "light" }, "Change");
         edit.addEventListener("click", () => changeForm(tr, row, cols));
@@ -808,12 +820,19 @@ function addForms(d) {
     ["CMSTDTC", "Start", { date: "partial" }], ["CMENDTC", "End", { date: "partial" }]]);
 }
 
+// "3 days", from a raised time to now.
+function ageDays(ts) {
+  const d = Math.floor((Date.now() - Date.parse(ts)) / 86400000);
+  return d <= 0 ? "today" : d === 1 ? "1 day" : d + " days";
+}
+
 function queryRow(q, withSubject) {
   const tr = el("tr", { "data-query": String(q.id), class: q.status });
   tr.append(el("td", {}, String(q.id)));
   if (withSubject) tr.append(el("td", {}, subjectLink(q.usubjid)));
   tr.append(el("td", {}, q.visit || ""),
-    el("td", {}, (q.kind === "auto" ? "automatic check" : q.raised_by) + ", " + q.raised_ts.slice(0, 10)),
+    el("td", {}, (q.kind === "auto" ? "automatic check" : q.raised_by) + ", " + q.raised_ts.slice(0, 10) +
+      (q.status === "closed" ? "" : " (" + ageDays(q.raised_ts) + ")") + (q.record ? ", record " + q.record : "")),
     el("td", {}, q.text), el("td", {}, q.status));
   const ans = el("td", {});
   if (q.answer) ans.append(el("div", {}, q.answer + " (" + q.answered_by + ")"));
@@ -838,32 +857,64 @@ function queryRow(q, withSubject) {
 function queries(d) {
   const tb = document.querySelector("#subject-queries tbody");
   for (const q of d.queries) tb.append(queryRow(q, false));
+  // Only the roles that raise queries see the form; a query may name a
+  // visit and a record (the "Query" button of a record's row).
   if (can("query_raise")) {
     const f = document.getElementById("raise");
     f.hidden = false;
+    const vsel = document.getElementById("raise-visit");
+    const visits = new Set(Object.values(d.records || {}).flat().map((x) => x.values.VISIT).filter((v) => v));
+    for (const v of [...visits].sort()) vsel.append(el("option", { value: v }, v));
+    f.addEventListener("input", () => dirty.add("raise"));
     f.addEventListener("submit", async (ev) => {
       ev.preventDefault();
-      const r = await api("POST", "/subjects/" + encodeURIComponent(d.usubjid) + "/queries",
-        { text: document.getElementById("raise-text").value });
-      if (r.status === 201) location.reload();
-      else document.getElementById("error").textContent = why(r);
+      const body = { text: document.getElementById("raise-text").value };
+      if (vsel.value) body.visit = vsel.value;
+      if (f.dataset.record) body.record = Number(f.dataset.record);
+      const r = await api("POST", "/subjects/" + encodeURIComponent(d.usubjid) + "/queries", body);
+      if (r.status === 201) { dirty.delete("raise"); location.reload(); }
+      else document.getElementById("raise-error").textContent = why(r);
     });
   }
 }
 
+// The queries worklist: filters by status, kind, subject and visit, and
+// sorts by age; the filters live in the address.
 async function queriesPage() {
   if (!(await signedIn())) return;
   const r = await api("GET", "/queries");
   if (r.status !== 200) { fail(r); return; }
+  const all = r.data.queries;
   const tb = document.getElementById("queries");
-  const show = document.getElementById("show-closed");
+  const q = new URLSearchParams(location.search);
+  const $ = (id) => document.getElementById(id);
+  for (const v of [...new Set(all.map((x) => x.visit).filter((x) => x))].sort()) $("qf-visit").append(el("option", { value: v }, v));
+  for (const v of [...new Set(all.map((x) => x.usubjid))].sort()) $("qf-subjects").append(el("option", { value: v }));
+  for (const [k, id] of [["status", "qf-status"], ["kind", "qf-kind"], ["subject", "qf-subject"], ["visit", "qf-visit"], ["sort", "qf-sort"]])
+    if (q.get(k)) $(id).value = q.get(k);
   const draw = () => {
+    const st = $("qf-status").value, kind = $("qf-kind").value, subj = $("qf-subject").value.trim().toUpperCase();
+    const visit = $("qf-visit").value, newest = $("qf-sort").value === "newest";
+    const rows = all.filter((x) => (st === "all" || (st ? x.status === st : x.status !== "closed")) &&
+      (!kind || (kind === "auto" ? x.kind === "auto" : x.kind !== "auto")) &&
+      (!subj || x.usubjid.includes(subj)) && (!visit || x.visit === visit));
+    rows.sort((a, b) => (a.raised_ts < b.raised_ts ? -1 : a.raised_ts > b.raised_ts ? 1 : a.id - b.id) * (newest ? -1 : 1));
     tb.textContent = "";
-    for (const q of r.data.queries) if (show.checked || q.status !== "closed") tb.append(queryRow(q, true));
+    for (const x of rows) tb.append(queryRow(x, true));
+    $("qshown").textContent = "showing " + rows.length + " of " + all.length;
+    const p = new URLSearchParams();
+    if (st) p.set("status", st);
+    if (kind) p.set("kind", kind);
+    if (subj) p.set("subject", subj);
+    if (visit) p.set("visit", visit);
+    if (newest) p.set("sort", "newest");
+    history.replaceState(null, "", "/queries.html" + (p.toString() ? "?" + p : ""));
   };
-  show.addEventListener("change", draw);
+  $("qfilters").addEventListener("change", draw);
+  $("qf-subject").addEventListener("input", draw);
+  $("qfilters").addEventListener("submit", (ev) => ev.preventDefault());
   draw();
-  const n = (s) => r.data.queries.filter((q) => q.status === s).length;
+  const n = (s) => all.filter((x) => x.status === s).length;
   document.getElementById("summary").textContent =
     n("open") + " open, " + n("answered") + " answered, " + n("closed") + " closed.";
 }
