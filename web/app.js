@@ -1031,7 +1031,7 @@ function svgNode(text) {
 // Cumulative enrolment by month as a small bar chart (SVG, no library).
 function enrolmentChart(months) {
   const NS = "http://www.w3.org/2000/svg";
-  const w = 640, h = 180, pad = 30;
+  const w = 640, h = 220, pad = 50;
   const svg = document.createElementNS(NS, "svg");
   svg.setAttribute("viewBox", "0 0 " + w + " " + h);
   svg.setAttribute("role", "img");
@@ -1050,16 +1050,16 @@ function enrolmentChart(months) {
     t.textContent = m.month + ": " + m.enrolled + " enrolled";
     r.append(t);
     svg.append(r);
-    const last = months.length - 1;
-    if (i === 0 || (i % 3 === 0 && last - i >= 2) || i === last) {
-      const lab = document.createElementNS(NS, "text");
-      lab.setAttribute("x", String(pad + i * bw + bw / 2));
-      lab.setAttribute("y", String(h - 10));
-      lab.setAttribute("text-anchor", "middle");
-      lab.setAttribute("class", "axis");
-      lab.textContent = m.month;
-      svg.append(lab);
-    }
+    // Every month on the axis, written on a slant so that none is left out.
+    const lab = document.createElementNS(NS, "text");
+    const lx = pad + i * bw + bw / 2, ly = h - pad + 12;
+    lab.setAttribute("x", String(lx));
+    lab.setAttribute("y", String(ly));
+    lab.setAttribute("text-anchor", "end");
+    lab.setAttribute("transform", "rotate(-45 " + lx + " " + ly + ")");
+    lab.setAttribute("class", "axis month");
+    lab.textContent = m.month;
+    svg.append(lab);
   });
   const top = document.createElementNS(NS, "text");
   top.setAttribute("x", String(pad));
@@ -1086,6 +1086,8 @@ async function dashboardPage() {
   if (orr) card("CNS ORR (RANO-BM, confirmed)", orr.ESTIMATE + "%", orr.n + "/" + orr.N + ", 95% CI " + orr.LOWER + "-" + orr.UPPER + " (exact)");
   document.getElementById("enrolment").append(enrolmentChart(d.enrolment));
   document.getElementById("km").append(svgNode(d.km_pfscns_svg));
+  document.getElementById("km-pfs").append(svgNode(d.km_pfs_svg));
+  document.getElementById("km-os").append(svgNode(d.km_os_svg));
   document.getElementById("exports").hidden = !can("export");
   // The report's efficacy rows under their section (the endpoint), as
   // the report's table sets them.

@@ -83,6 +83,10 @@ int report_write(const struct report_data *r, const struct report_meta *m,
  * ("km_pfs", "waterfall_cns", ...); NULL for an unknown name or when
  * drawing fails. */
 char *report_plot_svg(const struct report_data *r, const char *name);
+/* n files (names, texts of lens bytes) as one zip archive in memory
+ * (malloc'd *out). 0, or -1 with err. */
+int report_zip(const char *const *names, char *const *texts, const size_t *lens,
+               size_t n, char **out, size_t *out_len, char err[512]);
 
 /*
  * Frees the font caches of cairo and fontconfig, which live for the

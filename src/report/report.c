@@ -371,6 +371,70 @@ static cairo_status_t mem_write(void *ctx, const unsigned char *data,
     return CAIRO_STATUS_SUCCESS;
 }
 
+/* cairo's SVG with each style="a:b;c:d" as the presentation attributes
+ * a="b" c="d": the same drawing, and no inline style for a page whose
+ * Content-Security-Policy forbids them (the web dashboard). Takes svg
+ * (len bytes, NUL-terminated or not); returns a new malloc'd text. */
+static char *presentation_attributes(char *svg, size_t len)
+{
+    struct membuf o = {NULL, 0, 0};
+    const char *p = svg, *end = svg + len;
+    static const char key[] = " style=\"";
+    while (p < end) {
+        const char *hit = strstr(p, key); /* svg is NUL-terminated */
+        if (!hit) {
+            mem_write(&o, (const unsigned char *)p, (unsigned)(end - p));
+            break;
+        }
+        mem_write(&o, (const unsigned char *)p, (unsigned)(hit - p));
+        const char *v = hit + sizeof key - 1;
+        const char *q = memchr(v, '"', (size_t)(end - v));
+        if (!q)
+            q = end;
+        /* Each declaration "name:value" becomes name="value". */
+        while (v < q) {
+            const char *semi = memchr(v, ';', (size_t)(q - v));
+            const char *stop = semi ? semi : q;
+            const char *colon = memchr(v, ':', (size_t)(stop - v));
+            if (colon) {
+                while (v < colon && *v == ' ')
+                    v++;
+                mem_write(&o, (const unsigned char *)" ", 1);
+                mem_write(&o, (const unsigned char *)v, (unsigned)(colon - v));
+                mem_write(&o, (const unsigned char *)"=\"", 2);
+                const char *val = colon + 1;
+                while (val < stop && *val == ' ')
+                    val++;
+                mem_write(&o, (const unsigned char *)val,
+                          (unsigned)(stop - val));
+                mem_write(&o, (const unsigned char *)"\"", 1);
+            }
+            v = semi ? semi + 1 : q;
+        }
+        p = q < end ? q + 1 : end;
+    }
+    free(svg);
+    return o.p;
+}
+
+/* svg with every occurrence of from replaced by to (a new malloc'd
+ * text; svg is freed). */
+static char *svg_replace(char *svg, const char *from, const char *to)
+{
+    if (!svg)
+        return NULL;
+    struct membuf o = {NULL, 0, 0};
+    size_t nf = strlen(from), nt = strlen(to);
+    const char *p = svg;
+    for (const char *hit; (hit = strstr(p, from)); p = hit + nf) {
+        mem_write(&o, (const unsigned char *)p, (unsigned)(hit - p));
+        mem_write(&o, (const unsigned char *)to, (unsigned)nt);
+    }
+    mem_write(&o, (const unsigned char *)p, (unsigned)strlen(p));
+    free(svg);
+    return o.p;
+}
+
 char *report_plot_svg(const struct report_data *r, const char *name)
 {
     int k = 0;
@@ -392,7 +456,16 @@ char *report_plot_svg(const struct report_data *r, const char *name)
         free(b.p);
         return NULL;
     }
-    return b.p;
+    /* Its ids (cairo's glyphs, clips) named after the plot, so that
+     * several plots in one page do not take each other's glyphs. */
+    char *text = presentation_attributes(b.p, b.n);
+    char to[3][96];
+    snprintf(to[0], sizeof to[0], "id=\"%s-", name);
+    snprintf(to[1], sizeof to[1], "href=\"#%s-", name);
+    snprintf(to[2], sizeof to[2], "url(#%s-", name);
+    text = svg_replace(text, "id=\"", to[0]);
+    text = svg_replace(text, "href=\"#", to[1]);
+    return svg_replace(text, "url(#", to[2]);
 }
 
 /* ---- the workbook ---- */

@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 #include <unzip.h>
 #include <zip.h>
 
@@ -137,5 +139,70 @@ int xlsx_tidy_numbers(const char *path, char *err)
         remove(tmp);
         snprintf(err, 512, "cannot rewrite the numbers of %.400s", path);
     }
+    return rc;
+}
+
+/* ---- several files as one zip (the web application's ADaM download) ---- */
+
+int report_zip(const char *const *names, char *const *texts, const size_t *lens,
+               size_t n, char **out, size_t *out_len, char err[512])
+{
+    *out = NULL;
+    *out_len = 0;
+    const char *dir = getenv("TMPDIR");
+    char tmp[512];
+    snprintf(tmp, sizeof tmp, "%s/balist-zip-XXXXXX",
+             dir && *dir ? dir : "/tmp");
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        snprintf(err, 512, "cannot create a temporary file: %s",
+                 strerror(errno));
+        return -1;
+    }
+    close(fd);
+    int rc = 0;
+    zipFile z = zipOpen64(tmp, APPEND_STATUS_CREATE);
+    if (!z)
+        rc = -1;
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    for (size_t i = 0; z && rc == 0 && i < n; i++) {
+        zip_fileinfo zi;
+        memset(&zi, 0, sizeof zi);
+        zi.tmz_date.tm_sec = (unsigned)tm.tm_sec;
+        zi.tmz_date.tm_min = (unsigned)tm.tm_min;
+        zi.tmz_date.tm_hour = (unsigned)tm.tm_hour;
+        zi.tmz_date.tm_mday = (unsigned)tm.tm_mday;
+        zi.tmz_date.tm_mon = (unsigned)tm.tm_mon;
+        zi.tmz_date.tm_year = (unsigned)tm.tm_year + 1900;
+        if (zipOpenNewFileInZip64(z, names[i], &zi, NULL, 0, NULL, 0, NULL,
+                                  Z_DEFLATED, Z_DEFAULT_COMPRESSION,
+                                  1) != ZIP_OK ||
+            zipWriteInFileInZip(z, texts[i], (unsigned)lens[i]) != ZIP_OK ||
+            zipCloseFileInZip(z) != ZIP_OK)
+            rc = -1;
+    }
+    if (z && zipClose(z, NULL) != ZIP_OK)
+        rc = -1;
+    FILE *fp = rc == 0 ? fopen(tmp, "rb") : NULL;
+    if (fp && fseek(fp, 0, SEEK_END) == 0) {
+        long size = ftell(fp);
+        rewind(fp);
+        *out = size > 0 ? malloc((size_t)size) : NULL;
+        if (*out && fread(*out, 1, (size_t)size, fp) == (size_t)size)
+            *out_len = (size_t)size;
+        else {
+            free(*out);
+            *out = NULL;
+            rc = -1;
+        }
+    } else
+        rc = -1;
+    if (fp)
+        fclose(fp);
+    remove(tmp);
+    if (rc < 0)
+        snprintf(err, 512, "the zip could not be written");
     return rc;
 }

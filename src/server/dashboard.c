@@ -62,35 +62,43 @@ static json_t *dashboard(struct call *c, struct reply *r)
     }
     if (days)
         qsort(days, n, sizeof *days, cmp_day);
+    /* Cumulative enrolment at the end of every month from the first
+     * enrolment to the last, months without one included. */
     json_t *months = json_array();
-    for (size_t i = 0; i < n; i++) {
-        char ym[11];
-        date_format(days[i], ym);
-        ym[7] = 0;
-        json_t *last = json_array_get(months, json_array_size(months) - 1);
-        if (last &&
-            !strcmp(json_string_value(json_object_get(last, "month")), ym))
-            json_object_set_new(last, "enrolled",
-                                json_integer((json_int_t)i + 1));
-        else
-            json_array_append_new(months,
-                                  json_pack("{s:s, s:I}", "month", ym,
-                                            "enrolled", (json_int_t)i + 1));
+    if (n) {
+        int y, m, d0, y1, m1;
+        date_to_ymd(days[0], &y, &m, &d0);
+        date_to_ymd(days[n - 1], &y1, &m1, &d0);
+        size_t i = 0;
+        for (; y < y1 || (y == y1 && m <= m1);
+             m = m == 12 ? 1 : m + 1, y += m == 1 ? 1 : 0) {
+            int32_t next = m == 12 ? date_from_ymd(y + 1, 1, 1)
+                                   : date_from_ymd(y, m + 1, 1);
+            while (i < n && days[i] < next)
+                i++;
+            char ym[16];
+            snprintf(ym, sizeof ym, "%04d-%02d", y % 10000, m % 100);
+            json_array_append_new(months, json_pack("{s:s, s:I}", "month", ym,
+                                                    "enrolled", (json_int_t)i));
+        }
     }
     free(days);
     char *km = report_plot_svg(&rd, "km_pfscns");
     char *km2 = report_plot_svg(&rd, "km_pfs");
+    char *km3 = report_plot_svg(&rd, "km_os");
     char cut[11] = "";
     if (s.proto.data_cutoff != DATE_NONE)
         date_format(s.proto.data_cutoff, cut);
     json_t *o = json_pack(
-        "{s:s, s:s, s:I, s:o, s:o, s:o, s:o, s:s, s:s}", "studyid", rd.studyid,
-        "data_cutoff", cut, "subjects", (json_int_t)s.n_subjects, "enrolment",
-        months, "efficacy", table_json(&rd.efficacy), "safety",
+        "{s:s, s:s, s:I, s:o, s:o, s:o, s:o, s:s, s:s, s:s}", "studyid",
+        rd.studyid, "data_cutoff", cut, "subjects", (json_int_t)s.n_subjects,
+        "enrolment", months, "efficacy", table_json(&rd.efficacy), "safety",
         table_json(&rd.safety), "disposition", table_json(&rd.disposition),
-        "km_pfscns_svg", km ? km : "", "km_pfs_svg", km2 ? km2 : "");
+        "km_pfscns_svg", km ? km : "", "km_pfs_svg", km2 ? km2 : "",
+        "km_os_svg", km3 ? km3 : "");
     free(km);
     free(km2);
+    free(km3);
     report_release(&rd);
     diags_release(&d);
     study_release(&s);
@@ -108,14 +116,16 @@ void h_export(struct call *c, struct reply *r)
 {
     static const char *const names[] = {"adsl.csv", "adrs.csv", "adtte.csv",
                                         "adtr.csv", "adae.csv", NULL};
+    enum { N_ADAM = 5 };
     int which = -1;
     for (int i = 0; names[i]; i++)
         if (!strcmp(c->arg, names[i]))
             which = i;
-    if (which < 0) {
+    bool zip = !strcmp(c->arg, "adam.zip"); /* all five in one */
+    if (which < 0 && !zip) {
         reply_error(r, MHD_HTTP_NOT_FOUND,
                     "no such dataset (adsl.csv, adrs.csv, adtte.csv, "
-                    "adtr.csv, adae.csv)");
+                    "adtr.csv, adae.csv, or adam.zip with all of them)");
         return;
     }
     struct study s;
@@ -133,28 +143,50 @@ void h_export(struct call *c, struct reply *r)
         adam_subject(&s, &s.subjects[i], &dop, &t, &sum);
     }
     const struct table *tabs[] = {&t.adsl, &t.adrs, &t.adtte, &t.adtr, &t.adae};
-    char *text = NULL;
-    size_t len = 0;
-    FILE *fp = open_memstream(&text, &len);
-    struct csvw *w = fp ? malloc(sizeof *w) : NULL;
-    if (w) {
-        csvw_from_fp(w, fp);
-        csvw_table_header(w, tabs[which]);
-        csvw_table_rows(w, tabs[which]);
-        rc = csvw_close(w);
+    char *texts[N_ADAM] = {NULL};
+    size_t lens[N_ADAM] = {0};
+    bool ok = true;
+    for (int i = 0; i < N_ADAM && ok; i++) {
+        if (!zip && i != which)
+            continue;
+        FILE *fp = open_memstream(&texts[i], &lens[i]);
+        struct csvw *w = fp ? malloc(sizeof *w) : NULL;
+        rc = -1;
+        if (w) {
+            csvw_from_fp(w, fp);
+            csvw_table_header(w, tabs[i]);
+            csvw_table_rows(w, tabs[i]);
+            rc = csvw_close(w);
+        }
+        free(w);
+        ok = fp && fclose(fp) == 0 && rc == 0;
     }
-    free(w);
-    if (fp && fclose(fp) == 0 && w && rc == 0) {
+    char err[512] = "";
+    if (ok && zip) {
+        char *z = NULL;
+        size_t zlen = 0;
+        ok = report_zip(names, texts, lens, N_ADAM, &z, &zlen, err) == 0;
+        if (ok) {
+            r->status = MHD_HTTP_OK;
+            r->text = z;
+            r->text_len = zlen;
+            r->content_type = "application/zip";
+            snprintf(r->disposition, sizeof r->disposition,
+                     "attachment; filename=\"adam.zip\"");
+        }
+    } else if (ok) {
         r->status = MHD_HTTP_OK;
-        r->text = text;
+        r->text = texts[which];
+        texts[which] = NULL;
         r->content_type = "text/csv; charset=utf-8";
         snprintf(r->disposition, sizeof r->disposition,
                  "attachment; filename=\"%s\"", names[which]);
-    } else {
-        free(text);
+    }
+    if (!ok)
         reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
                     "the dataset could not be written");
-    }
+    for (int i = 0; i < N_ADAM; i++)
+        free(texts[i]);
     adam_tables_release(&t);
     diags_release(&d);
     study_release(&s);

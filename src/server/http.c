@@ -134,8 +134,8 @@ static enum MHD_Result send_json(struct MHD_Connection *conn, struct reply *r)
                          : json_dumps(r->json ? r->json : json_null(),
                                       JSON_INDENT(1) | JSON_ENCODE_ANY |
                                           JSON_REAL_PRECISION(10));
+    size_t n = r->text && r->text_len ? r->text_len : text ? strlen(text) : 0;
     r->text = NULL;
-    size_t n = text ? strlen(text) : 0;
     struct MHD_Response *resp = MHD_create_response_from_buffer(
         n, text ? text : (char *)"", MHD_RESPMEM_MUST_COPY);
     free(text);

@@ -75,6 +75,7 @@ struct reply {
     unsigned status;
     json_t *json;             /* owned */
     char *text;               /* owned; sent instead of json when set */
+    size_t text_len;          /* of text when binary (0: strlen) */
     const char *content_type; /* of text; NULL: JSON */
     char disposition[128];    /* Content-Disposition, or "" */
     const char *set_cookie;

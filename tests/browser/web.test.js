@@ -68,6 +68,10 @@ async function apiFromPage(page, method, p, body) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
+  // No page may break its own Content-Security-Policy (inline styles in a
+  // served SVG did).
+  const csp = [];
+  page.on("console", (m) => { if (/Content Security Policy/i.test(m.text())) csp.push(m.text()); });
 
   // ---- sign-in ----
   await page.goto(url + "/");
@@ -472,6 +476,26 @@ async function apiFromPage(page, method, p, body) {
   // ---- the dashboard ----
   await page.goto(url + "/dashboard.html");
   await page.waitForSelector("#km svg");
+  for (const id of ["#km", "#km-pfs", "#km-os"]) {
+    assert.equal(await page.locator(id + " svg").count(), 1, id);
+    assert.equal(await page.locator(id + " svg [style]").count(), 0, id + " has inline styles");
+  }
+  const months = await page.locator("#enrolment svg text.month").allTextContents();
+  assert.ok(months.length >= 10, months.join(","));
+  for (let i = 1; i < months.length; i++) {
+    const [y, m] = months[i - 1].split("-").map(Number);
+    assert.equal(months[i], m === 12 ? (y + 1) + "-01" : y + "-" + String(m + 1).padStart(2, "0"));
+  }
+  assert.equal(await page.getAttribute("#adam-zip", "href"), "/api/v1/exports/adam.zip");
+  // Each plot's glyphs are its own: no id twice in the page.
+  const dupIds = await page.evaluate(() => {
+    const seen = new Set(), dup = [];
+    for (const e of document.querySelectorAll("[id]")) { if (seen.has(e.id)) dup.push(e.id); seen.add(e.id); }
+    return dup;
+  });
+  assert.deepEqual(dupIds.slice(0, 5), []);
+  await page.locator("#km-os").screenshot({ path: path.join(shots, "dashboard-km-os.png") });
+  ok("the dashboard shows all three Kaplan-Meier plots with no inline style, every month of enrolment, and the ADaM zip");
   assert.match(await page.innerText("#cards"), /CNS ORR \(RANO-BM, confirmed\)\s+\d+\.\d%/);
   assert.ok(await page.locator("#enrolment svg rect").count() > 5);
   assert.ok(await page.locator("#safety tbody tr").count() >= 5);
@@ -496,6 +520,7 @@ async function apiFromPage(page, method, p, body) {
   ok("the administrator lands on the accounts page, adds a radiologist, and is kept out of the study's pages");
 
   assert.deepEqual(errors, [], "no script errors in the pages");
+  assert.deepEqual(csp, [], "no Content-Security-Policy violations");
   ok("no script errors");
   await browser.close();
 })().catch((e) => { console.error("not ok - " + (e && e.stack || e)); process.exit(1); });

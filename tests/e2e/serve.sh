@@ -395,6 +395,14 @@ expect "a statistician downloads adrs.csv" 0 "200 text/csv; charset=utf-8" sh -c
 "$BAL" derive "$db" --out "$work/d3" --quiet >/dev/null 2>&1
 expect "... the same file as balist derive's" 0 "" cmp "$work/d3/adrs.csv" "$work/adrs-api.csv"
 expect "... adsl.csv too" 0 "" sh -c "curl -s -b '$work/js' '$U/api/v1/exports/adsl.csv' | cmp - '$work/d3/adsl.csv'"
+expect "all five datasets as one zip" 0 "200 application/zip" sh -c "curl -s -b '$work/js' -o '$work/adam.zip' -w '%{http_code} %{content_type}' '$U/api/v1/exports/adam.zip'"
+expect "... a zip archive" 0 "PK" head -c 2 "$work/adam.zip"
+for f in adsl adrs adtte adtr adae; do
+    expect "... holding $f.csv" 0 "" grep -aq "$f.csv" "$work/adam.zip"
+done
+if command -v python3 >/dev/null; then
+    expect "... adsl.csv in it equal to balist derive's" 0 "" sh -c "python3 -c 'import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read(\"adsl.csv\"))' '$work/adam.zip' | cmp - '$work/d3/adsl.csv'"
+fi
 expect "no such dataset (404)" 0 "no such dataset" status GET /api/v1/exports/secrets.csv -b "$work/js"
 expect "a coordinator may not export (403)" 0 "403" status GET /api/v1/exports/adsl.csv -b "$work/jc"
 expect "anonymous: exports (401)" 0 "401" status GET /api/v1/exports/adsl.csv
@@ -403,6 +411,12 @@ expect "anonymous: exports (401)" 0 "401" status GET /api/v1/exports/adsl.csv
 expect "dashboard (200)" 0 '"ITEM": "CNS ORR"' status GET /api/v1/dashboard $M
 expect "... the KM plot as SVG" 0 '"km_pfscns_svg": "<?xml' cat "$work/body"
 expect "... enrolment by month" 0 '"month": "2024-09"' cat "$work/body"
+expect "... all three Kaplan-Meier plots" 0 "3" sh -c "grep -c '\"km_[a-z]*_svg\": \"<?xml' '$work/body'"
+expect "... with no inline style (the page's CSP forbids them)" 1 "" grep -q 'style=' "$work/body"
+expect "... drawn with presentation attributes" 0 'stroke-width=' cat "$work/body"
+# Every month from the first enrolment to the last, none left out.
+sed -n 's/.*"month": "\([0-9-]*\)".*/\1/p' "$work/body" >"$work/months.txt"
+expect "... every month on the enrolment axis, in order" 0 "" sh -c "awk -F- 'NR > 1 { want = (m == 12) ? sprintf(\"%04d-01\", y + 1) : sprintf(\"%04d-%02d\", y, m + 1); if (\$0 != want) { print \"gap before \" \$0; exit 1 } } { y = \$1 + 0; m = \$2 + 0 }' '$work/months.txt' && [ \$(wc -l <'$work/months.txt') -ge 10 ]"
 expect "the subjects list kept up to date: 42 subjects" 0 "42" sh -c "curl -s -b '$work/ja2' '$U/api/v1/subjects' | grep -c '\"usubjid\"'"
 expect "... BAL-001-0101 with its open queries counted" 0 '"usubjid": "BAL-001-0101"' curl -s -b "$work/ja2" "$U/api/v1/subjects"
 expect "the audit chain verifies" 0 "SHA-256 chain intact" "$BAL" audit "$db" --verify
