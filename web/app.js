@@ -73,10 +73,23 @@ function signInDialog() {
   });
 }
 
+// A text with each date (YYYY-MM-DD) in a span that never breaks over
+// two lines.
+function withDates(text) {
+  const parts = text.split(/(\d{4}-\d\d-\d\d)/);
+  if (parts.length === 1) return text;
+  const f = document.createDocumentFragment();
+  parts.forEach((p, i) => {
+    if (i % 2) { const s = document.createElement("span"); s.className = "date"; s.textContent = p; f.append(s); }
+    else if (p) f.append(p);
+  });
+  return f;
+}
+
 function el(tag, attrs, ...kids) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
-  for (const k of kids) if (k !== null && k !== undefined) e.append(k);
+  for (const k of kids) if (k !== null && k !== undefined) e.append(typeof k === "string" && tag !== "option" ? withDates(k) : k);
   return e;
 }
 

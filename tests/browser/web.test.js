@@ -502,6 +502,37 @@ async function apiFromPage(page, method, p, body) {
   await shot(page, "dashboard");
   ok("the dashboard shows enrolment, CNS ORR with its exact CI, the KM plot and the safety overview");
 
+  // ---- every page at a tablet's 800 px: no horizontal scrolling (wide
+  // tables scroll inside their panel), dates never broken ----
+  await page.setViewportSize({ width: 800, height: 1000 });
+  for (const [name, where, ready] of [["subjects", "/", "#subjects tr"], ["subject", "/subject.html?id=" + S, "section.crit"],
+    ["queries", "/queries.html", "#queries tr"], ["dashboard", "/dashboard.html", "#km svg"],
+    ["enrol", "/enrol.html", "#enrol"], ["password", "/password.html", "form"]]) {
+    await page.goto(url + where);
+    await page.waitForSelector(ready);
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+    await page.screenshot({ path: path.join(shots, "800-" + name + ".png"), fullPage: true });
+    assert.ok(wide <= 800, name + " is " + wide + " px wide at 800 px");
+    // A date (YYYY-MM-DD) shown on two lines is one the browser broke.
+    const broken = await page.evaluate(() => {
+      const out = [];
+      const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+        for (const m of n.textContent.matchAll(/\d{4}-\d\d-\d\d/g)) {
+          const r = document.createRange();
+          r.setStart(n, m.index);
+          r.setEnd(n, m.index + 10);
+          const tops = new Set([...r.getClientRects()].filter((x) => x.width > 0).map((x) => Math.round(x.top)));
+          if (tops.size > 1) out.push(m[0]);
+        }
+      }
+      return out;
+    });
+    assert.deepEqual(broken.slice(0, 5), [], name + ": dates broken over two lines");
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+  ok("every page fits 800 px without horizontal scrolling, dates unbroken (screenshots 800-*.png)");
+
   // ---- the administrator: accounts only ----
   await logout(page);
   await page.fill("#user", "root");
