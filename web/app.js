@@ -103,7 +103,9 @@ function resp(call, why) {
 // The server's refusal, in words (problems with file, line and column).
 function why(r) {
   let t = r.data.error || ("error " + r.status);
-  if (r.data.problems) t += ": " + r.data.problems.map((x) => x.message).join("; ");
+  // The loader's messages name SDTM columns; when the server has put them
+  // beside their fields in words, those are shown instead.
+  if (r.data.problems && !r.data.fields) t += ": " + r.data.problems.map((x) => x.message).join("; ");
   return t;
 }
 
@@ -744,7 +746,9 @@ function addForms(d) {
   // a refusal is shown beside its field and stays until the person acts;
   // a value it questions is saved only when confirmed with a reason.
   const form = (dom, title, inputs) => {
-    const f = el("form", { class: "add", "data-add": dom });
+    // novalidate: the server's message beside the field, in words, rather
+    // than the browser's bubble.
+    const f = el("form", { class: "add", "data-add": dom, novalidate: "" });
     f.append(el("h4", {}, title));
     const row = el("div", { class: "row wrap" });
     for (const [name, label, attrs] of inputs) {

@@ -137,6 +137,9 @@ struct entry_field {
     const char *domain, *column, *label;
 };
 const struct entry_field *entry_required(void);
+/* A form column's name in a coordinator's words ("AETOXGR": "CTCAE
+ * grade"), or NULL. */
+const char *entry_label(const char *column);
 /* The subject's date of informed consent (DM RFICDTC, else the DS
  * milestone), DATE_NONE. */
 int32_t subject_consent_date(const struct subject *sj);

@@ -48,6 +48,39 @@ const struct entry_field *entry_required(void)
     return required;
 }
 
+/* What a coordinator calls each column of the entry forms. */
+static const struct entry_field labels[] = {
+    {"EX", "EXDOSU", "Dose unit"},
+    {"EX", "EXADJ", "Reduction or delay reason"},
+    {"EX", "EXENDTC", "Dose end date"},
+    {"AE", "AETOXGR", "CTCAE grade"},
+    {"AE", "AESER", "Serious"},
+    {"AE", "AEENDTC", "End date"},
+    {"AE", "AEREL", "Relationship"},
+    {"AE", "AEACN", "Action taken"},
+    {"AE", "AEDECOD", "Preferred term"},
+    {"CM", "CMDOSE", "Dose"},
+    {"CM", "CMDOSU", "Dose unit"},
+    {"CM", "CMDOSFRQ", "Frequency"},
+    {"CM", "CMROUTE", "Route"},
+    {"CM", "CMINDC", "Indication"},
+    {"CM", "CMENDTC", "End date"},
+    {"DS", "DSSTDTC", "Date"},
+    {"DS", "DSDECOD", "Disposition"},
+    {NULL, "VISIT", "Visit"},
+    {NULL, NULL, NULL}};
+
+const char *entry_label(const char *column)
+{
+    for (const struct entry_field *f = required; f->column; f++)
+        if (!strcmp(f->column, column))
+            return f->label;
+    for (const struct entry_field *f = labels; f->column; f++)
+        if (!strcmp(f->column, column))
+            return f->label;
+    return NULL;
+}
+
 /* A required answer left blank: "Dose date is required", the label from
  * the one list above. */
 static void missing(struct entry_issues *o, const char *column)

@@ -156,6 +156,45 @@ static int entry_gate(const struct stage *g, const char *up, json_t *body,
     return srv_entry_reply(&o, body, reason, r);
 }
 
+/* The loader's refusal of a new record in the form's words: a problem
+ * that starts with a column ("AESTDTC '02/03/2025' must be ...") is put
+ * beside that field with the column's label ("Start date '02/03/2025'
+ * must be ..."), and the error says the first. */
+static void problems_in_words(struct reply *r)
+{
+    json_t *probs = json_object_get(r->json, "problems");
+    json_t *fields = json_object();
+    const char *first = NULL;
+    size_t i;
+    json_t *x;
+    json_array_foreach(probs, i, x)
+    {
+        const char *m = json_string_value(json_object_get(x, "message"));
+        if (!m)
+            continue;
+        char col[16];
+        size_t n = strspn(m, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+        if (n < 2 || n >= sizeof col || m[n] != ' ')
+            continue;
+        snprintf(col, sizeof col, "%.*s", (int)n, m);
+        const char *label = entry_label(col);
+        if (!label || json_object_get(fields, col))
+            continue;
+        char text[400];
+        snprintf(text, sizeof text, "%s%s", label, m + n);
+        json_object_set_new(fields, col, json_string(text));
+        if (!first)
+            first = json_string_value(json_object_get(fields, col));
+    }
+    if (first) {
+        char msg[500];
+        snprintf(msg, sizeof msg, "%s; nothing was saved", first);
+        json_object_set_new(r->json, "error", json_string(msg));
+        json_object_set_new(r->json, "fields", fields);
+    } else
+        json_decref(fields);
+}
+
 void h_record_add(struct call *c, struct reply *r)
 {
     json_t *j = srv_parse_body(c, r);
@@ -282,8 +321,11 @@ void h_record_add(struct call *c, struct reply *r)
                 reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
                             "the working folder could not be written");
             const char *reason = NULL;
-            if (!bad && (sr < 0 || stage_reload(&g, c->arg, r) < 0 ||
-                         entry_gate(&g, up, j, &reason, r) < 0 ||
+            if (!bad && sr == 0 && stage_reload(&g, c->arg, r) < 0) {
+                problems_in_words(r);
+                bad = true;
+            }
+            if (!bad && (sr < 0 || entry_gate(&g, up, j, &reason, r) < 0 ||
                          stage_save(c->srv, &g, c->who->user, reason, NULL, ids,
                                     r) < 0))
                 bad = true;

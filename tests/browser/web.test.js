@@ -211,6 +211,12 @@ async function apiFromPage(page, method, p, body) {
   assert.equal(await ae2.locator("input[name=AESTDTC]").getAttribute("type"), null);
   assert.equal(await ae2.locator("input[name=AESTDTC]").getAttribute("placeholder"), "YYYY-MM-DD or YYYY-MM");
   assert.equal(await page.locator("form[data-add=ex] input[name=EXSTDTC]").getAttribute("placeholder"), "YYYY-MM-DD");
+  await ae2.locator("input[name=AETERM]").fill("Nausea");
+  await ae2.locator("input[name=AESTDTC]").fill("05/20/2026");
+  await ae2.locator("button[type=submit]").click();
+  await page.waitForSelector("form[data-add=ae] .field-error[data-for=AESTDTC]:has-text(\"Start date '05/20/2026'\")");
+  assert.doesNotMatch(await ae2.locator(".error").innerText(), /AESTDTC/);
+  ok("a date in another format is refused beside its field, in words (Start date, not AESTDTC)");
   await ae2.locator("input[name=AETERM]").fill("Alopecia");
   await ae2.locator("select[name=AETOXGR]").selectOption("1");
   await ae2.locator("input[name=AESTDTC]").fill("2026-05");

@@ -212,6 +212,7 @@ expect "a domain the site does not enter (400)" 0 "is not a domain the site ente
 expect "a column name that is not an SDTM name (400)" 0 "an SDTM name" status POST /api/v1/subjects/BAL-001-0001/records $C -d '{"domain": "ae", "values": {"AETERM\", x": "y"}}'
 expect "a column the domain lacks (422)" 0 "ae.csv has no column BOGUS" status POST /api/v1/subjects/BAL-001-0001/records $C -d '{"domain": "ae", "values": {"AETERM": "x", "BOGUS": "y", "AESTDTC": "2025-01-01"}}'
 expect "a bad date in a record (422, the loader's message)" 0 "AESTDTC '2025-02-30' must be a day that exists in that month" status POST /api/v1/subjects/BAL-001-0001/records $C -d '{"domain": "ae", "values": {"AETERM": "Rash", "AETOXGR": "1", "AESTDTC": "2025-02-30"}}'
+expect "... and in words beside the field" 0 "\"error\": \"Start date '2025-02-30' must be a day that exists in that month" cat "$work/body"
 expect "a change without a reason (400)" 0 "a reason is required" status PUT /api/v1/records/1 $A -d '{"field": "AGE", "value": "50", "reason": ""}'
 expect "a change to no record (404)" 0 "no such record" status PUT /api/v1/records/999999 $A -d '{"field": "AGE", "value": "50", "reason": "r"}'
 expect "... nothing written by the refused requests" 0 "$n1" audit_rows
@@ -336,7 +337,7 @@ expect "a qualifier that is not a QNAM (400)" 0 "a text value under a QNAM" stat
 # Partial dates where SDTM allows them, kept as entered, never padded.
 expect "an AE with a partial start date, 2025-02 (201)" 0 "201" status POST /api/v1/subjects/BAL-001-0101/records $C -d '{"domain": "ae", "values": {"AETERM": "Alopecia", "AETOXGR": "1", "AESTDTC": "2025-02"}}'
 expect "... stored as entered" 0 ",2025-02," sh -c "'$BAL' export '$db' --out '$work/e4' >/dev/null 2>&1; grep Alopecia '$work/e4/ae.csv'"
-expect "a date in another format is refused (422)" 0 "422" status POST /api/v1/subjects/BAL-001-0101/records $C -d '{"domain": "ae", "values": {"AETERM": "Alopecia", "AETOXGR": "1", "AESTDTC": "02/03/2025"}}'
+expect "a date in another format is refused beside its field, in words (422)" 0 '"AESTDTC": "Start date '"'"'02/03/2025'"'"' ' status POST /api/v1/subjects/BAL-001-0101/records $C -d '{"domain": "ae", "values": {"AETERM": "Alopecia", "AETOXGR": "1", "AESTDTC": "02/03/2025"}}'
 
 # Queries: raised by a monitor, answered by the site, closed.
 expect "the automatic queries of the demo (16 recorded responses differ)" 0 "16" sh -c "curl -s -b '$work/ja2' '$U/api/v1/queries' | grep -c '\"check\": \"response/'"
