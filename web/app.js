@@ -618,10 +618,12 @@ function entryForm(d) {
 function schedule(d) {
   const tb = document.querySelector("#schedule tbody");
   for (const v of d.schedule) {
-    const state = v.done ? (v.late ? "done, late" : "done") : v.overdue ? "overdue" : "due";
+    const state = v.done ? (v.late ? "done, late" : v.early ? "done, early" : "done") : v.overdue ? "overdue" : "due";
     const done = el("td", {}, v.done);
+    const day = (d) => 1 + Math.round((Date.parse(d) - Date.parse(v.done)) / 86400000);
     for (const x of v.doses || [])
       done.append(el("div", { class: x.reduced ? "finding" : "why" },
+        (x.date !== v.done ? "day " + day(x.date) + " (" + x.date + "): " : "") +
         x.drug + " " + (x.dose === null ? "?" : x.dose) + " " + x.unit +
         (x.reduced ? " (reduced from " + x.planned + ")" : "") + (x.adjustment ? ": " + x.adjustment : "")));
     tb.append(el("tr", { class: v.overdue ? "bad" : "" },

@@ -222,15 +222,15 @@ void eligibility_decide(const struct protocol *p, const struct eligibility *e,
  * assessment_interval_days from the time origin (within
  * assessment_window_days) until progression or death; overdue when today
  * is past the window with nothing recorded. */
-#define SCHED_DOSES 4
+#define SCHED_DOSES 8
 struct sched_visit {
     const char *kind; /* "dosing" (cycle number) or "imaging" */
     int number;
     int32_t due, lo, hi, done; /* done: DATE_NONE when nothing recorded */
-    bool overdue, late;
-    /* dosing: the cycle's doses, each drug's first (borrowed from the
-     * subject), with the protocol's planned dose (NAN when the drug is not
-     * the protocol's) and whether it was reduced */
+    bool overdue, late, early; /* early, late: done outside the window */
+    /* dosing: the cycle's doses, day 1 to the next cycle's (borrowed from
+     * the subject), with the protocol's planned dose (NAN when the drug is
+     * not the protocol's) and whether it was reduced */
     const struct dose *doses[SCHED_DOSES];
     double planned[SCHED_DOSES];
     bool reduced[SCHED_DOSES];

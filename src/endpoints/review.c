@@ -387,28 +387,19 @@ static void sched_add(struct sched_visit **v, size_t *n, size_t *cap,
     x->done = done;
     x->overdue = done == DATE_NONE && today != DATE_NONE && today > x->hi;
     x->late = done != DATE_NONE && done > x->hi;
+    x->early = done != DATE_NONE && done < x->lo;
 }
 
-/* Rule SCHEDULE: dosing cycles every cycle_days from the first dose,
- * done by a dose within half a cycle, late beyond delay_tolerance_days,
- * while on treatment; imaging every assessment_interval_days from the
- * origin, +/- assessment_window_days, until the first progression or
- * death; overdue when today is past the window with nothing recorded. */
-/* A cycle's doses: each drug's first in the cycle, against the
- * protocol's planned dose (a dose below it is a reduction, as the safety
- * tables count one). */
+/* A cycle's doses: every dose from its day 1 up to the next cycle's
+ * (day-8 doses belong to their cycle), against the protocol's planned
+ * dose (a dose below it is a reduction, as the safety tables count one). */
 static void cycle_doses(const struct protocol *p, const struct subject *sj,
-                        struct sched_visit *x, int32_t due)
+                        struct sched_visit *x, int32_t from, int32_t to)
 {
     for (size_t k = 0; k < sj->n_doses && x->n_doses < SCHED_DOSES; k++) {
         const struct dose *d = &sj->doses[k];
-        if (d->start == DATE_NONE || d->start < due - p->cycle_days / 2 ||
-            d->start >= due + p->cycle_days / 2)
-            continue;
-        bool seen = false;
-        for (int j = 0; j < x->n_doses && !seen; j++)
-            seen = !strcmp(x->doses[j]->trt, d->trt);
-        if (seen)
+        if (d->start == DATE_NONE || d->start < from ||
+            (to != DATE_NONE && d->start >= to))
             continue;
         double planned = NAN;
         for (size_t j = 0; j < p->n_drugs; j++)
@@ -422,6 +413,27 @@ static void cycle_doses(const struct protocol *p, const struct subject *sj,
     }
 }
 
+/* The first dose on or after day (DATE_NONE when none). */
+static int32_t first_dose_from(const struct subject *sj, int32_t day)
+{
+    int32_t best = DATE_NONE;
+    for (size_t k = 0; k < sj->n_doses; k++) {
+        int32_t d = sj->doses[k].start;
+        if (d != DATE_NONE && d >= day && (best == DATE_NONE || d < best))
+            best = d;
+    }
+    return best;
+}
+
+/* Rule SCHEDULE: cycle 1 begins with the first dose; each next cycle is
+ * due cycle_days after the previous cycle's actual day 1 (a delay moves
+ * every later cycle), +/- delay_tolerance_days; it begins with the first
+ * dose at least half a cycle after that day 1, so a day-8 dose belongs to
+ * its cycle and the cycles counted are the day-1 doses recorded. A day 1
+ * outside the window is early or late; while on treatment, the cycle
+ * after the last is due, overdue once its window has passed. Imaging every
+ * assessment_interval_days from the origin, +/- assessment_window_days,
+ * until the first progression or death. */
 size_t subject_schedule(const struct study *s, const struct subject *sj,
                         const struct subject_result *r, int32_t today,
                         struct sched_visit **out)
@@ -440,28 +452,22 @@ size_t subject_schedule(const struct study *s, const struct subject *sj,
     int32_t off = subject_off_study(p, sj, today); /* no longer followed */
     if (off != DATE_NONE && (stop == DATE_NONE || off < stop))
         stop = off;
-    /* Dosing: one cycle every cycle_days from the first dose, while on
-     * treatment; a cycle is done by a dose within the delay tolerance. */
     if (sj->first_dose != DATE_NONE) {
-        int32_t last = st == SUBJ_ON_TREATMENT ? stop : sj->last_dose;
-        for (int c = 1;; c++) {
-            int32_t due = sj->first_dose + (c - 1) * p->cycle_days;
-            if (last == DATE_NONE ||
-                due > last + (st == SUBJ_ON_TREATMENT ? p->cycle_days : 0))
-                break;
-            int32_t done = DATE_NONE;
-            for (size_t k = 0; k < sj->n_doses; k++) {
-                const struct dose *d = &sj->doses[k];
-                if (d->start != DATE_NONE &&
-                    d->start >= due - p->cycle_days / 2 &&
-                    d->start < due + p->cycle_days / 2 &&
-                    (done == DATE_NONE || d->start < done))
-                    done = d->start;
-            }
+        int32_t due = sj->first_dose, day1 = sj->first_dose;
+        int half = (p->cycle_days + 1) / 2, c = 1;
+        for (; c < 10000 && day1 != DATE_NONE; c++) {
+            int32_t next = first_dose_from(sj, day1 + half);
             sched_add(&v, &n, &cap, "dosing", c, due, p->delay_tolerance_days,
-                      done, today);
-            cycle_doses(p, sj, &v[n - 1], due);
+                      day1, today);
+            cycle_doses(p, sj, &v[n - 1], day1, next);
+            due = day1 + p->cycle_days;
+            day1 = next;
         }
+        /* The next cycle, while on treatment. */
+        if (st == SUBJ_ON_TREATMENT &&
+            (stop == DATE_NONE || due <= stop + p->cycle_days))
+            sched_add(&v, &n, &cap, "dosing", c, due, p->delay_tolerance_days,
+                      DATE_NONE, today);
     }
     /* Imaging every assessment_interval_days +/- the window, until
      * progression (either criterion) or death. */

@@ -333,8 +333,7 @@ json_t *srv_subject_extras(struct server *srv, const struct study *s,
     json_t *recs = json_object();
     store_records_each(srv->store, sj->usubjid, record_json, recs, err);
     struct sched_visit *v = NULL;
-    time_t now = time(NULL);
-    int32_t today = (int32_t)(now / 86400);
+    int32_t today = date_today();
     size_t n = subject_schedule(s, sj, res, today, &v);
     json_t *sched = json_array();
     for (size_t i = 0; i < n; i++) {
@@ -361,10 +360,12 @@ json_t *srv_subject_extras(struct server *srv, const struct study *s,
                           d->adj ? d->adj : ""));
         }
         json_array_append_new(
-            sched, json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:b, s:b, s:o}",
-                             "kind", v[i].kind, "number", v[i].number, "due",
-                             due, "from", lo, "to", hi, "done", done, "overdue",
-                             v[i].overdue, "late", v[i].late, "doses", doses));
+            sched,
+            json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:b, s:b, s:b, s:o}",
+                      "kind", v[i].kind, "number", v[i].number, "due", due,
+                      "from", lo, "to", hi, "done", done, "overdue",
+                      v[i].overdue, "late", v[i].late, "early", v[i].early,
+                      "doses", doses));
     }
     free(v);
     json_t *q = queries_json(srv, sj->usubjid);

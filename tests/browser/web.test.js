@@ -173,6 +173,14 @@ async function apiFromPage(page, method, p, body) {
   await page.waitForSelector("details[data-domain=ex] tbody tr");
   assert.match(await page.innerText("details[data-domain=ex]"), /IVONESCIMAB\s+200\s+mg\/kg/);
   ok("a dose ten times the plan asks for a confirmation, and is saved with the reason");
+  // The schedule follows the doses given: the dose the next day belongs to
+  // cycle 1 (as a day-8 dose would), and cycle 2 is due 21 days after
+  // cycle 1's day 1; no cycle is invented after it.
+  const sched = await page.innerText("#schedule tbody");
+  assert.match(sched, /Cycle 1\s+2026-05-10\s.*day 2 \(2026-05-11\): IVONESCIMAB 200 mg\/kg/s);
+  assert.match(sched, /Cycle 2\s+2026-05-31\s+2026-05-28 to 2026-06-03/);
+  assert.equal(await page.locator("#schedule tbody tr", { hasText: "Cycle " }).count(), 2);
+  ok("the schedule counts the cycles given: a dose a day after day 1 is in cycle 1, cycle 2 due from cycle 1's day 1");
   const ae = page.locator("form[data-add=ae]");
   // Nothing is pre-selected (issue 14, item 1): grade, seriousness,
   // relatedness and action are blank until chosen.

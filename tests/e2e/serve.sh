@@ -245,6 +245,7 @@ expect "... an automatic query: no CTCAE grade" 0 "has no CTCAE grade (1 to 5)" 
 expect "... AESEQ numbered by the server" 0 '"AESEQ": "1"' cat "$work/body"
 expect "a subject's schedule: each cycle's doses against the plan" 0 '"drug": "SACITUZUMAB GOVITECAN"' status GET /api/v1/subjects/BAL-001-0003 $A
 expect "... the planned dose and whether it was reduced" 0 '"reduced": false' cat "$work/body"
+expect "... each cycle's day 1 on time or not" 0 '"early": false' cat "$work/body"
 n2=$(audit_rows)
 expect "a change that does not load (422)" 0 "the change is not valid; nothing was changed" status PUT /api/v1/records/$aeid $C -d '{"field": "AESTDTC", "value": "2025-13-01", "reason": "typo"}'
 expect "... nothing written" 0 "$n2" audit_rows

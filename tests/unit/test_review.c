@@ -206,10 +206,11 @@ static void test_findings(void **state)
     tmpdir_remove(dir);
 }
 
-/* EVIDENCE: SCHEDULE. On 2025-04-10 (day 99): cycles every 21 days from
- * the first dose, two given, cycles 3 to 5 overdue (past due + 3 days),
- * cycle 6 due; imaging at days 42 and 84 done (day 94 is late), the next
- * at day 126 due; each cycle's doses with reductions. */
+/* EVIDENCE: SCHEDULE. On 2025-04-10 (day 99): two cycles given; cycle 3,
+ * due 21 days after cycle 2's day 1, is overdue (past due + 3 days), and
+ * nothing later is scheduled before it is given (its day 1 sets the
+ * next); imaging at days 42 and 84 done (day 94 is late), the next at day
+ * 126 due; each cycle's doses with reductions. */
 static void test_schedule(void **state)
 {
     (void)state;
@@ -237,9 +238,6 @@ static void test_schedule(void **state)
     assert_string_equal(line, "dosing1 2025-01-01 2025-01-01; "
                               "dosing2 2025-01-22 2025-01-22; "
                               "dosing3 2025-02-12 - overdue; "
-                              "dosing4 2025-03-05 - overdue; "
-                              "dosing5 2025-03-26 - overdue; "
-                              "dosing6 2025-04-16 -; "
                               "imaging1 2025-02-12 2025-02-12; "
                               "imaging2 2025-03-26 2025-04-05 late; "
                               "imaging3 2025-05-07 -; ");
@@ -254,6 +252,76 @@ static void test_schedule(void **state)
     assert_int_equal(v[2].n_doses, 0);
     free(v);
     subject_result_release(&res);
+    study_release(&s);
+    tmpdir_remove(dir);
+}
+
+/* EVIDENCE: SCHEDULE. Delays move the cycles after them, and day-8
+ * doses belong to their cycle: cycle 2 given a week late (2025-01-29,
+ * due 2025-01-22: late), so cycle 3 is due 2025-02-19 and given then;
+ * each cycle's day-8 sacituzumab govitecan is counted in it, not as a
+ * cycle; cycle 4, due 2025-03-12, is overdue on 2025-03-20. Three cycles,
+ * as the three day-1 records say. */
+static void test_schedule_delays(void **state)
+{
+    (void)state;
+    char *dir = tmpdir_make();
+    write_text(dir, "dm.csv",
+               "STUDYID,DOMAIN,USUBJID,RFSTDTC,RFXSTDTC,AGE,SEX\n"
+               "S,DM,S-2,2025-01-01,2025-01-01,50,F\n");
+    write_text(dir, "ds.csv",
+               "STUDYID,DOMAIN,USUBJID,DSDECOD,DSCAT,DSSTDTC\n"
+               "S,DS,S-2,ENROLLED,PROTOCOL MILESTONE,2025-01-01\n");
+    const char *days[][2] = {{"2025-01-01", "1"}, {"2025-01-08", "8"},
+                             {"2025-01-29", "1"}, {"2025-02-05", "8"},
+                             {"2025-02-19", "1"}, {"2025-02-26", "8"}};
+    char ex[2048] = "STUDYID,DOMAIN,USUBJID,EXTRT,EXDOSE,EXDOSU,EXSTDTC\n";
+    for (size_t i = 0; i < 6; i++) {
+        size_t len = strlen(ex);
+        if (days[i][1][0] == '1')
+            snprintf(ex + len, sizeof ex - len,
+                     "S,EX,S-2,IVONESCIMAB,20,mg/kg,%s\n", days[i][0]);
+        len = strlen(ex);
+        snprintf(ex + len, sizeof ex - len,
+                 "S,EX,S-2,SACITUZUMAB GOVITECAN,10,mg/kg,%s\n", days[i][0]);
+    }
+    write_text(dir, "ex.csv", ex);
+    struct study s;
+    struct diags d;
+    struct load_options o;
+    load_options_init(&o);
+    study_init(&s);
+    diags_init(&d, 0);
+    assert_int_equal(sdtm_load(dir, &o, &s, &d), 0);
+    const struct subject *sj = study_find(&s, "S-2");
+    struct derive_options dop = {false};
+    struct subject_result res;
+    endpoints_subject(&s, sj, &dop, &res);
+    struct sched_visit *v = NULL;
+    size_t n = subject_schedule(&s, sj, &res, date_from_ymd(2025, 3, 20), &v);
+    char line[1024] = "";
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(v[i].kind, "dosing"))
+            continue;
+        char due[11], done[11] = "-";
+        date_format(v[i].due, due);
+        if (v[i].done != DATE_NONE)
+            date_format(v[i].done, done);
+        size_t len = strlen(line);
+        snprintf(line + len, sizeof line - len, "%d %s %s%s%s (%d doses); ",
+                 v[i].number, due, done, v[i].overdue ? " overdue" : "",
+                 v[i].late    ? " late"
+                 : v[i].early ? " early"
+                              : "",
+                 v[i].n_doses);
+    }
+    assert_string_equal(line, "1 2025-01-01 2025-01-01 (3 doses); "
+                              "2 2025-01-22 2025-01-29 late (3 doses); "
+                              "3 2025-02-19 2025-02-19 (3 doses); "
+                              "4 2025-03-12 - overdue (0 doses); ");
+    free(v);
+    subject_result_release(&res);
+    diags_release(&d);
     study_release(&s);
     tmpdir_remove(dir);
 }
@@ -331,6 +399,7 @@ int main(void)
         cmocka_unit_test(test_eligibility),
         cmocka_unit_test(test_findings),
         cmocka_unit_test(test_schedule),
+        cmocka_unit_test(test_schedule_delays),
         cmocka_unit_test(test_statuses),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
