@@ -364,6 +364,7 @@ async function subjectPage() {
   if (r.status !== 200) { fail(r); return; }
   const d = r.data;
   document.getElementById("title").textContent = d.usubjid;
+  document.getElementById("title").append(" ", el("a", { href: "/casebook.html?id=" + encodeURIComponent(d.usubjid), class: "casebook-link", id: "casebook-link" }, "casebook"));
   document.getElementById("summary").textContent =
     d.status + "; first dose " + (d.first_dose || "none") +
     "; CNS-evaluable: " + (d.efffl ? "yes" : "no") + ".";
@@ -1032,6 +1033,7 @@ document.addEventListener("DOMContentLoaded", () => {
   if (page === "login") loginPage();
   else if (page === "subjects") subjectsPage();
   else if (page === "subject") subjectPage();
+  else if (page === "casebook") casebookPage();
   else if (page === "enrol") enrolPage();
   else if (page === "queries") queriesPage();
   else if (page === "dashboard") dashboardPage();
@@ -1142,4 +1144,96 @@ async function passwordPage() {
     if (r.status === 200) document.getElementById("pw-done").hidden = false;
     else err.textContent = why(r);
   });
+}
+
+// ---- the casebook: one subject as a CRF reads, for review and print ----
+
+async function casebookPage() {
+  if (!(await signedIn())) return;
+  const id = new URLSearchParams(location.search).get("id") || "";
+  const r = await api("GET", "/subjects/" + encodeURIComponent(id));
+  if (r.status !== 200) { fail(r); return; }
+  const d = r.data, rec = d.records || {};
+  document.title = "BALIST - casebook " + d.usubjid;
+  document.getElementById("title").textContent = "Casebook of " + d.usubjid;
+  document.getElementById("to-subject").href = "/subject.html?id=" + encodeURIComponent(d.usubjid);
+  document.getElementById("print").addEventListener("click", () => window.print());
+  document.getElementById("summary").textContent = d.status + "; first dose " + (d.first_dose || "none") + ".";
+  const book = document.getElementById("book");
+  const v = (row, k) => (row && row.values[k]) || "";
+  // A CRF section: a title, a table of labelled columns, and the SDTM
+  // names only in a details view.
+  const section = (title, rows, cols, empty) => {
+    const sec = el("section", { class: "panel crf" }, el("h3", {}, title));
+    if (!rows.length) { sec.append(el("p", { class: "why" }, empty || "None recorded.")); book.append(sec); return sec; }
+    const t = el("table", {}, el("thead", {}, el("tr", {}, ...cols.map(([label]) => el("th", {}, label)))));
+    const tb = el("tbody", {});
+    for (const row of rows) tb.append(el("tr", {}, ...cols.map(([, f]) => el("td", {}, String(f(row) ?? "")))));
+    t.append(tb);
+    const det = el("details", { class: "sdtm" }, el("summary", {}, "SDTM names"),
+      el("p", { class: "why" }, cols.map(([label, , name]) => label + ": " + (name || "derived")).join("; ")));
+    sec.append(el("div", { class: "scroll" }, t), det);
+    book.append(sec);
+    return sec;
+  };
+  const dm = (rec.dm || [])[0];
+  section("Demographics", dm ? [dm] : [], [["Subject", () => d.usubjid, "USUBJID"], ["Site", (x) => v(x, "SITEID"), "SITEID"],
+    ["Age", (x) => v(x, "AGE") + (v(x, "AGEU") ? " " + v(x, "AGEU").toLowerCase() : ""), "AGE, AGEU"],
+    ["Sex", (x) => ({ F: "female", M: "male" })[v(x, "SEX")] || v(x, "SEX"), "SEX"], ["Race", (x) => v(x, "RACE"), "RACE"],
+    ["Consent", (x) => v(x, "RFICDTC"), "RFICDTC"], ["Arm", (x) => v(x, "ARM"), "ARM"]]);
+  section("Eligibility", rec.ie || [], [["Criterion", (x) => v(x, "IETEST"), "IETEST"],
+    ["Category", (x) => v(x, "IECAT").toLowerCase(), "IECAT"], ["Answer", (x) => v(x, "IEORRES"), "IEORRES"]]);
+  const cycles = (d.schedule || []).filter((x) => x.kind === "dosing");
+  const doseRows = cycles.flatMap((c) => (c.doses || []).map((x) => ({ c, x })));
+  section("Doses by cycle", doseRows, [["Cycle", (y) => "Cycle " + y.c.number], ["Date", (y) => y.x.date, "EXSTDTC"],
+    ["Drug", (y) => y.x.drug, "EXTRT"], ["Dose", (y) => (y.x.dose ?? "?") + " " + y.x.unit, "EXDOSE, EXDOSU"],
+    ["Planned", (y) => y.x.planned ?? ""], ["Change", (y) => (y.x.reduced ? "reduced; " : "") + (y.x.adjustment || ""), "EXADJ"],
+    ["Cycle on time", (y) => y.c.late ? "late (due " + y.c.due + ")" : y.c.early ? "early (due " + y.c.due + ")" : "yes"]]);
+  // Tumour assessments: each lesion by name, one column per visit.
+  const tr = rec.tr || [];
+  const visits = [...new Set(tr.map((x) => v(x, "VISIT")))];
+  const les = d.lesions || [];
+  const measure = (l, visit) => {
+    const x = tr.find((t) => v(t, "TRLNKID") === l.id && v(t, "VISIT") === visit);
+    if (!x) return "";
+    return v(x, "TRSTAT") === "NOT DONE" ? "not done" : v(x, "TRORRES") + (v(x, "TRORRESU") ? " " + v(x, "TRORRESU") : "");
+  };
+  section("Tumour assessments", les, [["Lesion", (l) => l.id, "TULNKID"],
+    ["Location", (l) => l.location.toLowerCase() + (l.nodal ? " (lymph node)" : ""), "TULOC"],
+    ["RANO-BM", (l) => l.rano.toLowerCase(), "TUORRES by criterion"], ["RECIST 1.1", (l) => l.recist.toLowerCase(), "TUORRES by criterion"],
+    ...visits.map((vi) => [vi + " (" + (v(tr.find((t) => v(t, "VISIT") === vi), "TRDTC")) + ")", (l) => measure(l, vi), "TRORRES at VISIT"])],
+  "No tumour assessment yet.");
+  for (const c of d.criteria || [])
+    section("Responses by " + c.criterion, c.timepoints, [["Visit", (t) => t.visit, "VISIT"], ["Date", (t) => t.date, "RSDTC"],
+      ["Sum (mm)", (t) => t.sum_mm ?? ""], ["Overall", (t) => t.baseline ? "baseline" : t.overall, "OVRLRESP (derived)"],
+      ["Why", (t) => t.baseline ? "" : t.reason]]).append(el("p", {}, "Confirmed best response: " + c.cbor + ". ", el("span", { class: "why" }, c.cbor_reason)));
+  section("Adverse events", rec.ae || [], [["Term", (x) => v(x, "AETERM"), "AETERM"], ["CTCAE grade", (x) => v(x, "AETOXGR"), "AETOXGR"],
+    ["Serious", (x) => ({ Y: "yes", N: "no" })[v(x, "AESER")] || "", "AESER"], ["Related", (x) => v(x, "AEREL").toLowerCase(), "AEREL"],
+    ["Action", (x) => v(x, "AEACN").toLowerCase(), "AEACN"], ["Start", (x) => v(x, "AESTDTC"), "AESTDTC"], ["End", (x) => v(x, "AEENDTC") || "ongoing", "AEENDTC"]]);
+  section("Medications", rec.cm || [], [["Medication", (x) => v(x, "CMTRT"), "CMTRT"],
+    ["Dose", (x) => [v(x, "CMDOSE"), v(x, "CMDOSU"), v(x, "CMDOSFRQ")].filter((y) => y).join(" "), "CMDOSE, CMDOSU, CMDOSFRQ"],
+    ["Indication", (x) => v(x, "CMINDC").toLowerCase(), "CMINDC"], ["Start", (x) => v(x, "CMSTDTC"), "CMSTDTC"], ["End", (x) => v(x, "CMENDTC") || "ongoing", "CMENDTC"]]);
+  section("Disposition", rec.ds || [], [["Event", (x) => v(x, "DSDECOD").toLowerCase(), "DSDECOD"], ["Date", (x) => v(x, "DSSTDTC"), "DSSTDTC"]]);
+  section("Queries", d.queries || [], [["#", (q) => q.id], ["Visit", (q) => q.visit || ""], ["Query", (q) => q.text],
+    ["Status", (q) => q.status], ["Answer", (q) => q.answer || ""]]);
+  section("Signatures", d.signatures || [], [["Scope", (g) => g.visit || "whole subject"], ["Meaning", (g) => g.meaning],
+    ["By", (g) => g.user], ["When (UTC)", (g) => g.ts.replace("T", " ").slice(0, 19)], ["State", (g) => g.valid ? "valid" : "voided " + (g.voided_ts || "").slice(0, 10)]]);
+  // The subject's audit trail, filtered on the server by record and date.
+  const tb = document.querySelector("#subject-audit tbody");
+  const show = async () => {
+    const p = new URLSearchParams();
+    for (const [k, i] of [["record", "af-record"], ["from", "af-from"], ["to", "af-to"]])
+      if (document.getElementById(i).value.trim()) p.set(k, document.getElementById(i).value.trim());
+    const a = await api("GET", "/subjects/" + encodeURIComponent(d.usubjid) + "/audit" + (p.toString() ? "?" + p : ""));
+    tb.textContent = "";
+    if (a.status !== 200) { document.getElementById("audit-shown").textContent = why(a); return; }
+    for (const x of a.data.audit)
+      tb.append(el("tr", {}, el("td", {}, x.ts.replace("T", " ").slice(0, 19)), el("td", {}, x.user), el("td", {}, x.action),
+        el("td", {}, x.table + " " + x.record), el("td", {}, x.field || ""),
+        el("td", {}, x.action === "INSERT" ? "" : x.old || ""), el("td", {}, x.action === "INSERT" ? "first entry" : x.new || ""),
+        el("td", {}, x.reason || "")));
+    document.getElementById("audit-shown").textContent = a.data.audit.length + " entries";
+  };
+  document.getElementById("audit-filters").addEventListener("submit", (ev) => { ev.preventDefault(); show(); });
+  show();
 }

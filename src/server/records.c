@@ -582,11 +582,61 @@ void h_record_change(struct call *c, struct reply *r)
 static int audit_row_json(void *ctx, const struct audit_row *a)
 {
     json_array_append_new(
-        ctx, json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?}", "id",
-                       (json_int_t)a->id, "ts", a->ts, "user", a->user,
+        ctx, json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s?, "
+                       "s:I}",
+                       "id", (json_int_t)a->id, "ts", a->ts, "user", a->user,
                        "action", a->action, "field", a->field, "old",
-                       a->old_value, "new", a->new_value, "reason", a->reason));
+                       a->old_value, "new", a->new_value, "reason", a->reason,
+                       "table", a->tbl, "record", (json_int_t)a->record_id));
     return 0;
+}
+
+/* A date (YYYY-MM-DD) of the query string, as an audit timestamp bound:
+ * the day's start (from) or end (to); NULL when absent; -1 when bad. */
+static int day_bound(struct call *c, const char *key, bool end, char out[40])
+{
+    const char *v =
+        MHD_lookup_connection_value(c->conn, MHD_GET_ARGUMENT_KIND, key);
+    if (!v || !*v)
+        return 0;
+    struct pdate pd;
+    const char *why;
+    if (strlen(v) != 10 || pdate_parse(v, 10, &pd, &why) < 0 || !pd.day)
+        return -1;
+    snprintf(out, 40, "%sT%s", v, end ? "23:59:59.999999Z" : "00:00:00Z");
+    return 1;
+}
+
+void h_subject_audit(struct call *c, struct reply *r)
+{
+    char from[40], to[40], err[STORE_ERR];
+    int a = day_bound(c, "from", false, from), b = day_bound(c, "to", true, to);
+    const char *rec =
+        MHD_lookup_connection_value(c->conn, MHD_GET_ARGUMENT_KIND, "record");
+    char *end = NULL;
+    long id = rec && *rec ? strtol(rec, &end, 10) : 0;
+    if (a < 0 || b < 0 || (rec && *rec && (*end || id <= 0))) {
+        reply_error(r, MHD_HTTP_BAD_REQUEST,
+                    "'from' and 'to' are dates YYYY-MM-DD, 'record' a record "
+                    "id");
+        return;
+    }
+    struct audit_filter f = {0};
+    f.usubjid = c->arg;
+    f.from = a ? from : NULL;
+    f.to = b ? to : NULL;
+    f.record_id = id;
+    json_t *rows = json_array();
+    pthread_mutex_lock(&c->srv->store_lock);
+    int rc = store_audit_each(c->srv->store, &f, audit_row_json, rows, err);
+    pthread_mutex_unlock(&c->srv->store_lock);
+    if (rc < 0) {
+        json_decref(rows);
+        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                    "the audit trail could not be read");
+        return;
+    }
+    reply_json(r, json_pack("{s:s, s:o}", "usubjid", c->arg, "audit", rows));
 }
 
 void h_record_audit(struct call *c, struct reply *r)

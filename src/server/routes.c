@@ -35,6 +35,7 @@ static const struct route routes[] = {
     {"POST", "/api/v1/users/{}/disable", h_user_disable, PERM_ACCOUNTS, true},
     {"GET", "/api/v1/subjects", h_subjects, PERM_READ, false},
     {"GET", "/api/v1/subjects/{}", h_subject, PERM_READ, false},
+    {"GET", "/api/v1/subjects/{}/audit", h_subject_audit, PERM_READ, false},
     /* Judges a proposed assessment without saving it. */
     {"POST", "/api/v1/subjects/{}/preview", h_preview, PERM_ASSESS, false},
     /* Saves a tumour assessment: judged first, then one transaction. */

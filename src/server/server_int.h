@@ -240,6 +240,7 @@ void h_enrol(struct call *c, struct reply *r);
 void h_record_add(struct call *c, struct reply *r);
 void h_record_change(struct call *c, struct reply *r);
 void h_record_audit(struct call *c, struct reply *r);
+void h_subject_audit(struct call *c, struct reply *r);
 void h_queries(struct call *c, struct reply *r);
 void h_query_raise(struct call *c, struct reply *r);
 void h_query_answer(struct call *c, struct reply *r);

@@ -398,6 +398,40 @@ async function apiFromPage(page, method, p, body) {
   assert.match(await page.innerText("#signatures"), /voided .* by a change: re-measured on PACS/);
   await shot(page, "audit-view");
   ok("a diameter corrected with a reason is in the record's audit view, and the signature is voided");
+  // ---- the casebook: the subject as a CRF reads, and prints ----
+  const changedId = await fixed.getAttribute("data-record");
+  await page.click("#casebook-link");
+  await page.waitForURL(/casebook\.html/);
+  await page.waitForSelector("#subject-audit tbody tr");
+  const book = await page.innerText("#book");
+  assert.match(book, /Demographics[\s\S]*BAL-001-0099\s+001\s+47 years\s+female/);
+  assert.match(book, /Eligibility[\s\S]*HER2/);
+  assert.match(book, /Doses by cycle[\s\S]*Cycle 1\s+2026-05-10\s+IVONESCIMAB\s+20 mg\/kg/);
+  assert.match(book, /Tumour assessments[\s\S]*T01\s+frontal lobe\s+target\s+target\s+18 mm\s+9 mm\s+8 mm\s+T02\s+liver\s+target\s+30 mm\s+18 mm\s+16\.5 mm/);
+  assert.match(book, /Adverse events[\s\S]*Neutropenia\s+3\s+no\s+related\s+multiple\s+2026-05-20\s+ongoing/);
+  assert.doesNotMatch(await page.locator("#book table").first().innerText(), /USUBJID|AETOXGR/);
+  const all = await page.locator("#subject-audit tbody tr").count();
+  await page.fill("#af-record", changedId);
+  await page.click("#audit-filters button[type=submit]");
+  await page.waitForFunction((n) => document.querySelectorAll("#subject-audit tbody tr").length < n, all);
+  const only = await page.locator("#subject-audit tbody tr").allInnerTexts();
+  assert.ok(only.length >= 2 && only.every((t) => t.includes("tr " + changedId)), only.join("|"));
+  assert.ok(only.some((t) => /UPDATE\s+tr \d+\s+TRORRES\s+17\s+16\.5\s+re-measured on PACS/.test(t)));
+  await page.fill("#af-record", "");
+  await page.fill("#af-from", "2099-01-01");
+  await page.click("#audit-filters button[type=submit]");
+  await page.waitForSelector("#audit-shown:has-text('0 entries')");
+  await shot(page, "casebook");
+  await page.emulateMedia({ media: "print" });
+  assert.equal(await page.isVisible("header"), false);
+  assert.equal(await page.isVisible("#audit-filters"), false);
+  assert.equal(await page.isVisible("#print"), false);
+  assert.equal(await page.isVisible("#book"), true);
+  await page.pdf({ path: path.join(shots, "casebook.pdf") });
+  await page.emulateMedia({ media: "screen" });
+  ok("the casebook reads like a CRF (lesions by name and visit, SDTM names only in details), its audit trail filters by record and date, and it prints without navigation or forms");
+  await page.goto(url + "/subject.html?id=" + S);
+  await page.waitForSelector("section.crit");
   await logout(page);
 
   // ---- the monitor: read-only, closes the query ----

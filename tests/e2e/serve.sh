@@ -165,6 +165,12 @@ expect "... balist derive: no longer PD at WEEK 24" 0 "BAL-001-0040,OVRCNS,WEEK 
 expect "a TRORRESU that is no length (422)" 0 "unit 'IN' of LDIAM must be mm or cm (subject BAL-001-0040, lesion T01, visit WEEK 24)" status PUT /api/v1/records/$trid -b "$work/ja" -H "X-CSRF-Token: $csrf" -d '{"field": "TRORRESU", "value": "in", "reason": "x"}'
 expect "... nothing changed: TRSTRESN is still 7.1" 0 "alice,UPDATE,tr,$trid,BAL-001-0040,TRSTRESN,14,7.1" sh -c "'$BAL' audit '$db' --subject BAL-001-0040 | cut -d, -f3-10 | grep TRSTRESN | tail -1"
 expect "a TRSTRESN that disagrees with TRORRES (422)" 0 "TRORRES '0.71 cm' is 7.1 mm but TRSTRESN is 9 mm" status PUT /api/v1/records/$trid -b "$work/ja" -H "X-CSRF-Token: $csrf" -d '{"field": "TRSTRESN", "value": "9", "reason": "x"}'
+# The subject's whole audit trail, filtered by record and date.
+expect "a subject's audit trail, one record's (200)" 0 "\"field\": \"TRSTRESN\"" status GET "/api/v1/subjects/BAL-001-0040/audit?record=$trid" -b "$work/ja"
+expect "... only that record's rows" 0 "" sh -c "! grep '\"record\": ' '$work/body' | grep -v '\"record\": $trid'"
+expect "... none after 2099-01-01" 0 '"audit": []' status GET "/api/v1/subjects/BAL-001-0040/audit?from=2099-01-01" -b "$work/ja"
+expect "... a bad date (400)" 0 "'from' and 'to' are dates YYYY-MM-DD" status GET "/api/v1/subjects/BAL-001-0040/audit?from=yesterday" -b "$work/ja"
+expect "the casebook page" 0 'data-page="casebook"' status GET /casebook.html
 # The columns that name a record are never changed (the Change form does
 # not offer them): a TRTESTCD change would make a diameter a state.
 for f in TRSEQ TRTESTCD TRTEST VISITNUM TRLNKID USUBJID; do
