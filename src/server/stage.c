@@ -243,8 +243,9 @@ static int scan_row(void *ctx, const struct csvr_rec *r)
 
 /* The next --SEQ of the subject in file, and the VISITNUM of visit (its
  * number where the file has it, else one past the largest). */
-void stage_numbers(const struct stage *g, const char *file, const char *usubjid,
-                   const char *visit, char seq[32], char vnum[32])
+/* The subject's rows of a staged file, scanned once. */
+static struct scan scan_file(const struct stage *g, const char *file,
+                             const char *usubjid, const char *visit)
 {
     struct scan x = {-1, -1, -1, -1, visit, usubjid, 0, -1, 0, false};
     struct diags d;
@@ -252,6 +253,13 @@ void stage_numbers(const struct stage *g, const char *file, const char *usubjid,
     if (g->src.has(g->src.ctx, file))
         g->src.stream(g->src.ctx, file, scan_row, &x, &d, NULL);
     diags_release(&d);
+    return x;
+}
+
+void stage_numbers(const struct stage *g, const char *file, const char *usubjid,
+                   const char *visit, char seq[32], char vnum[32])
+{
+    struct scan x = scan_file(g, file, usubjid, visit);
     snprintf(seq, 32, "%ld", x.max_seq + 1);
     if (vnum && x.vnum_col < 0) {
         vnum[0] = 0; /* the file has no VISITNUM */
@@ -264,13 +272,7 @@ void stage_numbers(const struct stage *g, const char *file, const char *usubjid,
 bool stage_has_visit(const struct stage *g, const char *file,
                      const char *usubjid, const char *visit)
 {
-    struct scan x = {-1, -1, -1, -1, visit, usubjid, 0, -1, 0, false};
-    struct diags d;
-    diags_init(&d, 1);
-    if (g->src.has(g->src.ctx, file))
-        g->src.stream(g->src.ctx, file, scan_row, &x, &d, NULL);
-    diags_release(&d);
-    return x.seen;
+    return scan_file(g, file, usubjid, visit).seen;
 }
 
 /* ---- what the entry checks decide (endpoints/entry.c) ---- */

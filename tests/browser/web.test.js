@@ -554,7 +554,7 @@ async function apiFromPage(page, method, p, body) {
   // tables scroll inside their panel), dates never broken ----
   await page.setViewportSize({ width: 800, height: 1000 });
   for (const [name, where, ready] of [["subjects", "/", "#subjects tr"], ["subject", "/subject.html?id=" + S, "section.crit"],
-    ["queries", "/queries.html", "#queries tr"], ["dashboard", "/dashboard.html", "#km svg"],
+    ["queries", "/queries.html", "#queries tr"], ["casebook", "/casebook.html?id=" + S, "#subject-audit tbody tr"], ["dashboard", "/dashboard.html", "#km svg"],
     ["enrol", "/enrol.html", "#enrol"], ["password", "/password.html", "form"]]) {
     await page.goto(url + where);
     await page.waitForSelector(ready);
