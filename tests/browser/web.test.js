@@ -597,6 +597,16 @@ async function apiFromPage(page, method, p, body) {
   await page.waitForURL(url + "/users.html");
   await shot(page, "accounts");
   ok("the administrator lands on the accounts page, adds a radiologist, and is kept out of the study's pages");
+  // The accounts and sign-in pages at 800 px too.
+  await page.setViewportSize({ width: 800, height: 1000 });
+  await page.waitForSelector("#users tr[data-user=rita]");
+  await page.screenshot({ path: path.join(shots, "800-accounts.png"), fullPage: true });
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth) <= 800, "accounts wider than 800 px");
+  await logout(page);
+  await page.screenshot({ path: path.join(shots, "800-login.png"), fullPage: true });
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth) <= 800, "login wider than 800 px");
+  await page.setViewportSize({ width: 1280, height: 900 });
+  ok("the accounts and sign-in pages fit 800 px too");
 
   assert.deepEqual(errors, [], "no script errors in the pages");
   assert.deepEqual(csp, [], "no Content-Security-Policy violations");
