@@ -210,19 +210,20 @@ static void sign(struct call *c, struct reply *r, const char *kind)
         pthread_mutex_lock(&c->srv->store_lock);
         /* Open queries are listed first: signed, verified or locked with
          * them only when the person says so (acknowledge_open_queries). */
+        bool ack = json_is_true(json_object_get(j, "acknowledge_open_queries"));
         struct open_q oq = {visit && *visit ? visit : NULL, json_array()};
-        store_query_each(c->srv->store, c->arg, open_query, &oq, err);
+        if (!ack)
+            store_query_each(c->srv->store, c->arg, open_query, &oq, err);
         err[0] = '\0';
         size_t n_open = json_array_size(oq.list);
         char role[32];
-        /* A wrong password is one, open queries or not (the lockout
-         * counts it). */
-        bool pw_ok =
-            !n_open || store_user_check(c->srv->store, c->who->user, pw, role,
-                                        sizeof role, err) == 1;
+        /* Asked only with the right password: a wrong one goes on to
+         * store_sign, which refuses it and the lockout counts it. Once
+         * acknowledged, the password is checked once, by store_sign. */
+        bool ask = n_open && store_user_check(c->srv->store, c->who->user, pw,
+                                              role, sizeof role, err) == 1;
         err[0] = '\0';
-        if (n_open && pw_ok &&
-            !json_is_true(json_object_get(j, "acknowledge_open_queries"))) {
+        if (ask) {
             pthread_mutex_unlock(&c->srv->store_lock);
             char msg[300];
             snprintf(msg, sizeof msg,
