@@ -680,7 +680,7 @@ function records(d) {
       }
       if (can(action)) {
         const edit = el("button", { type: "button", class: "light" }, "Change");
-        edit.addEventListener("click", () => changeForm(tr, row, cols));
+        edit.addEventListener("click", () => changeForm(tr, row, cols, d.fixed_fields));
         act.append(" ", edit);
       }
       tr.append(act);
@@ -693,11 +693,12 @@ function records(d) {
   addForms(d);
 }
 
-function changeForm(tr, row, cols) {
+function changeForm(tr, row, cols, fixedFields) {
   if (tr.nextSibling && tr.nextSibling.classList && tr.nextSibling.classList.contains("change")) return;
-  // Only what a person may change: the record's shown values, never the
-  // columns that name it (the server refuses those too).
-  const fixed = /^(STUDYID|DOMAIN|USUBJID|VISITNUM|RDOMAIN|IDVAR|IDVARVAL|QNAM|QLABEL)$|^..(SEQ|TESTCD|TEST|LNKID)$/;
+  // Only what a person may change: the record's values, never the columns
+  // that name it (the server's list, fixed_fields; it refuses them too).
+  const ff = fixedFields || { columns: [], suffixes: [] };
+  const fixed = { test: (k) => ff.columns.includes(k) || ff.suffixes.some((t) => k.length === 2 + t.length && k.endsWith(t)) };
   const names = [...cols.filter((k) => k in row.values), ...Object.keys(row.values).filter((k) => !cols.includes(k))];
   const field = el("select", { "aria-label": "field" }, ...names
     .filter((k) => !fixed.test(k)).map((k) => el("option", { value: k }, k)));

@@ -487,22 +487,36 @@ static void add_twins(struct server *srv, long id, const char *domain,
     }
 }
 
-/* A column that names the record rather than says something of it: a
- * change never touches it (the page does not offer it). */
+/* The columns that name a record rather than say something of it: a
+ * change never touches them, and the page's Change form does not offer
+ * them (srv_identity_json). */
+static const char *const identity_whole[] = {
+    "STUDYID", "DOMAIN",   "USUBJID", "VISITNUM", "RDOMAIN",
+    "IDVAR",   "IDVARVAL", "QNAM",    "QLABEL",   NULL};
+static const char *const identity_tail[] = {"SEQ", "TESTCD", "TEST", "LNKID",
+                                            NULL}; /* after a domain prefix */
+
 static bool identity_field(const char *f)
 {
-    static const char *const whole[] = {
-        "STUDYID", "DOMAIN",   "USUBJID", "VISITNUM", "RDOMAIN",
-        "IDVAR",   "IDVARVAL", "QNAM",    "QLABEL",   NULL};
-    for (size_t i = 0; whole[i]; i++)
-        if (!strcmp(f, whole[i]))
+    for (size_t i = 0; identity_whole[i]; i++)
+        if (!strcmp(f, identity_whole[i]))
             return true;
-    static const char *const tail[] = {"SEQ", "TESTCD", "TEST", "LNKID", NULL};
     size_t n = strlen(f);
-    for (size_t i = 0; tail[i]; i++)
-        if (n == 2 + strlen(tail[i]) && !strcmp(f + 2, tail[i]))
+    for (size_t i = 0; identity_tail[i]; i++)
+        if (n == 2 + strlen(identity_tail[i]) &&
+            !strcmp(f + 2, identity_tail[i]))
             return true;
     return false;
+}
+
+json_t *srv_identity_json(void)
+{
+    json_t *whole = json_array(), *tail = json_array();
+    for (size_t i = 0; identity_whole[i]; i++)
+        json_array_append_new(whole, json_string(identity_whole[i]));
+    for (size_t i = 0; identity_tail[i]; i++)
+        json_array_append_new(tail, json_string(identity_tail[i]));
+    return json_pack("{s:o, s:o}", "columns", whole, "suffixes", tail);
 }
 
 void h_record_change(struct call *c, struct reply *r)

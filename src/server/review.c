@@ -383,7 +383,8 @@ json_t *srv_subject_extras(struct server *srv, const struct study *s,
                              d->planned_dose, "dose_unit",
                              d->dose_unit ? d->dose_unit : ""));
     }
-    return json_pack("{s:o, s:o, s:o, s:o, s:o}", "records", recs, "schedule",
-                     sched, "queries", q ? q : json_array(), "signatures",
-                     g ? g : json_array(), "drugs", drugs);
+    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "records", recs,
+                     "schedule", sched, "queries", q ? q : json_array(),
+                     "signatures", g ? g : json_array(), "drugs", drugs,
+                     "fixed_fields", srv_identity_json());
 }

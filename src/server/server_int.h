@@ -241,6 +241,9 @@ void h_record_add(struct call *c, struct reply *r);
 void h_record_change(struct call *c, struct reply *r);
 void h_record_audit(struct call *c, struct reply *r);
 void h_subject_audit(struct call *c, struct reply *r);
+/* The columns a change never touches: {"columns": [...], "suffixes":
+ * ["SEQ", ...]} (after a two-letter domain prefix). */
+json_t *srv_identity_json(void);
 void h_queries(struct call *c, struct reply *r);
 void h_query_raise(struct call *c, struct reply *r);
 void h_query_answer(struct call *c, struct reply *r);

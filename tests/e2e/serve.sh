@@ -171,6 +171,7 @@ expect "... only that record's rows" 0 "" sh -c "! grep '\"record\": ' '$work/bo
 expect "... none after 2099-01-01" 0 '"audit": []' status GET "/api/v1/subjects/BAL-001-0040/audit?from=2099-01-01" -b "$work/ja"
 expect "... a bad date (400)" 0 "'from' and 'to' are dates YYYY-MM-DD" status GET "/api/v1/subjects/BAL-001-0040/audit?from=yesterday" -b "$work/ja"
 expect "the casebook page" 0 'data-page="casebook"' status GET /casebook.html
+expect "the subject's page is told which columns a change never touches" 0 '"suffixes": [ "SEQ", "TESTCD", "TEST", "LNKID" ]' sh -c "curl -s -b '$work/ja' '$U/api/v1/subjects/BAL-001-0040' | tr -d '\n' | tr -s ' '"
 # The columns that name a record are never changed (the Change form does
 # not offer them): a TRTESTCD change would make a diameter a state.
 for f in TRSEQ TRTESTCD TRTEST VISITNUM TRLNKID USUBJID; do
