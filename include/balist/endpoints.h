@@ -140,6 +140,10 @@ const struct entry_field *entry_required(void);
 /* A form column's name in a coordinator's words ("AETOXGR": "CTCAE
  * grade"), or NULL. */
 const char *entry_label(const char *column);
+/* A value refused as typed, before it is staged (Rule ENTRY-FULL-DATE: a
+ * partial dose date): -1 with why in a coordinator's words, else 0. */
+int entry_check_text(const char *column, const char *text, char *why,
+                     size_t size);
 /* The subject's date of informed consent (DM RFICDTC, else the DS
  * milestone), DATE_NONE. */
 int32_t subject_consent_date(const struct subject *sj);

@@ -81,6 +81,30 @@ const char *entry_label(const char *column)
     return NULL;
 }
 
+/* Rule ENTRY-FULL-DATE: a dose is given on a day: its dates are full
+ * (YYYY-MM-DD), where SDTM would allow a partial one (an AE's or a
+ * medication's dates may be partial, and are kept as entered). */
+static const char *const full_dates[] = {"EXSTDTC", "EXENDTC", NULL};
+
+int entry_check_text(const char *column, const char *text, char *why,
+                     size_t size)
+{
+    for (size_t i = 0; full_dates[i]; i++) {
+        struct pdate pd;
+        const char *err;
+        if (strcmp(column, full_dates[i]) || !text || !*text ||
+            pdate_parse(text, strlen(text), &pd, &err) < 0 ||
+            pdate_is_complete(pd))
+            continue;
+        snprintf(why, size,
+                 "%s '%.20s' must be a full date, YYYY-MM-DD: a dose is given "
+                 "on a day",
+                 entry_label(column), text);
+        return -1;
+    }
+    return 0;
+}
+
 /* A required answer left blank: "Dose date is required", the label from
  * the one list above. */
 static void missing(struct entry_issues *o, const char *column)
@@ -103,14 +127,21 @@ int32_t subject_consent_date(const struct subject *sj)
 
 /* Rule ENTRY-DATES: a date of a record is not after today and not before
  * the subject's consent (a medication may be: a prior therapy). */
-static void dates(const struct subject *sj, int32_t day, const char *field,
-                  const char *what, int32_t today, bool before_consent_ok,
+static void dates(const struct subject *sj, int32_t day,
+                  const struct pdate *raw, const char *field, const char *what,
+                  int32_t today, bool before_consent_ok,
                   enum entry_sev before_sev, struct entry_issues *o)
 {
     char d[11], c[11];
     if (day == DATE_NONE)
         return;
-    date_format(day, d);
+    /* A partial date is named as entered (2025-03), never as the day the
+     * loader takes for it. */
+    if (raw && raw->year && !pdate_is_complete(*raw))
+        snprintf(d, sizeof d, raw->month ? "%04d-%02d" : "%04d",
+                 raw->year % 10000, raw->month % 100);
+    else
+        date_format(day, d);
     if (today != DATE_NONE && day > today) {
         date_format(today, c);
         issue(o, ENTRY_REFUSE, field, "%s %s is in the future (today is %s)",
@@ -179,7 +210,8 @@ void entry_check_dose(const struct study *s, const struct subject *sj,
         missing(o, "EXDOSE");
     if (x->start == DATE_NONE)
         missing(o, "EXSTDTC");
-    dates(sj, x->start, "EXSTDTC", "Dose date", today, false, ENTRY_REFUSE, o);
+    dates(sj, x->start, NULL, "EXSTDTC", "Dose date", today, false,
+          ENTRY_REFUSE, o);
     status(s, sj, x->start, "dose", o);
     /* Rule ENTRY-DOSE: a dose above dose_confirm_ratio of the protocol's
      * planned dose, or in another unit, is saved only when confirmed with
@@ -215,9 +247,10 @@ void entry_check_ae(const struct study *s, const struct subject *sj,
         missing(o, "AETERM");
     if (x->start == DATE_NONE)
         missing(o, "AESTDTC");
-    dates(sj, x->start, "AESTDTC", "Start date", today, false, ENTRY_CONFIRM,
-          o);
-    dates(sj, x->end, "AEENDTC", "End date", today, true, ENTRY_CONFIRM, o);
+    dates(sj, x->start, &x->start_raw, "AESTDTC", "Start date", today, false,
+          ENTRY_CONFIRM, o);
+    dates(sj, x->end, &x->end_raw, "AEENDTC", "End date", today, true,
+          ENTRY_CONFIRM, o);
     char d[11];
     if (x->start != DATE_NONE && sj->death != DATE_NONE &&
         x->start > sj->death) {
@@ -239,8 +272,10 @@ void entry_check_cm(const struct study *s, const struct subject *sj,
         missing(o, "CMTRT");
     if (x->start == DATE_NONE)
         missing(o, "CMSTDTC");
-    dates(sj, x->start, "CMSTDTC", "Start date", today, true, ENTRY_CONFIRM, o);
-    dates(sj, x->end, "CMENDTC", "End date", today, true, ENTRY_CONFIRM, o);
+    dates(sj, x->start, NULL, "CMSTDTC", "Start date", today, true,
+          ENTRY_CONFIRM, o);
+    dates(sj, x->end, NULL, "CMENDTC", "End date", today, true, ENTRY_CONFIRM,
+          o);
 }
 
 static void to_diags(const struct entry_issues *o, const char *file, long line,
@@ -510,7 +545,7 @@ void entry_check_assessment(const struct study *s, const struct subject *sj,
     /* A screening scan may precede consent (standard-of-care imaging in
      * the baseline window, a): only one more than baseline_max_days_before
      * earlier is questioned. */
-    dates(sj, day, "date", "Scan date", today, true, ENTRY_CONFIRM, o);
+    dates(sj, day, NULL, "date", "Scan date", today, true, ENTRY_CONFIRM, o);
     int32_t consent = subject_consent_date(sj);
     if (consent != DATE_NONE &&
         day < consent - s->proto.baseline_max_days_before) {

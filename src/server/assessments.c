@@ -284,6 +284,15 @@ static void propose(struct call *c, struct reply *r, bool save)
                     "'recorded' an object");
         p.date = NULL;
     }
+    /* An assessment belongs to a visit: a blank one is refused at its
+     * field (a blank VISIT would also match every visitless row). */
+    if (p.date && !p.visit[strspn(p.visit, " ")]) {
+        r->status = 422;
+        r->json = json_pack("{s:s, s:{s:s}}", "error",
+                            "Visit is required; nothing was saved", "fields",
+                            "visit", "Visit is required");
+        p.date = NULL;
+    }
     if (!p.date) {
         json_decref(j);
         return;

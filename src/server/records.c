@@ -286,6 +286,15 @@ void h_record_add(struct call *c, struct reply *r)
              * endpoints/entry.c). */
             json_t *fields = json_object();
             const char *first = NULL;
+            char typed[300] = "";
+            for (size_t i = 0; !bad && i < k; i++) {
+                char why[200];
+                if (entry_check_text(cols[i], v[i], why, sizeof why) < 0) {
+                    json_object_set_new(fields, cols[i], json_string(why));
+                    if (!typed[0])
+                        snprintf(typed, sizeof typed, "%s", why);
+                }
+            }
             for (const struct entry_field *e = entry_required();
                  !bad && e->domain; e++) {
                 const char *given =
@@ -298,10 +307,13 @@ void h_record_add(struct call *c, struct reply *r)
                 if (!first)
                     first = e->label;
             }
-            if (first) {
-                char msg[160];
-                snprintf(msg, sizeof msg, "%s is required; nothing was saved",
-                         first);
+            if (first || typed[0]) {
+                char msg[400];
+                if (first)
+                    snprintf(msg, sizeof msg,
+                             "%s is required; nothing was saved", first);
+                else
+                    snprintf(msg, sizeof msg, "%s; nothing was saved", typed);
                 r->status = 422;
                 r->json =
                     json_pack("{s:s, s:O}", "error", msg, "fields", fields);

@@ -272,6 +272,9 @@ expect "... beside its field" 0 '"AESTDTC": "Start date is required"' cat "$work
 expect "a dose without a date (422)" 0 '"EXSTDTC": "Dose date is required"' status POST /api/v1/subjects/BAL-001-0101/records $C -d '{"domain": "ex", "values": {"EXTRT": "IVONESCIMAB", "EXDOSE": "20", "EXDOSU": "mg/kg"}}'
 # EVIDENCE: ENTRY-DATES
 expect "a dose dated in the future (422)" 0 "Dose date 2099-01-01 is in the future" status POST /api/v1/subjects/BAL-001-0101/records $C -d '{"domain": "ex", "values": {"EXTRT": "IVONESCIMAB", "EXDOSE": "20", "EXDOSU": "mg/kg", "EXSTDTC": "2099-01-01"}}'
+# EVIDENCE: ENTRY-FULL-DATE. A dose date is a day; an AE's may be partial.
+expect "a dose dated by its month only (422)" 0 '"EXSTDTC": "Dose date '"'"'2025-02'"'"' must be a full date, YYYY-MM-DD: a dose is given on a day"' status POST /api/v1/subjects/BAL-001-0101/records $C -d '{"domain": "ex", "values": {"EXTRT": "IVONESCIMAB", "EXDOSE": "20", "EXDOSU": "mg/kg", "EXSTDTC": "2025-02"}}'
+expect "an AE by its month before the consent is named as entered (409)" 0 "Start date 2024-12 is before the subject's consent on 2025-01-02" status POST /api/v1/subjects/BAL-001-0101/records $C -d '{"domain": "ae", "values": {"AETERM": "Cough", "AETOXGR": "1", "AESTDTC": "2024-12"}}'
 expect "a dose before the consent (422)" 0 "Dose date 2024-12-01 is before the subject's consent on 2025-01-02" status POST /api/v1/subjects/BAL-001-0101/records $C -d '{"domain": "ex", "values": {"EXTRT": "IVONESCIMAB", "EXDOSE": "20", "EXDOSU": "mg/kg", "EXSTDTC": "2024-12-01"}}'
 # EVIDENCE: ENTRY-DOSE. 200 mg/kg of ivonescimab, planned 20 mg/kg: 1000%.
 expect "a dose ten times the plan asks for a confirmation (409)" 0 "200 mg/kg is 1000% of the planned 20 mg/kg of Ivonescimab (more than 125%)" status POST /api/v1/subjects/BAL-001-0101/records $C -d '{"domain": "ex", "values": {"EXTRT": "IVONESCIMAB", "EXDOSE": "200", "EXDOSU": "mg/kg", "EXSTDTC": "2025-01-10"}}'
@@ -299,6 +302,7 @@ expect "preview: a RANO-BM target in the lung is named in the checks" 0 '"text":
 expect "... as a refusal beside lesion T01" 0 '"field": "lesion:T01"' cat "$work/body"
 expect "... and the save is refused (422)" 0 '"lesion:T01": "T01 (LUNG) is not in the brain' status POST /api/v1/subjects/BAL-001-0101/assessments $A -d "$lung"
 small=$(base "\"identify\": [$(ident T01 'FRONTAL LOBE' TARGET TARGET)], \"lesions\": [{\"id\": \"T01\", \"diameter_mm\": \"8\"}]")
+expect "an assessment without a visit (422, at the field)" 0 '"visit": "Visit is required"' status POST /api/v1/subjects/BAL-001-0101/preview $A -d '{"visit": " ", "date": "2025-01-05", "lesions": [{"id": "T01", "diameter_mm": "12"}]}'
 expect "a RANO-BM and RECIST target of 8 mm (422, both beside the lesion)" 0 '"lesion:T01": "T01: 8 mm is below the 10 mm longest diameter of a measurable RECIST 1.1 target; make it a non-target (response-criteria.md a.2); T01: 8 mm is below the 10 mm longest diameter of a measurable RANO-BM target' status POST /api/v1/subjects/BAL-001-0101/assessments $A -d "$small"
 node=$(base "\"identify\": [$(ident T01 'FRONTAL LOBE' TARGET TARGET), $(ident T02 'LYMPH NODE, AXILLARY' '' TARGET)], \"lesions\": [{\"id\": \"T01\", \"diameter_mm\": \"12\"}, {\"id\": \"T02\", \"diameter_mm\": \"12\"}]")
 expect "a RECIST nodal target with a 12 mm short axis (422)" 0 "T02: 12 mm is below the 15 mm short axis of a measurable RECIST 1.1 target" status POST /api/v1/subjects/BAL-001-0101/assessments $A -d "$node"
