@@ -47,6 +47,10 @@ void *xrealloc(void *p, size_t size);
 char *xstrdup(const char *s);
 /* The first n bytes of s as a new string. */
 char *xstrndup(const char *s, size_t n);
+/* A visit label as locks, signatures and duplicate checks compare it:
+ * blanks trimmed and runs of blanks made one space, letters upper case
+ * ("week  6 " is "WEEK 6"). NULL reads as "". */
+void visit_label_norm(const char *in, char *out, size_t size);
 
 /* ------------------------------------------------------------------------
  * String map: string key -> size_t value, open addressing. Keys are copied.

@@ -46,7 +46,7 @@ enum store_code {
 enum store_code store_errcode(const struct store *st);
 /* The code's meaning in words ("not found"). */
 const char *store_errstr(enum store_code code);
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 struct store;
 
@@ -247,14 +247,21 @@ int store_save(struct store *st, const struct store_row *rows, size_t n,
 
 /* An investigator's signature ("signature"), a monitor's source data
  * verification ("verification") or a lock ("lock") of a subject's data
- * (visit NULL) or of
- * one visit's, with its meaning ("I have reviewed ... and confirm ...").
- * A later change to a record it covers voids it (audited, with the
- * change's reason). content_hash is the SHA-256 of what was signed. */
+ * (visit NULL) or of one visit's, with its meaning ("I have reviewed ...
+ * and confirm ..."). A visit is named by its normalised label
+ * (visit_label_norm); what is signed is the records it had then. A later
+ * change to a record it covers, before or after the change (a record it
+ * signed, any record with its label, an assessment of its domains dated
+ * within its days), voids a signature and is refused by a lock (409).
+ * content_hash is the SHA-256 of what was signed. Signing a visit the
+ * subject does not have is refused (STORE_ENOTFOUND). */
 struct signature_row {
     long id;
     const char *usubjid, *visit, *kind, *meaning, *user, *ts, *content_hash,
         *voided_ts, *voided_by, *voided_reason;
+    /* The days the signed records of a visit span (NULL: none dated, or
+     * the whole subject's). */
+    const char *date_from, *date_to;
 };
 /* The password is checked again here (a deliberate act, 21 CFR Part 11
  * spirit), and the role (investigator signs, monitor verifies); returns

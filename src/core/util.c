@@ -4,6 +4,7 @@
  */
 #include "balist/core.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,26 @@ char *xstrndup(const char *s, size_t n)
     memcpy(p, s, n);
     p[n] = '\0';
     return p;
+}
+
+void visit_label_norm(const char *in, char *out, size_t size)
+{
+    size_t n = 0;
+    bool space = false;
+    for (const unsigned char *c = (const unsigned char *)(in ? in : ""); *c;
+         c++) {
+        if (isspace(*c)) {
+            space = n > 0;
+            continue;
+        }
+        if (space && n + 1 < size)
+            out[n++] = ' ';
+        space = false;
+        if (n + 1 < size)
+            out[n++] = (char)toupper(*c);
+    }
+    if (size)
+        out[n < size ? n : size - 1] = '\0';
 }
 
 void *vec_grow(void *items, size_t *cap, size_t need, size_t elem)

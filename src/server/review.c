@@ -153,9 +153,10 @@ static int signature_json(void *ctx, const struct signature_row *g)
 {
     json_array_append_new(
         ctx,
-        json_pack("{s:I, s:s?, s:s, s:s, s:s, s:s, s:s, s:b, s:s?, "
-                  "s:s?, s:s?}",
-                  "id", (json_int_t)g->id, "visit", g->visit, "kind", g->kind,
+        json_pack("{s:I, s:s?, s:s?, s:s?, s:s, s:s, s:s, s:s, s:s, s:b, "
+                  "s:s?, s:s?, s:s?}",
+                  "id", (json_int_t)g->id, "visit", g->visit, "date_from",
+                  g->date_from, "date_to", g->date_to, "kind", g->kind,
                   "meaning", g->meaning, "user", g->user, "ts", g->ts,
                   "content_hash", g->content_hash, "valid",
                   g->voided_ts == NULL, "voided_ts", g->voided_ts, "voided_by",
@@ -186,7 +187,10 @@ static int open_query(void *ctx, const struct query_row *q)
     struct open_q *x = ctx;
     if (!strcmp(q->status, "closed"))
         return 0;
-    if (x->visit && q->visit && *q->visit && strcasecmp(q->visit, x->visit))
+    char a[128], b[128];
+    visit_label_norm(q->visit, a, sizeof a);
+    visit_label_norm(x->visit, b, sizeof b);
+    if (x->visit && a[0] && strcmp(a, b) != 0)
         return 0;
     json_array_append_new(x->list,
                           json_pack("{s:I, s:s?, s:s, s:s}", "id",
@@ -256,10 +260,12 @@ static void sign(struct call *c, struct reply *r, const char *kind)
         } else if (id < 0)
             reply_error(r, status, err);
         else {
-            reply_json(r,
-                       json_pack("{s:I, s:s, s:s, s:s?, s:s}", "signature",
-                                 (json_int_t)id, "kind", kind, "usubjid",
-                                 c->arg, "visit", visit, "meaning", meaning));
+            char vn[128];
+            visit_label_norm(visit, vn, sizeof vn);
+            reply_json(r, json_pack("{s:I, s:s, s:s, s:s?, s:s}", "signature",
+                                    (json_int_t)id, "kind", kind, "usubjid",
+                                    c->arg, "visit", vn[0] ? vn : NULL,
+                                    "meaning", meaning));
             r->status = MHD_HTTP_CREATED;
         }
     }

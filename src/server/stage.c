@@ -196,6 +196,7 @@ int stage_save(struct server *srv, struct stage *g, const char *user,
 struct scan {
     int seq_col, visit_col, vnum_col, subj_col;
     const char *visit, *usubjid;
+    char visit_norm[128];
     long max_seq;
     double vnum, max_vnum;
     bool seen; /* a row of the subject at visit (any case) */
@@ -222,9 +223,14 @@ static int scan_row(void *ctx, const struct csvr_rec *r)
     if (x->subj_col >= 0 && (size_t)x->subj_col < r->n &&
         strcmp(r->f[x->subj_col], x->usubjid) != 0)
         return 0;
-    if (x->visit && x->visit_col >= 0 && (size_t)x->visit_col < r->n &&
-        !strcasecmp(r->f[x->visit_col], x->visit))
-        x->seen = true;
+    /* The same visit however its label is written ("week 6 ", WEEK 6). */
+    bool at_visit = false;
+    if (x->visit && x->visit_col >= 0 && (size_t)x->visit_col < r->n) {
+        char a[128];
+        visit_label_norm(r->f[x->visit_col], a, sizeof a);
+        at_visit = !strcmp(a, x->visit_norm);
+    }
+    x->seen = x->seen || at_visit;
     if (x->seq_col >= 0 && (size_t)x->seq_col < r->n) {
         long v = strtol(r->f[x->seq_col], NULL, 10);
         if (v > x->max_seq)
@@ -234,8 +240,7 @@ static int scan_row(void *ctx, const struct csvr_rec *r)
         double v = strtod(r->f[x->vnum_col], NULL);
         if (v > x->max_vnum)
             x->max_vnum = v;
-        if (x->visit && x->visit_col >= 0 && (size_t)x->visit_col < r->n &&
-            !strcmp(r->f[x->visit_col], x->visit))
+        if (at_visit)
             x->vnum = v;
     }
     return 0;
@@ -247,7 +252,8 @@ static int scan_row(void *ctx, const struct csvr_rec *r)
 static struct scan scan_file(const struct stage *g, const char *file,
                              const char *usubjid, const char *visit)
 {
-    struct scan x = {-1, -1, -1, -1, visit, usubjid, 0, -1, 0, false};
+    struct scan x = {-1, -1, -1, -1, visit, usubjid, "", 0, -1, 0, false};
+    visit_label_norm(visit, x.visit_norm, sizeof x.visit_norm);
     struct diags d;
     diags_init(&d, 1);
     if (g->src.has(g->src.ctx, file))

@@ -185,15 +185,6 @@ int store_record_get(struct store *st, long id, const char *field, char *buf,
     return v ? 1 : 0;
 }
 
-static const char *row_visit(const char *const *cols, const char *const *vals,
-                             size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!strcmp(cols[i], "VISIT") && vals[i] && *vals[i])
-            return vals[i];
-    return NULL;
-}
-
 /* One row into records inside an open transaction, audited. Returns the
  * new id, or -1 with err. */
 long insert_in(struct store *st, struct txn *t, const char *domain,
@@ -256,7 +247,6 @@ long insert_in(struct store *st, struct txn *t, const char *domain,
         id = strtol(idb, NULL, 10);
     }
     char *data = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    json_decref(o);
     if (ok) {
         struct stmt *s = st->ops->prepare(
             st,
@@ -273,9 +263,10 @@ long insert_in(struct store *st, struct txn *t, const char *domain,
         }
         ok = ok && audit(t, "INSERT", domain, id, usubjid, NULL, NULL, data,
                          t->reason, err) == 0;
-        ok = ok && on_record_change(t, usubjid, row_visit(cols, vals, n),
+        ok = ok && on_record_change(t, id, domain, NULL, o,
                                     "a record was added", err) == 0;
     }
+    json_decref(o);
     free(data);
     for (size_t k = 0; k < nk; k++)
         free(known_cols[k]);
@@ -356,9 +347,11 @@ int store_record_update_checked(struct store *st, long id,
             ok = false;
         }
     char *subj = NULL;
+    json_t *before = NULL;
     if (ok) {
         const char *usubjid = json_string_value(json_object_get(o, "USUBJID"));
         subj = xstrdup(usubjid ? usubjid : "");
+        before = json_deep_copy(o);
     }
     /* Each field that changes: its own audit row, the same reason. */
     size_t changed = 0;
@@ -390,15 +383,15 @@ int store_record_update_checked(struct store *st, long id,
             st->ops->finalize(s);
         }
         free(data);
-        const char *visit = json_string_value(json_object_get(o, "VISIT"));
-        ok = ok && on_record_change(&t, subj, visit && *visit ? visit : NULL,
-                                    reason, err) == 0;
+        ok =
+            ok && on_record_change(&t, id, domain, before, o, reason, err) == 0;
         ok = ok && (!check || check->fn(check->ctx, st, subj, err) == 0);
         ok = ok && (!check || !check->findings ||
                     store_checks_sync_in(&t, subj, check->findings,
                                          check->n_findings, err) == 0);
     }
     free(subj);
+    json_decref(before);
     json_decref(o);
     return txn_end(&t, ok, err);
 }
@@ -434,9 +427,7 @@ int store_record_delete(struct store *st, long id, const char *user,
         }
         ok = ok && audit(&t, "DELETE", domain, id, usubjid, NULL, data, NULL,
                          reason, err) == 0;
-        const char *visit = json_string_value(json_object_get(o, "VISIT"));
-        ok = ok && on_record_change(&t, usubjid, visit && *visit ? visit : NULL,
-                                    reason, err) == 0;
+        ok = ok && on_record_change(&t, id, domain, o, NULL, reason, err) == 0;
         free(data);
     }
     json_decref(o);

@@ -30,6 +30,15 @@ const char *const store_schema_v2[] = {
     "position)",
     NULL};
 
+/* Version 3: a signature or lock covers the records it hashed (their ids),
+ * the domains they are in and the dates they span, not only a visit
+ * label (store_signatures_rescope fills them for older signatures). */
+const char *const store_schema_v3[] = {
+    "ALTER TABLE signatures ADD COLUMN date_from TEXT",
+    "ALTER TABLE signatures ADD COLUMN date_to TEXT",
+    "ALTER TABLE signatures ADD COLUMN domains TEXT",
+    "ALTER TABLE signatures ADD COLUMN records TEXT", NULL};
+
 static long next_id(struct store *st, const char *table, char *err)
 {
     char sql[96], v[32];
@@ -336,40 +345,151 @@ int store_checks_sync_in(struct txn *t, const char *usubjid,
 
 /* ---- signatures ---- */
 
-/* SHA-256 over the subject's records (those of one visit when visit is
- * not NULL), in id order: each id and its JSON data. */
-static int content_hash(struct store *st, const char *usubjid,
-                        const char *visit, char hex[65], char *err)
+/* What a record is to the locks and signatures that may cover it, before
+ * or after a change: its subject, domain, visit (normalised) and date. */
+struct rec_scope {
+    long id;
+    const char *usubjid;
+    char domain[16];
+    bool has_visit;  /* the record has a VISIT column (an assessment) */
+    char visit[128]; /* visit_label_norm of VISIT; "" when blank */
+    char date[11];   /* the day of the domain's --DTC; "" when none */
+};
+
+static bool scope_of(long id, const char *domain, const json_t *o,
+                     struct rec_scope *r)
 {
+    if (!o)
+        return false;
+    r->id = id;
+    r->usubjid = json_string_value(json_object_get(o, "USUBJID"));
+    snprintf(r->domain, sizeof r->domain, "%s", domain ? domain : "");
+    const json_t *v = json_object_get(o, "VISIT");
+    r->has_visit = v != NULL;
+    visit_label_norm(json_string_value(v), r->visit, sizeof r->visit);
+    char col[24];
+    size_t n = 0;
+    for (const char *c = r->domain; *c && n < 4; c++)
+        col[n++] = (char)(*c >= 'a' && *c <= 'z' ? *c - 32 : *c);
+    memcpy(col + n, "DTC", 4);
+    const char *d = json_string_value(json_object_get(o, col));
+    r->date[0] = '\0';
+    if (d && strlen(d) >= 10 && d[4] == '-' && d[7] == '-')
+        snprintf(r->date, sizeof r->date, "%.10s", d);
+    return r->usubjid && *r->usubjid;
+}
+
+/* A signature's scope as stored: the visit (NULL: the whole subject), the
+ * dates its records span, their domains and ids (" 3 4 9 "). */
+struct sig_scope {
+    const char *visit, *from, *to, *domains, *records;
+};
+
+/* How sig covers r: 0 not; 1 r is one of the records it signed or the
+ * subject's signature; 2 r has its visit label; 3 r, an assessment of a
+ * domain it signed, is dated within its visit. The last catches an
+ * UNSCHEDULED entry, or a relabelled one, on a locked visit's date. */
+static int covers(const struct sig_scope *g, const struct rec_scope *r)
+{
+    if (!g->visit)
+        return 1;
+    char key[32];
+    snprintf(key, sizeof key, " %ld ", r->id);
+    if (g->records && strstr(g->records, key))
+        return 1;
+    char gv[128];
+    visit_label_norm(g->visit, gv, sizeof gv);
+    if (r->visit[0] && !strcmp(r->visit, gv))
+        return 2;
+    char dom[24];
+    snprintf(dom, sizeof dom, " %s ", r->domain);
+    if (r->has_visit && r->date[0] && g->from && g->to && g->domains &&
+        strstr(g->domains, dom) && strcmp(r->date, g->from) >= 0 &&
+        strcmp(r->date, g->to) <= 0)
+        return 3;
+    return 0;
+}
+
+/* The scope of usubjid's records of visit (every record when visit is
+ * NULL) and their SHA-256, in id order: each id and its JSON data. The
+ * count of records is returned (0: nothing to sign), negative on error. */
+struct signed_set {
+    char hash[65];
+    char from[11], to[11];
+    char *domains, *records;
+};
+
+/* Adds w to a list of words written " a b c " (so that " b " finds b). */
+static void words_add(char **list, size_t *len, size_t *cap, const char *w,
+                      bool unique)
+{
+    char key[64];
+    snprintf(key, sizeof key, " %s ", w);
+    if (unique && *list && strstr(*list, key))
+        return;
+    size_t wl = strlen(w);
+    if (*len + wl + 3 > *cap) {
+        *cap = (*len + wl + 3) * 2;
+        *list = xrealloc(*list, *cap);
+    }
+    if (!*len)
+        (*list)[(*len)++] = ' ';
+    memcpy(*list + *len, w, wl);
+    *len += wl;
+    (*list)[(*len)++] = ' ';
+    (*list)[*len] = '\0';
+}
+
+static long signed_set_of(struct store *st, const char *usubjid,
+                          const char *visit, struct signed_set *g, char *err)
+{
+    memset(g, 0, sizeof *g);
     struct stmt *s = st->ops->prepare(
-        st, "SELECT id, data FROM records WHERE usubjid = ? ORDER BY id", err);
+        st,
+        "SELECT id, domain, data FROM records WHERE usubjid = ? ORDER BY id",
+        err);
     if (!s)
         return -1;
     st->ops->bind(s, 1, usubjid);
+    char want[128];
+    visit_label_norm(visit, want, sizeof want);
     crypto_hash_sha256_state h;
     crypto_hash_sha256_init(&h);
+    size_t dl = 0, dc = 0, rl = 0, rc_cap = 0;
+    long count = 0;
     int rc;
     while ((rc = st->ops->step(s, err)) == 1) {
-        const char *id = st->ops->col(s, 0), *data = st->ops->col(s, 1);
-        if (visit) {
-            json_t *o = json_loads(data, 0, NULL);
-            const char *v = json_string_value(json_object_get(o, "VISIT"));
-            bool mine = v && !strcmp(v, visit);
-            json_decref(o);
-            if (!mine)
-                continue;
-        }
+        const char *id = st->ops->col(s, 0), *data = st->ops->col(s, 2);
+        json_t *o = json_loads(data, 0, NULL);
+        struct rec_scope r;
+        bool ok = scope_of(strtol(id, NULL, 10), st->ops->col(s, 1), o, &r);
+        json_decref(o);
+        if (!ok || (visit && strcmp(r.visit, want) != 0))
+            continue;
+        count++;
         crypto_hash_sha256_update(&h, (const unsigned char *)id, strlen(id));
         crypto_hash_sha256_update(&h, (const unsigned char *)"\x1f", 1);
         crypto_hash_sha256_update(&h, (const unsigned char *)data,
                                   strlen(data));
         crypto_hash_sha256_update(&h, (const unsigned char *)"\x1e", 1);
+        words_add(&g->records, &rl, &rc_cap, id, false);
+        words_add(&g->domains, &dl, &dc, r.domain, true);
+        if (r.date[0] && (!g->from[0] || strcmp(r.date, g->from) < 0))
+            memcpy(g->from, r.date, sizeof g->from);
+        if (r.date[0] && (!g->to[0] || strcmp(r.date, g->to) > 0))
+            memcpy(g->to, r.date, sizeof g->to);
     }
     st->ops->finalize(s);
     unsigned char d[crypto_hash_sha256_BYTES];
     crypto_hash_sha256_final(&h, d);
-    sodium_bin2hex(hex, 65, d, sizeof d);
-    return rc < 0 ? -1 : 0;
+    sodium_bin2hex(g->hash, sizeof g->hash, d, sizeof d);
+    if (rc < 0) {
+        free(g->domains);
+        free(g->records);
+        memset(g, 0, sizeof *g);
+        return -1;
+    }
+    return count;
 }
 
 long store_sign(struct store *st, const char *usubjid, const char *visit,
@@ -396,34 +516,51 @@ long store_sign(struct store *st, const char *usubjid, const char *visit,
         snprintf(err, STORE_ERR, "%s", store_permission(act)->refusal);
         return -1;
     }
-    if (visit && !*visit)
-        visit = NULL;
+    /* A visit is named by its normalised label ("week 6 " is WEEK 6). */
+    char vnorm[128];
+    visit_label_norm(visit, vnorm, sizeof vnorm);
+    visit = vnorm[0] ? vnorm : NULL;
     err[0] = 0;
-    char n[32];
     struct txn t;
     if (txn_begin(st, &t, user, err) < 0)
         return -1;
     /* Something to sign: the subject (or the visit) has records. */
-    char hash[65];
-    long id = -1;
-    if (store_query1(st, "SELECT COUNT(*) FROM records WHERE usubjid = ?",
-                     usubjid, n, sizeof n, err) == 1 &&
-        strtol(n, NULL, 10) > 0 &&
-        content_hash(st, usubjid, visit, hash, err) == 0) {
+    struct signed_set g;
+    long id = -1, n = signed_set_of(st, usubjid, visit, &g, err);
+    if (n > 0)
         id = next_id(st, "signatures", err);
-    } else if (!*err) {
-        store_fail(st, STORE_ENOTFOUND, err, "subject %s has no data to sign",
-                   usubjid);
-    }
+    else if (n == 0 && visit)
+        store_fail(st, STORE_ENOTFOUND, err,
+                   "subject %s has no visit %s: nothing to %s", usubjid, visit,
+                   lock     ? "lock"
+                   : verify ? "verify"
+                            : "sign");
+    else if (n == 0)
+        store_fail(st, STORE_ENOTFOUND, err, "subject %s has no data to %s",
+                   usubjid,
+                   lock     ? "lock"
+                   : verify ? "verify"
+                            : "sign");
     if (id > 0) {
         char idb[32];
         snprintf(idb, sizeof idb, "%ld", id);
-        const char *v[] = {idb,     usubjid, visit, kind,
-                           meaning, t.user,  t.ts,  hash};
+        const char *v[] = {idb,
+                           usubjid,
+                           visit,
+                           kind,
+                           meaning,
+                           t.user,
+                           t.ts,
+                           g.hash,
+                           g.from[0] ? g.from : NULL,
+                           g.to[0] ? g.to : NULL,
+                           g.domains,
+                           g.records};
         if (run(st,
                 "INSERT INTO signatures (id, usubjid, visit, kind, meaning, "
-                "username, ts, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                v, 8, err) < 0 ||
+                "username, ts, content_hash, date_from, date_to, domains, "
+                "records) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                v, 12, err) < 0 ||
             audit(&t,
                   lock     ? "LOCK"
                   : verify ? "VERIFY"
@@ -432,64 +569,135 @@ long store_sign(struct store *st, const char *usubjid, const char *visit,
                   meaning, NULL, err) < 0)
             id = -1;
     }
+    free(g.domains);
+    free(g.records);
     return txn_end(&t, id > 0, err) < 0 ? -1 : id;
 }
 
-int on_record_change(struct txn *t, const char *usubjid, const char *visit,
-                     const char *why, char *err)
+int store_signatures_rescope(struct store *st, char *err)
 {
-    if (!usubjid || !*usubjid)
-        return 0;
-    struct store *st = t->st;
-    /* A lock refuses the change. */
+    /* Signatures from before schema 3 named a visit by its label only:
+     * each one in force gets the records of its visit as they are now. */
     struct stmt *s = st->ops->prepare(
         st,
-        "SELECT username, ts, visit FROM signatures WHERE kind = 'lock' AND "
-        "usubjid = ? AND voided_ts IS NULL AND (visit IS NULL OR visit = ?) "
-        "ORDER BY id",
+        "SELECT id, usubjid, visit FROM signatures WHERE records IS NULL "
+        "AND voided_ts IS NULL ORDER BY id",
         err);
     if (!s)
         return -1;
-    st->ops->bind(s, 1, usubjid);
-    st->ops->bind(s, 2, visit);
-    int lk = st->ops->step(s, err);
-    if (lk == 1) {
-        const char *v = st->ops->col(s, 2);
-        store_fail(st, STORE_ECONFLICT, err,
-                   "%s%s%s is locked (by %s, %.10s): unlock it first, with a "
-                   "reason",
-                   usubjid, v ? " visit " : "", v ? v : "", st->ops->col(s, 0),
-                   st->ops->col(s, 1));
-    }
-    st->ops->finalize(s);
-    if (lk != 0)
-        return -1;
-    s = st->ops->prepare(
-        st,
-        "SELECT id, visit FROM signatures WHERE usubjid = ? AND voided_ts "
-        "IS NULL AND kind <> 'lock' AND (visit IS NULL OR visit = ?) ORDER "
-        "BY id",
-        err);
-    if (!s)
-        return -1;
-    st->ops->bind(s, 1, usubjid);
-    st->ops->bind(s, 2, visit);
-    long *ids = NULL;
+    struct old {
+        char id[32], *usubjid, *visit;
+    } *old = NULL;
     size_t n = 0, cap = 0;
     int rc;
-    while ((rc = st->ops->step(s, err)) == 1)
-        *VEC_PUSH(ids, n, cap) = strtol(st->ops->col(s, 0), NULL, 10);
+    while ((rc = st->ops->step(s, err)) == 1) {
+        struct old *o = VEC_PUSH(old, n, cap);
+        snprintf(o->id, sizeof o->id, "%s", st->ops->col(s, 0));
+        o->usubjid = xstrdup(st->ops->col(s, 1));
+        const char *v = st->ops->col(s, 2);
+        o->visit = v && *v ? xstrdup(v) : NULL;
+    }
     st->ops->finalize(s);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        struct signed_set g;
+        if (signed_set_of(st, old[i].usubjid, old[i].visit, &g, err) < 0) {
+            rc = -1;
+            break;
+        }
+        const char *v[] = {g.from[0] ? g.from : NULL, g.to[0] ? g.to : NULL,
+                           g.domains ? g.domains : " ",
+                           g.records ? g.records : " ", old[i].id};
+        rc = run(st,
+                 "UPDATE signatures SET date_from = ?, date_to = ?, domains "
+                 "= ?, records = ? WHERE id = CAST(? AS BIGINT)",
+                 v, 5, err);
+        free(g.domains);
+        free(g.records);
+    }
+    for (size_t i = 0; i < n; i++) {
+        free(old[i].usubjid);
+        free(old[i].visit);
+    }
+    free(old);
+    return rc < 0 ? -1 : 0;
+}
+
+int on_record_change(struct txn *t, long id, const char *domain,
+                     const json_t *before, const json_t *after, const char *why,
+                     char *err)
+{
+    struct store *st = t->st;
+    struct rec_scope sc[2];
+    bool have[2] = {scope_of(id, domain, before, &sc[0]),
+                    scope_of(id, domain, after, &sc[1])};
+    long *ids = NULL;
+    size_t n = 0, cap = 0;
+    int rc = 0;
+    for (int k = 0; k < 2 && rc == 0; k++) {
+        if (!have[k] ||
+            (k == 1 && have[0] && !strcmp(sc[0].usubjid, sc[1].usubjid)))
+            continue;
+        struct stmt *s = st->ops->prepare(
+            st,
+            "SELECT id, kind, visit, username, ts, date_from, date_to, "
+            "domains, records FROM signatures WHERE usubjid = ? AND "
+            "voided_ts IS NULL ORDER BY id",
+            err);
+        if (!s) {
+            rc = -1;
+            break;
+        }
+        st->ops->bind(s, 1, sc[k].usubjid);
+        while ((rc = st->ops->step(s, err)) == 1) {
+            struct sig_scope g = {st->ops->col(s, 2), st->ops->col(s, 5),
+                                  st->ops->col(s, 6), st->ops->col(s, 7),
+                                  st->ops->col(s, 8)};
+            int how = 0, which = 0;
+            for (int w = 0; w < 2 && !how; w++)
+                if (have[w] && !strcmp(sc[w].usubjid, sc[k].usubjid) &&
+                    (how = covers(&g, &sc[w])) != 0)
+                    which = w;
+            if (!how)
+                continue;
+            if (strcmp(st->ops->col(s, 1), "lock") != 0) {
+                *VEC_PUSH(ids, n, cap) = strtol(st->ops->col(s, 0), NULL, 10);
+                continue;
+            }
+            /* A lock refuses the change, whichever side of it is locked. */
+            char extra[160] = "";
+            if (how == 3)
+                snprintf(extra, sizeof extra,
+                         "; this record is dated %s, within that visit "
+                         "(%s to %s)",
+                         sc[which].date, g.from, g.to);
+            else if (which == 0 && g.visit && have[1] &&
+                     strcmp(sc[0].visit, sc[1].visit) != 0)
+                snprintf(extra, sizeof extra,
+                         "; this record belongs to it and cannot be moved "
+                         "out");
+            store_fail(st, STORE_ECONFLICT, err,
+                       "%s%s%s is locked (by %s, %.10s): unlock it first, "
+                       "with a reason%s",
+                       sc[k].usubjid, g.visit ? " visit " : "",
+                       g.visit ? g.visit : "", st->ops->col(s, 3),
+                       st->ops->col(s, 4), extra);
+            rc = -1;
+            break;
+        }
+        st->ops->finalize(s);
+    }
+    /* Else the signatures and verifications it breaks are voided. */
     for (size_t i = 0; rc == 0 && i < n; i++) {
         char idb[32];
         snprintf(idb, sizeof idb, "%ld", ids[i]);
         const char *v[] = {t->ts, t->user, why, idb};
         if (run(st,
                 "UPDATE signatures SET voided_ts = ?, voided_by = ?, "
-                "voided_reason = ? WHERE id = ?",
+                "voided_reason = ? WHERE id = ? AND voided_ts IS NULL",
                 v, 4, err) < 0 ||
-            audit(t, "UNSIGN", "signatures", ids[i], usubjid, "signature",
-                  "valid", "voided by a change", why, err) < 0)
+            audit(t, "UNSIGN", "signatures", ids[i],
+                  sc[have[0] ? 0 : 1].usubjid, "signature", "valid",
+                  "voided by a change", why, err) < 0)
             rc = -1;
     }
     free(ids);
@@ -534,8 +742,8 @@ int store_signature_each(struct store *st, const char *usubjid,
     struct stmt *s = st->ops->prepare(
         st,
         "SELECT id, usubjid, visit, kind, meaning, username, ts, "
-        "content_hash, voided_ts, voided_by, voided_reason FROM signatures "
-        "WHERE usubjid = ? ORDER BY id",
+        "content_hash, voided_ts, voided_by, voided_reason, date_from, "
+        "date_to FROM signatures WHERE usubjid = ? ORDER BY id",
         err);
     if (!s)
         return -1;
@@ -544,11 +752,11 @@ int store_signature_each(struct store *st, const char *usubjid,
     while ((rc = st->ops->step(s, err)) == 1) {
         struct signature_row g;
         g.id = strtol(st->ops->col(s, 0), NULL, 10);
-        const char **f[] = {&g.usubjid,      &g.visit,     &g.kind,
-                            &g.meaning,      &g.user,      &g.ts,
-                            &g.content_hash, &g.voided_ts, &g.voided_by,
-                            &g.voided_reason};
-        for (int i = 0; i < 10; i++)
+        const char **f[] = {&g.usubjid,       &g.visit,     &g.kind,
+                            &g.meaning,       &g.user,      &g.ts,
+                            &g.content_hash,  &g.voided_ts, &g.voided_by,
+                            &g.voided_reason, &g.date_from, &g.date_to};
+        for (int i = 0; i < 12; i++)
             *f[i] = st->ops->col(s, i + 1);
         if (fn(ctx, &g)) {
             rc = 0;

@@ -63,10 +63,14 @@ int store_query1(struct store *st, const char *sql, const char *arg, char *out,
 
 /* Schema migrations, one per version step: migrations[v] takes a
  * database from version v to v + 1 (version 1 is the first; 2 adds the
- * queries and the signatures). A new database gets the base schema and
- * then every migration. */
+ * queries and the signatures; 3 the scope of a signature). A new database gets
+ * the base schema and then every migration. */
 static const char *const *const migrations[STORE_SCHEMA_VERSION] = {
-    NULL, store_schema_v2};
+    NULL, store_schema_v2, store_schema_v3};
+/* What a migration does beyond its SQL, in its transaction (NULL: none). */
+static int (*const migration_fn[STORE_SCHEMA_VERSION])(struct store *,
+                                                       char *) = {
+    NULL, NULL, store_signatures_rescope};
 
 static int check_version(struct store *st, char *err)
 {
@@ -93,6 +97,10 @@ static int check_version(struct store *st, char *err)
                 st->ops->exec(st, "ROLLBACK", e2);
                 return -1;
             }
+        if (migration_fn[ver] && migration_fn[ver](st, err) < 0) {
+            st->ops->exec(st, "ROLLBACK", e2);
+            return -1;
+        }
         char sql[128];
         snprintf(sql, sizeof sql,
                  "UPDATE meta SET value = '%ld' WHERE key = "

@@ -10,6 +10,8 @@
 
 #include "balist/store.h"
 
+#include <jansson.h>
+
 struct stmt;
 
 struct store_ops {
@@ -101,12 +103,19 @@ int audit(struct txn *t, const char *action, const char *tbl, long record_id,
 long insert_in(struct store *st, struct txn *t, const char *domain,
                const char *const *cols, const char *const *vals, size_t n,
                char *err);
-/* Before a change to one of usubjid's records commits (visit may be
- * NULL): refused (-1, err says who locked it) when the subject or that
- * visit is locked; else the signatures and verifications it breaks are
- * voided (the subject's own and the visit's), audited. */
-int on_record_change(struct txn *t, const char *usubjid, const char *visit,
-                     const char *why, char *err);
+/* Before a change to record id of domain commits: before and after are
+ * its data (NULL for an insert's before, a delete's after). Refused (-1,
+ * STORE_ECONFLICT, err says who locked it) when either side is covered by
+ * a lock in force: the subject's, or a visit's (a record it signed, its
+ * normalised label, or an assessment dated within it); else the
+ * signatures and verifications either side is covered by are voided,
+ * audited with why. */
+int on_record_change(struct txn *t, long id, const char *domain,
+                     const json_t *before, const json_t *after, const char *why,
+                     char *err);
+/* Fills the scope (records, domains, dates) of signatures from before
+ * schema version 3, from the records as they are now. */
+int store_signatures_rescope(struct store *st, char *err);
 /* The subject's automatic queries brought in line with the findings
  * (store_queries_sync) inside t, by the checks' user "balist-checks". */
 int store_checks_sync_in(struct txn *t, const char *usubjid,
@@ -114,5 +123,6 @@ int store_checks_sync_in(struct txn *t, const char *usubjid,
 /* The schema added in version 2 (queries, signatures), the same SQL for
  * both engines. */
 extern const char *const store_schema_v2[];
+extern const char *const store_schema_v3[];
 
 #endif

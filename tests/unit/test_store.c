@@ -455,6 +455,19 @@ static int note_subject(void *ctx, const char *usubjid)
     return 0;
 }
 
+struct sigscope {
+    char visit[32], from[16], to[16];
+};
+
+static int note_scope(void *ctx, const struct signature_row *g)
+{
+    struct sigscope *k = ctx;
+    snprintf(k->visit, sizeof k->visit, "%s", g->visit ? g->visit : "");
+    snprintf(k->from, sizeof k->from, "%s", g->date_from ? g->date_from : "");
+    snprintf(k->to, sizeof k->to, "%s", g->date_to ? g->date_to : "");
+    return 0;
+}
+
 static long audit_count(struct store *st)
 {
     struct counter k = {0};
@@ -743,6 +756,185 @@ static void migrate_v1(enum engine e)
     done(&c);
 }
 
+/* Locks and signatures cover data by what it is (EVIDENCE of issue 18's
+ * first finding): a record of a locked visit cannot be moved out of it by
+ * changing its VISIT, nor can another be moved or added into it under
+ * the label written differently ("week 6", "WEEK 6 ") or as UNSCHEDULED
+ * on its date; a signed record moved to another visit voids the
+ * signature; a visit that does not exist cannot be signed. */
+static void lock_scope(enum engine e)
+{
+    struct ctx c;
+    fresh(&c, e);
+    struct store *st = open_init(&c);
+    char err[STORE_ERR];
+    write_text(c.dir, "dm.csv", "USUBJID,AGE\nS-1,50\nS-2,60\n");
+    write_text(c.dir, "tr.csv",
+               "USUBJID,TRLNKID,VISIT,TRDTC,TRORRES,TRSTRESN\n"
+               "S-1,T01,WEEK 6,2025-03-10,45.8,45.8\n"
+               "S-1,T02,WEEK 6,2025-03-11,12,12\n"
+               "S-1,T01,WEEK 12,2025-04-21,40,40\n"
+               "S-2,T01,WEEK 6,2025-03-10,15,15\n"
+               "S-2,T01,WEEK 12,2025-04-21,14,14\n");
+    write_text(c.dir, "ae.csv",
+               "USUBJID,AETERM,AESTDTC\nS-1,Nausea,"
+               "2025-03-01\n");
+    assert_int_equal(store_import(st, c.dir, "coordinator1", err), 8);
+    /* Records: ae 1; dm 2, 3; tr 4, 5 (S-1 week 6), 6 (S-1 week 12),
+     * 7 (S-2 week 6), 8 (S-2 week 12). */
+    assert_int_equal(
+        store_user_add(st, "ivy", "investigator", "pw-ivy-123", "admin1", err),
+        0);
+    char v[64];
+    assert_int_equal(store_record_get(st, 4, "TRSTRESN", v, sizeof v, err), 1);
+    assert_string_equal(v, "45.8");
+
+    /* A visit the subject does not have: 404, nothing written. */
+    long before = audit_count(st);
+    assert_true(store_sign(st, "S-1", "WEEK 7", "lock", "visit lock", "ivy",
+                           "pw-ivy-123", err) < 0);
+    assert_int_equal(store_errcode(st), STORE_ENOTFOUND);
+    assert_non_null(strstr(err, "S-1 has no visit WEEK 7"));
+    assert_int_equal(audit_count(st), before);
+
+    /* Locked as "week 6 ": the lock names WEEK 6 and its days. */
+    long lock = store_sign(st, "S-1", " week  6 ", "lock", "visit lock", "ivy",
+                           "pw-ivy-123", err);
+    assert_true(lock > 0);
+    struct sigscope g = {"", "", ""};
+    assert_int_equal(store_signature_each(st, "S-1", note_scope, &g, err), 0);
+    assert_string_equal(g.visit, "WEEK 6");
+    assert_string_equal(g.from, "2025-03-10");
+    assert_string_equal(g.to, "2025-03-11");
+
+    /* Moving the locked measurement out of WEEK 6, then changing it. */
+    assert_true(store_record_update(st, 4, "VISIT", "UNSCHEDULED", "rad1",
+                                    "wrong visit", err) < 0);
+    assert_int_equal(store_errcode(st), STORE_ECONFLICT);
+    assert_non_null(strstr(err, "S-1 visit WEEK 6 is locked (by ivy, "));
+    assert_true(store_record_update_checked(
+                    st, 4, (const char *const[]){"VISIT", "TRSTRESN"},
+                    (const char *const[]){"WEEK 8", "1.0"}, 2, "rad1", "typo",
+                    NULL, err) < 0);
+    assert_int_equal(store_record_get(st, 4, "TRSTRESN", v, sizeof v, err), 1);
+    assert_string_equal(v, "45.8");
+    /* Moving another record into it, by its label written otherwise. */
+    assert_true(
+        store_record_update(st, 6, "VISIT", "week 6", "rad1", "typo", err) < 0);
+    assert_int_equal(store_errcode(st), STORE_ECONFLICT);
+    /* Adding an assessment to it: "WEEK 6 ", "week 6", or UNSCHEDULED on
+     * one of its days. */
+    const char *cols[] = {"USUBJID", "TRLNKID", "VISIT", "TRDTC", "TRSTRESN"};
+    const char *labels[] = {"WEEK 6 ", "week 6", "UNSCHEDULED"};
+    for (int i = 0; i < 3; i++) {
+        const char *vals[] = {"S-1", "T01", labels[i], "2025-03-11", "1.0"};
+        assert_true(store_record_insert(st, "tr", cols, vals, 5, "rad1", err) <
+                    0);
+        assert_int_equal(store_errcode(st), STORE_ECONFLICT);
+    }
+    assert_non_null(strstr(err, "this record is dated 2025-03-11, within that "
+                                "visit (2025-03-10 to 2025-03-11)"));
+    assert_int_equal(audit_count(st), before + 1); /* the lock only */
+    /* Open: an unscheduled scan on another day, another visit's record, an
+     * adverse event (no visit) on a locked day, another subject's WEEK 6. */
+    const char *un[] = {"S-1", "T01", "UNSCHEDULED", "2025-03-25", "30"};
+    assert_true(store_record_insert(st, "tr", cols, un, 5, "rad1", err) > 0);
+    assert_int_equal(store_record_update(st, 6, "TRSTRESN", "39", "rad1",
+                                         "re-measured", err),
+                     0);
+    assert_true(store_record_insert(st, "ae",
+                                    (const char *const[]){"USUBJID", "AESTDTC"},
+                                    (const char *const[]){"S-1", "2025-03-10"},
+                                    2, "cody", err) > 0);
+    assert_int_equal(
+        store_record_update(st, 7, "TRSTRESN", "16", "rad1", "r", err), 0);
+    assert_int_equal(store_unlock(st, lock, "ivy", "query answered", err), 0);
+    assert_int_equal(store_record_update(st, 4, "TRSTRESN", "45.9", "rad1",
+                                         "re-measured", err),
+                     0);
+
+    /* A signature covers the records it hashed: moving one to another
+     * visit voids it, though the record no longer has its label. */
+    assert_true(store_sign(st, "S-2", "WEEK 6", "signature", "I confirm", "ivy",
+                           "pw-ivy-123", err) > 0);
+    assert_true(store_sign(st, "S-2", "WEEK 12", "signature", "I confirm",
+                           "ivy", "pw-ivy-123", err) > 0);
+    assert_int_equal(store_record_update(st, 7, "VISIT", "WEEK 3", "rad1",
+                                         "wrong visit", err),
+                     0);
+    struct gcount k = {0};
+    assert_int_equal(store_signature_each(st, "S-2", count_sig, &k, err), 0);
+    assert_int_equal(k.voided, 1);
+    assert_int_equal(k.valid, 1); /* WEEK 12's stands */
+    assert_string_equal(k.reason, "wrong visit");
+    /* Moving a record into a signed visit voids it too. */
+    assert_int_equal(store_record_update(st, 7, "VISIT", "week 12", "rad1",
+                                         "right visit", err),
+                     0);
+    memset(&k, 0, sizeof k);
+    assert_int_equal(store_signature_each(st, "S-2", count_sig, &k, err), 0);
+    assert_int_equal(k.voided, 2);
+    long n_rows, bad_id;
+    assert_int_equal(store_audit_verify(st, &n_rows, &bad_id, err), 0);
+    store_close(st);
+    done(&c);
+}
+
+/* A version-2 database's signatures (a visit label, no scope) get the
+ * records of their visit when it is opened: a record moved out of a
+ * locked visit afterwards is refused. */
+static void migrate_v2(enum engine e)
+{
+    struct ctx c;
+    fresh(&c, e);
+    struct store *st = open_init(&c);
+    char err[STORE_ERR];
+    write_text(c.dir, "dm.csv", "USUBJID\nS-1\n");
+    write_text(c.dir, "tr.csv",
+               "USUBJID,VISIT,TRDTC,TRSTRESN\n"
+               "S-1,Week 6,2025-03-10,45.8\n");
+    assert_int_equal(store_import(st, c.dir, "tester", err), 2);
+    assert_int_equal(
+        store_user_add(st, "ivy", "investigator", "pw-ivy-123", "admin1", err),
+        0);
+    assert_true(store_sign(st, "S-1", "WEEK 6", "lock", "visit lock", "ivy",
+                           "pw-ivy-123", err) > 0);
+    store_close(st);
+    /* As version 2 left it: the label as entered, no scope columns. */
+    assert_int_equal(raw_sql(&c, "UPDATE signatures SET visit = 'Week 6'"), 0);
+    const char *drop[] = {"date_from", "date_to", "domains", "records"};
+    for (int i = 0; i < 4; i++) {
+        char sql[96];
+        snprintf(sql, sizeof sql, "ALTER TABLE signatures DROP COLUMN %s",
+                 drop[i]);
+        assert_int_equal(raw_sql(&c, sql), 0);
+    }
+    assert_int_equal(raw_sql(&c, "UPDATE meta SET value = '2' WHERE key = "
+                                 "'schema_version'"),
+                     0);
+    assert_int_equal(store_open(c.url, false, &st, err), 0);
+    assert_true(store_record_update(st, 2, "VISIT", "UNSCHEDULED", "rad1",
+                                    "moved", err) < 0);
+    assert_int_equal(store_errcode(st), STORE_ECONFLICT);
+    assert_non_null(strstr(err, "S-1 visit Week 6 is locked"));
+    store_close(st);
+    done(&c);
+}
+
+static void test_sqlite_lock_scope(void **s)
+{
+    (void)s;
+    lock_scope(LITE);
+}
+PG_TEST(test_pg_lock_scope, lock_scope)
+
+static void test_sqlite_migrate_v2(void **s)
+{
+    (void)s;
+    migrate_v2(LITE);
+}
+PG_TEST(test_pg_migrate_v2, migrate_v2)
+
 static void test_sqlite_migrate(void **s)
 {
     (void)s;
@@ -886,6 +1078,10 @@ int main(void)
         cmocka_unit_test(test_pg_escapes),
         cmocka_unit_test(test_sqlite_migrate),
         cmocka_unit_test(test_pg_migrate),
+        cmocka_unit_test(test_sqlite_lock_scope),
+        cmocka_unit_test(test_pg_lock_scope),
+        cmocka_unit_test(test_sqlite_migrate_v2),
+        cmocka_unit_test(test_pg_migrate_v2),
     };
     return tests_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }
